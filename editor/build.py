@@ -1,0 +1,227 @@
+"""Graph -> real `keras.Model`, built node by node so errors land on the node at fault.
+
+Layers are made by Keras's own deserialisation (`keras.layers.deserialize` with
+module / class_name / config): no translator per layer class. Each node is called on
+its input tensors in topological order inside a try; a node whose call fails gets a
+Problem with Keras's message, its consumers are skipped, and the rest of the graph is
+still built, so output shapes are known for every valid part while another is broken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import keras
+
+from editor import losses
+from editor.graph import Graph, Node, Project, topological_order
+from editor.problems import Problem, errors, one_line
+from editor.validate import check_project
+
+Shape = tuple[Optional[int], ...]
+
+
+@dataclass
+class BuildResult:
+    """What a build gives: the model (None if any error), shapes and problems."""
+
+    model: Optional[keras.Model]
+    shapes: dict[str, list[Shape]] = field(default_factory=dict)  # main-graph node id -> per-output shapes
+    problems: list[Problem] = field(default_factory=list)
+    compile_args: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not errors(self.problems)
+
+
+class _GraphBuilder:
+    """Builds one graph of a project; nested graphs are built once and reused."""
+
+    def __init__(self, project: Project, models: dict[str, Optional[keras.Model]], problems: list[Problem]):
+        self.project = project
+        self.models = models  # graph id -> built model (None if it failed)
+        self.problems = problems
+
+    def build(self, graph: Graph) -> tuple[Optional[keras.Model], dict[str, list[Shape]]]:
+        tensors: dict[str, tuple] = {}
+        layers: dict[str, Any] = {}  # owner node id -> layer object (shared layers)
+        failed = False
+        for node_id in topological_order(graph):
+            node = graph.node(node_id)
+            if node.kind != "input" and (not node.inputs or any(r.node not in tensors for r in node.inputs)):
+                failed = True  # upstream failure or structural error, already reported
+                continue
+            try:
+                args = [self._pick(graph, tensors, ref) for ref in node.inputs]
+                result = self._call(graph, node, args, layers)
+            except _NodeError as err:
+                self._report(graph, node, str(err))
+                failed = True
+                continue
+            except Exception as err:  # Keras raises many types; all become a message on the node
+                self._report(graph, node, one_line(err))
+                failed = True
+                continue
+            tensors[node_id] = tuple(result) if isinstance(result, (list, tuple)) else (result,)
+        shapes = {node_id: [tuple(t.shape) for t in ts] for node_id, ts in tensors.items()}
+        if failed or not self._outputs_ok(graph, tensors):
+            return None, shapes
+        inputs = [tensors[n.id][0] for n in graph.inputs]
+        outputs = [self._pick(graph, tensors, o.ref) for o in graph.outputs]
+        outputs += [tensors[n.id][0] for n in graph.nodes if n.kind == "loss"]
+        try:
+            model = keras.Model(inputs=inputs, outputs=outputs, name=graph.name)
+        except Exception as err:
+            self.problems.append(Problem(f"model '{graph.name}': {one_line(err)}", graph=graph.id, check="build"))
+            return None, shapes
+        return model, shapes
+
+    def _outputs_ok(self, graph: Graph, tensors: dict[str, tuple]) -> bool:
+        ok = True
+        for output in graph.outputs:
+            produced = tensors.get(output.ref.node)
+            if produced is not None and output.ref.output >= len(produced):
+                node = graph.node(output.ref.node)
+                self._report(graph, node, f"has {len(produced)} output(s); output {output.ref.output} does not exist")
+                ok = False
+        return ok
+
+    @staticmethod
+    def _pick(graph: Graph, tensors: dict[str, tuple], ref):
+        produced = tensors[ref.node]
+        if ref.output >= len(produced):
+            source = graph.node(ref.node).name
+            raise _NodeError(f"takes output {ref.output} of '{source}', which has only {len(produced)}")
+        return produced[ref.output]
+
+    def _call(self, graph: Graph, node: Node, args: list, layers: dict[str, Any]):
+        if node.kind == "input":
+            return keras.Input(shape=node.shape, dtype=node.dtype, name=node.name)
+        callable_ = self._layer(graph, node, layers)
+        style = node.call_style
+        if style == "list":
+            return callable_(args)
+        if style == "args":
+            return callable_(*args)
+        return callable_(args[0])
+
+    def _layer(self, graph: Graph, node: Node, layers: dict[str, Any]):
+        if node.kind == "loss":
+            return losses.loss_layer(node)
+        if node.kind == "model":
+            model = self.models.get(node.graph)
+            if model is None:
+                raise _NodeError(f"the nested model '{self.project.graph(node.graph).name}' does not build")
+            return model
+        if node.kind == "application":
+            return make_application(node)
+        owner = graph.node(node.shares) if node.shares else node
+        if owner.id not in layers:
+            layers[owner.id] = make_layer(owner)
+        return layers[owner.id]
+
+    def _report(self, graph: Graph, node: Node, message: str) -> None:
+        self.problems.append(Problem(f"node '{node.name}': {message}", node=node.id, graph=graph.id, check="build"))
+
+
+class _NodeError(Exception):
+    """A problem on a node found while building (already phrased for the user)."""
+
+
+def make_layer(node: Node):
+    """A Keras layer from the node's class and config, through Keras serialisation."""
+    try:
+        return keras.layers.deserialize(
+            {"module": "keras.layers", "class_name": node.class_name, "config": {**node.config, "name": node.name}}
+        )
+    except Exception as err:
+        raise _NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
+
+
+def make_application(node: Node):
+    """A keras.applications model; weights are never downloaded (weights=None)."""
+    builder = getattr(keras.applications, node.class_name or "", None)
+    if builder is None or not callable(builder) or not node.class_name[:1].isupper():
+        raise _NodeError(f"'{node.class_name}' is not a keras.applications model")
+    config = {k: v for k, v in node.config.items() if k not in ("weights", "input_tensor")}
+    try:
+        return builder(weights=None, name=node.name, **config)
+    except Exception as err:
+        raise _NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
+
+
+def build_order(project: Project) -> list[str]:
+    """Graph ids, nested models before the graphs that call them (main last)."""
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(graph_id: str) -> None:
+        if graph_id in order or graph_id in visiting:
+            return
+        visiting.add(graph_id)
+        for node in project.graph(graph_id).nodes:
+            if node.kind == "model" and node.graph in {g.id for g in project.graphs}:
+                visit(node.graph)
+        visiting.discard(graph_id)
+        order.append(graph_id)
+
+    visit(project.main.id)
+    return order
+
+
+def build_project(project: Project, graph_id: Optional[str] = None) -> BuildResult:
+    """Check the project, then build graph `graph_id` (default: the main graph)."""
+    problems = check_project(project)
+    graph_id = graph_id or project.main.id
+    models: dict[str, Optional[keras.Model]] = {}
+    builder = _GraphBuilder(project, models, problems)
+    shapes: dict[str, list[Shape]] = {}
+    structural = {p.graph for p in errors(problems)}
+    for gid in build_order(project):
+        if gid in structural and gid != graph_id:
+            models[gid] = None
+            continue
+        model, graph_shapes = builder.build(project.graph(gid))
+        models[gid] = model
+        if gid == graph_id:
+            shapes = graph_shapes
+    if graph_id not in models:  # a graph the main model does not call
+        models[graph_id], shapes = builder.build(project.graph(graph_id))
+    model = models[graph_id] if not errors(problems) else None
+    compile_args = losses.compile_args(project, project.graph(graph_id)) if model is not None else {}
+    return BuildResult(model=model, shapes=shapes, problems=problems, compile_args=compile_args)
+
+
+def compiled_model(project: Project) -> keras.Model:
+    """The main model, compiled as the project says; raises BuildError if it does not build."""
+    result = build_project(project)
+    if not result.ok:
+        raise BuildError(errors(result.problems)[0].message)
+    result.model.compile(**result.compile_args)
+    return result.model
+
+
+class BuildError(ValueError):
+    """The project does not build; the message names the first node at fault."""
+
+
+def summary_text(model: keras.Model, line_length: Optional[int] = None) -> str:
+    """`model.summary()` exactly as Keras prints it, as a string."""
+    lines: list[str] = []
+    model.summary(line_length=line_length, print_fn=lambda text, line_break=True: lines.append(text))
+    return "\n".join(lines)
+
+
+def param_counts(model: keras.Model) -> dict[str, int]:
+    trainable = sum(_size(w) for w in model.trainable_weights)
+    non_trainable = sum(_size(w) for w in model.non_trainable_weights)
+    return {"total_params": trainable + non_trainable, "trainable_params": trainable, "non_trainable_params": non_trainable}
+
+
+def _size(weight) -> int:
+    size = 1
+    for dim in weight.shape:
+        size *= int(dim)
+    return size

@@ -1,0 +1,261 @@
+"""Edits: pure functions `(graph, ...) -> new graph`. Nothing is changed in place.
+
+Every edit that cannot apply raises `EditError` with a one-line message naming the
+node at fault, so the caller can show it and keep the graph it had (undo/redo is a
+stack of graphs, see editor.history).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Optional
+
+from editor.graph import Graph, Node, Output, Ref
+
+
+class EditError(ValueError):
+    """An edit that does not make sense on this graph."""
+
+
+def _require(graph: Graph, node_id: str) -> Node:
+    node = graph.get(node_id)
+    if node is None:
+        raise EditError(f"no node with id '{node_id}'")
+    return node
+
+
+def _replace(graph: Graph, node: Node) -> Graph:
+    return graph.model_copy(update={"nodes": tuple(node if n.id == node.id else n for n in graph.nodes)})
+
+
+def new_id(graph: Graph, prefix: str = "n") -> str:
+    """The next free id of the form n1, n2, ... (ids are never reused within a graph)."""
+    taken = {n.id for n in graph.nodes}
+    numbers = [int(m.group(1)) for i in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", i))]
+    candidate = max(numbers, default=0) + 1
+    while f"{prefix}{candidate}" in taken:
+        candidate += 1
+    return f"{prefix}{candidate}"
+
+
+def unique_name(graph: Graph, base: str) -> str:
+    """`base`, or base_1, base_2, ... if a node already has that name (Keras's own rule)."""
+    taken = {n.name for n in graph.nodes}
+    if base not in taken:
+        return base
+    k = 1
+    while f"{base}_{k}" in taken:
+        k += 1
+    return f"{base}_{k}"
+
+
+def snake_case(class_name: str) -> str:
+    """Keras's default layer name for a class: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def add_node(graph: Graph, node: Node) -> Graph:
+    """Append a node; its id must be new, its inputs must exist, its name must be free."""
+    if graph.get(node.id) is not None:
+        raise EditError(f"a node with id '{node.id}' already exists")
+    if any(n.name == node.name for n in graph.nodes):
+        raise EditError(f"the name '{node.name}' is already used by another node")
+    for ref in node.inputs:
+        _require(graph, ref.node)
+    return graph.model_copy(update={"nodes": graph.nodes + (node,)})
+
+
+def add_layer(
+    graph: Graph,
+    class_name: str,
+    config: Optional[dict[str, Any]] = None,
+    after: Optional[str] = None,
+    name: Optional[str] = None,
+) -> tuple[Graph, str]:
+    """Add a layer node fed by node `after` (if given); returns the graph and the new id."""
+    node_id = new_id(graph)
+    inputs = (Ref(node=after),) if after else ()
+    node = Node(
+        id=node_id,
+        kind="layer",
+        name=name or unique_name(graph, snake_case(class_name)),
+        class_name=class_name,
+        config=dict(config or {}),
+        inputs=inputs,
+    )
+    return add_node(graph, node), node_id
+
+
+def add_input(
+    graph: Graph, shape: Iterable[Optional[int]], name: Optional[str] = None, dtype: str = "float32"
+) -> tuple[Graph, str]:
+    node_id = new_id(graph)
+    node = Node(id=node_id, kind="input", name=name or unique_name(graph, "input"), shape=tuple(shape), dtype=dtype)
+    return add_node(graph, node), node_id
+
+
+def remove_node(graph: Graph, node_id: str) -> Graph:
+    """Remove a node, the wires leaving it, outputs on it and shares of its layer."""
+    _require(graph, node_id)
+    nodes = []
+    for n in graph.nodes:
+        if n.id == node_id:
+            continue
+        update: dict[str, Any] = {}
+        if any(r.node == node_id for r in n.inputs):
+            update["inputs"] = tuple(r for r in n.inputs if r.node != node_id)
+            if n.kind == "loss":
+                update["input_names"] = tuple(
+                    name for r, name in zip(n.inputs, n.input_names) if r.node != node_id
+                )
+        if n.shares == node_id:
+            update["shares"] = None
+        nodes.append(n.model_copy(update=update) if update else n)
+    outputs = tuple(o for o in graph.outputs if o.ref.node != node_id)
+    return graph.model_copy(update={"nodes": tuple(nodes), "outputs": outputs})
+
+
+def rename(graph: Graph, node_id: str, name: str) -> Graph:
+    node = _require(graph, node_id)
+    name = name.strip()
+    if not name:
+        raise EditError(f"node '{node.name}': the name cannot be empty")
+    if "/" in name:
+        raise EditError(f"node '{node.name}': Keras layer names cannot contain '/'")
+    if any(n.name == name and n.id != node_id for n in graph.nodes):
+        raise EditError(f"node '{node.name}': the name '{name}' is already used by another node")
+    return _replace(graph, node.model_copy(update={"name": name}))
+
+
+def set_inputs(graph: Graph, node_id: str, refs: Iterable[Ref]) -> Graph:
+    """Rewire a node: `refs` in call order (reorder = set the same refs in a new order)."""
+    node = _require(graph, node_id)
+    refs = tuple(refs)
+    if node.kind == "input" and refs:
+        raise EditError(f"node '{node.name}' is an input and takes no tensors")
+    for ref in refs:
+        _require(graph, ref.node)
+        if ref.node == node_id:
+            raise EditError(f"node '{node.name}' cannot take its own output")
+    return _replace(graph, node.model_copy(update={"inputs": refs}))
+
+
+def connect(graph: Graph, source: Ref, target_id: str) -> Graph:
+    """Append `source` to the inputs of `target_id` (merges take any number of inputs)."""
+    target = _require(graph, target_id)
+    if source in target.inputs:
+        return graph
+    return set_inputs(graph, target_id, target.inputs + (source,))
+
+
+def disconnect(graph: Graph, source: Ref, target_id: str) -> Graph:
+    target = _require(graph, target_id)
+    return set_inputs(graph, target_id, tuple(r for r in target.inputs if r != source))
+
+
+def move_input(graph: Graph, node_id: str, index: int, offset: int) -> Graph:
+    """Move input `index` of a node by `offset` places (reordering Concatenate's inputs)."""
+    node = _require(graph, node_id)
+    refs = list(node.inputs)
+    new_index = index + offset
+    if not (0 <= index < len(refs) and 0 <= new_index < len(refs)):
+        raise EditError(f"node '{node.name}': cannot move input {index + 1} to place {new_index + 1}")
+    refs.insert(new_index, refs.pop(index))
+    return set_inputs(graph, node_id, refs)
+
+
+def set_config(graph: Graph, node_id: str, **changes: Any) -> Graph:
+    """Update a node's fields (config, shape, dtype, expression, ...)."""
+    node = _require(graph, node_id)
+    allowed = {"config", "shape", "dtype", "class_name", "graph", "expression", "input_names", "weight", "position"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise EditError(f"node '{node.name}': cannot set {', '.join(sorted(unknown))}")
+    data = node.model_dump()
+    data.update(changes)
+    try:
+        updated = Node.model_validate(data)
+    except ValueError as err:
+        raise EditError(f"node '{node.name}': {_first_error(err)}") from None
+    return _replace(graph, updated)
+
+
+def set_param(graph: Graph, node_id: str, key: str, value: Any) -> Graph:
+    """Set one constructor argument of a layer node (None removes it: back to the default)."""
+    node = _require(graph, node_id)
+    config = dict(node.config)
+    if value is None:
+        config.pop(key, None)
+    else:
+        config[key] = value
+    return set_config(graph, node_id, config=config)
+
+
+def insert_between(graph: Graph, source: Ref, target_id: str, class_name: str, config=None) -> tuple[Graph, str]:
+    """Put a new layer on the wire source -> target."""
+    target = _require(graph, target_id)
+    if source not in target.inputs:
+        raise EditError(f"node '{target.name}' does not take {source.label()}")
+    graph, new = add_layer(graph, class_name, config)
+    graph = set_inputs(graph, new, (source,))
+    refs = tuple(Ref(node=new) if r == source else r for r in target.inputs)
+    return set_inputs(graph, target_id, refs), new
+
+
+def share(graph: Graph, node_id: str, owner_id: str) -> Graph:
+    """Make `node_id` call the layer of `owner_id` (same weights), as seed 004 §4 does."""
+    node, owner = _require(graph, node_id), _require(graph, owner_id)
+    if node_id == owner_id:
+        raise EditError(f"node '{node.name}' cannot share its own layer")
+    if node.kind != "layer" or owner.kind != "layer":
+        raise EditError(f"node '{node.name}': only layer nodes can share a layer")
+    if owner.shares:
+        owner_id = owner.shares
+        owner = _require(graph, owner_id)
+    return _replace(
+        graph,
+        node.model_copy(update={"shares": owner_id, "class_name": owner.class_name, "config": dict(owner.config)}),
+    )
+
+
+def unshare(graph: Graph, node_id: str) -> Graph:
+    """Give a sharing node a layer of its own (a copy of the config, fresh weights)."""
+    node = _require(graph, node_id)
+    return _replace(graph, node.model_copy(update={"shares": None}))
+
+
+def set_output(graph: Graph, ref: Ref, **settings: Any) -> Graph:
+    """Mark tensor `ref` as a model output (or update its loss settings)."""
+    _require(graph, ref.node)
+    index = graph.output_index(ref)
+    outputs = list(graph.outputs)
+    if index is None:
+        outputs.append(Output(ref=ref, **settings))
+    else:
+        data = outputs[index].model_dump()
+        data.update(settings)
+        outputs[index] = Output.model_validate(data)
+    return graph.model_copy(update={"outputs": tuple(outputs)})
+
+
+def unset_output(graph: Graph, ref: Ref) -> Graph:
+    return graph.model_copy(update={"outputs": tuple(o for o in graph.outputs if o.ref != ref)})
+
+
+def move_output(graph: Graph, index: int, offset: int) -> Graph:
+    outputs = list(graph.outputs)
+    new_index = index + offset
+    if not (0 <= index < len(outputs) and 0 <= new_index < len(outputs)):
+        raise EditError(f"cannot move output {index + 1} to place {new_index + 1}")
+    outputs.insert(new_index, outputs.pop(index))
+    return graph.model_copy(update={"outputs": tuple(outputs)})
+
+
+def _first_error(err: Exception) -> str:
+    errors = getattr(err, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return str(err).splitlines()[0]

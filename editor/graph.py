@@ -1,0 +1,238 @@
+"""The model graph a person edits: plain immutable data, no Keras, no Streamlit.
+
+A `Project` holds one or more `Graph`s (the first is the main model; the others can
+be called from it as nested models). A `Graph` is an ordered tuple of `Node`s plus an
+ordered tuple of `Output`s. Nodes refer to each other by id through `Ref`s, so a
+graph is easy to diff, serialise and edit with pure functions (see `editor.edits`).
+
+The pydantic models here are also the project-file schema: loading a file is
+`Project.model_validate_json`, so what can be stored is exactly what can be edited.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FORMAT_VERSION = 1
+
+NodeKind = Literal["input", "layer", "model", "application", "loss"]
+
+DTYPES = ("float32", "float16", "bfloat16", "float64", "int32", "int64", "uint8", "bool")
+
+# Layer classes that take a list of tensors as their one argument (merges and the
+# dot-product attentions). Checked against Keras itself in tests/test_catalog.py.
+LIST_CALL_CLASSES = frozenset(
+    {
+        "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
+        "Attention", "AdditiveAttention",
+    }
+)
+# Layer classes whose call takes several tensors as separate arguments, in this order.
+ARG_CALL_CLASSES = {
+    "MultiHeadAttention": ("query", "value", "key"),
+    "GroupQueryAttention": ("query", "value", "key"),
+}
+MERGE_CLASSES = frozenset(
+    {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Ref(_Frozen):
+    """One tensor of the graph: output number `output` of node `node`."""
+
+    node: str
+    output: int = Field(default=0, ge=0, le=63)
+
+    def label(self) -> str:
+        return self.node if self.output == 0 else f"{self.node}:{self.output}"
+
+
+class Node(_Frozen):
+    """One box on the canvas.
+
+    kind "input": `shape` (None for free dims) and `dtype`.
+    kind "layer": any `keras.layers` class; `config` holds the constructor arguments
+        that differ from Keras's defaults, as Keras config values.
+    kind "model": calls graph `graph` of the same project as a layer.
+    kind "application": a `keras.applications` model (`class_name`, e.g. "VGG16"),
+        always built with weights=None.
+    kind "loss": a loss node; `expression` over the tensors in `inputs`, named by
+        `input_names`, added to the training loss times `weight`.
+    `shares`: id of another layer node whose layer (and weights) this node reuses.
+    """
+
+    id: str = Field(min_length=1, max_length=64)
+    kind: NodeKind
+    name: str = Field(min_length=1, max_length=128)
+    inputs: tuple[Ref, ...] = ()
+    class_name: Optional[str] = Field(default=None, max_length=128)
+    config: dict[str, Any] = Field(default_factory=dict)
+    shape: Optional[tuple[Optional[int], ...]] = None
+    dtype: str = "float32"
+    graph: Optional[str] = None
+    shares: Optional[str] = None
+    expression: Optional[str] = Field(default=None, max_length=2000)
+    input_names: tuple[str, ...] = ()
+    weight: float = 1.0
+    position: Optional[tuple[float, float]] = None
+
+    @field_validator("shape")
+    @classmethod
+    def _dims_positive(cls, shape):
+        if shape is not None:
+            if len(shape) > 8:
+                raise ValueError("an input has at most 8 dimensions")
+            for dim in shape:
+                if dim is not None and not 0 < dim <= 1_000_000:
+                    raise ValueError(f"dimension {dim} must be a positive integer or None")
+        return shape
+
+    @field_validator("dtype")
+    @classmethod
+    def _known_dtype(cls, dtype):
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
+        return dtype
+
+    @property
+    def call_style(self) -> str:
+        """How the node's tensors are passed: 'single', 'list' or 'args'."""
+        if self.kind == "loss":
+            return "args"
+        if self.kind in ("model", "application"):
+            return "list" if len(self.inputs) > 1 else "single"
+        if self.class_name in LIST_CALL_CLASSES:
+            return "list"
+        if self.class_name in ARG_CALL_CLASSES:
+            return "args"
+        return "single"
+
+    @property
+    def is_merge(self) -> bool:
+        return self.kind == "layer" and self.class_name in MERGE_CLASSES
+
+
+class Output(_Frozen):
+    """A model output, with how it is supervised (the "Losses" issue fills `loss`).
+
+    `loss`: a keras.losses name (e.g. "mean_squared_error"), "expr:<expression of
+    y_true and y_pred>" for a custom loss, or None for an output that no loss
+    supervises (seed 000).
+    """
+
+    ref: Ref
+    loss: Optional[str] = Field(default=None, max_length=2100)
+    loss_weight: float = 1.0
+    metrics: tuple[str, ...] = ()
+
+
+class Graph(_Frozen):
+    """One functional model: its nodes in insertion order and its ordered outputs."""
+
+    id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=128)
+    nodes: tuple[Node, ...] = ()
+    outputs: tuple[Output, ...] = ()
+
+    def node(self, node_id: str) -> Node:
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    def get(self, node_id: str) -> Optional[Node]:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    @property
+    def inputs(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if n.kind == "input")
+
+    def consumers(self, node_id: str) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if any(r.node == node_id for r in n.inputs))
+
+    def output_index(self, ref: Ref) -> Optional[int]:
+        return next((i for i, o in enumerate(self.outputs) if o.ref == ref), None)
+
+
+class Training(_Frozen):
+    """Compile settings of the main graph (losses live on each Output)."""
+
+    optimizer: str = "adam"
+    learning_rate: Optional[float] = Field(default=None, gt=0, le=10)
+
+
+class Project(_Frozen):
+    """What a project file holds. `graphs[0]` is the model the project builds."""
+
+    format_version: int = FORMAT_VERSION
+    title: str = Field(default="Untitled", max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    graphs: tuple[Graph, ...] = Field(min_length=1)
+    training: Training = Training()
+
+    @property
+    def main(self) -> Graph:
+        return self.graphs[0]
+
+    def graph(self, graph_id: str) -> Graph:
+        for graph in self.graphs:
+            if graph.id == graph_id:
+                return graph
+        raise KeyError(graph_id)
+
+    def replace_graph(self, graph: Graph) -> "Project":
+        return self.model_copy(
+            update={"graphs": tuple(graph if g.id == graph.id else g for g in self.graphs)}
+        )
+
+
+def topological_order(graph: Graph) -> list[str]:
+    """Node ids, producers before consumers; nodes on a cycle are left out.
+
+    Ties keep the order in which nodes were added, so generated code and summaries
+    read in the order the person built the model.
+    """
+    ids = [n.id for n in graph.nodes]
+    known = set(ids)
+    indegree = {n.id: 0 for n in graph.nodes}
+    consumers: dict[str, list[str]] = {i: [] for i in ids}
+    for node in graph.nodes:
+        for src in {r.node for r in node.inputs}:
+            if src in known:
+                indegree[node.id] += 1
+                consumers[src].append(node.id)
+    position = {node_id: i for i, node_id in enumerate(ids)}
+    ready = [(position[i], i) for i in ids if indegree[i] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, node_id = heapq.heappop(ready)
+        order.append(node_id)
+        for consumer in consumers[node_id]:
+            indegree[consumer] -= 1
+            if indegree[consumer] == 0:
+                heapq.heappush(ready, (position[consumer], consumer))
+    return order
+
+
+def upstream(graph: Graph, node_ids: Iterable[str]) -> set[str]:
+    """Every node the given nodes depend on, themselves included."""
+    seen: set[str] = set()
+    stack = list(node_ids)
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        node = graph.get(node_id)
+        if node is not None:
+            stack.extend(r.node for r in node.inputs)
+    return seen

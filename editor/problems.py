@@ -1,0 +1,37 @@
+"""A problem found in a graph, pinned to the node (and graph) at fault."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    node: Optional[str] = None  # node id
+    graph: Optional[str] = None  # graph id
+    severity: Severity = "error"
+    check: str = ""  # name of the check that found it, for tests and filtering
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.message}"
+
+
+def errors(problems) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def one_line(err: BaseException, limit: int = 400) -> str:
+    """A Keras/TensorFlow exception as one readable line (no traceback, no wrappers)."""
+    text = str(err) or type(err).__name__
+    # Keras wraps call errors: "Exception encountered when calling X.call().\n\n<message>\n\nArguments..."
+    match = re.search(r"Exception encountered when calling [^\n]*\n+(.*?)(\n\nArguments received|\Z)", text, re.S)
+    if match:
+        text = match.group(1)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # rich colour codes
+    text = " ".join(text.replace("`", "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,101 @@
+"""Project files: JSON with `format_version`, checked by the pydantic schema in editor.graph.
+
+Loading is defensive: size and nesting are checked before parsing, so a hostile or
+broken file gives one line (`ProjectError`) and nothing else happens.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Union
+
+from pydantic import ValidationError
+
+from editor.graph import FORMAT_VERSION, Project
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+class ProjectError(ValueError):
+    """A project file that cannot be used, with a one-line reason."""
+
+
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting before json.loads recurses into it (strings skipped)."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ProjectError(f"nesting deeper than {MAX_DEPTH} levels")
+        elif char in "]}":
+            depth -= 1
+
+
+def loads(data: Union[str, bytes]) -> Project:
+    """A Project from JSON text; raises ProjectError with one line on any problem."""
+    if len(data) > MAX_BYTES:
+        raise ProjectError(f"file too large ({len(data):,} bytes; limit {MAX_BYTES:,})")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ProjectError(f"not UTF-8 text (byte {err.start})") from None
+    _check_depth(data)
+    try:
+        raw = json.loads(data)
+    except json.JSONDecodeError as err:
+        raise ProjectError(f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
+    if not isinstance(raw, dict):
+        raise ProjectError("not a project: the file must hold a JSON object")
+    version = raw.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ProjectError(f"unsupported format_version {version!r} (this editor reads {FORMAT_VERSION})")
+    try:
+        return Project.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "file"
+        raise ProjectError(f"invalid project at {where}: {first['msg']}") from None
+
+
+def dumps(project: Project) -> str:
+    """Stable, readable JSON (defaults left out so files stay short and diffable)."""
+    data = project.model_dump(mode="json", exclude_defaults=True)
+    data = {"format_version": FORMAT_VERSION, **data}
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def load(path: Union[str, Path]) -> Project:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ProjectError(f"{path.name}: file too large ({size:,} bytes; limit {MAX_BYTES:,})")
+        data = path.read_bytes()
+    except OSError as err:
+        raise ProjectError(f"{path}: {err.strerror or err}") from None
+    try:
+        return loads(data)
+    except ProjectError as err:
+        raise ProjectError(f"{path.name}: {err}") from None
+
+
+def save(project: Project, path: Union[str, Path]) -> None:
+    """Write atomically: a crash mid-write leaves the old file intact."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(dumps(project), encoding="utf-8")
+    tmp.replace(path)
