@@ -131,13 +131,55 @@ class _NodeError(Exception):
 
 
 def make_layer(node: Node):
-    """A Keras layer from the node's class and config, through Keras serialisation."""
+    """A Keras layer from the node's class and config, through Keras serialisation.
+
+    Only palette classes are built (editor.catalog): no Lambda, TFSMLayer or wrapped
+    Python code, also not inside a wrapper's `layer` config.
+    """
+    _check_allowed(node.class_name or "")
+    for class_name in _nested_layer_classes(node.config):
+        _check_allowed(class_name)
     try:
         return keras.layers.deserialize(
             {"module": "keras.layers", "class_name": node.class_name, "config": {**node.config, "name": node.name}}
         )
     except Exception as err:
         raise _NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
+
+
+def _nested_layer_classes(config: Any):
+    """Classes of the layer configs nested in a config (a wrapper's `layer`, ...)."""
+    stack = [config]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if "class_name" in value and value.get("module") in ("keras.layers", None) and _is_layer_name(value["class_name"]):
+                yield str(value["class_name"])
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+def _is_layer_name(name: Any) -> bool:
+    from editor import catalog
+
+    try:
+        catalog.canonical_name(str(name))
+        return True
+    except KeyError:
+        return False
+
+
+def _check_allowed(class_name: str) -> None:
+    from editor import catalog
+
+    try:
+        name = catalog.canonical_name(class_name)
+    except KeyError:
+        raise _NodeError(f"unknown layer class '{class_name}' (not in keras.layers)") from None
+    reason = catalog.excluded().get(name)
+    if reason:
+        raise _NodeError(f"{name} cannot be used in the editor: {reason}")
 
 
 def make_application(node: Node):

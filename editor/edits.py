@@ -29,7 +29,7 @@ def _replace(graph: Graph, node: Node) -> Graph:
 
 
 def new_id(graph: Graph, prefix: str = "n") -> str:
-    """The next free id of the form n1, n2, ... (ids are never reused within a graph)."""
+    """One past the highest id of the form n1, n2, ... in use (ids only need to be unique)."""
     taken = {n.id for n in graph.nodes}
     numbers = [int(m.group(1)) for i in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", i))]
     candidate = max(numbers, default=0) + 1

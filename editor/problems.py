@@ -32,6 +32,8 @@ def one_line(err: BaseException, limit: int = 400) -> str:
     match = re.search(r"Exception encountered when calling [^\n]*\n+(.*?)(\n\nArguments received|\Z)", text, re.S)
     if match:
         text = match.group(1)
+    # Keras's deserialisation nests "...\n\nException encountered: <cause>": keep the cause.
+    text = text.rpartition("Exception encountered: ")[2] or text
     text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # rich colour codes
     text = " ".join(text.replace("`", "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

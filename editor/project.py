@@ -7,6 +7,7 @@ broken file gives one line (`ProjectError`) and nothing else happens.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Union
 
@@ -75,7 +76,17 @@ def dumps(project: Project) -> str:
     """Stable, readable JSON (defaults left out so files stay short and diffable)."""
     data = project.model_dump(mode="json", exclude_defaults=True)
     data = {"format_version": FORMAT_VERSION, **data}
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    return _SCALAR_LIST.sub(_one_line_list, text) + "\n"
+
+
+# A list holding no list or object, spread over lines by json.dumps: put it on one line.
+# Newlines never occur inside JSON strings, so removing them there changes no value.
+_SCALAR_LIST = re.compile(r"\[\n[^\[\]{}]*?\]")
+
+
+def _one_line_list(match: re.Match) -> str:
+    return re.sub(r"\n\s*\]", "]", re.sub(r"\[\n\s*", "[", re.sub(r",\n\s*", ", ", match.group(0))))
 
 
 def load(path: Union[str, Path]) -> Project:

@@ -211,12 +211,15 @@ CHECKS = (
 
 
 def check_graph(graph: Graph, project: Project) -> list[Problem]:
+    """All problems of one graph. Duplicate ids stop the rest: every other check needs them unique."""
     problems: list[Problem] = []
     for check in CHECKS:
         for problem in check(graph, project):
             problems.append(
                 Problem(problem.message, problem.node, graph.id, problem.severity, check.__name__)
             )
+        if check is check_unique_ids and problems:
+            break
     return problems
 
 

@@ -1,0 +1,157 @@
+"""Graph data model and pure edits: no Keras involved."""
+
+import subprocess
+import sys
+
+import pytest
+
+from editor import edits
+from editor.edits import EditError
+from editor.graph import Ref, topological_order, upstream
+from tests.helpers import inp, layer, project
+
+
+@pytest.fixture
+def graph():
+    return project(
+        inp("n1", "x", (8,)),
+        layer("n2", "a", "Dense", "n1", units=4),
+        layer("n3", "b", "Dense", "n1", units=4),
+        layer("n4", "merge", "Concatenate", "n2", "n3"),
+        outputs=["n4"],
+    ).main
+
+
+def test_importing_the_graph_core_does_not_import_tensorflow_or_streamlit():
+    code = (
+        "import sys, editor.graph, editor.edits, editor.validate, editor.project, editor.templates\n"
+        "bad = [m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules]\n"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_topological_order_keeps_insertion_order_between_independent_nodes(graph):
+    assert topological_order(graph) == ["n1", "n2", "n3", "n4"]
+
+
+def test_topological_order_leaves_out_cycles(graph):
+    cyclic = edits.set_inputs(graph, "n2", [Ref(node="n4")])
+    assert topological_order(cyclic) == ["n1", "n3"]
+
+
+def test_upstream(graph):
+    assert upstream(graph, ["n2"]) == {"n1", "n2"}
+
+
+def test_edits_return_new_graphs_and_leave_the_old_one_alone(graph):
+    renamed = edits.rename(graph, "n2", "left")
+    assert renamed.node("n2").name == "left"
+    assert graph.node("n2").name == "a"
+
+
+def test_add_layer_names_like_keras_and_wires_after_selected(graph):
+    g, new = edits.add_layer(graph, "MaxPooling2D", after="n4")
+    assert new == "n5"
+    assert g.node(new).name == "max_pooling2d"
+    assert g.node(new).inputs == (Ref(node="n4"),)
+    g, second = edits.add_layer(g, "MaxPooling2D")
+    assert g.node(second).name == "max_pooling2d_1"
+
+
+def test_new_id_is_one_past_the_highest_in_use(graph):
+    g = edits.remove_node(graph, "n4")
+    g, new = edits.add_layer(g, "Dense", {"units": 1}, after="n2")
+    assert new == "n4"  # n4 is free again after removal; ids only need to be unique
+    g, newer = edits.add_layer(g, "Dense", {"units": 1}, after="n2")
+    assert newer == "n5"
+
+
+def test_remove_node_drops_wires_and_outputs(graph):
+    g = edits.remove_node(graph, "n3")
+    assert g.node("n4").inputs == (Ref(node="n2"),)
+    g = edits.remove_node(g, "n4")
+    assert g.outputs == ()
+
+
+def test_rename_refuses_duplicates_empty_and_slash(graph):
+    with pytest.raises(EditError, match="'b' is already used"):
+        edits.rename(graph, "n2", "b")
+    with pytest.raises(EditError, match="cannot be empty"):
+        edits.rename(graph, "n2", "  ")
+    with pytest.raises(EditError, match="cannot contain '/'"):
+        edits.rename(graph, "n2", "a/b")
+
+
+def test_reorder_inputs(graph):
+    g = edits.move_input(graph, "n4", 0, 1)
+    assert [r.node for r in g.node("n4").inputs] == ["n3", "n2"]
+    with pytest.raises(EditError, match="node 'merge': cannot move input 2 to place 3"):
+        edits.move_input(graph, "n4", 1, 1)
+
+
+def test_connect_and_disconnect(graph):
+    g = edits.connect(graph, Ref(node="n1"), "n4")
+    assert [r.node for r in g.node("n4").inputs] == ["n2", "n3", "n1"]
+    g = edits.disconnect(g, Ref(node="n2"), "n4")
+    assert [r.node for r in g.node("n4").inputs] == ["n3", "n1"]
+
+
+def test_inputs_take_no_tensors_and_nodes_not_their_own(graph):
+    with pytest.raises(EditError, match="node 'x' is an input"):
+        edits.set_inputs(graph, "n1", [Ref(node="n2")])
+    with pytest.raises(EditError, match="node 'a' cannot take its own output"):
+        edits.set_inputs(graph, "n2", [Ref(node="n2")])
+    with pytest.raises(EditError, match="no node with id 'zz'"):
+        edits.set_inputs(graph, "n2", [Ref(node="zz")])
+
+
+def test_set_param_and_back_to_default(graph):
+    g = edits.set_param(graph, "n2", "activation", "relu")
+    assert g.node("n2").config == {"units": 4, "activation": "relu"}
+    g = edits.set_param(g, "n2", "activation", None)
+    assert g.node("n2").config == {"units": 4}
+
+
+def test_set_config_validates_fields(graph):
+    with pytest.raises(EditError, match="node 'x': shape"):
+        edits.set_config(graph, "n1", shape=(0,))
+    with pytest.raises(EditError, match="cannot set inputs"):
+        edits.set_config(graph, "n1", inputs=())
+    assert edits.set_config(graph, "n1", shape=(None, 3)).node("n1").shape == (None, 3)
+
+
+def test_insert_between(graph):
+    g, new = edits.insert_between(graph, Ref(node="n2"), "n4", "Dropout", {"rate": 0.5})
+    assert g.node(new).inputs == (Ref(node="n2"),)
+    assert [r.node for r in g.node("n4").inputs] == [new, "n3"]
+    with pytest.raises(EditError, match="does not take n1"):
+        edits.insert_between(graph, Ref(node="n1"), "n4", "Dropout")
+
+
+def test_share_copies_the_owner_and_points_at_the_real_owner(graph):
+    g = edits.share(graph, "n3", "n2")
+    assert g.node("n3").shares == "n2"
+    assert g.node("n3").config == {"units": 4}
+    g, extra = edits.add_layer(g, "Dense", {"units": 9}, after="n1")
+    g = edits.share(g, extra, "n3")  # n3 shares n2, so the new node shares n2 directly
+    assert g.node(extra).shares == "n2"
+    assert edits.unshare(g, "n3").node("n3").shares is None
+    with pytest.raises(EditError, match="only layer nodes"):
+        edits.share(g, "n1", "n2")
+
+
+def test_removing_an_owner_unshares(graph):
+    g = edits.remove_node(edits.share(graph, "n3", "n2"), "n2")
+    assert g.node("n3").shares is None
+
+
+def test_outputs_set_update_move_unset(graph):
+    g = edits.set_output(graph, Ref(node="n2"), loss="mse", loss_weight=0.2)
+    assert [o.ref.node for o in g.outputs] == ["n4", "n2"]
+    g = edits.set_output(g, Ref(node="n2"), loss_weight=0.5)
+    assert g.outputs[1].loss == "mse" and g.outputs[1].loss_weight == 0.5
+    g = edits.move_output(g, 1, -1)
+    assert [o.ref.node for o in g.outputs] == ["n2", "n4"]
+    g = edits.unset_output(g, Ref(node="n2"))
+    assert [o.ref.node for o in g.outputs] == ["n4"]
