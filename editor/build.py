@@ -82,9 +82,17 @@ class _GraphBuilder:
         ok = True
         for output in graph.outputs:
             produced = tensors.get(output.ref.node)
-            if produced is not None and output.ref.output >= len(produced):
-                node = graph.node(output.ref.node)
+            if produced is None:
+                continue
+            node = graph.node(output.ref.node)
+            if output.ref.output >= len(produced):
                 self._report(graph, node, f"has {len(produced)} output(s); output {output.ref.output} does not exist")
+                ok = False
+                continue
+            try:
+                losses.check_output_loss(output, tuple(produced[output.ref.output].shape)[1:])
+            except ValueError as err:
+                self._report(graph, node, str(err))
                 ok = False
         return ok
 
@@ -99,7 +107,7 @@ class _GraphBuilder:
     def _call(self, graph: Graph, node: Node, args: list, layers: dict[str, Any]):
         if node.kind == "input":
             return keras.Input(shape=node.shape, dtype=node.dtype, name=node.name)
-        callable_ = self._layer(graph, node, layers)
+        callable_ = self._layer(graph, node, layers, args)
         style = node.call_style
         if style == "list":
             return callable_(args)
@@ -107,9 +115,9 @@ class _GraphBuilder:
             return callable_(*args)
         return callable_(args[0])
 
-    def _layer(self, graph: Graph, node: Node, layers: dict[str, Any]):
+    def _layer(self, graph: Graph, node: Node, layers: dict[str, Any], args: list):
         if node.kind == "loss":
-            return losses.loss_layer(node)
+            return losses.loss_layer(node, [tuple(t.shape)[1:] for t in args])
         if node.kind == "model":
             model = self.models.get(node.graph)
             if model is None:

@@ -68,11 +68,25 @@ class ExpressionLossFunction(keras.losses.Loss):
         return {**super().get_config(), "expression": self.expression}
 
 
-def loss_layer(node: Node) -> ExpressionLoss:
+def loss_layer(node: Node, input_shapes) -> ExpressionLoss:
+    """The node's layer, after a dry run on small random tensors of the wired-in shapes
+    (per sample, batch left out) shows the expression gives one finite number."""
     try:
-        return ExpressionLoss(node.expression or "", node.input_names, node.weight, name=node.name)
+        layer = ExpressionLoss(node.expression or "", node.input_names, node.weight, name=node.name)
+        expr.dry_run(layer._tree, dict(zip(node.input_names, input_shapes)), "scalar")
     except expr.ExprError as err:
         raise ValueError(f"loss expression: {err}") from None
+    return layer
+
+
+def check_output_loss(output: Output, shape) -> None:
+    """A custom per-output loss must give a finite number or one per sample (dry run)."""
+    if is_custom(output.loss):
+        try:
+            tree = expr.parse(custom_expression(output.loss), ("y_true", "y_pred"))
+            expr.dry_run(tree, {"y_true": shape, "y_pred": shape}, "per_sample")
+        except expr.ExprError as err:
+            raise ValueError(f"custom loss: {err}") from None
 
 
 def output_loss(output: Output, name: str) -> Any:

@@ -233,3 +233,23 @@ def test_wrapper_with_nested_layer_config_builds():
     result = build_project(p)
     assert result.ok, result.problems
     assert result.model.count_params() == 20 and result.shapes["n2"] == [(None, 784, 10)]
+
+
+def test_loss_node_must_reduce_to_one_finite_number():
+    def with_loss(expression):
+        loss = Node(id="n3", kind="loss", name="l", expression=expression, input_names=("p",), inputs=(Ref(node="n2"),))
+        return project(inp("n1", "x", (4,)), layer("n2", "d", "Dense", "n1", units=10), loss, outputs=["n2"])
+
+    [(node, message)] = build_errors(build_project(with_loss("p * 2")))
+    assert node == "n3"
+    assert message == "node 'l': loss expression: must reduce to a single number; it gives shape (4, 10): wrap it in mean(...)"
+    [(node, message)] = build_errors(build_project(with_loss("mean(log(p - p - 1))")))
+    assert message.startswith("node 'l': loss expression: gives NaN or Inf on test data")
+    assert build_project(with_loss("mean(p)")).ok
+
+
+def test_custom_output_loss_is_dry_run_on_the_output_shape():
+    p = project(inp("n1", "x", (4,)), layer("n2", "d", "Dense", "n1", units=3),
+                outputs=[Output(ref=Ref(node="n2"), loss="expr:y_true[:, 5] - y_pred")])
+    [(node, message)] = build_errors(build_project(p))
+    assert node == "n2" and message.startswith("node 'd': custom loss: cannot be computed for inputs shaped y_true (3,), y_pred (3,)")
