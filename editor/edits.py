@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Optional
 
-from editor.graph import Graph, Node, Output, Ref
+from editor.graph import Graph, Node, Output, Ref, name_problem
 
 
 class EditError(ValueError):
@@ -121,8 +121,9 @@ def rename(graph: Graph, node_id: str, name: str) -> Graph:
     name = name.strip()
     if not name:
         raise EditError(f"node '{node.name}': the name cannot be empty")
-    if "/" in name:
-        raise EditError(f"node '{node.name}': Keras layer names cannot contain '/'")
+    problem = name_problem(name)
+    if problem:
+        raise EditError(f"node '{node.name}': {problem}")
     if any(n.name == name and n.id != node_id for n in graph.nodes):
         raise EditError(f"node '{node.name}': the name '{name}' is already used by another node")
     return _replace(graph, node.model_copy(update={"name": name}))

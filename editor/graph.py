@@ -12,6 +12,8 @@ The pydantic models here are also the project-file schema: loading a file is
 from __future__ import annotations
 
 import heapq
+import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, Literal, Optional
 
@@ -39,6 +41,22 @@ ARG_CALL_CLASSES = {
 MERGE_CLASSES = frozenset(
     {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
 )
+
+
+# TensorFlow's name-scope rules: a layer or model name outside them builds, then fails
+# inside fit()/predict() with "'a b' is not a valid scope name".
+_LAYER_NAME = re.compile(r"[A-Za-z0-9_.\\/>-]*")
+_MODEL_NAME = re.compile(r"[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*")
+
+
+def name_problem(name: str, model: bool = False) -> Optional[str]:
+    """Why Keras/TensorFlow would refuse `name` for a layer (or a model), or None."""
+    if "/" in name:
+        return "Keras names cannot contain '/'"
+    if not (_MODEL_NAME if model else _LAYER_NAME).fullmatch(name):
+        first = "; it must start with a letter, digit or '.'" if model else ""
+        return f"TensorFlow accepts only letters A-Z, digits and _ . - > in names{first}"
+    return None
 
 
 class _Frozen(BaseModel):
@@ -142,14 +160,14 @@ class Graph(_Frozen):
     nodes: tuple[Node, ...] = ()
     outputs: tuple[Output, ...] = ()
 
+    def _index(self) -> dict[str, Node]:
+        return _node_index(self.nodes)
+
     def node(self, node_id: str) -> Node:
-        for node in self.nodes:
-            if node.id == node_id:
-                return node
-        raise KeyError(node_id)
+        return self._index()[node_id]
 
     def get(self, node_id: str) -> Optional[Node]:
-        return next((n for n in self.nodes if n.id == node_id), None)
+        return self._index().get(node_id)
 
     @property
     def inputs(self) -> tuple[Node, ...]:
@@ -160,6 +178,29 @@ class Graph(_Frozen):
 
     def output_index(self, ref: Ref) -> Optional[int]:
         return next((i for i, o in enumerate(self.outputs) if o.ref == ref), None)
+
+
+_INDEXES: "OrderedDict[int, tuple[tuple[Node, ...], dict[str, Node]]]" = OrderedDict()
+
+
+def _node_index(nodes: tuple[Node, ...]) -> dict[str, Node]:
+    """id -> node (the first, if ids repeat) for a nodes tuple, for O(1) lookups.
+
+    Kept outside the model so equality and copies are unaffected; keyed on the tuple's
+    identity (held, so the id cannot be reused) in a small LRU: edits make new tuples.
+    """
+    key = id(nodes)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] is nodes:
+        _INDEXES.move_to_end(key)
+        return cached[1]
+    index: dict[str, Node] = {}
+    for node in nodes:
+        index.setdefault(node.id, node)
+    _INDEXES[key] = (nodes, index)
+    while len(_INDEXES) > 64:
+        _INDEXES.popitem(last=False)
+    return index
 
 
 class Training(_Frozen):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from editor.graph import ARG_CALL_CLASSES, Graph, Project, topological_order, upstream
+from editor.graph import ARG_CALL_CLASSES, Graph, Project, name_problem, topological_order, upstream
 from editor.problems import Problem
 
 _MAX_NODES = 5_000
@@ -41,8 +41,12 @@ def check_unique_names(graph: Graph, project: Project) -> Iterator[Problem]:
             yield Problem(f"node '{node.name}': the name is also used by another {other.kind} node", node=node.id)
         else:
             owners[node.name] = node.id
-        if "/" in node.name:
-            yield Problem(f"node '{node.name}': Keras layer names cannot contain '/'", node=node.id)
+        problem = name_problem(node.name)
+        if problem:
+            yield Problem(f"node '{node.name}': {problem}", node=node.id)
+    problem = name_problem(graph.name, model=True)
+    if problem:
+        yield Problem(f"model name '{graph.name}': {problem}")
 
 
 def check_references(graph: Graph, project: Project) -> Iterator[Problem]:

@@ -79,7 +79,7 @@ def test_rename_refuses_duplicates_empty_and_slash(graph):
         edits.rename(graph, "n2", "b")
     with pytest.raises(EditError, match="cannot be empty"):
         edits.rename(graph, "n2", "  ")
-    with pytest.raises(EditError, match="cannot contain '/'"):
+    with pytest.raises(EditError, match="Keras names cannot contain '/'"):
         edits.rename(graph, "n2", "a/b")
 
 
@@ -155,3 +155,9 @@ def test_outputs_set_update_move_unset(graph):
     assert [o.ref.node for o in g.outputs] == ["n2", "n4"]
     g = edits.unset_output(g, Ref(node="n2"))
     assert [o.ref.node for o in g.outputs] == ["n4"]
+
+
+@pytest.mark.parametrize("name", ["a b", "名字", "x\ny", "it's"])
+def test_rename_refuses_names_tensorflow_cannot_scope(graph, name):
+    with pytest.raises(EditError, match="TensorFlow accepts only letters A-Z, digits and _ . - > in names"):
+        edits.rename(graph, "n2", name)

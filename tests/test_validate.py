@@ -112,3 +112,12 @@ def test_validating_a_500_node_graph_is_fast_without_tensorflow():
     start = time.perf_counter()
     check_project(p)
     assert time.perf_counter() - start < 5
+
+
+def test_names_tensorflow_refuses_are_errors_before_training_finds_them():
+    """'a b' builds, then fails inside fit() with "not a valid scope name": say so up front."""
+    p = project(inp("n1", "x", (4,)), layer("n2", "名字", "Dense", "n1", units=2), outputs=["n2"], name="mnist model")
+    found = messages(p)
+    assert ("n2", "node '名字': TensorFlow accepts only letters A-Z, digits and _ . - > in names") in found
+    assert (None, "model name 'mnist model': TensorFlow accepts only letters A-Z, digits and _ . - > in names; "
+                  "it must start with a letter, digit or '.'") in found

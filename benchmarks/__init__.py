@@ -1,0 +1,1 @@
+"""Speed figures, each measured against a baseline in the same run (see README)."""

@@ -1,0 +1,19 @@
+"""`python -m benchmarks` (or `make bench`): print every speed figure with its baseline."""
+
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+MODULES = ["benchmarks.bench_core", "benchmarks.bench_ui"]
+
+rows = []
+for name in MODULES:
+    if Path(__file__).with_name(name.split(".")[1] + ".py").exists():
+        rows += importlib.import_module(name).run()
+if "--json" in sys.argv:
+    print(json.dumps(rows, indent=1))
