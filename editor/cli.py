@@ -159,6 +159,88 @@ def cmd_check_loss(args) -> int:
     return 0
 
 
+def cmd_train(args) -> int:
+    """Train TARGET on synthetic data; a progress line on stderr when it is a terminal.
+
+    Exit 0 when training ran (to the end or stopped by a NaN loss: see "stopped" in
+    --json, or the last line); 2 when it could not run (build, memory, settings).
+    """
+    from editor import training
+
+    (target, project), = _targets([args.target])
+    if args.output and not args.output.endswith(".keras"):
+        raise CommandError(f"{args.output}: the file name must end in .keras")
+    try:
+        settings = training.Settings(
+            epochs=args.epochs, samples=args.samples, batch_size=args.batch_size, seed=args.seed,
+            optimizer=args.optimizer, learning_rate=args.learning_rate,
+            validation_split=args.validation_split, task=args.task,
+        )
+    except ValueError as err:
+        raise CommandError(str(err)) from None
+    run = training.TrainingRun(project, settings)
+    tty = sys.stderr.isatty()
+    run.start()
+    try:
+        while not run.wait(0.25):
+            if tty:
+                _progress_line(target, run)
+    except KeyboardInterrupt:
+        run.stop("interrupted")
+        run.wait()
+        raise
+    finally:
+        if tty:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    if run.error:
+        raise CommandError(f"{target}: {run.error}")
+    snap = run.snapshot(since=-1)
+    if args.output:
+        Path(args.output).write_bytes(training.model_bytes(run.model))
+    if args.json:
+        def finite(v):
+            return v if isinstance(v, float) and v == v and abs(v) != float("inf") else None
+
+        print(json.dumps({
+            "history": {k: [finite(float(v)) for v in vs] for k, vs in sorted(snap.history.items())},
+            "samples_per_second": None if snap.samples_per_second is None else round(snap.samples_per_second, 2),
+            "stopped": snap.stopped,
+            "device": snap.device,
+        }))
+        return 0
+    for i in range(max((len(v) for v in snap.history.values()), default=0)):
+        values = "  ".join(f"{k} {vs[i]:.4g}" for k, vs in sorted(snap.history.items()) if i < len(vs))
+        print(f"epoch {i + 1}/{settings.epochs}  {values}")
+    if snap.stopped:
+        print(f"stopped: {snap.stopped}")
+    rate = f"{snap.samples_per_second:.0f} samples/s" if snap.samples_per_second else "too short to time"
+    print(f"{rate} on {snap.device}" + (f"; model saved to {args.output}" if args.output else ""))
+    return 0
+
+
+def _progress_line(target: str, run) -> None:
+    """One status line, rewritten in place (\\r): epoch, batch, bar, loss, speed, time left."""
+    from editor.training import format_seconds
+
+    snap = run.snapshot(since=-1)
+    if snap.status != "training" or not snap.batches_done:
+        text = f"{target}: {snap.phase}"
+    else:
+        width = 20
+        filled = int(round(snap.progress * width))
+        loss = snap.batches.get("loss", [None])[-1] if snap.batches.get("loss") else None
+        text = (f"{target}: epoch {snap.epoch}/{snap.epochs} batch {snap.batch}/{snap.steps_per_epoch} "
+                f"[{'#' * filled}{'.' * (width - filled)}] {snap.progress * 100:3.0f}%")
+        if loss is not None:
+            text += f" loss {loss:.4g}"
+        if snap.samples_per_second:
+            text += f" {snap.samples_per_second:.0f} samples/s"
+        if snap.seconds_left is not None:
+            text += f" {format_seconds(snap.seconds_left)} left"
+    columns = shutil.get_terminal_size((100, 20)).columns
+    print("\r" + text[: columns - 1] + "\033[K", end="", file=sys.stderr, flush=True)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (the house rule for every failure)."""
 
@@ -195,6 +277,20 @@ def _parser() -> argparse.ArgumentParser:
     p = add("check-loss", cmd_check_loss, "check a loss expression; print it normalised")
     p.add_argument("expression", metavar="EXPR")
     p.add_argument("--names", default="y_true,y_pred", help="tensor names the expression may use (default: y_true,y_pred)")
+    p = add("train", cmd_train, "train on synthetic data; print the history (or JSON with --json)")
+    p.add_argument("target", metavar="TARGET", help=target_help)
+    p.add_argument("--epochs", type=int, default=5, metavar="N", help="default: 5")
+    p.add_argument("--samples", type=int, default=512, metavar="N", help="synthetic samples (default: 512)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="default: 32")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the synthetic data (default: 0)")
+    p.add_argument("--optimizer", default=None, help="a keras.optimizers name (default: the project's)")
+    p.add_argument("--learning-rate", type=float, default=None, metavar="LR", help="default: the project's")
+    p.add_argument("--validation-split", type=float, default=0.0, metavar="F", help="fraction held out (default: 0)")
+    p.add_argument("--task", choices=("learnable", "noise"), default="learnable",
+                   help="targets: a learnable function of the inputs (default) or noise")
+    p.add_argument("-o", "--output", default=None, metavar="model.keras", help="save the trained model")
+    p.add_argument("--json", action="store_true",
+                   help='print {"history": {metric: [per epoch]}, "samples_per_second", "stopped", "device"}')
     return parser
 
 

@@ -1,0 +1,336 @@
+"""editor.training: every template trains; stop, NaN, memory refusal, estimates, exports."""
+
+import csv
+import io
+import math
+import re
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from editor import training
+from editor.data import SyntheticData
+from editor.templates import load_template, template_ids
+from editor.training import Settings, TrainingRun
+from tests.helpers import inp, layer, project
+
+# Templates too heavy for the quick loop on 2 cores: U-Net (31 M params at 256x256) and
+# VGG16 (138 M) train with batch 1-2; multi_output's TimeDistributed over 784 steps is
+# unrolled by Keras into 784 Dense calls, and tracing that takes ~45 s. The 368x368
+# templates train with batch 1.
+SLOW = {"unet", "vgg16_features", "multi_output"}
+BATCH = {"unet": 1, "vgg16_features": 2, "single_input_multi_output": 1, "multi_input_single_output": 1}  # else 2
+LOSS_NODES_ONLY = ("add_loss_labels", "custom_loss_layers")
+
+
+def tiny(batch_size=2, **kwargs):
+    return Settings(batch_size=batch_size, samples=2 * batch_size, epochs=1, **kwargs)
+
+
+def run_to_end(p, settings, **kwargs):
+    run = TrainingRun(p, settings, **kwargs).start()
+    assert run.wait(600), "the run did not finish"
+    return run
+
+
+@pytest.mark.parametrize(
+    "template_id",
+    [pytest.param(t, marks=pytest.mark.slow) if t in SLOW else t for t in template_ids()],
+)
+def test_every_template_trains_two_batches(template_id):
+    run = run_to_end(load_template(template_id), tiny(BATCH.get(template_id, 2)))
+    snap = run.snapshot()
+    assert (snap.status, snap.error, snap.stopped) == ("finished", None, None)
+    assert snap.batches_done == 2 and snap.progress == 1.0
+    assert len(snap.history["loss"]) == 1 and math.isfinite(snap.history["loss"][0])
+    assert len(snap.batches["loss"]) == 2 and snap.batch_epochs == [1, 1]
+
+
+@pytest.mark.parametrize("template_id", LOSS_NODES_ONLY)
+def test_models_supervised_only_by_loss_nodes_compile_with_the_optimizer_alone(template_id):
+    run = run_to_end(load_template(template_id), Settings(batch_size=8, samples=64, epochs=3))
+    assert run.error is None
+    assert run.model.loss is None  # compile(optimizer) only: the loss comes from add_loss
+    assert run.data.y is None
+    loss = run.history["loss"]
+    assert len(loss) == 3 and all(math.isfinite(v) for v in loss)
+    assert loss[-1] < loss[0]
+
+
+def test_learnable_task_loss_falls_on_mlp():
+    run = run_to_end(load_template("mlp"), Settings(batch_size=32, samples=512, epochs=4, validation_split=0.25))
+    h = run.history
+    assert set(h) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(v) == 4 for v in h.values())
+    assert h["loss"][-1] < 0.6 * h["loss"][0]
+    assert h["accuracy"][-1] > 0.5  # chance: 0.1
+    snap = run.snapshot()
+    assert snap.steps_per_epoch == 12 and snap.batches_done == 48  # 384 training samples
+    assert snap.samples_per_second and snap.samples_per_second > 0
+    assert snap.seconds_left is None and snap.elapsed > 0
+
+
+def test_per_output_losses_metrics_and_batch_logs():
+    run = run_to_end(load_template("multi_input"), Settings(batch_size=8, samples=32, epochs=2))
+    snap = run.snapshot()
+    assert set(snap.batches) == {"loss", "accuracy"}
+    assert len(snap.batches["loss"]) == 8 and snap.batch_epochs == [1] * 4 + [2] * 4
+    run = run_to_end(load_template("ticket_priority"), Settings(batch_size=4, samples=8, epochs=1))
+    assert set(run.history) == {"loss", "priority_loss", "department_loss"}
+    later = run.snapshot(since=1)
+    assert later.batch_offset == 1 and len(later.batches["loss"]) == 1
+    assert run.snapshot(since=-1).batches["loss"] == run.snapshot().batches["loss"][-1:]
+
+
+def test_stop_within_one_batch_keeps_the_history():
+    run = TrainingRun(load_template("mlp"), Settings(batch_size=8, samples=256, epochs=200)).start()
+    deadline = time.monotonic() + 120
+    while run.snapshot(since=-1).epoch < 2 or run.snapshot(since=-1).batch < 1:  # into epoch 2
+        assert time.monotonic() < deadline and not run.done
+        time.sleep(0.01)
+    run.stop()
+    at_stop = run.snapshot(since=-1).batches_done
+    assert run.wait(60)
+    snap = run.snapshot()
+    assert snap.status == "stopped" and snap.error is None
+    assert snap.batches_done <= at_stop + 1
+    assert re.fullmatch(r"stopped by the user at epoch \d+, batch \d+", snap.stopped)
+    assert len(snap.batches["loss"]) == snap.batches_done
+    finished = snap.epoch if snap.batch == snap.steps_per_epoch else snap.epoch - 1
+    assert len(snap.history["loss"]) == finished >= 1  # finished epochs only
+    assert snap.progress < 1
+
+
+def test_stop_from_the_training_thread_after_the_first_batch():
+    """Stopping at the first batch event: at most one more batch runs."""
+    run = TrainingRun(load_template("mlp"), Settings(batch_size=4, samples=400, epochs=3))
+    original = training._make_callback
+
+    def hooked(r):
+        callback = original(r)
+        on_batch = callback.on_train_batch_end
+
+        def on_train_batch_end(batch, logs=None):
+            on_batch(batch, logs)
+            if r.snapshot(since=-1).batches_done == 1:
+                r.stop()
+
+        callback.on_train_batch_end = on_train_batch_end
+        return callback
+
+    training._make_callback = hooked
+    try:
+        run.start()
+        assert run.wait(120)
+    finally:
+        training._make_callback = original
+    assert run.snapshot().batches_done <= 2
+    assert run.stopped == "stopped by the user at epoch 1, batch 1"
+    assert run.history == {}
+
+
+def test_stop_before_training_begins():
+    run = TrainingRun(load_template("mlp"), Settings(batch_size=8, samples=64, epochs=3)).start()
+    run.stop()
+    assert run.wait(120)
+    snap = run.snapshot()
+    assert snap.status == "stopped" and snap.batches_done <= 1 and snap.error is None
+
+
+def test_huge_learning_rate_stops_on_nan_naming_epoch_and_batch():
+    run = run_to_end(load_template("mlp"), Settings(learning_rate=1e10, batch_size=16, samples=256, epochs=3))
+    snap = run.snapshot()
+    assert snap.status == "stopped"
+    assert re.fullmatch(r"loss became (NaN|infinite) at epoch \d+, batch \d+", snap.stopped), snap.stopped
+    epoch, batch = map(int, re.findall(r"\d+", snap.stopped))
+    assert snap.batches_done == (epoch - 1) * 16 + batch  # nothing ran after the bad batch
+    assert not math.isfinite(snap.batches["loss"][-1])
+
+
+def test_nan_in_the_data_stops_at_the_first_batch():
+    p = load_template("mlp")
+    settings = Settings(batch_size=8, samples=32, epochs=2, validation_split=0.25)
+    model = training.compile_model(p, settings)
+    good = training.make_data(p, settings, model)
+    x = good.x[0].copy()
+    x[:, 3] = np.nan
+    bad = SyntheticData(x=[x], y=good.y, input_names=good.input_names, output_names=good.output_names)
+    run = run_to_end(None, settings, model=model, data=bad)
+    assert run.stopped == "loss became NaN at epoch 1, batch 1"
+    assert run.history == {} and run.snapshot().batches_done == 1
+
+
+def test_memory_refusal_is_one_line_with_a_way_out():
+    p = load_template("mlp")
+    est = training.estimate(p, Settings(batch_size=64))
+    with pytest.raises(training.NotEnoughMemory) as caught:
+        training.check_fits(est, limit_bytes=1000)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("training needs about ") and "but the limit is 1.0 KB: " in message
+    assert message.endswith("try a smaller model or input size, or optimizer sgd")
+    # Room for the weights but not for batch 64's activations: a smaller batch is offered.
+    limit = est.fixed_bytes + 2 * est.data_bytes + 5 * est.activations_per_sample
+    with pytest.raises(training.NotEnoughMemory, match=r"try batch size 4, or a smaller input size$"):
+        training.check_fits(est, limit_bytes=limit)
+    training.check_fits(est, limit_bytes=est.total_bytes)  # fits exactly
+
+
+def test_a_run_over_the_limit_fails_before_training():
+    run = run_to_end(load_template("mlp"), Settings(samples=64), limit_bytes=10_000)
+    snap = run.snapshot()
+    assert snap.status == "failed" and snap.batches_done == 0
+    assert snap.error.startswith("training needs about ") and "try " in snap.error
+    assert run.estimate is not None
+
+
+def test_default_limit_is_half_the_free_memory(monkeypatch):
+    monkeypatch.setattr(training, "available_memory", lambda: 8_000_000)
+    est = training.estimate(load_template("mlp"), Settings())
+    with pytest.raises(training.NotEnoughMemory, match="but half of the free memory is 4.0 MB"):
+        training.check_fits(est)
+    monkeypatch.setattr(training, "available_memory", lambda: 8_000_000_000)
+    training.check_fits(est)
+
+
+def test_estimate_counts_weights_optimizer_activations_and_data():
+    p = load_template("mlp")
+    adam = training.estimate(p, Settings(batch_size=4))
+    assert adam.params == 541_794 and adam.weights_bytes == 4 * 541_794
+    assert adam.gradients_bytes == adam.weights_bytes
+    assert adam.optimizer_slots == 2 and adam.optimizer_bytes == 2 * adam.weights_bytes
+    assert adam.data_bytes == 512 * (784 * 4 + 4)
+    double = training.estimate(p, Settings(batch_size=8))
+    assert double.activations_bytes == 2 * adam.activations_bytes > 0
+    assert double.flops_per_step == pytest.approx(2 * adam.flops_per_step)
+    assert adam.flops_per_step == pytest.approx(6 * 4 * (784 * 512 + 512 * 216 + 216 * 128 + 128 * 10), rel=0.01)
+    assert adam.steps == 128 * 5 and 0 < adam.seconds_per_step < 1
+    assert adam.seconds_total == adam.seconds_per_step * adam.steps
+    sgd = training.estimate(p, Settings(optimizer="sgd"))
+    assert sgd.optimizer_bytes == 0
+    assert "weights 2.2 MB" in adam.summary()
+
+
+def test_estimates_of_nested_and_recurrent_models():
+    auto = training.estimate(load_template("autoencoder"), Settings(batch_size=1))
+    # the nested encoder's and decoder's layers are counted: far more than the 3 top-level outputs
+    assert auto.activations_per_sample > 2 * 4 * 26 * 26 * 16
+    rnn = training.estimate(load_template("rnn"), Settings(batch_size=1))
+    assert rnn.seconds_per_step > 784 * training._RECURRENT_STEP_S
+
+
+def test_optimizer_slots_match_keras():
+    import keras
+
+    from editor import catalog
+
+    weights = [keras.Variable(np.zeros((3, 4), "float32")), keras.Variable(np.zeros((5,), "float32"))]
+    size = 3 * 4 + 5
+    for name in catalog.optimizers():
+        for config in ({}, {"momentum": 0.9}, {"centered": True}, {"amsgrad": True}):
+            try:
+                optimizer = getattr(keras.optimizers, name)(**config)
+            except (TypeError, ValueError):
+                continue
+            optimizer.build(weights)
+            state = sum(int(np.prod(v.shape)) for v in optimizer.variables if len(v.shape) >= 1)
+            slots = training.optimizer_slots(optimizer)
+            if name in ("Adafactor", "Muon"):  # factored / mixed: the table stays an upper bound
+                assert state <= slots * size + size, name
+            else:
+                assert state == slots * size, (name, config, state)
+
+
+def test_unknown_optimizer_and_broken_model_fail_in_one_line():
+    with pytest.raises(training.TrainingError, match="unknown optimizer 'nesterov'"):
+        training.make_optimizer(load_template("mlp"), Settings(optimizer="nesterov"))
+    broken = project(inp("a", "a", (4,)), layer("b", "bad", "Dense", "a", units=-3), outputs=("b",))
+    run = run_to_end(broken, tiny())
+    assert run.snapshot().status == "failed"
+    assert run.error.startswith("node 'bad': invalid Dense settings") and "\n" not in run.error
+
+
+def test_settings_are_checked():
+    for bad in ({"batch_size": 0}, {"epochs": 0}, {"samples": 0}, {"validation_split": 1.0}, {"task": "x"},
+                {"learning_rate": -1.0}, {"none_dim": 0}):
+        with pytest.raises(ValueError):
+            Settings(**bad)
+    assert Settings(samples=10, validation_split=0.2).train_samples == 8
+    assert Settings(samples=10, batch_size=4).steps_per_epoch == 3
+
+
+def test_optimizer_and_learning_rate_override_the_project():
+    run = TrainingRun(load_template("mlp"), Settings(optimizer="SGD", learning_rate=0.125, samples=8, batch_size=8, epochs=1))
+    run.start().wait(120)
+    assert type(run.model.optimizer).__name__ == "SGD"
+    assert float(run.model.optimizer.learning_rate) == 0.125
+
+
+def test_one_run_at_a_time_per_owner():
+    owner = object()
+    p = load_template("mlp")
+    first = training.start_run(owner, p, Settings(batch_size=8, samples=256, epochs=100))
+    try:
+        with pytest.raises(training.RunBusy):
+            training.start_run(owner, p, tiny())
+        other = training.start_run("someone else", p, tiny())
+        assert training.current_run(owner) is first
+    finally:
+        first.stop()
+        assert first.wait(60)
+    assert other.wait(120) and other.error is None
+    second = training.start_run(owner, p, tiny())
+    assert second.wait(120) and training.current_run(owner) is second
+    training.forget_run(owner)
+    assert training.current_run(owner) is None
+    with pytest.raises(training.TrainingError, match="already been started"):
+        second.start()
+
+
+def test_snapshots_are_safe_to_poll_while_training():
+    run = TrainingRun(load_template("mnist_mlp"), Settings(batch_size=4, samples=400, epochs=3)).start()
+    seen, problems = [], []
+
+    def poll():
+        while not run.done:
+            try:
+                snap = run.snapshot()
+                assert len(snap.batch_epochs) == len(snap.batches.get("loss", snap.batch_epochs))
+                seen.append(snap.batches_done)
+            except Exception as err:  # noqa: BLE001
+                problems.append(err)
+            time.sleep(0.001)
+
+    pollers = [threading.Thread(target=poll) for _ in range(2)]
+    for t in pollers:
+        t.start()
+    assert run.wait(120)
+    for t in pollers:
+        t.join()
+    assert not problems and seen
+    assert run.snapshot().status == "finished"
+
+
+def test_history_csv_and_model_bytes(tmp_path):
+    import keras
+
+    run = run_to_end(load_template("custom_loss_layers"), Settings(batch_size=4, samples=16, epochs=2))
+    text = training.history_csv(run.history)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["epoch", "loss"] and [r[0] for r in rows[1:]] == ["1", "2"]
+    assert float(rows[2][1]) == run.history["loss"][1]
+    assert training.history_csv({"val_loss": [1.0], "accuracy": [0.5], "loss": [2.0]}).splitlines()[0] == \
+        "epoch,loss,accuracy,val_loss"
+    blob = training.model_bytes(run.model)
+    assert blob[:2] == b"PK"  # a .keras file is a zip
+    path = tmp_path / "m.keras"
+    path.write_bytes(blob)
+    loaded = keras.saving.load_model(path)
+    for a, b in zip(loaded.get_weights(), run.model.get_weights()):
+        assert np.array_equal(a, b)
+
+
+def test_device_is_reported():
+    assert training.device_name() == "CPU" or training.device_name().startswith("GPU:0")
