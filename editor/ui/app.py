@@ -1,29 +1,90 @@
-"""Placeholder page until the editor issue lands: the template gallery and a summary."""
+"""The editor page: wires the panels together; holds no editing logic itself.
+
+Order matters for start-up: the canvas and the sidebar need no TensorFlow (validation
+and the canvas are pure Python), so they are drawn first. On the first run of a fresh
+server, TensorFlow is then imported under a spinner that stands in for the previews,
+and the page reruns once to put shapes on the canvas. After that, every rerun gets the
+preview first (built once per project content, see editor.ui.builds) and draws
+everything from it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
+
 import streamlit as st
 
-from editor.templates import catalogue
+from editor.problems import one_line
+from editor.ui import builds, canvas_view, inspector, palette, previews, sidebar, state
+from editor.ui.fields import md
+
+# Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
+# moment first lets the browser draw the canvas it has just been sent (measured: the
+# canvas shows 1 to 1.5 s sooner on a fresh server, and TensorFlow loads about as soon).
+STARTUP_PAUSE_S = float(os.environ.get("KGS_STARTUP_PAUSE", "1.5"))
+
+
+@contextlib.contextmanager
+def guarded(panel: str):
+    """A panel that fails shows one line, never a traceback; the rest of the page still draws."""
+    try:
+        yield
+    except Exception as err:  # Streamlit's own rerun/stop signals are BaseExceptions and pass
+        st.error(f"The {panel} hit an unexpected error: {md(one_line(err))}")
 
 
 def main() -> None:
-    st.set_page_config(page_title="Keras Graph Studio", layout="wide")
-    st.title("Keras Graph Studio")
-    st.caption("A visual editor for Keras functional models. The canvas is on its way; "
-               "meanwhile the command line `python -m editor` does the work.")
-    infos = catalogue()
-    choice = st.selectbox("Template", [t.id for t in infos], format_func=lambda i: next(t.title for t in infos if t.id == i))
-    info = next(t for t in infos if t.id == choice)
-    st.write(info.description)
-    if st.button("Show model.summary()"):
-        with st.spinner("Loading TensorFlow and building the model..."):
-            from editor.build import build_project, summary_text
-            from editor.templates import load_template
+    st.set_page_config(page_title="Keras Graph Studio", page_icon="🧩", layout="wide")
+    st.set_option("client.showErrorDetails", "type")  # last line of defence: never a traceback
+    st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button in an editor
+    state.begin_run()
 
-            result = build_project(load_template(choice))
-        if result.ok:
-            st.code(summary_text(result.model, line_length=100), language=None)
-        else:
-            for problem in result.problems:
-                st.error(str(problem))
+    project = state.project()
+    graph_id = state.graph_id()
+    digest = builds.digest(project)
+    preview = None
+    if builds.keras_ready():
+        with guarded("model build"):
+            preview = builds.preview(project, graph_id, digest)
+    structural = []
+    if preview is None:
+        from editor.validate import check_project
+
+        structural = check_project(project)
+
+    left, right = st.columns([3, 2], gap="medium")
+    below = st.container()
+    with left:
+        with guarded("toolbar"):
+            canvas_view.show_toolbar()
+        with guarded("canvas"):
+            canvas_view.show(preview, structural)
+    with guarded("sidebar"):
+        sidebar.show()
+
+    drew_without_build = preview is None
+    if not builds.keras_ready():
+        with below:
+            with st.spinner("Loading TensorFlow… the summary, diagram and inspector appear when it is ready."):
+                time.sleep(STARTUP_PAUSE_S)
+                builds.load_keras()
+    if preview is None:
+        with guarded("model build"):
+            preview = builds.preview(project, graph_id, digest)
+
+    with right:
+        with guarded("node picker"):
+            canvas_view.show_picker()
+        inspector_tab, palette_tab = st.tabs(["Inspector", "Add nodes"])
+        with inspector_tab, guarded("inspector"):
+            inspector.show(preview)
+        with palette_tab, guarded("palette"):
+            palette.show()
+    with below:
+        with guarded("previews"):
+            previews.show(project, preview, structural, digest)
+
+    if drew_without_build and preview is not None:
+        st.rerun()  # once, after start-up: put the shapes and build problems on the canvas

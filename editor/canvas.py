@@ -1,0 +1,408 @@
+"""What the canvas draws and what a click on it means: pure functions, no Streamlit, no Keras.
+
+`canvas_data` turns a graph (plus what a build found: shapes per node and problems)
+into the node and edge dicts that streamlit-agraph hands to vis-network: ids, labels
+"name\\nClass\\n(None, 28, 28, 1)", colours by kind, red with the message as tooltip for
+invalid nodes, and fixed positions (the node's stored `position`, or a computed layered
+layout), so the picture is stable from one rerun to the next.
+
+The canvas component reports only the id of a clicked node, and keeps reporting it on
+every rerun until its data changes. `handle_event` maps that report, the current
+selection and the click mode to a new selection and, in the wiring modes, an edit
+(`CanvasEdit`), which `apply_edit` performs with editor.edits.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from editor import edits
+from editor.graph import Graph, Node, Ref, topological_order
+from editor.problems import Problem
+
+# ----------------------------------------------------------------------------- looks
+
+# Kind -> (fill, border). Colour-blind-safe enough: kinds also differ in the class line.
+KIND_COLOURS: dict[str, tuple[str, str]] = {
+    "input": ("#D6EAF8", "#2874A6"),
+    "layer": ("#F2F3F4", "#626567"),
+    "merge": ("#FDEBD0", "#CA6F1E"),
+    "output": ("#D5F5E3", "#1E8449"),
+    "loss": ("#EBDEF0", "#7D3C98"),
+    "model": ("#D1F2EB", "#117A65"),
+}
+ERROR_COLOURS = ("#FADBD8", "#C0392B")
+WARNING_BORDER = "#D68910"
+SELECTED_BORDER = "#17202A"
+EDGE_COLOUR = "#7F8C8D"
+SHARE_COLOUR = "#A569BD"
+
+# Stored positions are in "grid units" (templates use 100 between rows and columns);
+# the canvas spreads columns wider than rows because labels are wider than tall.
+X_SCALE = 2.0
+Y_SCALE = 0.9
+ROW = 100  # grid units between a node and the one it feeds, for computed positions
+COLUMN = 100  # grid units between side-by-side nodes, for computed positions
+
+
+def role(graph: Graph, node: Node) -> str:
+    """The colour class of a node: input, output, loss, model (nested or application), merge, layer."""
+    if node.kind == "input":
+        return "input"
+    if node.kind == "loss":
+        return "loss"
+    if any(o.ref.node == node.id for o in graph.outputs):
+        return "output"
+    if node.kind in ("model", "application"):
+        return "model"
+    if node.is_merge:
+        return "merge"
+    return "layer"
+
+
+def class_text(node: Node, graph_names: Mapping[str, str] | None = None) -> str:
+    """The second label line: the Keras class (what model.summary() prints in brackets)."""
+    if node.kind == "input":
+        return "InputLayer"
+    if node.kind == "loss":
+        return "Loss"
+    if node.kind == "model":
+        target = (graph_names or {}).get(node.graph or "", node.graph or "?")
+        return f"Model {target}"
+    text = node.class_name or "?"
+    return f"{text} (shared)" if node.shares else text
+
+
+def shape_text(shapes: Sequence[Sequence[Optional[int]]] | None) -> str:
+    """Output shapes as Keras prints them: (None, 28, 28, 1); several joined by ', '."""
+    if not shapes:
+        return ""
+    return ", ".join(_tuple_text(s) for s in shapes)
+
+
+def _tuple_text(shape: Sequence[Optional[int]]) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def node_label(node: Node, shapes=None, graph_names: Mapping[str, str] | None = None) -> str:
+    """'name\\nClass\\n(None, 784)'; the shape line is left out until a build knows it."""
+    lines = [node.name, class_text(node, graph_names)]
+    if shapes is None and node.kind == "input" and node.shape is not None:
+        shapes = [(None, *node.shape)]  # an input's shape needs no build
+    text = shape_text(shapes)
+    if text:
+        lines.append(text)
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+def layout(graph: Graph) -> dict[str, tuple[float, float]]:
+    """Grid position of every node: its stored `position`, else a free spot below its producers.
+
+    Nodes are placed in topological order (nodes on a cycle last): a node without a
+    position goes one row below its lowest producer, in the column of its first one,
+    moved right until the spot is free. Deterministic, so the canvas never jumps.
+    """
+    placed: dict[str, tuple[float, float]] = {
+        n.id: (float(n.position[0]), float(n.position[1])) for n in graph.nodes if n.position is not None
+    }
+    spots = _Spots(placed.values())
+    order = topological_order(graph)
+    seen = set(order)
+    order += [n.id for n in graph.nodes if n.id not in seen]
+    for node_id in order:
+        if node_id not in placed:
+            placed[node_id] = spots.take(_wanted(graph.node(node_id), placed))
+    return placed
+
+
+def _wanted(node: Node, placed: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+    parents = [placed[r.node] for r in node.inputs if r.node in placed]
+    if not parents:
+        return (0.0, 0.0)
+    return (parents[0][0], max(p[1] for p in parents) + ROW)
+
+
+class _Spots:
+    """Taken positions, bucketed by row, so finding a free spot stays cheap on big graphs."""
+
+    def __init__(self, taken: Iterable[tuple[float, float]] = ()):
+        self.rows: dict[int, list[tuple[float, float]]] = {}
+        for spot in taken:
+            self.add(spot)
+
+    def add(self, spot: tuple[float, float]) -> None:
+        self.rows.setdefault(round(spot[1] / ROW), []).append(spot)
+
+    def free(self, x: float, y: float) -> bool:
+        row = round(y / ROW)
+        near = [s for r in (row - 1, row, row + 1) for s in self.rows.get(r, ())]
+        return not any(abs(x - tx) < COLUMN * 0.75 and abs(y - ty) < ROW * 0.75 for tx, ty in near)
+
+    def take(self, wanted: tuple[float, float]) -> tuple[float, float]:
+        x, y = wanted
+        while not self.free(x, y):
+            x += COLUMN * 1.5
+        self.add((x, y))
+        return (x, y)
+
+
+def new_position(graph: Graph, node_id: str) -> tuple[float, float]:
+    """Where a just-added node (without a position) goes; the UI stores it on the node."""
+    others = graph.model_copy(update={"nodes": tuple(n for n in graph.nodes if n.id != node_id)})
+    placed = layout(others)
+    return _Spots(placed.values()).take(_wanted(graph.node(node_id), placed))
+
+
+# ----------------------------------------------------------------------------- canvas data
+
+
+def _escape(text: str) -> str:
+    """Tooltips go through innerHTML in the component: escape markup, keep quotes readable."""
+    return html.escape(text, quote=False)
+
+
+def node_problems(problems: Iterable[Problem], graph_id: str) -> dict[str, list[Problem]]:
+    """Problems of this graph grouped by node id (problems without a node left out)."""
+    out: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.node is not None and problem.graph in (None, graph_id):
+            out.setdefault(problem.node, []).append(problem)
+    return out
+
+
+def canvas_nodes(
+    graph: Graph,
+    problems: Iterable[Problem] = (),
+    shapes: Mapping[str, Sequence] | None = None,
+    selected: Optional[str] = None,
+    graph_names: Mapping[str, str] | None = None,
+) -> list[dict]:
+    """vis-network node dicts, in the graph's node order."""
+    shapes = shapes or {}
+    by_node = node_problems(problems, graph.id)
+    positions = layout(graph)
+    out = []
+    for node in graph.nodes:
+        kind = role(graph, node)
+        fill, border = KIND_COLOURS[kind]
+        found = by_node.get(node.id, [])
+        errors = [p for p in found if p.severity == "error"]
+        if errors:
+            fill, border = ERROR_COLOURS
+        elif found:
+            border = WARNING_BORDER
+        x, y = positions[node.id]
+        data = {
+            "id": node.id,
+            "label": node_label(node, shapes.get(node.id), graph_names),
+            "shape": "box",
+            "x": x * X_SCALE,
+            "y": y * Y_SCALE,
+            "color": {
+                "background": fill,
+                "border": SELECTED_BORDER if node.id == selected else border,
+                "highlight": {"background": fill, "border": SELECTED_BORDER},
+                "hover": {"background": fill, "border": SELECTED_BORDER},
+            },
+            "borderWidth": 3 if node.id == selected else (2 if found else 1),
+            "margin": 8,
+            "font": {"face": "monospace", "size": 13, "color": "#17202A"},
+        }
+        if found:
+            # Every line starts with a mark: the component opens a node's tooltip text as
+            # a link on double click, and such text can never read as a javascript: URL.
+            data["title"] = _escape("\n".join(f"{'✖' if p.severity == 'error' else '⚠'} {p.message}" for p in found))
+        out.append(data)
+    return out
+
+
+def canvas_edges(graph: Graph) -> list[dict]:
+    """vis-network edge dicts: one per wire (numbered when a node takes several), and a
+    dashed one from a layer's owner to each node that shares it."""
+    known = {n.id for n in graph.nodes}
+    out = []
+    for node in graph.nodes:
+        many = len(node.inputs) > 1
+        for i, ref in enumerate(node.inputs):
+            if ref.node not in known:
+                continue
+            label = []
+            if many:
+                label.append(str(i + 1))
+            if ref.output:
+                label.append(f"out {ref.output}")
+            edge = {
+                "id": f"{ref.label()}->{node.id}#{i}",
+                "from": ref.node,
+                "to": node.id,
+                "arrows": "to",
+                "color": EDGE_COLOUR,
+            }
+            if label:
+                edge["label"] = " ".join(label)
+            out.append(edge)
+        if node.shares and node.shares in known:
+            out.append({
+                "id": f"share:{node.shares}->{node.id}",
+                "from": node.shares,
+                "to": node.id,
+                "dashes": True,
+                "arrows": "",
+                "color": SHARE_COLOUR,
+                "label": "shares",
+            })
+    return out
+
+
+@dataclass(frozen=True)
+class CanvasData:
+    nodes: list[dict]
+    edges: list[dict]
+
+
+def canvas_data(
+    graph: Graph,
+    problems: Iterable[Problem] = (),
+    shapes: Mapping[str, Sequence] | None = None,
+    selected: Optional[str] = None,
+    graph_names: Mapping[str, str] | None = None,
+) -> CanvasData:
+    problems = list(problems)
+    return CanvasData(canvas_nodes(graph, problems, shapes, selected, graph_names), canvas_edges(graph))
+
+
+def auto_height(data: CanvasData, smallest: int = 460, largest: int = 1200) -> int:
+    """Canvas height in pixels that shows the graph at a readable zoom where it can:
+    tall graphs get a tall canvas (up to `largest`; zoom and pan do the rest)."""
+    if not data.nodes:
+        return smallest
+    ys = [node["y"] for node in data.nodes]
+    wanted = (max(ys) - min(ys) + 120) * 0.9
+    return int(min(largest, max(smallest, wanted)))
+
+
+def vis_options(height: int = 640) -> dict:
+    """vis-network options: fixed positions (no physics, no hierarchical re-layout)."""
+    return {
+        "height": f"{height}px",
+        "width": "100%",
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"hierarchical": {"enabled": False}},
+        "interaction": {"hover": True, "dragNodes": False, "tooltipDelay": 150, "multiselect": False},
+        "edges": {
+            "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4},
+            "font": {"size": 11, "align": "middle"},
+        },
+        "nodes": {"shape": "box"},
+    }
+
+
+def node_choices(graph: Graph) -> list[tuple[str, str]]:
+    """(id, 'name · Class') for a searchable node picker, in topological order."""
+    order = topological_order(graph)
+    order += [n.id for n in graph.nodes if n.id not in set(order)]
+    return [(i, f"{graph.node(i).name} · {class_text(graph.node(i))}") for i in order]
+
+
+# ----------------------------------------------------------------------------- clicks
+
+MODES = {
+    "select": "Select",
+    "connect": "Wire the selected node into the clicked one",
+    "feed": "Wire the clicked node into the selected one",
+    "share": "Selected node shares the clicked node's layer",
+}
+
+
+@dataclass(frozen=True)
+class CanvasState:
+    """What the canvas remembers between reruns."""
+
+    selection: Optional[str] = None
+    mode: str = "select"
+    last_event: Optional[str] = None  # the component's last report, already handled
+
+
+@dataclass(frozen=True)
+class CanvasEdit:
+    """An edit made by clicking: 'connect' feeds `source` into `target`; 'share' makes
+    `target` call the layer of `source`."""
+
+    kind: str
+    source: str
+    target: str
+
+
+def handle_event(state: CanvasState, event: Optional[str], graph: Graph) -> tuple[CanvasState, Optional[CanvasEdit]]:
+    """New canvas state and (in a wiring mode) the edit a click asks for.
+
+    `event` is what the component returned this rerun: the id of the last clicked node,
+    or None when nothing was clicked since its data last changed. The same id coming
+    back is the same click, not a new one. A click on a node that no longer exists
+    does nothing; a click on the selected node itself cancels a wiring mode.
+    """
+    if state.mode not in MODES:
+        state = replace(state, mode="select")
+    if event is None or event == state.last_event:
+        return replace(state, last_event=event), None
+    state = replace(state, last_event=event)
+    if graph.get(event) is None:
+        return state, None
+    current = state.selection if state.selection and graph.get(state.selection) else None
+    if state.mode == "select" or current is None:
+        return replace(state, selection=event, mode="select"), None
+    if event == current:
+        return replace(state, mode="select"), None
+    if state.mode == "connect":
+        edit = CanvasEdit("connect", current, event)
+    elif state.mode == "feed":
+        edit = CanvasEdit("connect", event, current)
+    else:
+        edit = CanvasEdit("share", event, current)
+    return replace(state, mode="select"), edit
+
+
+def apply_edit(graph: Graph, edit: CanvasEdit) -> Graph:
+    """Perform a click edit with editor.edits (raises EditError naming the node).
+
+    A wire into a loss node also gives the new input a name its expression can use.
+    """
+    if edit.kind == "connect":
+        wired = edits.connect(graph, Ref(node=edit.source), edit.target)
+        target = wired.node(edit.target)
+        if target.kind == "loss" and len(target.input_names) < len(target.inputs):
+            name = expression_name(wired.node(edit.source).name, target.input_names)
+            wired = edits.set_config(wired, edit.target, input_names=target.input_names + (name,))
+        return wired
+    if edit.kind == "share":
+        return edits.share(graph, edit.target, edit.source)
+    raise edits.EditError(f"unknown canvas edit '{edit.kind}'")
+
+
+def expression_name(text: str, taken: Iterable[str] = ()) -> str:
+    """A name a loss expression can use for a tensor (from a node name), not in `taken`."""
+    base = re.sub(r"\W+", "_", text).strip("_") or "x"
+    base = "_" + base if base[0].isdigit() else base
+    taken = set(taken)
+    candidate, i = base, 1
+    while candidate in taken:
+        i += 1
+        candidate = f"{base}{i}"
+    return candidate
+
+
+def describe_edit(graph: Graph, edit: CanvasEdit) -> str:
+    """A label for the undo button."""
+    name = {n.id: n.name for n in graph.nodes}
+    source, target = name.get(edit.source, edit.source), name.get(edit.target, edit.target)
+    if edit.kind == "share":
+        return f"{target} shares {source}'s layer"
+    return f"wire {source} into {target}"

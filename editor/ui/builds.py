@@ -1,0 +1,276 @@
+"""Previews of a project, built once per content and kept in a small LRU. No Streamlit.
+
+The page draws the canvas before TensorFlow is imported (`keras_ready` / `load_keras`),
+then asks for the `Preview` of the project: the Keras model, shapes per node, problems,
+`model.summary()` text, the plot_model DOT and parameter counts. Previews are keyed by
+a digest of the project file text (editor.project.dumps), so undo, redo and reopening a
+state cost nothing, and nothing is built twice in one rerun.
+
+The preview model is built without initialising its weights (a Keras StatelessScope
+that defers variable creation): its structure, shapes, summary and diagram are exactly
+those of the real model. Initialising the U-Net's 31 million weights takes about a
+second; building without them takes about 60 ms. Only text is kept (summary, DOT,
+counts, shapes, problems), never the model: it cannot be trained by mistake, and the
+cache stays light.
+`editor.build.build_project` does the same build with weights and with compile
+arguments; tests/ui/test_builds.py checks that both give the same summary.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from editor import project as project_files
+from editor.graph import Project
+from editor.problems import Problem, errors, one_line
+
+_lock = threading.RLock()
+_keras_loaded = False
+CACHE_SIZE = 16
+
+
+# ----------------------------------------------------------------------------- TensorFlow
+
+def keras_ready() -> bool:
+    """True once TensorFlow and Keras are imported (this process imports them once)."""
+    return _keras_loaded
+
+
+def load_keras() -> None:
+    """Import Keras (and TensorFlow with it): seconds the first time, nothing after."""
+    global _keras_loaded
+    if _keras_loaded:
+        return
+    with _lock:
+        if not _keras_loaded:
+            importlib.import_module("keras")
+            importlib.import_module("editor.build")
+            # Streamlit calls keras.backend.clear_session() after every script run, which
+            # runs a full garbage collection: ~200 ms over TensorFlow's millions of
+            # objects. Freezing them (they live as long as the process anyway) leaves
+            # that collection only the objects made since: a few milliseconds.
+            gc.collect()
+            gc.freeze()
+            _keras_loaded = True
+
+
+# ----------------------------------------------------------------------------- LRU
+
+
+class LRU:
+    """A small thread-safe least-recently-used map (sessions share it)."""
+
+    def __init__(self, size: int = CACHE_SIZE):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+            return None
+
+    def get_or_make(self, key, make: Callable[[], Any]):
+        found = self.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            self.misses += 1
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_previews = LRU()
+_code = LRU()
+_template_counts = LRU(size=64)
+
+
+def digest(project: Project) -> str:
+    """A short fingerprint of the project's content (its file text)."""
+    return hashlib.sha1(project_files.dumps(project).encode("utf-8")).hexdigest()
+
+
+# ----------------------------------------------------------------------------- previews
+
+
+@dataclass
+class Preview:
+    """What the previews show for one graph of one project state."""
+
+    digest: str
+    graph_id: str
+    ok: bool
+    problems: list[Problem] = field(default_factory=list)
+    shapes: dict = field(default_factory=dict)
+    model_name: str = ""
+    summary: str = ""
+    dot: str = ""
+    counts: dict = field(default_factory=dict)
+    failure: str = ""  # an unexpected failure of the build itself, as one line
+
+
+def cached_preview(digest_: str, graph_id: str) -> Optional[Preview]:
+    """The preview if it was already built (never builds; works before Keras is loaded)."""
+    return _previews.get((digest_, graph_id))
+
+
+def preview(project: Project, graph_id: str, digest_: Optional[str] = None) -> Preview:
+    """The preview of graph `graph_id`, from the cache or built now (needs Keras)."""
+    digest_ = digest_ or digest(project)
+    return _previews.get_or_make((digest_, graph_id), lambda: _make_preview(project, graph_id, digest_))
+
+
+def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
+    load_keras()
+    from editor.build import param_counts, summary_text
+    from editor.diagram import dot_source
+
+    try:
+        model, shapes, problems = build_structure(project, graph_id)
+    except Exception as err:  # a bug or an unforeseen Keras failure: one line, never a traceback
+        return Preview(digest_, graph_id, False, failure=f"the build failed: {one_line(err)}")
+    result = Preview(digest_, graph_id, model is not None and not errors(problems), problems, shapes)
+    if result.ok:
+        try:
+            result.model_name = model.name
+            result.summary = summary_text(model)
+            result.dot = dot_source(model)
+            result.counts = param_counts(model)
+        except Exception as err:
+            result.ok, result.failure = False, f"model '{model.name}': {one_line(err)}"
+    # The model is not kept: a cached preview is text, so the garbage collection
+    # Streamlit runs after every rerun has little to walk (see load_keras).
+    return result
+
+
+def build_structure(project: Project, graph_id: Optional[str] = None):
+    """(model, shapes, problems) as editor.build.build_project gives them, without
+    initialising weights and without compile arguments (a preview never trains)."""
+    import keras
+    from keras.src.backend.common import global_state
+
+    saved = list(global_state.get_global_attribute("uninitialized_variables", None) or [])
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            return _build(project, graph_id)
+    finally:
+        # The deferred variables of this model must not be initialised by anyone later.
+        global_state.set_global_attribute("uninitialized_variables", saved)
+
+
+def _build(project: Project, graph_id: Optional[str]):
+    """editor.build.build_project's graph walk (nested graphs first), minus compile_args."""
+    from editor import build
+    from editor.validate import check_project
+
+    problems = check_project(project)
+    graph_id = graph_id or project.main.id
+    models: dict[str, Any] = {}
+    builder = build._GraphBuilder(project, models, problems)  # noqa: SLF001 - see module doc
+    shapes: dict = {}
+    structural = {p.graph for p in errors(problems)}
+    for gid in build.build_order(project):
+        if gid in structural and gid != graph_id:
+            models[gid] = None
+            continue
+        model, graph_shapes = builder.build(project.graph(gid))
+        models[gid] = model
+        if gid == graph_id:
+            shapes = graph_shapes
+    if graph_id not in models:  # a graph the main model does not call
+        models[graph_id], shapes = builder.build(project.graph(graph_id))
+    model = models[graph_id] if not errors(problems) else None
+    return model, shapes, problems
+
+
+# ----------------------------------------------------------------------------- code, counts
+
+
+@dataclass(frozen=True)
+class Code:
+    source: str = ""
+    error: str = ""
+
+
+def code(project: Project, digest_: Optional[str] = None) -> Code:
+    """Generated Python for the project (no Keras needed), or the reason it cannot be written."""
+    digest_ = digest_ or digest(project)
+
+    def make() -> Code:
+        from editor.codegen import generate
+
+        try:
+            return Code(source=generate(project))
+        except Exception as err:  # CodegenError names the node; anything else is one line too
+            return Code(error=one_line(err))
+
+    return _code.get_or_make(digest_, make)
+
+
+def template_counts(template_id: str) -> Optional[dict]:
+    """Parameter counts of a template's main model (None if it does not build). Needs Keras."""
+    from editor.templates import TEMPLATE_DIR, load_template
+
+    path = TEMPLATE_DIR / f"{template_id}.json"
+    key = (template_id, path.stat().st_mtime if path.exists() else 0)
+
+    def make():
+        project = load_template(template_id)
+        found = preview(project, project.main.id)
+        return found.counts if found.ok else {}
+
+    counts = _template_counts.get_or_make(key, make)
+    return counts or None
+
+
+def screen_dot(dot: str) -> str:
+    """The DOT text for drawing on the page: Keras asks Graphviz for 200 dpi (print
+    size), which makes the browser's drawing about three times too big; 72 dpi is 1:1."""
+    return re.sub(r"^dpi=[0-9.]+;$", "dpi=72;", dot, count=1, flags=re.M)
+
+
+def render_dot(dot: str, fmt: str, timeout: float = 60) -> bytes:
+    """PNG or SVG of DOT text with Graphviz's `dot` (what keras.utils.plot_model runs)."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("dot")
+    if program is None:
+        raise RuntimeError("Graphviz's dot program is not installed")
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"unknown image format {fmt!r}")
+    done = subprocess.run([program, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(one_line(RuntimeError(done.stderr.decode("utf-8", "replace"))))
+    return done.stdout
+
+
+def clear_caches() -> None:
+    """Forget every preview (tests, benchmarks)."""
+    _previews.clear()
+    _code.clear()
+    _template_counts.clear()

@@ -1,0 +1,127 @@
+"""The canvas panel: toolbar (undo, redo, graph switcher, click mode, node picker) and the
+streamlit-agraph canvas. Clicks go through editor.canvas.handle_event (pure)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+
+from editor import canvas as canvas_logic
+from editor.ui import state
+from editor.ui.builds import Preview
+from editor.ui.fields import md
+
+HEIGHTS = ("auto", 500, 800, 1200, 2000, 3000)
+
+_LEGEND = (
+    ("input", "input"), ("layer", "layer"), ("merge", "merge"), ("output", "output"),
+    ("loss", "loss node"), ("model", "nested model"),
+)
+
+
+class _Item:
+    """What streamlit_agraph.agraph expects of a node or edge: an id and to_dict()."""
+
+    def __init__(self, data: dict):
+        self.id = data["id"]
+        self._data = data
+
+    def to_dict(self) -> dict:
+        return self._data
+
+
+def show_toolbar(key: str = "toolbar") -> None:
+    """Undo / redo, the graph switcher and the click mode, above the canvas."""
+    history = state.history()
+    project = state.project()
+    ids = [g.id for g in project.graphs]
+    several = len(ids) > 1
+    cols = st.columns([1.1, 1.1, 2, 2.6, 1.3] if several else [1.1, 1.1, 3.6, 1.4])
+    undo_label = history.undo_label
+    redo_label = history.redo_label
+    cols[0].button("↶ Undo", key=f"{key}.undo", on_click=state.undo, disabled=not history.can_undo,
+                   help=f"Undo: {undo_label}" if undo_label else "Nothing to undo", width="stretch")
+    cols[1].button("↷ Redo", key=f"{key}.redo", on_click=state.redo, disabled=not history.can_redo,
+                   help=f"Redo: {redo_label}" if redo_label else "Nothing to redo", width="stretch")
+    rest = cols[2:]
+    if several:
+        names = {g.id: g.name + (" (main)" if i == 0 else " (nested)") for i, g in enumerate(project.graphs)}
+        graph_key = f"{key}.graph"
+        rest[0].selectbox("Graph", ids, key=graph_key, format_func=names.get, **state.bind(graph_key, state.graph_id(), ids),
+                          on_change=state.callback(lambda: state.set_graph(st.session_state[graph_key])),
+                          help="The project's main model and the nested models it calls.")
+        rest = rest[1:]
+    mode_key = f"{key}.mode"
+    modes = list(canvas_logic.MODES)
+    rest[0].selectbox("A click on the canvas…", modes, key=mode_key, **state.bind(mode_key, state.canvas_state().mode, modes),
+                      format_func=canvas_logic.MODES.get,
+                      on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])))
+    rest[1].selectbox("Canvas height", HEIGHTS, key=f"{key}.height",
+                      format_func=lambda h: h if h == "auto" else f"{h} px",
+                      help="Big graphs: make the canvas taller, or zoom with the mouse wheel and drag to pan.")
+    notice = state.general_notice()
+    if notice is not None:
+        st.error(md(notice.message))
+
+
+def show_picker(key: str = "picker") -> None:
+    """The searchable node list: the way to select on big graphs (and in AppTest)."""
+    graph = state.graph()
+    choices = dict(canvas_logic.node_choices(graph))
+    options = ["", *choices]  # "": nothing selected
+    current = state.selection() if state.selection() in choices else ""
+    st.selectbox(
+        "Find a node", options, key=key, **state.bind(key, current, options),
+        format_func=lambda i: "— none —" if not i else choices.get(i, i),
+        on_change=state.callback(lambda: state.select(st.session_state[key] or None)),
+        help="Type to search by name or class; or click a node on the canvas.",
+    )
+
+
+def show(preview: Optional[Preview], structural_problems, height_key: str = "toolbar.height") -> None:
+    """Draw the canvas of the graph being edited and act on a click (the component has
+    no key of its own: it returns the last clicked node id, None after its data changes)."""
+    from streamlit_agraph import agraph
+    from streamlit_agraph.config import Config
+
+    project = state.project()
+    graph = state.graph()
+    current = state.canvas_state()
+    problems = preview.problems if preview is not None else structural_problems
+    shapes = preview.shapes if preview is not None else {}
+    names = {g.id: g.name for g in project.graphs}
+    data = canvas_logic.canvas_data(graph, problems, shapes, current.selection, names)
+
+    height = st.session_state.get(height_key, "auto")
+    height = canvas_logic.auto_height(data) if height == "auto" else int(height)
+    config = Config(height=height, width=800, directed=True, physics=False, hierarchical=False)
+    config.__dict__.update(canvas_logic.vis_options(height))
+    _legend()
+    event = agraph([_Item(n) for n in data.nodes], [_Item(e) for e in data.edges], config)
+    if not isinstance(event, str):
+        event = None
+    new_state, edit = canvas_logic.handle_event(current, event, graph)
+    state.set_canvas_state(new_state)
+    if edit is not None:
+        state.edit_graph(canvas_logic.describe_edit(graph, edit), lambda g: canvas_logic.apply_edit(g, edit))
+        st.rerun()
+    if new_state.selection != current.selection or new_state.mode != current.mode:
+        st.rerun()  # redraw the highlight and the inspector for the clicked node
+    if current.mode != "select":
+        st.caption(f"Mode: {canvas_logic.MODES[current.mode].lower()} — click a node on the canvas "
+                   "(click the selected node to cancel).")
+
+
+def _legend() -> None:
+    chips = []
+    for role, text in _LEGEND:
+        fill, border = canvas_logic.KIND_COLOURS[role]
+        chips.append(
+            f"<span style='background:{fill};border:1px solid {border};border-radius:3px;"
+            f"padding:0 6px;margin-right:6px;font-size:0.8em'>{text}</span>"
+        )
+    fill, border = canvas_logic.ERROR_COLOURS
+    chips.append(f"<span style='background:{fill};border:1px solid {border};border-radius:3px;"
+                 f"padding:0 6px;font-size:0.8em'>has an error (hover for why)</span>")
+    st.markdown("".join(chips), unsafe_allow_html=True)  # fixed text only, no user input

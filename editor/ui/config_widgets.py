@@ -1,0 +1,143 @@
+"""A layer's constructor arguments as widgets, generated from the catalog's Param kinds.
+
+int/float: number inputs; bool: checkbox; choice: selectbox of the documented values;
+activation: selectbox of keras.activations; initializer/regularizer/constraint:
+selectbox of common names (a configured object is edited as JSON); tuple: text
+"3, 3" parsed as comma-separated integers; str: text; any/layer: JSON text. A change
+is parsed, checked by constructing the Keras layer, and stored only if it differs from
+the default (set_param with None restores the default). A refused value leaves the
+graph unchanged and shows one line under its field.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from editor import edits
+from editor.graph import Node
+from editor.ui import fields, state
+
+SIMPLE_KINDS = {"int", "float", "bool", "choice", "activation", "tuple", "str"}
+ADVANCED = {"lora_rank", "lora_alpha", "seed", "quantization_config", "use_cudnn", "dtype", "synchronized"}
+LEADING = 5  # how many leading simple arguments show outside "More parameters"
+NONE = "__none__"  # the option that stands for the value None
+
+
+def show(node: Node, key: str, disabled: bool = False) -> None:
+    """Widgets for every constructor argument of the layer node `node`."""
+    from editor import catalog
+
+    try:
+        info = catalog.layers()[catalog.canonical_name(node.class_name or "")]
+    except KeyError:
+        st.warning(md(f"node '{node.name}': {node.class_name} is not in the palette; its config is shown as JSON."))
+        st.code(fields.json_text(node.config) or "{}", language="json")
+        return
+    params = list(info.params)
+    leading = [p for p in params if p.kind in SIMPLE_KINDS and p.name not in ADVANCED][:LEADING]
+    main = [p for p in params if p.required or p.name in node.config or p in leading]
+    rest = [p for p in params if p not in main]
+    if info.doc:
+        st.caption(info.doc)
+    if info.needs_adapt:
+        st.caption("This layer learns state with adapt(): give its vocabulary / mean / bins here.")
+    for param in main:
+        _field(node, param, key, disabled)
+    if rest:
+        with st.expander(f"More parameters ({len(rest)})"):
+            for param in rest:
+                _field(node, param, key, disabled)
+
+
+def _field(node: Node, param, key: str, disabled: bool) -> None:
+    from editor import catalog
+
+    widget_key = f"{key}.{param.name}"
+    current = node.config.get(param.name, param.default)
+    kind = _effective_kind(param.kind, current)
+    value = fields.widget_value(kind, current)
+    set_here = param.name in node.config
+    label = param.name + (" *" if param.required else "")
+    default_text = "required" if param.required else f"default: {fields.json_text(param.default) or 'None'}"
+    help_text = (param.doc[:400] + " — " if param.doc else "") + default_text + (" (changed)" if set_here else "")
+    common = dict(key=widget_key, help=help_text, disabled=disabled, on_change=_changed,
+                  args=(node.id, node.name, param, kind, widget_key))
+    choice_like = kind in ("choice", "activation", "initializer", "regularizer", "constraint")
+    json_valued = kind in ("initializer", "regularizer", "constraint") and isinstance(current, (dict, list))
+    if choice_like and not json_valued:
+        # None is a real choice here; Streamlit reads a None option as "nothing chosen".
+        opts = [NONE if v is None else v for v in fields.options(
+            kind, current, param.choices, catalog.activations() if kind == "activation" else ())]
+        none_text = "None (linear)" if kind == "activation" else "None (default)"
+        st.selectbox(label, opts, format_func=lambda v: none_text if v == NONE else str(v), **common,
+                     **state.bind(widget_key, NONE if value is None else value, opts))
+        _error_below(widget_key)
+        return
+    common.update(state.bind(widget_key, value))
+    if kind == "bool":
+        st.checkbox(label, **common)
+    elif kind == "int":
+        st.number_input(label, step=1, format="%d", **common)
+    elif kind == "float":
+        st.number_input(label, step=0.01, format="%g", **common)
+    elif kind == "tuple":
+        st.text_input(label, placeholder="e.g. 3, 3" if param.required else "None", **common)
+    elif kind == "str":
+        st.text_input(label, **common)
+    else:  # any, layer, or a configured initializer/regularizer/constraint
+        st.text_area(label, height=80, placeholder="JSON, e.g. {\"class_name\": ..., \"config\": {...}}", **common)
+    _error_below(widget_key)
+
+
+def _error_below(widget_key: str) -> None:
+    message = state.field_notice(widget_key)
+    if message:
+        st.error(fields.md(message))
+
+
+def _effective_kind(kind: str, current) -> str:
+    """The param's kind, or "any" (JSON) when the stored value does not fit its widget."""
+    number = isinstance(current, (int, float)) and not isinstance(current, bool)
+    if kind == "int" and not (current is None or (number and float(current).is_integer())):
+        return "any"
+    if kind == "float" and not (current is None or number):
+        return "any"
+    if kind == "bool" and not isinstance(current, bool):
+        return "any"
+    if kind in ("choice", "activation") and isinstance(current, (dict, list)):
+        return "any"
+    return kind
+
+
+@state.callback
+def _changed(node_id: str, node_name: str, param, kind: str, widget_key: str) -> None:
+    """on_change: parse, check with Keras, store (or refuse with one line)."""
+    node = state.graph().get(node_id)
+    if node is None:
+        return
+    raw = st.session_state.get(widget_key)
+    if raw == NONE:
+        raw = None
+    try:
+        value = fields.parse(kind, raw, param.name)
+    except fields.FieldError as err:
+        state.fail(f"node '{node_name}': {err}", widget_key)
+        return
+    if value is None and param.required:
+        state.fail(f"node '{node_name}': {param.name} is required", widget_key)
+        return
+    store = None if value is None or (not param.required and fields.same(value, param.default)) else value
+    config = dict(node.config)
+    if store is None:
+        config.pop(param.name, None)
+    else:
+        config[param.name] = store
+    problem = fields.check_layer(node, config)
+    if problem:
+        state.fail(f"node '{node_name}': {param.name}: {problem}", widget_key)
+        return
+    state.edit_graph(
+        f"set {param.name} of {node_name}",
+        lambda g: edits.set_param(g, node_id, param.name, store),
+        field=widget_key, node_name=node_name,
+    )

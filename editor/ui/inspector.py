@@ -1,0 +1,479 @@
+"""The inspector: everything about the selected node, editable.
+
+Name; the input's shape and dtype; the layer's constructor arguments (config_widgets);
+its inputs in call order (reorder, remove, add); "model output" with its loss, loss
+weight and metrics; a loss node's expression and input names; sharing another node's
+layer; a nested model's graph (and a button that opens it); delete. Every change is a
+callback that goes through state.edit_graph (editor.edits underneath).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import streamlit as st
+
+from editor import edits
+from editor import expr as expressions
+from editor.canvas import class_text, expression_name, shape_text
+from editor.graph import DTYPES, Graph, Node, Ref
+from editor.ui import config_widgets, fields, state
+from editor.ui.builds import Preview
+from editor.ui.fields import md
+
+NO_LOSS = "none"
+CUSTOM_LOSS = "custom expression…"
+CUSTOM_PREFIX = "expr:"
+DEFAULT_CUSTOM = "mean(square(y_true - y_pred), axis=-1)"
+
+
+def node_key(graph_id: str, node_id: str, key: str = "insp") -> str:
+    """Prefix of the widget keys of one node's inspector (tests use it too)."""
+    return f"{key}.{graph_id}.{node_id}"
+
+
+def show(preview: Optional[Preview], key: str = "insp") -> None:
+    graph = state.graph()
+    node = state.selected_node()
+    if node is None:
+        st.info("Click a node on the canvas, or find it in the list above, to edit it here.")
+        _graph_outline(graph)
+        return
+    k = node_key(graph.id, node.id, key)
+    shapes = preview.shapes.get(node.id) if preview is not None else None
+    st.markdown(f"#### {md(node.name)}")
+    st.caption(md(" · ".join(x for x in (class_text(node), shape_text(shapes), f"id {node.id}") if x)))
+    if preview is not None:
+        for problem in preview.problems:
+            if problem.node == node.id and problem.graph in (None, graph.id):
+                (st.error if problem.severity == "error" else st.warning)(md(problem.message))
+
+    _text(f"{k}.name", "Name", node.name, _rename, (node.id, node.name))
+    if node.kind == "input":
+        _input_fields(node, k)
+    elif node.kind == "layer":
+        _layer_fields(graph, node, k)
+    elif node.kind == "model":
+        _model_fields(node, k)
+    elif node.kind == "application":
+        _application_fields(node, k)
+    elif node.kind == "loss":
+        _loss_fields(node, k)
+    if node.kind != "input":
+        _inputs_editor(graph, node, k)
+    if node.kind != "loss":
+        _output_fields(graph, node, k)
+    st.divider()
+    st.button("Delete node", key=f"{k}.delete", on_click=_delete, args=(node.id, node.name), type="secondary",
+              help="Removes the node, the wires leaving it and its output.")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _text(key: str, label: str, value: str, callback, args, **kwargs) -> None:
+    st.text_input(label, key=key, on_change=callback, args=(*args, key), **kwargs, **state.bind(key, value))
+    _field_error(key)
+
+
+def _field_error(key: str) -> None:
+    message = state.field_notice(key)
+    if message:
+        st.error(md(message))
+
+
+def _names(graph: Graph) -> dict[str, str]:
+    return {n.id: n.name for n in graph.nodes}
+
+
+def _graph_outline(graph: Graph) -> None:
+    outputs = [graph.get(o.ref.node) for o in graph.outputs]
+    names = ", ".join(n.name for n in outputs if n is not None) or "none"
+    count = len(graph.inputs)
+    st.caption(md(f"Model '{graph.name}': {len(graph.nodes)} nodes, {count} input{'' if count == 1 else 's'}; "
+                  f"outputs: {names}."))
+
+
+# ----------------------------------------------------------------------------- name
+
+
+@state.callback
+def _rename(node_id: str, old: str, key: str) -> None:
+    new = st.session_state.get(key, "")
+    if new == old:
+        return
+    state.edit_graph(f"rename {old} to {new}", lambda g: edits.rename(g, node_id, new), field=key, node_name=old)
+
+
+# ----------------------------------------------------------------------------- kinds
+
+
+def _input_fields(node: Node, k: str) -> None:
+    shape = fields.tuple_text(list(node.shape or ()))
+    _text(f"{k}.shape", "Shape (without the batch axis)", shape, _set_shape, (node.id, node.name),
+          help="Comma-separated sizes, None for a free size: 784 or 28, 28, 1 or None, 16")
+    key = f"{k}.dtype"
+    st.selectbox("dtype", DTYPES, key=key, on_change=_set_field, args=(node.id, node.name, "dtype", key),
+                 **state.bind(key, node.dtype, list(DTYPES)))
+
+
+@state.callback
+def _set_shape(node_id: str, name: str, key: str) -> None:
+    try:
+        shape = fields.parse_shape(st.session_state.get(key, ""))
+    except fields.FieldError as err:
+        state.fail(f"node '{name}': {err}", key)
+        return
+    state.edit_graph(f"set shape of {name}", lambda g: edits.set_config(g, node_id, shape=shape), field=key, node_name=name)
+
+
+@state.callback
+def _set_field(node_id: str, name: str, field: str, key: str) -> None:
+    value = st.session_state.get(key)
+    state.edit_graph(f"set {field} of {name}", lambda g: edits.set_config(g, node_id, **{field: value}),
+                     field=key, node_name=name)
+
+
+def _layer_fields(graph: Graph, node: Node, k: str) -> None:
+    owner = graph.get(node.shares) if node.shares else None
+    if owner is not None:
+        st.info(md(f"Calls the layer of '{owner.name}' (same weights). Its settings are edited there."))
+        st.button(md(f"Select {owner.name}"), key=f"{k}.goto_owner", on_click=state.select, args=(owner.id,))
+        config_widgets.show(owner, key=f"{k}.cfg", disabled=True)
+    else:
+        config_widgets.show(node, key=f"{k}.cfg")
+    _share_fields(graph, node, k)
+
+
+def _share_fields(graph: Graph, node: Node, k: str) -> None:
+    candidates = [n.id for n in graph.nodes if n.kind == "layer" and n.id != node.id and not n.shares]
+    key = f"{k}.shares"
+    options = ["", *candidates]  # "": its own layer
+    names = _names(graph)
+    st.selectbox(
+        "Layer and weights", options, key=key, **state.bind(key, node.shares if node.shares in candidates else "", options),
+        format_func=lambda i: "its own layer" if not i else f"shared with {names.get(i, i)} ({graph.node(i).class_name})",
+        on_change=_set_share, args=(node.id, node.name, key),
+        help="Share weights: this node calls another node's layer, as seed 004 does with a shared LSTM.",
+    )
+    _field_error(key)
+
+
+@state.callback
+def _set_share(node_id: str, name: str, key: str) -> None:
+    owner = st.session_state.get(key) or None
+    if owner is None:
+        state.edit_graph(f"{name} gets its own layer", lambda g: edits.unshare(g, node_id), field=key, node_name=name)
+    else:
+        state.edit_graph(f"{name} shares a layer", lambda g: edits.share(g, node_id, owner), field=key, node_name=name)
+
+
+def _model_fields(node: Node, k: str) -> None:
+    project = state.project()
+    graph_id = state.graph_id()
+    others = [g.id for g in project.graphs if g.id != graph_id]
+    names = {g.id: g.name for g in project.graphs}
+    key = f"{k}.graph"
+    options = others if node.graph in others else [*others, node.graph]
+    st.selectbox("Nested model (graph)", options, key=key, format_func=lambda i: names.get(i, f"{i} (missing)"),
+                 **state.bind(key, node.graph, options),
+                 on_change=_set_field, args=(node.id, node.name, "graph", key))
+    _field_error(key)
+    if node.graph in names:
+        st.button(md(f"Open graph '{names[node.graph]}'"), key=f"{k}.open", on_click=state.set_graph, args=(node.graph,))
+
+
+def _application_fields(node: Node, k: str) -> None:
+    st.caption(md(f"keras.applications.{node.class_name} (built with weights=None)"))
+    key = f"{k}.appcfg"
+    _text_area(key, "Config (JSON)", fields.json_text(node.config) or "{}", _set_app_config, (node.id, node.name))
+
+
+def _text_area(key: str, label: str, value: str, callback, args, **kwargs) -> None:
+    st.text_area(label, key=key, on_change=callback, args=(*args, key), **kwargs, **state.bind(key, value))
+    _field_error(key)
+
+
+@state.callback
+def _set_app_config(node_id: str, name: str, key: str) -> None:
+    try:
+        config = fields.parse_json(st.session_state.get(key, ""), "config") or {}
+        if not isinstance(config, dict):
+            raise fields.FieldError("config: must be a JSON object")
+    except fields.FieldError as err:
+        state.fail(f"node '{name}': {err}", key)
+        return
+    state.edit_graph(f"set config of {name}", lambda g: edits.set_config(g, node_id, config=config), field=key, node_name=name)
+
+
+def _loss_fields(node: Node, k: str) -> None:
+    _text_area(f"{k}.expr", "Loss expression", node.expression or "", _set_expression, (node.id, node.name),
+               help=expressions.describe_language())
+    with st.expander("Expression language"):
+        st.text(expressions.describe_language())
+    key = f"{k}.weight"
+    st.number_input("Weight (added to the loss times this)", key=key, step=0.1, format="%g",
+                    **state.bind(key, float(node.weight)),
+                    on_change=_set_weight, args=(node.id, node.name, key))
+    _field_error(key)
+
+
+@state.callback
+def _set_expression(node_id: str, name: str, key: str) -> None:
+    text = st.session_state.get(key, "").strip()
+    node = state.graph().get(node_id)
+    if node is None:
+        return
+    try:
+        expressions.check(text, node.input_names)
+    except expressions.ExprError as err:
+        state.fail(f"loss node '{name}': {err}", key)
+        return
+    state.edit_graph(f"set expression of {name}", lambda g: edits.set_config(g, node_id, expression=text),
+                     field=key, node_name=name)
+
+
+@state.callback
+def _set_weight(node_id: str, name: str, key: str) -> None:
+    try:
+        weight = fields.parse_float(st.session_state.get(key), "weight")
+    except fields.FieldError as err:
+        state.fail(f"node '{name}': {err}", key)
+        return
+    state.edit_graph(f"set weight of {name}", lambda g: edits.set_config(g, node_id, weight=weight if weight is not None else 1.0),
+                     field=key, node_name=name)
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def _inputs_editor(graph: Graph, node: Node, k: str) -> None:
+    names = _names(graph)
+    st.markdown("**Inputs** (in call order)")
+    if not node.inputs:
+        st.caption("No inputs yet.")
+    loss = node.kind == "loss"
+    for i, ref in enumerate(node.inputs):
+        cols = st.columns([4, 1, 1, 1]) if not loss else st.columns([2, 3, 1, 1, 1])
+        source = names.get(ref.node, f"{ref.node} (missing)") + (f" · output {ref.output}" if ref.output else "")
+        cols[0].markdown(f"{i + 1}\\. {md(source)}")
+        offset = 0
+        if loss:
+            offset = 1
+            key = f"{k}.iname{i}"
+            current = node.input_names[i] if i < len(node.input_names) else ""
+            cols[1].text_input(f"Name of input {i + 1} in the expression", key=key, label_visibility="collapsed",
+                               **state.bind(key, current),
+                               on_change=_set_input_name, args=(node.id, node.name, i, key))
+        cols[1 + offset].button("↑", key=f"{k}.in{i}.up", disabled=i == 0, help="Move up",
+                                on_click=_move_input, args=(node.id, node.name, i, -1))
+        cols[2 + offset].button("↓", key=f"{k}.in{i}.down", disabled=i == len(node.inputs) - 1, help="Move down",
+                                on_click=_move_input, args=(node.id, node.name, i, 1))
+        cols[3 + offset].button("✕", key=f"{k}.in{i}.remove", help="Remove this input",
+                                on_click=_remove_input, args=(node.id, node.name, i))
+        if loss:
+            _field_error(f"{k}.iname{i}")
+    candidates = [n.id for n in graph.nodes if n.id != node.id and n.kind != "loss"]
+    key = f"{k}.add_input"
+    st.session_state[key] = ""
+    st.selectbox("Add an input", ["", *candidates], key=key,
+                 format_func=lambda i: "— choose a node —" if not i else f"{names[i]} · {class_text(graph.node(i))}",
+                 on_change=_add_input, args=(node.id, node.name, key))
+    _field_error(key)
+
+
+def _rewire(graph: Graph, node_id: str, refs, names=None) -> Graph:
+    graph = edits.set_inputs(graph, node_id, refs)
+    if names is not None:
+        graph = edits.set_config(graph, node_id, input_names=tuple(names))
+    return graph
+
+
+def _loss_names(node: Node) -> list[str]:
+    names = list(node.input_names)
+    return names + [f"x{i + 1}" for i in range(len(names), len(node.inputs))]
+
+
+@state.callback
+def _move_input(node_id: str, name: str, index: int, offset: int) -> None:
+    node = state.graph().get(node_id)
+    if node is None:
+        return
+    refs, names = list(node.inputs), _loss_names(node) if node.kind == "loss" else None
+    new = index + offset
+    if not 0 <= new < len(refs):
+        return
+    refs.insert(new, refs.pop(index))
+    if names is not None:
+        names.insert(new, names.pop(index))
+    state.edit_graph(f"reorder inputs of {name}", lambda g: _rewire(g, node_id, refs, names), node_name=name)
+
+
+@state.callback
+def _remove_input(node_id: str, name: str, index: int) -> None:
+    node = state.graph().get(node_id)
+    if node is None or index >= len(node.inputs):
+        return
+    refs = [r for i, r in enumerate(node.inputs) if i != index]
+    names = [n for i, n in enumerate(_loss_names(node)) if i != index] if node.kind == "loss" else None
+    state.edit_graph(f"remove an input of {name}", lambda g: _rewire(g, node_id, refs, names), node_name=name)
+
+
+@state.callback
+def _add_input(node_id: str, name: str, key: str) -> None:
+    source = st.session_state.get(key) or None
+    node = state.graph().get(node_id)
+    if source is None or node is None:
+        return
+    refs = [*node.inputs, Ref(node=source)]
+    names = None
+    if node.kind == "loss":
+        names = [*_loss_names(node), expression_name(state.graph().node(source).name, _loss_names(node))]
+    state.edit_graph(f"wire an input into {name}", lambda g: _rewire(g, node_id, refs, names), field=key, node_name=name)
+
+
+@state.callback
+def _set_input_name(node_id: str, name: str, index: int, key: str) -> None:
+    node = state.graph().get(node_id)
+    if node is None:
+        return
+    new = st.session_state.get(key, "").strip()
+    names = _loss_names(node)
+    if not new.isidentifier():
+        state.fail(f"loss node '{name}': '{new}' is not a name an expression can use (letters, digits, _)", key)
+        return
+    if new in names[:index] + names[index + 1:]:
+        state.fail(f"loss node '{name}': two inputs cannot both be called '{new}'", key)
+        return
+    old = names[index]
+    names[index] = new
+    expression = node.expression or ""
+    if old:
+        expression = re.sub(rf"\b{re.escape(old)}\b", new, expression)  # keep the formula working
+    state.edit_graph(
+        f"rename input {old} of {name}",
+        lambda g: edits.set_config(g, node_id, input_names=tuple(names), expression=expression),
+        field=key, node_name=name,
+    )
+
+
+# ----------------------------------------------------------------------------- outputs
+
+
+def _output_fields(graph: Graph, node: Node, k: str) -> None:
+    from editor import catalog
+
+    ref = Ref(node=node.id)
+    index = graph.output_index(ref)
+    output = graph.outputs[index] if index is not None else None
+    st.markdown("**Model output**")
+    key = f"{k}.out"
+    st.checkbox("model output", key=key, **state.bind(key, output is not None), on_change=_toggle_output, args=(node.id, node.name, key),
+                help="Marks this node's tensor as an output of the model (in this order).")
+    if output is None:
+        return
+    if len(graph.outputs) > 1:
+        cols = st.columns([4, 1, 1])
+        cols[0].caption(f"output {index + 1} of {len(graph.outputs)}")
+        cols[1].button("↑", key=f"{k}.out.up", disabled=index == 0, on_click=_move_output, args=(index, -1))
+        cols[2].button("↓", key=f"{k}.out.down", disabled=index == len(graph.outputs) - 1,
+                       on_click=_move_output, args=(index, 1))
+    losses = list(catalog.losses())
+    current = output.loss
+    if current is None:
+        choice = NO_LOSS
+    elif current.startswith(CUSTOM_PREFIX):
+        choice = CUSTOM_LOSS
+    else:
+        choice = current
+    options = [NO_LOSS, *losses] + ([current] if choice == current and current not in losses else []) + [CUSTOM_LOSS]
+    key = f"{k}.loss"
+    st.selectbox("Loss", options, key=key, **state.bind(key, choice, options), on_change=_set_loss, args=(node.id, node.name, key),
+                 format_func=lambda v: "none (no loss on this output)" if v == NO_LOSS else v)
+    _field_error(key)
+    if choice == CUSTOM_LOSS:
+        _text(f"{k}.loss_expr", "Custom loss of y_true and y_pred", current[len(CUSTOM_PREFIX):],
+              _set_loss_expression, (node.id, node.name), help=expressions.describe_language())
+    key = f"{k}.loss_weight"
+    st.number_input("Loss weight", key=key, step=0.1, format="%g", **state.bind(key, float(output.loss_weight)), on_change=_set_output_field,
+                    args=(node.id, node.name, "loss_weight", key))
+    _field_error(key)
+    metrics = list(catalog.metrics())
+    key = f"{k}.metrics"
+    st.multiselect("Metrics", metrics + [m for m in output.metrics if m not in metrics], key=key,
+                   **state.bind(key, list(output.metrics), param="default"),
+                   on_change=_set_output_field, args=(node.id, node.name, "metrics", key))
+    _field_error(key)
+
+
+@state.callback
+def _toggle_output(node_id: str, name: str, key: str) -> None:
+    on = bool(st.session_state.get(key))
+    ref = Ref(node=node_id)
+    if on:
+        state.edit_graph(f"mark {name} as output", lambda g: edits.set_output(g, ref), field=key, node_name=name)
+    else:
+        state.edit_graph(f"unmark {name} as output", lambda g: edits.unset_output(g, ref), field=key, node_name=name)
+
+
+@state.callback
+def _move_output(index: int, offset: int) -> None:
+    state.edit_graph("reorder outputs", lambda g: edits.move_output(g, index, offset))
+
+
+@state.callback
+def _set_loss(node_id: str, name: str, key: str) -> None:
+    choice = st.session_state.get(key)
+    ref = Ref(node=node_id)
+    if choice == NO_LOSS:
+        loss = None
+    elif choice == CUSTOM_LOSS:
+        loss = CUSTOM_PREFIX + DEFAULT_CUSTOM
+    else:
+        loss = choice
+    state.edit_graph(f"set loss of {name}", lambda g: edits.set_output(g, ref, loss=loss), field=key, node_name=name)
+
+
+@state.callback
+def _set_loss_expression(node_id: str, name: str, key: str) -> None:
+    text = st.session_state.get(key, "").strip()
+    try:
+        expressions.check(text, ("y_true", "y_pred"))
+    except expressions.ExprError as err:
+        state.fail(f"node '{name}': custom loss: {err}", key)
+        return
+    ref = Ref(node=node_id)
+    state.edit_graph(f"set custom loss of {name}", lambda g: edits.set_output(g, ref, loss=CUSTOM_PREFIX + text),
+                     field=key, node_name=name)
+
+
+@state.callback
+def _set_output_field(node_id: str, name: str, field: str, key: str) -> None:
+    value = st.session_state.get(key)
+    if field == "metrics":
+        value = tuple(value or ())
+    elif field == "loss_weight":
+        try:
+            value = fields.parse_float(value, "loss weight")
+        except fields.FieldError as err:
+            state.fail(f"node '{name}': {err}", key)
+            return
+        value = 1.0 if value is None else value
+    ref = Ref(node=node_id)
+    state.edit_graph(f"set {field.replace('_', ' ')} of {name}", lambda g: edits.set_output(g, ref, **{field: value}),
+                     field=key, node_name=name)
+
+
+# ----------------------------------------------------------------------------- delete
+
+
+@state.callback
+def _delete(node_id: str, name: str) -> None:
+    graph = state.graph()
+    node = graph.get(node_id)
+    neighbour = None
+    if node is not None:
+        neighbour = next((r.node for r in node.inputs if graph.get(r.node)), None)
+    if state.edit_graph(f"delete {name}", lambda g: edits.remove_node(g, node_id), node_name=name):
+        state.select(neighbour)

@@ -1,0 +1,179 @@
+"""The palette: every Keras layer (grouped, searchable), added after the selected node or
+inserted on one of its input wires; also inputs, loss nodes and nested-model nodes."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+
+from editor import canvas as canvas_logic
+from editor import edits
+from editor.graph import Graph, Node, Ref
+from editor.ui import fields, state
+
+ALL_GROUPS = "all groups"
+
+
+def show(key: str = "palette") -> None:
+    from editor import catalog
+
+    node = state.selected_node()
+    graph = state.graph()
+    groups = catalog.groups()
+    infos = catalog.layers()
+    with st.container():
+        cols = st.columns([2, 3])
+        group = cols[0].selectbox("Group", [ALL_GROUPS, *groups], key=f"{key}.group")
+        query = cols[1].text_input("Search layers", key=f"{key}.search", placeholder="e.g. conv, drop, lstm")
+        names = catalog.search(query, limit=len(infos)) if query.strip() else sorted(infos)
+        if group != ALL_GROUPS:
+            allowed = set(groups[group])
+            names = [n for n in names if n in allowed]
+        if not names:
+            st.caption("No layer matches; try another word or group.")
+            class_name = None
+        else:
+            class_name = st.selectbox(
+                f"Layer ({len(names)})", names, key=f"{key}.class",
+                format_func=lambda n: f"{n} · {infos[n].group}",
+                help=None,
+            )
+            if class_name and infos[class_name].doc:
+                st.caption(infos[class_name].doc)
+        cols = st.columns(2)
+        after = fields.md(f"Add after {node.name}") if node is not None else "Add (not connected)"
+        cols[0].button(after, key=f"{key}.add", disabled=class_name is None, type="primary",
+                       on_click=_add_layer, args=(class_name, node.id if node else None), width="stretch")
+        wires = list(node.inputs) if node is not None else []
+        wire_key = f"{key}.wire"
+        if len(wires) > 1:
+            names_by_id = {n.id: n.name for n in graph.nodes}
+            labels = {i: f"on input {i + 1} ({names_by_id.get(r.node, r.node)})" for i, r in enumerate(wires)}
+            if st.session_state.get(wire_key) not in labels:
+                st.session_state[wire_key] = 0
+            st.selectbox("Insert on", list(labels), key=wire_key, format_func=labels.get)
+        wire = st.session_state.get(wire_key, 0) if len(wires) > 1 else 0
+        cols[1].button(
+            fields.md(f"Insert before {node.name}") if node is not None else "Insert before…",
+            key=f"{key}.insert", disabled=class_name is None or not wires, width="stretch",
+            on_click=_insert_layer, args=(class_name, node.id if node else None, wire),
+            help="Puts the layer on an input wire of the selected node.",
+        )
+        st.divider()
+        cols = st.columns([2, 2])
+        shape_key = f"{key}.input_shape"
+        if shape_key not in st.session_state:
+            st.session_state[shape_key] = "32"
+        cols[0].text_input("New input's shape", key=shape_key, help="e.g. 784 or 28, 28, 1")
+        cols[1].button("Add input", key=f"{key}.add_input", on_click=_add_input, args=(shape_key,), width="stretch")
+        _field_error(shape_key)
+        cols = st.columns(2)
+        cols[0].button("Add loss node", key=f"{key}.add_loss", disabled=node is None or node.kind == "loss",
+                       on_click=_add_loss, args=(node.id if node else None,), width="stretch",
+                       help="A loss computed from the selected node's tensor (more inputs can be wired in).")
+        cols[1].button("New nested model", key=f"{key}.new_graph", on_click=state.add_graph, width="stretch",
+                       help="A new graph in this project (input → Dense) that other graphs can call as a layer.")
+        project = state.project()
+        others = [g for g in project.graphs if g.id != graph.id]
+        if others:
+            model_key = f"{key}.model_graph"
+            if st.session_state.get(model_key) not in [g.id for g in others]:
+                st.session_state[model_key] = others[0].id
+            names = {g.id: g.name for g in others}
+            cols = st.columns([2, 2])
+            cols[0].selectbox("Nested model", list(names), key=model_key, format_func=names.get,
+                              label_visibility="collapsed")
+            cols[1].button("Add a call to it", key=f"{key}.add_model", width="stretch",
+                           on_click=_add_model, args=(model_key, node.id if node else None),
+                           help="A node that calls the chosen graph like a layer (after the selected node).")
+
+
+def _field_error(key: str) -> None:
+    message = state.field_notice(key)
+    if message:
+        st.error(fields.md(message))
+
+
+def _placed(graph: Graph, node_id: str) -> Graph:
+    """Give a just-added node a free position, so the canvas stays stable from now on."""
+    return edits.set_config(graph, node_id, position=canvas_logic.new_position(graph, node_id))
+
+
+@state.callback
+def _add_layer(class_name: Optional[str], after: Optional[str]) -> None:
+    if class_name is None:
+        return
+    config = fields.starting_config(class_name)
+
+    def change(graph: Graph):
+        graph, new = edits.add_layer(graph, class_name, config, after=after)
+        return _placed(graph, new), new
+
+    state.edit_graph(f"add {class_name}", change, select_new=True)
+
+
+@state.callback
+def _insert_layer(class_name: Optional[str], target: Optional[str], wire: int) -> None:
+    if class_name is None or target is None:
+        return
+    node = state.graph().get(target)
+    if node is None or not node.inputs:
+        state.fail(f"node '{node.name if node else target}' has no input wire to insert on")
+        return
+    source = node.inputs[min(wire, len(node.inputs) - 1)]
+    config = fields.starting_config(class_name)
+
+    def change(graph: Graph):
+        graph, new = edits.insert_between(graph, source, target, class_name, config)
+        return _placed(graph, new), new
+
+    state.edit_graph(f"insert {class_name} before {node.name}", change, select_new=True, node_name=node.name)
+
+
+@state.callback
+def _add_input(shape_key: str) -> None:
+    try:
+        shape = fields.parse_shape(st.session_state.get(shape_key, ""))
+    except fields.FieldError as err:
+        state.fail(f"new input: {err}", shape_key)
+        return
+
+    def change(graph: Graph):
+        graph, new = edits.add_input(graph, shape)
+        return _placed(graph, new), new
+
+    state.edit_graph("add input", change, select_new=True, field=shape_key)
+
+
+@state.callback
+def _add_loss(source: Optional[str]) -> None:
+    if source is None:
+        return
+
+    def change(graph: Graph):
+        node_id = edits.new_id(graph)
+        node = Node(id=node_id, kind="loss", name=edits.unique_name(graph, "loss"), inputs=(Ref(node=source),),
+                    input_names=("x",), expression="mean(square(x))")
+        graph = edits.add_node(graph, node)
+        return _placed(graph, node_id), node_id
+
+    state.edit_graph("add loss node", change, select_new=True)
+
+
+@state.callback
+def _add_model(model_key: str, after: Optional[str]) -> None:
+    graph_id = st.session_state.get(model_key)
+    project = state.project()
+    target = next((g for g in project.graphs if g.id == graph_id), None)
+    if target is None:
+        return
+
+    def change(graph: Graph):
+        node_id = edits.new_id(graph)
+        node = Node(id=node_id, kind="model", name=edits.unique_name(graph, target.name), graph=target.id,
+                    inputs=(Ref(node=after),) if after else ())
+        graph = edits.add_node(graph, node)
+        return _placed(graph, node_id), node_id
+
+    state.edit_graph(f"add nested model {target.name}", change, select_new=True)

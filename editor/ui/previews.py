@@ -1,0 +1,127 @@
+"""Live previews: model.summary(), the plot_model diagram, the generated code, problems.
+
+Refreshed after every edit from the cached Preview (editor.ui.builds). When the graph
+has errors, the last previews that built stay visible, marked out of date.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from typing import Optional
+
+import streamlit as st
+
+from editor.graph import Project
+from editor.ui import builds, state
+from editor.ui.builds import Preview
+from editor.ui.fields import md
+
+LAST_GOOD = "kgs.previews.last_good"  # graph id -> last Preview that built
+LAST_CODE = "kgs.previews.last_code"
+
+
+def show(project: Project, preview: Optional[Preview], structural, digest: str = "", key: str = "previews") -> None:
+    graph_id = state.graph_id()
+    last_good = st.session_state.setdefault(LAST_GOOD, {})
+    if preview is not None and preview.ok:
+        last_good[graph_id] = preview
+    shown = preview if preview is not None and preview.ok else last_good.get(graph_id)
+    stale = shown is not None and shown is not preview
+    problems = preview.problems if preview is not None else structural
+    errors = [p for p in problems if p.severity == "error"]
+    failure = preview.failure if preview is not None else ""
+    title = f"Problems ({len(errors)})" if errors or failure else f"Problems ({len(problems)})"
+    summary_tab, diagram_tab, code_tab, problems_tab = st.tabs(["Summary", "Diagram", "Code", title])
+    with summary_tab:
+        _summary(shown, stale, preview, key)
+    with diagram_tab:
+        _diagram(shown, stale, key)
+    with code_tab:
+        _code(project, digest or builds.digest(project), key)
+    with problems_tab:
+        _problems(project, problems, failure, key)
+
+
+def _stale_note(what: str) -> None:
+    st.warning(f"Out of date: the graph has errors (see Problems); this {what} is from the last version that built.")
+
+
+def _summary(shown: Optional[Preview], stale: bool, current: Optional[Preview], key: str) -> None:
+    if shown is None:
+        if current is None:
+            st.caption("The summary appears when TensorFlow has loaded.")
+        else:
+            st.info("The model does not build yet; see Problems.")
+        return
+    if stale:
+        _stale_note("summary")
+    counts = shown.counts
+    if counts:
+        st.caption(f"{counts['total_params']:,} parameters · {counts['trainable_params']:,} trainable · "
+                   f"{counts['non_trainable_params']:,} non-trainable")
+    st.code(shown.summary, language=None)
+
+
+def _diagram(shown: Optional[Preview], stale: bool, key: str) -> None:
+    if shown is None:
+        st.caption("The diagram appears when the model builds.")
+        return
+    if stale:
+        _stale_note("diagram")
+    st.graphviz_chart(builds.screen_dot(shown.dot))
+    name = _file_stem(shown.model_name or "model")
+    cols = st.columns(3)
+    cols[0].download_button("Download DOT", data=shown.dot, file_name=f"{name}.dot", mime="text/vnd.graphviz",
+                            key=f"{key}.dot", on_click="ignore", width="stretch")
+    if shutil.which("dot"):
+        dot = shown.dot
+        cols[1].download_button("Download PNG", data=lambda: builds.render_dot(dot, "png"), file_name=f"{name}.png",
+                                mime="image/png", key=f"{key}.png", on_click="ignore", width="stretch")
+        cols[2].download_button("Download SVG", data=lambda: builds.render_dot(dot, "svg"), file_name=f"{name}.svg",
+                                mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", width="stretch")
+    else:
+        cols[1].caption("PNG and SVG need Graphviz's `dot` program.")
+
+
+def _code(project: Project, digest: str, key: str) -> None:
+    found = builds.code(project, digest)
+    last = st.session_state.get(LAST_CODE)
+    if found.source:
+        st.session_state[LAST_CODE] = found.source
+        source, stale = found.source, False
+    else:
+        source, stale = last, True
+        st.error(md(f"The code cannot be generated: {found.error}"))
+    if not source:
+        return
+    if stale:
+        _stale_note("code")
+    name = _file_stem(project.main.name)
+    st.download_button("Download code (.py)", data=source, file_name=f"{name}.py", mime="text/x-python",
+                       key=f"{key}.code_download", on_click="ignore", type="primary")
+    st.code(source, language="python")
+
+
+def _problems(project: Project, problems, failure: str, key: str) -> None:
+    if failure:
+        st.error(md(failure))
+    if not problems and not failure:
+        st.success("No problems: the model builds.")
+        return
+    graph_names = {g.id: g.name for g in project.graphs}
+    current = state.graph_id()
+    for i, problem in enumerate(problems):
+        where = "" if problem.graph in (None, current) else f"in {graph_names.get(problem.graph, problem.graph)}: "
+        box = st.error if problem.severity == "error" else st.warning
+        if problem.node is not None and problem.graph in (None, current):
+            cols = st.columns([8, 1])
+            with cols[0]:
+                box(md(where + problem.message))
+            cols[1].button("Select", key=f"{key}.problem{i}", on_click=state.select, args=(problem.node,))
+        else:
+            box(md(where + problem.message))
+
+
+def _file_stem(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "model"

@@ -1,0 +1,113 @@
+"""The sidebar: the template gallery (title, description, node and parameter counts) and
+the project actions (new, open a file, download)."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from editor import project as project_files
+from editor.templates import catalogue, load_template
+from editor.ui import builds, state
+from editor.ui.fields import md
+
+
+def show(key: str = "sidebar") -> None:
+    with st.sidebar:
+        st.title("Keras Graph Studio")
+        st.caption("Build Keras functional models on a graph; see the summary and diagram live; export the code.")
+        _gallery(key)
+        st.divider()
+        _project_actions(key)
+
+
+def _gallery(key: str) -> None:
+    st.subheader("Templates")
+    infos = {t.id: t for t in _catalogue()}
+    if not infos:
+        st.caption("No templates found.")
+        return
+    pick = f"{key}.template"
+    if st.session_state.get(pick) not in infos:
+        current = st.session_state.get(state.TEMPLATE)
+        st.session_state[pick] = current if current in infos else next(iter(infos))
+    st.selectbox("Template", list(infos), key=pick, format_func=lambda i: infos[i].title,
+                 help="Every example of the documents, ready to open and edit.")
+    info = infos[st.session_state[pick]]
+    counts = builds.template_counts(info.id) if builds.keras_ready() else None
+    params = f"{counts['total_params']:,} parameters" if counts else ("parameters: after TensorFlow loads"
+                                                                      if not builds.keras_ready() else "does not build")
+    st.caption(f"{info.nodes} nodes · {params}")
+    with st.container(height=150, border=False):
+        st.caption(info.description)
+    cols = st.columns([1, 1])
+    cols[0].button("Open template", key=f"{key}.open", on_click=_open_template, args=(info.id,), type="primary",
+                   width="stretch")
+    cols[1].markdown(f"[link](?template={info.id})", help="A link that opens this template")
+
+
+_CATALOGUE: dict = {}
+
+
+def _catalogue():
+    """The template list, read again only when the templates folder changes."""
+    from editor.templates import TEMPLATE_DIR
+
+    try:
+        stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in TEMPLATE_DIR.glob("*.json")))
+    except OSError:
+        stamp = ()
+    if _CATALOGUE.get("stamp") != stamp:
+        _CATALOGUE["infos"] = catalogue()
+        _CATALOGUE["stamp"] = stamp
+    return _CATALOGUE["infos"]
+
+
+@state.callback
+def _open_template(template_id: str) -> None:
+    try:
+        project = load_template(template_id)
+    except (KeyError, project_files.ProjectError) as err:
+        state.fail(f"cannot open template '{template_id}': {err.args[0] if err.args else err}")
+        return
+    state.load(project, f"open template {template_id}", f"template {template_id}", template_id)
+
+
+def _project_actions(key: str) -> None:
+    project = state.project()
+    st.subheader("Project")
+    st.caption(f"**{md(project.title)}** — {md(state.source())}")
+    st.button("New project", key=f"{key}.new", on_click=_new, width="stretch",
+              help="A small model to start from (the current one stays one undo away).")
+    upload_key = state.next_upload_key(f"{key}.upload")
+    st.file_uploader("Open a project file (.json)", type=["json"], key=upload_key,
+                     on_change=_uploaded, args=(upload_key,))
+    st.download_button(
+        "Download project (.json)", data=lambda: project_files.dumps(project), file_name=f"{_slug(project.title)}.json",
+        mime="application/json", key=f"{key}.download", on_click="ignore", width="stretch",
+    )
+
+
+@state.callback
+def _new() -> None:
+    state.load(state.new_project(), "new project", "new project")
+
+
+@state.callback
+def _uploaded(upload_key: str) -> None:
+    upload = st.session_state.get(upload_key)
+    if upload is None:
+        return
+    try:
+        project = project_files.loads(upload.getvalue())
+    except project_files.ProjectError as err:
+        state.fail(f"{upload.name}: {err}")
+        return
+    finally:
+        state.reset_upload()
+    state.load(project, f"open {upload.name}", f"file {upload.name}")
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_").lower() or "project"

@@ -1,0 +1,100 @@
+"""Finding and clicking nodes on the streamlit-agraph canvas (vis-network in an iframe).
+
+The component keeps its vis `Network` in React state and exposes nothing on `window`,
+so the page script walks React's fiber from the network's container element up to the
+component whose hook state holds an object with `getPositions`; `canvasToDOM` then
+gives a node's pixel position on the <canvas>, which Playwright clicks like a person.
+If that lookup ever fails (another build of the component), the fallback computes the
+position from the node positions the app sent (editor.canvas.layout) and vis-network's
+"fit" rule.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Frame, Page
+
+IFRAME = "iframe[title='streamlit_agraph.agraph']"
+
+FIND_NETWORK = """
+() => {
+  const container = document.querySelector('.vis-network');
+  if (!container) return null;
+  for (let el = container; el; el = el.parentElement) {
+    const key = Object.keys(el).find(k => k.startsWith('__reactInternalInstance$') || k.startsWith('__reactFiber$'));
+    if (!key) continue;
+    for (let fiber = el[key], depth = 0; fiber && depth < 40; fiber = fiber.return, depth++) {
+      for (let hook = fiber.memoizedState, n = 0; hook && typeof hook === 'object' && n < 50; hook = hook.next, n++) {
+        const value = hook.memoizedState;
+        if (value && typeof value.getPositions === 'function' && typeof value.canvasToDOM === 'function') {
+          window.__kgsNetwork = value;
+          return true;
+        }
+      }
+    }
+  }
+  return null;
+}
+"""
+
+NODE_POSITION = """
+(id) => {
+  const network = window.__kgsNetwork;
+  const positions = network.getPositions([id]);
+  if (!positions[id]) return null;
+  const dom = network.canvasToDOM(positions[id]);
+  return {x: dom.x, y: dom.y};
+}
+"""
+
+
+def canvas_frame(page: Page) -> Frame:
+    """The component's frame, once vis-network has drawn its <canvas>."""
+    handle = page.wait_for_selector(IFRAME)
+    frame = handle.content_frame()
+    frame.wait_for_selector(".vis-network canvas")
+    return frame
+
+
+def network_node_ids(page: Page) -> list[str]:
+    frame = canvas_frame(page)
+    if not frame.evaluate(FIND_NETWORK):
+        return []
+    return frame.evaluate("() => Object.keys(window.__kgsNetwork.getPositions())")
+
+
+def node_point(page: Page, node_id: str, layout=None) -> tuple[float, float]:
+    """Pixel position of a node on the canvas element (relative to its top-left corner).
+
+    `layout`: editor.canvas.layout(graph) of the graph on the canvas, for the fallback.
+    """
+    frame = canvas_frame(page)
+    if frame.evaluate(FIND_NETWORK):
+        found = frame.evaluate(NODE_POSITION, node_id)
+        if found:
+            return found["x"], found["y"]
+    if layout is None:
+        raise AssertionError("vis-network not reachable in the component and no layout given")
+    return estimated_point(frame, layout, node_id)
+
+
+def estimated_point(frame: Frame, positions, node_id: str) -> tuple[float, float]:
+    """vis-network's View.fit: the nodes' bounding box (boxes about 160 x 64 px) widened
+    by 10 %, centred and scaled to the canvas, never zoomed in beyond 1."""
+    from editor import canvas as canvas_logic
+
+    box = frame.locator(".vis-network canvas").bounding_box()
+    xs = [p[0] * canvas_logic.X_SCALE for p in positions.values()]
+    ys = [p[1] * canvas_logic.Y_SCALE for p in positions.values()]
+    half_w, half_h = 80, 32
+    min_x, max_x = min(xs) - half_w, max(xs) + half_w
+    min_y, max_y = min(ys) - half_h, max(ys) + half_h
+    scale = min(box["width"] / ((max_x - min_x) * 1.1), box["height"] / ((max_y - min_y) * 1.1), 1.0)
+    cx, cy = (max_x + min_x) / 2, (max_y + min_y) / 2
+    x, y = positions[node_id][0] * canvas_logic.X_SCALE, positions[node_id][1] * canvas_logic.Y_SCALE
+    return box["width"] / 2 + (x - cx) * scale, box["height"] / 2 + (y - cy) * scale
+
+
+def click_node(page: Page, node_id: str, layout=None) -> None:
+    frame = canvas_frame(page)
+    x, y = node_point(page, node_id, layout)
+    frame.locator(".vis-network canvas").click(position={"x": x, "y": y})

@@ -1,0 +1,253 @@
+"""editor.canvas: graph -> canvas data, and canvas clicks -> selection / edits (pure)."""
+
+import pytest
+
+from editor import canvas
+from editor.canvas import CanvasEdit, CanvasState, apply_edit, handle_event
+from editor.edits import EditError
+from editor.graph import Graph, Node, Ref
+from editor.problems import Problem
+from editor.templates import load_template
+from editor.validate import check_project
+
+
+def mlp():
+    return load_template("mlp").main
+
+
+# ----------------------------------------------------------------------------- labels and colours
+
+
+def test_labels_name_class_and_shape():
+    g = mlp()
+    shapes = {"n1": [(None, 784)], "n2": [(None, 512)]}
+    nodes = {n["id"]: n for n in canvas.canvas_nodes(g, shapes=shapes)}
+    assert nodes["n1"]["label"] == "input\nInputLayer\n(None, 784)"
+    assert nodes["n2"]["label"] == "hidden1\nDense\n(None, 512)"
+    assert nodes["n3"]["label"] == "hidden2\nDense"  # shape unknown until a build
+    assert canvas.shape_text([(None, 28, 28, 1)]) == "(None, 28, 28, 1)"
+    assert canvas.shape_text([(None,)]) == "(None,)"
+    assert canvas.shape_text([(None, 2), (None, 3)]) == "(None, 2), (None, 3)"
+
+
+def test_input_shape_is_known_without_a_build():
+    node = Node(id="i", kind="input", name="img", shape=(28, 28, 1))
+    assert canvas.node_label(node) == "img\nInputLayer\n(None, 28, 28, 1)"
+
+
+def test_colours_by_kind():
+    project = load_template("custom_loss_layers")
+    g = project.main
+    roles = {n.id: canvas.role(g, n) for n in g.nodes}
+    assert "loss" in roles.values() and "input" in roles.values() and "output" in roles.values()
+    nodes = {n["id"]: n for n in canvas.canvas_nodes(g)}
+    for node_id, role in roles.items():
+        assert nodes[node_id]["color"]["background"] == canvas.KIND_COLOURS[role][0]
+    unet = load_template("unet").main
+    assert canvas.role(unet, unet.node("n20")) == "merge"
+    auto = load_template("autoencoder").main
+    assert canvas.role(auto, auto.node("n2")) == "model"
+    assert canvas.class_text(auto.node("n2"), {"encoder": "encoder"}) == "Model encoder"
+    assert len(set(c for c, _ in canvas.KIND_COLOURS.values())) == len(canvas.KIND_COLOURS)
+
+
+def test_invalid_nodes_are_red_with_the_message_as_tooltip():
+    g = mlp()
+    problems = [Problem("node 'hidden2': <b>bad</b> & worse", node="n3", graph="main")]
+    nodes = {n["id"]: n for n in canvas.canvas_nodes(g, problems)}
+    assert nodes["n3"]["color"]["background"] == canvas.ERROR_COLOURS[0]
+    assert nodes["n3"]["color"]["border"] == canvas.ERROR_COLOURS[1]
+    title = nodes["n3"]["title"]
+    assert title.startswith("✖ node 'hidden2'")  # never readable as a javascript: link
+    assert "&lt;b&gt;bad&lt;/b&gt; &amp; worse" in title and "<b>" not in title
+    hostile = Problem("javascript:alert(1)", node="n2", graph="main", severity="warning")
+    assert canvas.canvas_nodes(g, [hostile])[1]["title"] == "⚠ javascript:alert(1)"
+    assert "title" not in nodes["n2"]
+
+
+def test_warnings_and_other_graphs():
+    g = mlp()
+    problems = [
+        Problem("input 'input' does not feed any output", node="n1", graph="main", severity="warning"),
+        Problem("elsewhere", node="n2", graph="other"),
+    ]
+    nodes = {n["id"]: n for n in canvas.canvas_nodes(g, problems)}
+    assert nodes["n1"]["color"]["border"] == canvas.WARNING_BORDER
+    assert nodes["n1"]["color"]["background"] == canvas.KIND_COLOURS["input"][0]
+    assert nodes["n2"]["color"]["background"] == canvas.KIND_COLOURS["layer"][0]
+
+
+def test_real_problems_from_validation():
+    project = load_template("mlp")
+    from editor import edits
+
+    broken = project.replace_graph(edits.set_inputs(project.main, "n3", ()))
+    nodes = {n["id"]: n for n in canvas.canvas_nodes(broken.main, check_project(broken))}
+    assert nodes["n3"]["color"]["background"] == canvas.ERROR_COLOURS[0]
+    assert "has no inputs" in nodes["n3"]["title"]
+
+
+def test_selected_node_is_outlined():
+    nodes = {n["id"]: n for n in canvas.canvas_nodes(mlp(), selected="n2")}
+    assert nodes["n2"]["borderWidth"] == 3 and nodes["n2"]["color"]["border"] == canvas.SELECTED_BORDER
+    assert nodes["n3"]["borderWidth"] == 1
+
+
+def test_edges_numbered_for_merges_and_dashed_for_shares():
+    unet = load_template("unet").main
+    edges = [e for e in canvas.canvas_edges(unet) if e["to"] == "n20"]
+    assert [(e["from"], e["label"]) for e in edges] == [("n13", "1"), ("n19", "2")]
+    assert len({e["id"] for e in canvas.canvas_edges(unet)}) == len(canvas.canvas_edges(unet))
+    shared = load_template("shared_embedding").main
+    share_edges = [e for e in canvas.canvas_edges(shared) if e.get("dashes")]
+    assert share_edges and all(e["label"] == "shares" and e["arrows"] == "" for e in share_edges)
+    g = Graph(id="g", name="g", nodes=(
+        Node(id="a", kind="input", name="a", shape=(3,)),
+        Node(id="b", kind="layer", name="b", class_name="Dense", config={"units": 2}, inputs=(Ref(node="a"),)),
+        Node(id="c", kind="layer", name="c", class_name="Dense", config={"units": 2}, inputs=(Ref(node="a"),), shares="b"),
+    ))
+    dashed = [e for e in canvas.canvas_edges(g) if e.get("dashes")]
+    assert [(e["from"], e["to"]) for e in dashed] == [("b", "c")]
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+def test_stored_positions_are_used_and_scaled():
+    nodes = {n["id"]: n for n in canvas.canvas_nodes(mlp())}
+    assert (nodes["n3"]["x"], nodes["n3"]["y"]) == (0, 200 * canvas.Y_SCALE)
+
+
+def test_layered_layout_without_positions_is_stable_and_free_of_overlaps():
+    g = load_template("unet").main
+    bare = g.model_copy(update={"nodes": tuple(n.model_copy(update={"position": None}) for n in g.nodes)})
+    first, second = canvas.layout(bare), canvas.layout(bare)
+    assert first == second
+    assert len(set(first.values())) == len(bare.nodes)
+    for node in bare.nodes:  # every node below its producers
+        for ref in node.inputs:
+            assert first[node.id][1] > first[ref.node][1]
+
+
+def test_new_node_goes_below_its_producer_in_a_free_spot():
+    from editor import edits
+
+    g, new = edits.add_layer(mlp(), "Dropout", {"rate": 0.5}, after="n2")
+    x, y = canvas.new_position(g, new)
+    assert y == 200 and x != 0  # hidden2 sits at (0, 200)
+    g = edits.set_config(g, new, position=(x, y))
+    assert canvas.layout(g)[new] == (x, y)
+
+
+def test_layout_of_a_big_graph_is_quick():
+    import time
+
+    from tests.randomgraphs import random_project
+
+    big = random_project(seed=3, size=500).main
+    bare = big.model_copy(update={"nodes": tuple(n.model_copy(update={"position": None}) for n in big.nodes)})
+    start = time.perf_counter()
+    data = canvas.canvas_data(bare)
+    assert time.perf_counter() - start < 1.0
+    assert len(data.nodes) == len(bare.nodes)
+
+
+def test_vis_options_fix_the_layout():
+    options = canvas.vis_options()
+    assert options["physics"]["enabled"] is False
+    assert options["layout"]["hierarchical"]["enabled"] is False
+
+
+def test_node_choices_in_topological_order():
+    assert [i for i, _ in canvas.node_choices(mlp())] == ["n1", "n2", "n3", "n4", "n5"]
+    assert dict(canvas.node_choices(mlp()))["n2"] == "hidden1 · Dense"
+
+
+# ----------------------------------------------------------------------------- clicks
+
+
+def test_click_selects():
+    state, edit = handle_event(CanvasState(), "n3", mlp())
+    assert state.selection == "n3" and state.last_event == "n3" and edit is None
+
+
+def test_the_same_report_on_a_later_rerun_is_not_a_new_click():
+    state = CanvasState(selection="n2", last_event="n3")  # n3 clicked, then n2 picked in the list
+    same, edit = handle_event(state, "n3", mlp())
+    assert same.selection == "n2" and edit is None
+
+
+def test_nothing_reported_resets_the_memory():
+    state, _ = handle_event(CanvasState(selection="n2", last_event="n3"), None, mlp())
+    assert state.selection == "n2" and state.last_event is None
+    state, _ = handle_event(state, "n3", mlp())
+    assert state.selection == "n3"
+
+
+def test_click_on_a_vanished_node_does_nothing():
+    state, edit = handle_event(CanvasState(selection="n2"), "n99", mlp())
+    assert state.selection == "n2" and edit is None and state.last_event == "n99"
+
+
+def test_connect_mode_wires_selected_into_clicked():
+    g = mlp()
+    state, edit = handle_event(CanvasState(selection="n1", mode="connect"), "n5", g)
+    assert edit == CanvasEdit("connect", "n1", "n5")
+    assert state.mode == "select" and state.selection == "n1"
+    assert apply_edit(g, edit).node("n5").inputs == (Ref(node="n4"), Ref(node="n1"))
+    assert canvas.describe_edit(g, edit) == "wire input into output"
+
+
+def test_feed_mode_wires_clicked_into_selected():
+    state, edit = handle_event(CanvasState(selection="n5", mode="feed"), "n2", mlp())
+    assert edit == CanvasEdit("connect", "n2", "n5")
+
+
+def test_share_mode():
+    g = mlp()
+    state, edit = handle_event(CanvasState(selection="n4", mode="share"), "n3", g)
+    assert edit == CanvasEdit("share", "n3", "n4")
+    assert apply_edit(g, edit).node("n4").shares == "n3"
+    assert canvas.describe_edit(g, edit) == "hidden3 shares hidden2's layer"
+
+
+def test_clicking_the_selected_node_cancels_a_mode():
+    state, edit = handle_event(CanvasState(selection="n2", mode="connect"), "n2", mlp())
+    assert state.mode == "select" and edit is None
+
+
+def test_a_mode_without_selection_just_selects():
+    state, edit = handle_event(CanvasState(mode="connect"), "n2", mlp())
+    assert state == CanvasState(selection="n2", mode="select", last_event="n2") and edit is None
+
+
+def test_unknown_mode_falls_back_to_select():
+    state, edit = handle_event(CanvasState(selection="n1", mode="??"), "n2", mlp())
+    assert state.selection == "n2" and edit is None
+
+
+def test_refused_edits_raise_edit_error():
+    g = mlp()
+    with pytest.raises(EditError):
+        apply_edit(g, CanvasEdit("share", "n1", "n2"))  # an input has no layer to share
+    with pytest.raises(EditError):
+        apply_edit(g, CanvasEdit("connect", "n2", "n1"))  # inputs take no tensors
+    with pytest.raises(EditError):
+        apply_edit(g, CanvasEdit("explode", "n1", "n2"))
+
+
+def test_wiring_into_a_loss_node_names_the_new_input():
+    from editor import edits
+
+    g = edits.add_node(mlp(), Node(id="L", kind="loss", name="loss", inputs=(Ref(node="n5"),),
+                                   input_names=("x",), expression="mean(x)"))
+    g = apply_edit(g, CanvasEdit("connect", "n4", "L"))
+    assert g.node("L").input_names == ("x", "hidden3")
+    assert canvas.expression_name("1st layer", ["_1st_layer"]) == "_1st_layer2"
+
+
+def test_auto_height_grows_with_the_graph_within_bounds():
+    small = canvas.auto_height(canvas.canvas_data(mlp()))
+    tall = canvas.auto_height(canvas.canvas_data(load_template("unet").main))
+    assert 460 <= small < tall <= 1200
+    assert canvas.auto_height(canvas.CanvasData([], [])) == 460

@@ -1,0 +1,68 @@
+"""editor.history: an immutable undo/redo stack of Project values."""
+
+import pytest
+
+from editor import edits
+from editor.history import History
+from editor.templates import load_template
+
+
+def test_push_undo_redo():
+    h = History.start(1, "start")
+    h = h.push(2, "two").push(3, "three")
+    assert h.value == 3 and h.undo_label == "three" and not h.can_redo
+    h = h.undo()
+    assert h.value == 2 and h.redo_label == "three" and h.undo_label == "two"
+    h = h.undo()
+    assert h.value == 1 and not h.can_undo and h.undo_label is None
+    assert h.undo() == h  # nothing more to undo
+    h = h.redo().redo()
+    assert h.value == 3 and h.redo() == h
+
+
+def test_push_after_undo_drops_the_redo_branch():
+    h = History.start("a").push("b").push("c").undo().push("d")
+    assert h.value == "d" and not h.can_redo
+    assert h.undo().value == "b"
+
+
+def test_pushing_the_same_value_records_nothing():
+    h = History.start("a").push("b")
+    assert h.push("b") is h
+
+
+def test_keeps_at_least_fifty_steps_and_forgets_beyond_the_limit():
+    h = History.start(0)
+    for i in range(1, 151):
+        h = h.push(i)
+    assert h.limit >= 50
+    steps = 0
+    while h.can_undo:
+        h = h.undo()
+        steps += 1
+    assert steps == h.limit == 100
+    assert h.value == 50
+    small = History.start(0, limit=3)
+    for i in range(1, 10):
+        small = small.push(i)
+    assert len(small) == 4 and small.undo().undo().undo().value == 6
+
+
+def test_is_immutable_and_counts_revisions():
+    h = History.start("a")
+    h2 = h.push("b")
+    assert h.value == "a" and h2.value == "b"
+    assert h2.revision == 1 and h2.undo().revision == 2
+    with pytest.raises(AttributeError):
+        h.present = None  # frozen dataclass
+    with pytest.raises(ValueError):
+        History.start("a", limit=0)
+
+
+def test_holds_projects_and_compares_them_by_value():
+    project = load_template("mlp")
+    changed = project.replace_graph(edits.set_param(project.main, "n2", "units", 256))
+    h = History.start(project).push(changed, "set units of hidden1")
+    assert h.push(load_template("mlp").replace_graph(changed.main)) is h
+    assert h.undo().value == project
+    assert h.undo_label == "set units of hidden1"

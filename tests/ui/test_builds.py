@@ -1,0 +1,83 @@
+"""The preview build (no weight initialisation) against the core build, and its caches."""
+
+import pytest
+
+from editor import edits
+from editor.templates import load_template
+from editor.ui import builds
+
+
+@pytest.mark.parametrize("template", ["mlp", "autoencoder", "custom_loss_layers", "shared_input"])
+def test_preview_matches_the_core_build(template):
+    from editor.build import build_project, param_counts, summary_text
+
+    project = load_template(template)
+    core = build_project(project)
+    preview = builds.preview(project, project.main.id)
+    assert preview.ok
+    assert preview.summary == summary_text(core.model)
+    assert preview.counts == param_counts(core.model)
+    assert preview.shapes == core.shapes
+
+
+def test_problems_match_the_core_build():
+    from editor.build import build_project
+
+    project = load_template("mlp")
+    broken = project.replace_graph(edits.set_param(project.main, "n3", "units", -1))
+    preview = builds.preview(broken, broken.main.id)
+    assert not preview.ok and not preview.summary
+    assert [p.message for p in preview.problems] == [p.message for p in build_project(broken).problems]
+
+
+def test_previews_are_built_once_per_content():
+    project = load_template("mlp")
+    first = builds.preview(project, "main")
+    again = builds.preview(load_template("mlp").model_copy(), "main")
+    assert again is first
+    assert builds.cached_preview(builds.digest(project), "main") is first
+    changed = project.replace_graph(edits.set_param(project.main, "n2", "units", 7))
+    assert builds.cached_preview(builds.digest(changed), "main") is None
+
+
+def test_no_weights_are_left_waiting_for_initialisation():
+    from keras.src.backend.common import global_state
+
+    builds.preview(load_template("cnn"), "main")
+    assert not global_state.get_global_attribute("uninitialized_variables", None)
+
+
+def test_code_and_template_counts():
+    project = load_template("mlp")
+    assert "def build_model" in builds.code(project).source
+    assert builds.template_counts("mlp")["total_params"] == 541_794
+
+
+def test_lru_drops_the_oldest():
+    lru = builds.LRU(size=2)
+    for key in "abc":
+        lru.get_or_make(key, lambda k=key: k.upper())
+    assert lru.get("a") is None and lru.get("c") == "C" and len(lru) == 2
+
+
+def test_previews_keep_text_not_models():
+    preview = builds.preview(load_template("mlp"), "main")
+    assert not hasattr(preview, "model") and preview.model_name == "mlp"
+    assert preview.dot.startswith("digraph")
+
+
+@pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="Graphviz's dot is not installed")
+def test_png_and_svg_from_the_dot_text():
+    preview = builds.preview(load_template("mlp"), "main")
+    assert builds.render_dot(preview.dot, "png").startswith(b"\x89PNG")
+    assert b"<svg" in builds.render_dot(preview.dot, "svg")
+    with pytest.raises(ValueError):
+        builds.render_dot(preview.dot, "pdf")
+
+
+def test_the_page_draws_the_diagram_at_screen_size():
+    dot = builds.preview(load_template("mlp"), "main").dot
+    assert "dpi=200;" in dot  # Keras's print size, kept for the DOT download
+    screen = builds.screen_dot(dot)
+    assert "dpi=72;" in screen and "dpi=200" not in screen
+    assert screen.replace("dpi=72;", "dpi=200;") == dot

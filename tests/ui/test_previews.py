@@ -1,0 +1,59 @@
+"""Previews: summary, diagram, code, problems; out of date when the graph has errors."""
+
+from tests.ui.helpers import (
+    MLP_TOTAL, cfg_key, errors, node_key, open_app, python_code, run, select, summary, warnings,
+)
+
+
+def test_diagram_and_code_follow_edits():
+    at = select(open_app("mlp"), "n2")
+    assert len(at.get("graphviz_chart")) == 1
+    at.number_input(key=cfg_key("n2", "units")).set_value(300)
+    run(at)
+    assert "layers.Dense(300" in python_code(at)
+    assert "(None, 300)" in summary(at)
+
+
+def test_problems_tab_lists_problems_and_selects_their_node():
+    at = select(open_app("mlp"), "n3")
+    at.button(key=node_key("n3", "in0.remove")).click()
+    run(at)
+    assert any("hidden2" in e and "has no inputs" in e for e in errors(at))
+    assert any("Out of date" in w for w in warnings(at))
+    assert MLP_TOTAL in summary(at)  # the last summary that built stays
+    select(at, "n1")
+    buttons = [b for b in at.button if b.key and b.key.startswith("previews.problem")]
+    assert buttons
+    buttons[0].click()
+    run(at)
+    assert at.session_state["kgs.canvas"].selection == "n3"
+
+
+def test_shape_error_lands_on_the_node():
+    at = select(open_app("unet"), "n19")  # up6 feeds merge6 with drop4
+    at.number_input(key=cfg_key("n19", "filters")).set_value(256)
+    run(at)
+    assert not errors(at)
+    last_good = summary(at)
+    assert "31,031,685" not in last_good
+    at.text_input(key=cfg_key("n19", "strides")).set_value("2, 2")
+    run(at)
+    messages = errors(at)
+    assert any("merge6" in m for m in messages), messages
+    assert all("\n" not in m for m in messages)
+    assert any("Out of date" in w for w in warnings(at))
+    assert summary(at) == last_good
+
+
+def test_no_traceback_when_the_code_cannot_be_written(monkeypatch):
+    from editor.ui import builds
+
+    def broken(project):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr("editor.codegen.generate", broken)
+    builds.clear_caches()
+    at = open_app("mlp")
+    assert any("cannot be generated" in e and "boom" in e and "\n" not in e for e in errors(at))
+    assert not at.exception
+    builds.clear_caches()
