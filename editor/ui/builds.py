@@ -12,8 +12,8 @@ those of the real model. Initialising the U-Net's 31 million weights takes about
 second; building without them takes about 60 ms. Only text is kept (summary, DOT,
 counts, shapes, problems), never the model: it cannot be trained by mistake, and the
 cache stays light.
-`editor.build.build_project` does the same build with weights and with compile
-arguments; tests/ui/test_builds.py checks that both give the same summary.
+The build is `editor.build.build_project(weights=False)`; tests/ui/test_builds.py
+checks that it gives the same summary as the build with weights.
 """
 
 from __future__ import annotations
@@ -146,11 +146,12 @@ def preview(project: Project, graph_id: str, digest_: Optional[str] = None) -> P
 
 def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
     load_keras()
-    from editor.build import param_counts, summary_text
+    from editor.build import build_project, param_counts, summary_text
     from editor.diagram import dot_source
 
     try:
-        model, shapes, problems = build_structure(project, graph_id)
+        built = build_project(project, graph_id, weights=False)
+        model, shapes, problems = built.model, built.shapes, built.problems
     except Exception as err:  # a bug or an unforeseen Keras failure: one line, never a traceback
         return Preview(digest_, graph_id, False, failure=f"the build failed: {one_line(err)}")
     result = Preview(digest_, graph_id, model is not None and not errors(problems), problems, shapes)
@@ -165,46 +166,6 @@ def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
     # The model is not kept: a cached preview is text, so the garbage collection
     # Streamlit runs after every rerun has little to walk (see load_keras).
     return result
-
-
-def build_structure(project: Project, graph_id: Optional[str] = None):
-    """(model, shapes, problems) as editor.build.build_project gives them, without
-    initialising weights and without compile arguments (a preview never trains)."""
-    import keras
-    from keras.src.backend.common import global_state
-
-    saved = list(global_state.get_global_attribute("uninitialized_variables", None) or [])
-    try:
-        with keras.StatelessScope(initialize_variables=False):
-            return _build(project, graph_id)
-    finally:
-        # The deferred variables of this model must not be initialised by anyone later.
-        global_state.set_global_attribute("uninitialized_variables", saved)
-
-
-def _build(project: Project, graph_id: Optional[str]):
-    """editor.build.build_project's graph walk (nested graphs first), minus compile_args."""
-    from editor import build
-    from editor.validate import check_project
-
-    problems = check_project(project)
-    graph_id = graph_id or project.main.id
-    models: dict[str, Any] = {}
-    builder = build._GraphBuilder(project, models, problems)  # noqa: SLF001 - see module doc
-    shapes: dict = {}
-    structural = {p.graph for p in errors(problems)}
-    for gid in build.build_order(project):
-        if gid in structural and gid != graph_id:
-            models[gid] = None
-            continue
-        model, graph_shapes = builder.build(project.graph(gid))
-        models[gid] = model
-        if gid == graph_id:
-            shapes = graph_shapes
-    if graph_id not in models:  # a graph the main model does not call
-        models[graph_id], shapes = builder.build(project.graph(graph_id))
-    model = models[graph_id] if not errors(problems) else None
-    return model, shapes, problems
 
 
 # ----------------------------------------------------------------------------- code, counts
