@@ -1,0 +1,446 @@
+"""The workspace: every project a person has made, with its revisions, in one SQLite file.
+
+Why SQLite: one file, in the standard library, safe against a killed process and against
+several tabs or servers writing at once (its own locking), and readable with any SQLite
+tool. A revision stores the project file text exactly as `editor.project.dumps` writes
+it, so opening a revision reuses the project-file checks (`editor.project.loads`) and a
+revision can be copied out as a project file as is.
+
+Choices:
+- Path: the `path` argument, else $KGS_WORKSPACE, else
+  ~/.keras-graph-studio/workspace.sqlite3. ":memory:" gives a private, unsaved workspace
+  (the editor's fallback when the file cannot be used).
+- WAL journal, every write in `BEGIN IMMEDIATE` (the writer lock is taken before the
+  latest revision is read, so two saves cannot both pass the conflict check), a busy
+  timeout of 5 s, and `synchronous=FULL`: a commit is fsynced before `save` returns, so
+  an edit reported as saved survives a power cut, not only a killed process. It costs
+  one fsync per edit, milliseconds at human editing speed.
+- Optimistic concurrency: `save` names the revision it started from; if another tab or
+  server saved since, it raises `Conflict` and writes nothing. Nothing is overwritten.
+- History is append-only: restoring revision n adds a new revision equal to n.
+  Only the last `KEEP_REVISIONS` (200) revisions of a project are kept; older ones are
+  dropped when a new one is saved (200 edits back is far beyond undo, and it bounds a
+  project to ~200 x its file size; numbers are never reused).
+- Deleting is soft: a deleted project leaves the list and can be restored.
+- Ids are 16 random hex digits: safe in a URL, unguessable, no counter to leak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional, Union
+
+from editor import project as project_files
+from editor.graph import Project
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x4B475357  # "KGSW" in the file header: this file is a workspace
+KEEP_REVISIONS = 200
+BUSY_TIMEOUT_S = 5.0
+ENV_VAR = "KGS_WORKSPACE"
+MEMORY = ":memory:"
+TITLE_MAX = 200  # as editor.graph.Project.title
+_ID = re.compile(r"[0-9a-f]{16}")
+
+_SCHEMA = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE projects (
+    id      TEXT PRIMARY KEY,
+    title   TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    head    INTEGER NOT NULL,      -- number of the latest revision
+    deleted REAL                   -- time of a soft delete, NULL if not deleted
+);
+CREATE INDEX projects_by_update ON projects (deleted, updated);
+CREATE TABLE revisions (
+    project TEXT NOT NULL REFERENCES projects (id),
+    number  INTEGER NOT NULL,
+    created REAL NOT NULL,
+    content TEXT NOT NULL,         -- editor.project.dumps(project)
+    digest  TEXT NOT NULL,         -- sha256 of content: identical saves are skipped
+    summary TEXT NOT NULL,         -- "5 nodes", "39 nodes in 2 graphs"
+    label   TEXT NOT NULL,         -- what changed, e.g. "set units of hidden1"
+    PRIMARY KEY (project, number)
+) WITHOUT ROWID;
+"""
+
+
+class WorkspaceError(Exception):
+    """A workspace operation that cannot be done, with a one-line reason."""
+
+
+class Unavailable(WorkspaceError):
+    """The workspace file cannot be opened or used (unwritable, damaged, not a workspace)."""
+
+
+class NotFound(WorkspaceError):
+    """No such project (or revision) in this workspace."""
+
+
+class Conflict(WorkspaceError):
+    """Someone saved the project after the revision this save started from."""
+
+    def __init__(self, project_id: str, title: str, base: int, latest: int):
+        super().__init__(
+            f"'{title}' was saved elsewhere (revision {latest}) after revision {base} that this edit started from"
+        )
+        self.project_id, self.title, self.base, self.latest = project_id, title, base, latest
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A project as the library lists it."""
+
+    id: str
+    title: str
+    created: float
+    updated: float
+    revision: int  # latest revision number
+    summary: str
+    deleted: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    number: int
+    created: float
+    summary: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A project read back: its id, the revision number and the Project itself."""
+
+    id: str
+    revision: int
+    project: Project
+
+
+def default_path() -> str:
+    """$KGS_WORKSPACE, else ~/.keras-graph-studio/workspace.sqlite3."""
+    return os.environ.get(ENV_VAR) or str(Path.home() / ".keras-graph-studio" / "workspace.sqlite3")
+
+
+def is_project_id(text: object) -> bool:
+    return isinstance(text, str) and _ID.fullmatch(text) is not None
+
+
+def summary_of(project: Project) -> str:
+    nodes = sum(len(g.nodes) for g in project.graphs)
+    text = f"{nodes} node{'s' if nodes != 1 else ''}"
+    return text if len(project.graphs) == 1 else f"{text} in {len(project.graphs)} graphs"
+
+
+def clean_title(title: str) -> str:
+    """A title as stored: one line, trimmed, not empty, at most TITLE_MAX characters."""
+    text = " ".join(str(title).split())
+    if not text:
+        raise WorkspaceError("a title cannot be empty")
+    if len(text) > TITLE_MAX:
+        raise WorkspaceError(f"a title has at most {TITLE_MAX} characters (this one has {len(text)})")
+    return text
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+class Workspace:
+    """The projects of one workspace file. Thread-safe: one connection behind a lock
+    (Streamlit runs each session in its own thread); other processes are kept in step
+    by SQLite's locking and the busy timeout."""
+
+    def __init__(self, path: Union[str, Path, None] = None, keep: int = KEEP_REVISIONS):
+        self.path = str(path) if path is not None else default_path()
+        self.keep = max(1, int(keep))
+        self._lock = threading.RLock()
+        self._db = self._connect()
+
+    # ------------------------------------------------------------------ opening
+
+    def _where(self) -> str:
+        return "the in-memory workspace" if self.path == MEMORY else f"workspace {self.path}"
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path != MEMORY:
+            try:
+                Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as err:
+                raise Unavailable(f"cannot create the folder of {self._where()}: {err.strerror or err}") from None
+        db = None
+        try:
+            db = sqlite3.connect(os.path.expanduser(self.path), timeout=BUSY_TIMEOUT_S,
+                                 isolation_level=None, check_same_thread=False)
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._identify(db)
+            if self.path != MEMORY:
+                mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise Unavailable(f"{self._where()}: cannot use write-ahead logging (got {mode})")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            self._prepare(db)
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise Unavailable(f"{self._where()} is damaged: {' '.join(str(check).split())}")
+            return db
+        except sqlite3.Error as err:
+            if db is not None:
+                db.close()
+            raise Unavailable(f"{self._where()} cannot be used: {_one_line(err)}") from None
+        except Unavailable:
+            if db is not None:
+                db.close()
+            raise
+
+    def _identify(self, db: sqlite3.Connection) -> bool:
+        """True for an empty file; refuse (before writing anything) a file of another
+        program or of a newer editor."""
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        if not tables and app_id in (0, APPLICATION_ID):
+            return True
+        if app_id != APPLICATION_ID or "schema_version" not in tables:
+            raise Unavailable(f"{self._where()} is an SQLite file of another program, not a workspace")
+        version = db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        if version is None or version > SCHEMA_VERSION:
+            raise Unavailable(f"{self._where()} has schema version {version}; this editor reads "
+                              f"{SCHEMA_VERSION} (it was written by a newer editor)")
+        return False
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        """Create the tables in a new file (once, even with several processes starting)."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if self._identify(db):
+                for statement in _SCHEMA.split(";"):  # not executescript: it would commit first
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            # Future migrations go here (`if version < 2: ...`), inside this transaction.
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as err:
+                raise WorkspaceError(f"{self._where()}: {_one_line(err)}") from None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction that holds the write lock from its first read (BEGIN IMMEDIATE)."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as err:
+                raise WorkspaceError(f"{self._where()}: {_one_line(err)}") from None
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except sqlite3.Error as err:
+                self._rollback()
+                raise WorkspaceError(f"{self._where()}: {_one_line(err)}") from None
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the transaction is already gone (SQLite rolled it back itself)
+
+    def _head(self, db: sqlite3.Connection, project_id: str) -> tuple[int, str]:
+        """(latest revision number, title) of a project, deleted or not."""
+        row = db.execute("SELECT head, title FROM projects WHERE id = ?", (project_id,)).fetchone() \
+            if is_project_id(project_id) else None
+        if row is None:
+            raise NotFound(f"no project '{project_id}' in this workspace")
+        return row[0], row[1]
+
+    def _content(self, db: sqlite3.Connection, project_id: str, number: int) -> str:
+        row = db.execute("SELECT content FROM revisions WHERE project = ? AND number = ?",
+                         (project_id, number)).fetchone()
+        if row is None:
+            raise NotFound(f"project '{project_id}' has no revision {number} (only the last {self.keep} are kept)")
+        return row[0]
+
+    def _parse(self, project_id: str, number: int, content: str) -> Project:
+        try:
+            return project_files.loads(content)
+        except project_files.ProjectError as err:
+            raise WorkspaceError(f"project '{project_id}' revision {number} cannot be opened: {err}") from None
+
+    @staticmethod
+    def _text(project: Project) -> str:
+        """The file text of a project, checked to open again: a revision that could not be
+        loaded back would lose the work it holds."""
+        text = project_files.dumps(project)
+        try:
+            project_files.loads(text)
+        except project_files.ProjectError as err:
+            raise WorkspaceError(f"not saved: the project would not open again ({err})") from None
+        return text
+
+    def _append(self, db: sqlite3.Connection, project_id: str, number: int, project: Project, text: str,
+                label: str, now: float) -> None:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        db.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (project_id, number, now, text, digest, summary_of(project), " ".join(label.split())[:200]))
+        db.execute("UPDATE projects SET head = ?, title = ?, updated = ? WHERE id = ?",
+                   (number, project.title, now, project_id))
+        db.execute("DELETE FROM revisions WHERE project = ? AND number <= ?", (project_id, number - self.keep))
+
+    # ------------------------------------------------------------------ projects
+
+    def create(self, project: Project, title: Optional[str] = None, label: str = "created") -> str:
+        """Store a new project (revision 1); returns its id."""
+        if title is not None:
+            project = project.model_copy(update={"title": clean_title(title)})
+        text = self._text(project)
+        with self._write() as db:
+            while True:
+                project_id = secrets.token_hex(8)
+                if db.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone() is None:
+                    break
+            now = time.time()
+            db.execute("INSERT INTO projects VALUES (?, ?, ?, ?, 0, NULL)", (project_id, project.title, now, now))
+            self._append(db, project_id, 1, project, text, label, now)
+        return project_id
+
+    def save(self, project_id: str, project: Project, base_revision: int, label: str = "") -> int:
+        """Store `project` as the next revision; returns the latest revision number.
+
+        Raises Conflict (and writes nothing) if someone saved after `base_revision`.
+        Content identical to the latest revision is not stored again (no conflict either:
+        nothing would be overwritten).
+        """
+        text = self._text(project)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self._write() as db:
+            head, title = self._head(db, project_id)
+            latest = db.execute("SELECT digest FROM revisions WHERE project = ? AND number = ?",
+                                (project_id, head)).fetchone()
+            if latest is not None and latest[0] == digest:
+                return head
+            if base_revision != head:
+                raise Conflict(project_id, title, base_revision, head)
+            self._append(db, project_id, head + 1, project, text, label, time.time())
+            return head + 1
+
+    def latest(self, project_id: str) -> Loaded:
+        with self._read() as db:
+            head, _ = self._head(db, project_id)
+            content = self._content(db, project_id, head)
+        return Loaded(project_id, head, self._parse(project_id, head, content))
+
+    def revision(self, project_id: str, number: int) -> Project:
+        with self._read() as db:
+            self._head(db, project_id)
+            content = self._content(db, project_id, int(number))
+        return self._parse(project_id, number, content)
+
+    def revisions(self, project_id: str) -> list[RevisionInfo]:
+        """The revisions kept, newest first."""
+        with self._read() as db:
+            self._head(db, project_id)
+            rows = db.execute("SELECT number, created, summary, label FROM revisions WHERE project = ? "
+                              "ORDER BY number DESC", (project_id,)).fetchall()
+        return [RevisionInfo(*row) for row in rows]
+
+    def restore_revision(self, project_id: str, number: int) -> int:
+        """Make revision `number` the latest again, as a new revision (history is never
+        rewritten); returns the new latest number (the same if nothing changes)."""
+        with self._write() as db:
+            head, _ = self._head(db, project_id)
+            content = self._content(db, project_id, int(number))
+            project = self._parse(project_id, number, content)
+            latest = self._content(db, project_id, head)
+            if latest == content:
+                return head
+            self._append(db, project_id, head + 1, project, content, f"restore revision {number}", time.time())
+            return head + 1
+
+    def _entries(self, deleted: bool) -> list[Entry]:
+        where, order = ("p.deleted IS NOT NULL", "p.deleted") if deleted else ("p.deleted IS NULL", "p.updated")
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT p.id, p.title, p.created, p.updated, p.head, coalesce(r.summary, ''), p.deleted "
+                "FROM projects p LEFT JOIN revisions r ON r.project = p.id AND r.number = p.head "
+                f"WHERE {where} ORDER BY {order} DESC, p.id").fetchall()
+        return [Entry(*row) for row in rows]
+
+    def list(self) -> list[Entry]:
+        """Projects not deleted, most recently saved first."""
+        return self._entries(deleted=False)
+
+    def list_deleted(self) -> list[Entry]:
+        """Deleted projects (restorable), most recently deleted first."""
+        return self._entries(deleted=True)
+
+    def info(self, project_id: str) -> Entry:
+        """One project's entry, deleted or not."""
+        with self._read() as db:
+            self._head(db, project_id)
+            row = db.execute(
+                "SELECT p.id, p.title, p.created, p.updated, p.head, coalesce(r.summary, ''), p.deleted "
+                "FROM projects p LEFT JOIN revisions r ON r.project = p.id AND r.number = p.head "
+                "WHERE p.id = ?", (project_id,)).fetchone()
+        return Entry(*row)
+
+    def rename(self, project_id: str, title: str, base_revision: Optional[int] = None) -> int:
+        """Set the project's title, as a new revision; returns its number. With
+        `base_revision`, raises Conflict if someone saved after it."""
+        title = clean_title(title)
+        loaded = self.latest(project_id)
+        base = loaded.revision if base_revision is None else base_revision
+        return self.save(project_id, loaded.project.model_copy(update={"title": title}), base, f"rename to {title}")
+
+    def duplicate(self, project_id: str, title: Optional[str] = None) -> str:
+        """A new project holding a copy of the latest revision (its history is not copied)."""
+        loaded = self.latest(project_id)
+        if title is None:
+            title = loaded.project.title[: TITLE_MAX - 7] + " (copy)"
+        return self.create(loaded.project, title, label=f"copy of {loaded.project.title}")
+
+    def delete(self, project_id: str) -> None:
+        """Soft delete: the project leaves the list and stays restorable."""
+        with self._write() as db:
+            self._head(db, project_id)
+            db.execute("UPDATE projects SET deleted = ? WHERE id = ? AND deleted IS NULL", (time.time(), project_id))
+
+    def restore(self, project_id: str) -> None:
+        """Bring a deleted project back into the list."""
+        with self._write() as db:
+            self._head(db, project_id)
+            db.execute("UPDATE projects SET deleted = NULL WHERE id = ?", (project_id,))
