@@ -12,11 +12,10 @@ directly, through other layers or through a nested model, stay inside the smalle
 vocabulary (`input_dim`) they reach; other integer inputs take values in [0, 10).
 
 Task "learnable" (the default): targets and label inputs (inputs that only loss nodes
-read) are a fixed random function of the other inputs, namely a seeded random
-projection of the standardised, flattened inputs onto `RANK` features, then a second
-projection per target shaped to the target and passed through argmax / sign / tanh.
-A model can fit that, so the loss visibly falls. Task "noise": the same kinds of
-values, independent of the inputs.
+read) are a fixed random function of the other inputs, so the loss visibly falls; task
+"noise": the same kinds of values, independent of the inputs. This module decides what
+each input and output gets; editor.arrays draws the numbers (standalone, so exported
+code draws the very same arrays).
 
 No Keras here: the caller passes the per-sample shapes of the outputs (with `None`
 dims resolved when it can, see `editor.training.output_shapes`).
@@ -24,7 +23,6 @@ dims resolved when it can, see `editor.training.output_shapes`).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,12 +30,13 @@ from typing import Optional
 
 import numpy as np
 
+from editor import arrays
+from editor.arrays import numpy_dtype, target_shape
 from editor.graph import Graph, Node, Project, upstream
 
 TASKS = ("learnable", "noise")
 DEFAULT_NONE_DIM = 16
 SMALL_INT_RANGE = 10  # integer inputs that reach no Embedding take values in [0, 10)
-RANK = 8  # features of the hidden random function behind "learnable" targets
 INTEGER_DTYPES = ("int32", "int64", "uint8")
 
 Shape = tuple[Optional[int], ...]
@@ -70,7 +69,6 @@ _ALIASES = {
     "cce": "categorical_crossentropy",
     "scce": "sparse_categorical_crossentropy",
 }
-CIRCLE_CLASSES = 4
 
 
 @dataclass(frozen=True)
@@ -109,19 +107,6 @@ def target_kind(loss: Optional[str]) -> str:
     name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", loss).lower()  # MeanSquaredError -> mean_squared_error
     name = _ALIASES.get(name, name)
     return _KINDS.get(name, "real")
-
-
-def target_shape(kind: str, output_shape: Sequence[int]) -> tuple[int, ...]:
-    """Per-sample shape of the targets of an output of `output_shape` (no batch dim)."""
-    shape = tuple(output_shape)
-    if kind == "classes":
-        return shape[:-1]
-    if kind == "labels":
-        return ()
-    if kind == "ctc":
-        steps = shape[0] if len(shape) >= 2 else 1
-        return (max(1, steps // 2),)
-    return shape
 
 
 def resolve(shape: Sequence[Optional[int]], none_dim: int = DEFAULT_NONE_DIM) -> tuple[int, ...]:
@@ -208,7 +193,7 @@ def label_inputs(graph: Graph) -> list[str]:
 # ---- generation -----------------------------------------------------------------------
 
 
-def _input_high(node: Node, vocab: dict[str, int]) -> Optional[int]:
+def input_high(node: Node, vocab: dict[str, int]) -> Optional[int]:
     """Exclusive upper bound of integer values for this input, or None for real values."""
     if node.id in vocab:
         return max(1, vocab[node.id])
@@ -217,80 +202,6 @@ def _input_high(node: Node, vocab: dict[str, int]) -> Optional[int]:
     if node.dtype == "bool":
         return 2
     return None
-
-
-def numpy_dtype(dtype: str) -> np.dtype:
-    """The numpy dtype of an input's data (bfloat16, which numpy lacks, travels as float32;
-    the model casts it on the way in)."""
-    return np.dtype("float32" if dtype == "bfloat16" else dtype)
-
-
-def _random_input(rng: np.random.Generator, node: Node, shape: tuple[int, ...], high: Optional[int]) -> np.ndarray:
-    if node.dtype == "bool":
-        return rng.random(shape) < 0.5
-    if high is not None:
-        return rng.integers(0, high, size=shape).astype(numpy_dtype(node.dtype))
-    return rng.standard_normal(shape, dtype=np.float32).astype(numpy_dtype(node.dtype), copy=False)
-
-
-def _features(rng: np.random.Generator, arrays: list[np.ndarray], samples: int) -> np.ndarray:
-    """(samples, RANK) standard-normal-ish features: a random projection of the inputs."""
-    z = np.zeros((samples, RANK), dtype=np.float32)
-    for array in arrays:
-        flat = array.reshape(samples, -1).astype(np.float32)
-        std = float(flat.std()) or 1.0
-        flat = (flat - float(flat.mean())) / std
-        w = rng.standard_normal((flat.shape[1], RANK), dtype=np.float32)
-        z += flat @ w / math.sqrt(flat.shape[1] * max(1, len(arrays)))
-    std = z.std(axis=0, keepdims=True)
-    return z / np.where(std > 0, std, 1.0)
-
-
-def _signal(rng: np.random.Generator, z: Optional[np.ndarray], samples: int, shape: tuple[int, ...]) -> np.ndarray:
-    """Real values of `shape` per sample, roughly standard normal: z @ W (or noise)."""
-    size = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    if z is None:
-        values = rng.standard_normal((samples, size), dtype=np.float32)
-    else:
-        w = rng.standard_normal((RANK, size), dtype=np.float32) / math.sqrt(RANK)
-        values = z @ w
-    return values.reshape((samples, *shape))
-
-
-def _target(rng: np.random.Generator, kind: str, z: Optional[np.ndarray], samples: int,
-            output_shape: tuple[int, ...]) -> np.ndarray:
-    shape = target_shape(kind, output_shape)
-    if kind in ("classes", "onehot", "probabilities"):
-        classes = output_shape[-1] if output_shape else 1
-        logits = _signal(rng, z, samples, (*shape, classes) if kind == "classes" else shape)
-        if kind == "probabilities":
-            e = np.exp(logits - logits.max(axis=-1, keepdims=True))
-            return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
-        index = logits.argmax(axis=-1)
-        if kind == "classes":
-            return index.astype(np.int32)
-        return np.eye(classes, dtype=np.float32)[index]
-    if kind == "labels":
-        return _signal(rng, z, samples, (CIRCLE_CLASSES,)).argmax(axis=-1).astype(np.int32)
-    if kind == "ctc":
-        classes = output_shape[-1] if output_shape else 2
-        logits = _signal(rng, z, samples, (*shape, max(1, classes - 1)))
-        return (logits.argmax(axis=-1) + 1).astype(np.int32)  # 0 is the blank
-    values = _signal(rng, z, samples, shape)
-    if kind == "binary":
-        return (values > 0).astype(np.float32)
-    return np.tanh(values).astype(np.float32, copy=False)
-
-
-def _label_input(rng: np.random.Generator, node: Node, z: Optional[np.ndarray], samples: int,
-                 shape: tuple[int, ...], high: Optional[int]) -> np.ndarray:
-    """A label input: like a target, so loss nodes comparing it to an output can be fit."""
-    if node.dtype == "bool":
-        return _signal(rng, z, samples, shape) > 0
-    values = np.tanh(_signal(rng, z, samples, shape))
-    if high is not None:
-        return np.minimum((values + 1) / 2 * high, high - 1).astype(numpy_dtype(node.dtype))
-    return values.astype(numpy_dtype(node.dtype))
 
 
 def synthetic_data(project: Project, output_shapes: Sequence[Sequence[Optional[int]]], *, samples: int,
@@ -311,29 +222,15 @@ def synthetic_data(project: Project, output_shapes: Sequence[Sequence[Optional[i
         raise ValueError(f"{len(output_shapes)} output shapes given for {len(graph.outputs)} outputs")
     vocab = vocabulary_limits(project, graph)
     labels = set(label_inputs(graph))
-    rng = np.random.default_rng(seed)
-
-    inputs: dict[str, np.ndarray] = {}
-    for node in graph.inputs:
-        if node.id not in labels:
-            shape = (samples, *resolve(node.shape or (), none_dim))
-            inputs[node.id] = _random_input(rng, node, shape, _input_high(node, vocab))
-    hidden = np.random.default_rng([seed, 1])  # the hidden function: independent of the inputs' draws
-    z = _features(hidden, list(inputs.values()), samples) if task == "learnable" and inputs else None
-    for node in graph.inputs:
-        if node.id in labels:
-            shape = resolve(node.shape or (), none_dim)
-            inputs[node.id] = _label_input(hidden, node, z, samples, shape, _input_high(node, vocab))
-
-    targets: list[Optional[np.ndarray]] = []
-    for output, shape in zip(graph.outputs, output_shapes):
-        kind = target_kind(output.loss)
-        targets.append(None if kind == "none" else _target(hidden, kind, z, samples, resolve(shape, none_dim)))
+    inputs = [(resolve(n.shape or (), none_dim), n.dtype, input_high(n, vocab), n.id in labels) for n in graph.inputs]
+    kinds = [target_kind(o.loss) for o in graph.outputs]
+    needed = [None if kind == "none" else (kind, resolve(shape, none_dim)) for kind, shape in zip(kinds, output_shapes)]
+    x, targets = arrays.make_arrays(inputs, needed, samples, seed, task)
     loss_nodes = [n for n in graph.nodes if n.kind == "loss"]
     y = targets + [None] * len(loss_nodes) if any(t is not None for t in targets) else None
     names = tuple(graph.node(o.ref.node).name for o in graph.outputs) + tuple(n.name for n in loss_nodes)
     return SyntheticData(
-        x=[inputs[n.id] for n in graph.inputs],
+        x=x,
         y=y,
         input_names=tuple(n.name for n in graph.inputs),
         output_names=names,

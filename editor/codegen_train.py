@@ -1,0 +1,147 @@
+"""The training part of exported code: `train()` on the editor's synthetic data.
+
+With `editor.codegen.generate(project, train=settings)` the file also holds:
+- editor/arrays.py, copied verbatim: the same seed draws the very same arrays the
+  editor trains on (tests/test_codegen_train.py checks it);
+- INPUTS / TARGET_KINDS: what editor.data decided for this project (integer ranges of
+  inputs that reach an Embedding, label inputs of loss nodes, the target each loss wants);
+- `train()`: builds the model under a tf.distribute strategy (one device by default, a
+  GPU when TensorFlow sees one; "mirrored": every GPU of the machine; "multiworker":
+  several machines, each with its TF_CONFIG) and fits it with the editor's settings;
+- a command line: `python model.py [--epochs N ...] [--strategy mirrored]`.
+Keras is not imported here (the generated file imports it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from editor import data as synthetic
+from editor.graph import Project
+
+STRATEGIES = ("default", "mirrored", "multiworker")
+
+# Module-level names the training part defines: node names must not take them.
+NAMES = frozenset({
+    "argparse", "math", "np", "tf", "numpy_dtype", "target_shape", "random_input", "features", "signal",
+    "target", "label_input", "make_arrays", "RANK", "CIRCLE_CLASSES", "INPUTS", "TARGET_KINDS", "LOSS_NODES",
+    "output_shapes", "synthetic_data", "make_strategy", "train", "main",
+})
+
+IMPORTS = ["import argparse", "import math", "", "import numpy as np", "import tensorflow as tf"]
+
+_FUNCTIONS = '''\
+def output_shapes(model, none_dim):
+    """Per-sample shapes of the outputs that TARGET_KINDS describes, None dims given none_dim."""
+    outputs = model.outputs[:len(TARGET_KINDS)]
+    if any(d is None for t in outputs for d in t.shape[1:]):
+        specs = [keras.KerasTensor((1, *(none_dim if d is None else d for d in t.shape[1:])), dtype=t.dtype)
+                 for t in model.inputs]
+        outputs = model.compute_output_spec(specs if len(specs) > 1 else specs[0])
+        outputs = (list(outputs) if isinstance(outputs, (list, tuple)) else [outputs])[:len(TARGET_KINDS)]
+    return [tuple(none_dim if d is None else d for d in t.shape[1:]) for t in outputs]
+
+
+def synthetic_data(model, samples, seed, none_dim={none_dim}, task={task}):
+    """(x, y) for model.fit: inputs and targets shaped to the model, as the editor makes them."""
+    inputs = [(tuple(none_dim if d is None else d for d in shape), dtype, high, label)
+              for shape, dtype, high, label in INPUTS]
+    shapes = output_shapes(model, none_dim)
+    targets = [None if kind is None else (kind, shape) for kind, shape in zip(TARGET_KINDS, shapes)]
+    x, y = make_arrays(inputs, targets, samples, seed, task)
+    x = x[0] if len(x) == 1 else x
+    if all(t is None for t in y):
+        return x, None  # only loss nodes supervise the model: it trains on x alone
+    y = y + [None] * LOSS_NODES
+    return x, (y[0] if len(y) == 1 else y)
+
+
+def make_strategy(name):
+    """Where to train: "default", one device (a GPU when TensorFlow sees one); "mirrored",
+    every GPU of this machine; "multiworker", several machines (set TF_CONFIG on each)."""
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def train(epochs={epochs}, batch_size={batch_size}, samples={samples}, validation_split={validation_split},
+          seed={seed}, strategy={strategy}):
+    """Build the model under `strategy` and fit it on synthetic data; returns (model, history)."""
+    keras.utils.set_random_seed(seed)  # weights and shuffling too: the same run every time
+    with make_strategy(strategy).scope():
+        model = build_model()
+    x, y = synthetic_data(model, samples, seed)
+    history = model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_split=validation_split,
+                        shuffle=True)
+    return model, history
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Build the model, print its summary, train it on synthetic data.")
+    parser.add_argument("--epochs", type=int, default={epochs})
+    parser.add_argument("--batch-size", type=int, default={batch_size})
+    parser.add_argument("--samples", type=int, default={samples})
+    parser.add_argument("--validation-split", type=float, default={validation_split})
+    parser.add_argument("--seed", type=int, default={seed})
+    parser.add_argument("--strategy", choices={strategies}, default={strategy})
+    parser.add_argument("--summary-only", action="store_true", help="print the summary, do not train")
+    args = parser.parse_args()
+    if args.summary_only:
+        build_model().summary()
+        return
+    model, history = train(args.epochs, args.batch_size, args.samples, args.validation_split, args.seed,
+                           args.strategy)
+    model.summary()
+    for name, values in history.history.items():
+        print(f"{{name}}: {{values[-1]:.4f}}")'''
+
+
+def arrays_source() -> str:
+    """editor/arrays.py after its docstring and imports: constants and functions."""
+    text = (Path(__file__).parent / "arrays.py").read_text(encoding="utf-8")
+    return text.split("import numpy as np\n", 1)[1].strip("\n")
+
+
+def blocks(project: Project, settings, strategy: str, value) -> list[list[str]]:
+    """The training part of the file, as blocks of lines (codegen joins them). `settings`:
+    an editor.training.Settings (its defaults become the file's); `value` writes a literal."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not '{strategy}'")
+    graph = project.main
+    vocab = synthetic.vocabulary_limits(project, graph)
+    labels = set(synthetic.label_inputs(graph))
+    inputs = [(tuple(n.shape or ()), n.dtype, synthetic.input_high(n, vocab), n.id in labels) for n in graph.inputs]
+    kinds = [None if (k := synthetic.target_kind(o.loss)) == "none" else k for o in graph.outputs]
+    loss_nodes = sum(n.kind == "loss" for n in graph.nodes)
+    spec = [
+        "# One entry per model input: (shape per sample, dtype, integer values below this (None:",
+        "# real values), True for a label input that only loss nodes read).",
+        "INPUTS = [",
+        *(f"    {value(entry)}," for entry in inputs),
+        "]",
+        "# The targets each model output's loss wants (None: no loss); loss nodes add outputs that take none.",
+        f"TARGET_KINDS = {value(kinds)}",
+        f"LOSS_NODES = {loss_nodes}",
+    ]
+    functions = _FUNCTIONS.format(
+        epochs=value(settings.epochs), batch_size=value(settings.batch_size), samples=value(settings.samples),
+        validation_split=value(float(settings.validation_split)), seed=value(settings.seed),
+        none_dim=value(settings.none_dim), task=value(settings.task), strategy=value(strategy),
+        strategies=value(list(STRATEGIES)),
+    )
+    header = ["# ---- training on synthetic data: the arrays the editor draws, the same for the same seed"]
+    return [header + [""] + arrays_source().splitlines(), spec, *[b.splitlines() for b in functions.split("\n\n\n")]]
+
+
+def with_settings_optimizer(project: Project, settings) -> Project:
+    """The project with the settings' optimizer / learning rate, where they set one."""
+    optimizer: Optional[str] = settings.optimizer
+    rate: Optional[float] = settings.learning_rate
+    if not optimizer and not rate:
+        return project
+    training = project.training.model_copy(update={
+        **({"optimizer": optimizer} if optimizer else {}), **({"learning_rate": rate} if rate else {})})
+    return project.model_copy(update={"training": training})

@@ -1,0 +1,132 @@
+"""Exported code with `train()`: the same synthetic data as the editor, runnable, safe.
+
+The file's `synthetic_data(model, samples, seed)` must give the very arrays
+editor.training.make_data gives (editor.arrays is copied into it); running the file
+trains (also under MirroredStrategy / MultiWorkerMirroredStrategy on one machine).
+"""
+
+import ast
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from editor import codegen_train
+from editor.codegen import generate
+from editor.templates import load_template
+from tests.helpers import inp, layer, project
+from tests.test_codegen import load_generated
+
+keras = pytest.importorskip("keras")
+from editor import training  # noqa: E402
+from editor.graph import Output, Ref  # noqa: E402
+
+SETTINGS = training.Settings(epochs=1, samples=24, batch_size=8, seed=7)
+# Data-kind coverage: classes, one-hot, binary, real, Embedding vocabularies, label
+# inputs of loss nodes, None dims, several outputs, loss nodes only.
+TEMPLATES = ["mlp", "multi_output", "two_losses_weighted", "shared_loss_function", "shared_embedding", "rnn",
+             "multi_input_single_output", "autoencoder", "add_loss_labels", "headline_multi_io",
+             "ticket_priority", "custom_loss_layers"]
+
+
+def _arrays_equal(a, b):
+    a = a if isinstance(a, list) else [a]
+    b = b if isinstance(b, list) else [b]
+    assert len(a) == len(b)
+    for u, v in zip(a, b):
+        assert (u is None) == (v is None)
+        if u is not None:
+            assert u.dtype == v.dtype and u.shape == v.shape
+            np.testing.assert_array_equal(u, v)
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_generated_data_is_the_editors_data(template_id, tmp_path):
+    project_ = load_template(template_id)
+    module = load_generated(generate(project_, train=SETTINGS), tmp_path)
+    model = module.build_model()
+    x, y = module.synthetic_data(model, SETTINGS.samples, SETTINGS.seed)
+    expected_x, expected_y = training.make_data(project_, SETTINGS, model).fit_args()
+    _arrays_equal(x, expected_x)
+    assert (y is None) == (expected_y is None)
+    if y is not None:
+        _arrays_equal(y, expected_y)
+
+
+def test_settings_become_the_defaults_and_the_optimizer(tmp_path):
+    settings = training.Settings(epochs=3, batch_size=4, samples=40, validation_split=0.25, seed=11,
+                                 optimizer="SGD", learning_rate=0.05)
+    source = generate(load_template("mlp"), train=settings, strategy="mirrored")
+    module = load_generated(source, tmp_path)
+    defaults = module.train.__defaults__
+    assert defaults == (3, 4, 40, 0.25, 11, "mirrored")
+    model = module.build_model()
+    assert type(model.optimizer).__name__ == "SGD"
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.05)
+
+
+def test_train_learns_and_is_repeatable(tmp_path):
+    module = load_generated(generate(load_template("mlp"), train=SETTINGS), tmp_path)
+    _, first = module.train(epochs=3, samples=64, batch_size=16)
+    _, second = module.train(epochs=3, samples=64, batch_size=16)
+    losses = first.history["loss"]
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    assert second.history["loss"] == pytest.approx(losses)  # set_random_seed: the same run
+
+
+@pytest.mark.parametrize("template_id,strategy", [("mlp", "multiworker"), ("two_losses_weighted", "mirrored")])
+def test_generated_file_trains_from_the_command_line(template_id, strategy, tmp_path):
+    path = tmp_path / f"{template_id}.py"
+    path.write_text(generate(load_template(template_id), train=SETTINGS), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(path), "--epochs", "2", "--samples", "16", "--batch-size", "8",
+                           "--strategy", strategy], capture_output=True, text=True, timeout=300,
+                          env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Total params:" in done.stdout
+    final = dict(line.split(": ") for line in done.stdout.splitlines() if line.startswith("loss: "))
+    assert float(final["loss"]) == float(final["loss"])  # a number, not NaN
+
+
+def test_summary_only_does_not_train(tmp_path):
+    path = tmp_path / "mlp.py"
+    path.write_text(generate(load_template("mlp"), train=SETTINGS), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(path), "--summary-only"], capture_output=True, text=True,
+                          timeout=300, env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Total params: 541,794" in done.stdout and "loss: " not in done.stdout
+
+
+def test_node_names_cannot_take_the_training_names(tmp_path):
+    names = ["train", "features", "INPUTS", "tf", "make_arrays", "main", "target"]
+    nodes = [inp("i", "np", [4])]
+    prev = "i"
+    for k, name in enumerate(names):
+        nodes.append(layer(f"n{k}", name, "Dense", prev, units=3))
+        prev = f"n{k}"
+    p = project(*nodes, outputs=[Output(ref=Ref(node=prev), loss="mse")], name="train")
+    module = load_generated(generate(p, train=SETTINGS), tmp_path)
+    _, history = module.train(epochs=1, samples=8, batch_size=4)
+    assert len(history.history["loss"]) == 1
+
+
+def test_user_text_reaches_the_training_part_only_as_literals():
+    hostile = 'x"); import os; os.system("touch /tmp/pwned'
+    p = project(inp("i", "inp", [4]), layer("d", "dense", "Dense", "i", units=2),
+                outputs=[Output(ref=Ref(node="d"), loss="mse")])
+    p = p.model_copy(update={"title": hostile, "description": hostile + "\n" + hostile})
+    tree = ast.parse(generate(p, train=SETTINGS))
+    fixed = codegen_train.NAMES
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):  # INPUTS, TARGET_KINDS, ...: literals only
+            assert statement.targets[0].id in fixed
+            ast.literal_eval(statement.value)
+        else:
+            assert isinstance(statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.If))
+    imported = {a.name for s in tree.body if isinstance(s, ast.Import) for a in s.names}
+    assert imported == {"argparse", "math", "numpy", "tensorflow", "keras"}
+
+
+def test_unknown_strategy_is_refused():
+    with pytest.raises(ValueError, match="strategy must be one of default, mirrored, multiworker"):
+        generate(load_template("mlp"), train=SETTINGS, strategy="tpu")
