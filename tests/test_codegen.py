@@ -396,6 +396,9 @@ def test_hostile_names(tmp_path, capfd):
     as_list(gen(x))  # eager calls work...
     with pytest.raises(Exception, match="is not a valid (root )?scope name"):
         gen.predict_on_batch(x)  # ...but not inside a tf.function: why editor.validate refuses them
+    # That failure leaves its name scope on Keras's (thread-local) scope stack, and every
+    # later variable of this thread would be created under it: start afresh.
+    keras.backend.clear_session()
 
 
 def test_hostile_description_stays_a_comment():
