@@ -1,4 +1,17 @@
-"""AppTest runs app.py in this process; the first test pays for importing TensorFlow."""
+"""AppTest runs app.py in this process; the first test pays for importing TensorFlow.
+
+Every test gets its own empty workspace database, so tests never share projects (and
+never touch the real one in the home directory).
+"""
 import os
 
+import pytest
+
 os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
+
+
+@pytest.fixture(autouse=True)
+def workspace_file(tmp_path, monkeypatch):
+    path = tmp_path / "workspace.sqlite3"
+    monkeypatch.setenv("KGS_WORKSPACE", str(path))
+    return path
