@@ -152,6 +152,11 @@ def clean_title(title: str) -> str:
     return text
 
 
+def copy_title(title: str) -> str:
+    """The title of a copy: "<title> (copy)", within TITLE_MAX."""
+    return title[: TITLE_MAX - 7] + " (copy)"
+
+
 def _one_line(err: BaseException) -> str:
     return " ".join(str(err).split()) or type(err).__name__
 
@@ -430,7 +435,7 @@ class Workspace:
         """A new project holding a copy of the latest revision (its history is not copied)."""
         loaded = self.latest(project_id)
         if title is None:
-            title = loaded.project.title[: TITLE_MAX - 7] + " (copy)"
+            title = copy_title(loaded.project.title)
         return self.create(loaded.project, title, label=f"copy of {loaded.project.title}")
 
     def delete(self, project_id: str) -> None:

@@ -8,7 +8,7 @@ from typing import Optional
 import streamlit as st
 
 from editor import canvas as canvas_logic
-from editor.ui import state
+from editor.ui import library, state
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
@@ -63,6 +63,7 @@ def show_toolbar(key: str = "toolbar") -> None:
     notice = state.general_notice()
     if notice is not None:
         st.error(md(notice.message))
+    library.show_conflict(f"{key}.conflict")
 
 
 def show_picker(key: str = "picker") -> None:

@@ -1,5 +1,6 @@
-"""The sidebar: the template gallery (title, description, node and parameter counts) and
-the project actions (new, open a file, download)."""
+"""The sidebar: the template gallery (title, description, node and parameter counts), the
+project actions (new, open a file, download) and the project library (editor.ui.library).
+New, a template and a file each become a new workspace project."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import streamlit as st
 
 from editor import project as project_files
 from editor.templates import catalogue, load_template
-from editor.ui import builds, state
+from editor.ui import builds, library, state
 from editor.ui.fields import md
 
 
@@ -20,6 +21,8 @@ def show(key: str = "sidebar") -> None:
         _gallery(key)
         st.divider()
         _project_actions(key)
+        st.divider()
+        library.show(f"{key}.library")
 
 
 def _gallery(key: str) -> None:
@@ -78,8 +81,9 @@ def _project_actions(key: str) -> None:
     project = state.project()
     st.subheader("Project")
     st.caption(f"**{md(project.title)}** — {md(state.source())}")
+    st.caption(md(library.status_line()))
     st.button("New project", key=f"{key}.new", on_click=_new, width="stretch",
-              help="A small model to start from (the current one stays one undo away).")
+              help="A small model to start from, as a new project (the current one stays in the library).")
     upload_key = state.next_upload_key(f"{key}.upload")
     st.file_uploader("Open a project file (.json)", type=["json"], key=upload_key,
                      on_change=_uploaded, args=(upload_key,))

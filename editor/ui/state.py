@@ -2,16 +2,25 @@
 
 Keys owned here (all under "kgs."): the undo history of Projects (editor.history), the
 graph being edited, the canvas state (selection, click mode, last canvas report), the
-one-line notice of the last refused edit, and bookkeeping for widgets that mirror the
+one-line notice of the last refused edit, the workspace project this tab edits (id and
+the revision it last saved or loaded), and bookkeeping for widgets that mirror the
 project. Panels never write the project themselves: they call `edit_graph` /
 `load` / `undo` / `redo`, which run a pure edit, catch every
 EditError / ValueError as a one-line notice naming the node, and leave the project
 unchanged when it fails.
+
+Every change of the project is saved to the workspace (editor.workspace) right there,
+in `_set_history`, so nothing else has to remember to save. The URL carries the project
+id (?project=ID, plus &graph=ID for a nested graph), so a refresh, a closed tab or a
+restarted server comes back to the same project. A save that finds another tab saved
+first records a conflict and keeps this tab's version in the session until the person
+chooses (load theirs, or save mine as a copy): nothing is overwritten silently.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Optional, Union
 
@@ -24,6 +33,7 @@ from editor.graph import Graph, Node, Output, Project, Ref, Training
 from editor.history import History
 from editor.project import ProjectError
 from editor.ui.fields import FieldError
+from editor.workspace import MEMORY, Conflict, Workspace, WorkspaceError, clean_title, copy_title, default_path
 
 HISTORY = "kgs.history"
 GRAPH = "kgs.graph"
@@ -33,6 +43,12 @@ SHOWN = "kgs.notice_shown"  # the notice of this run
 SOURCE = "kgs.source"  # where the project came from ("template mlp", "file x.json", "new")
 TEMPLATE = "kgs.template"  # template id of the project, if it is one
 UPLOADS = "kgs.uploads"  # counter that resets the file uploader after a load
+WORKSPACE = "kgs.workspace"  # the Workspace this session saves to
+WORKSPACE_PROBLEM = "kgs.workspace_problem"  # one line when the file could not be used
+PROJECT_ID = "kgs.project_id"  # the workspace project this tab edits
+REVISION = "kgs.revision"  # the revision this tab last saved or loaded (base of the next save)
+CONFLICT = "kgs.conflict"  # latest revision saved elsewhere, when a save found one; else None
+SAVE_PROBLEM = "kgs.save_problem"  # one line when the last save failed for another reason
 
 DEFAULT_TEMPLATE = "mlp"
 HISTORY_LIMIT = 100
@@ -51,7 +67,12 @@ EditResult = Union[Graph, tuple[Graph, Optional[str]]]
 
 
 def begin_run() -> None:
-    """Set up a new session (from ?template=ID) and move the pending notice into this run."""
+    """Set up a new session and move the pending notice into this run.
+
+    ?project=ID reopens that workspace project (and ?graph=ID the graph being edited);
+    otherwise ?template=ID, or the default template, becomes a new workspace project
+    whose id then replaces the template in the URL.
+    """
     ss = st.session_state
     if HISTORY not in ss:
         _start_session()
@@ -62,6 +83,20 @@ def _start_session() -> None:
     from editor.templates import load_template
 
     ss = st.session_state
+    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = _open_workspace()
+    wanted_id = st.query_params.get("project")
+    if wanted_id:
+        try:
+            loaded = ss[WORKSPACE].latest(wanted_id)
+        except WorkspaceError as err:
+            ss[NOTICE] = Notice(one_line_message(f"cannot open project '{wanted_id}': {err}; opened a new project"))
+        else:
+            graph_param = st.query_params.get("graph")
+            _begin(loaded.project, loaded.id, loaded.revision, "open", "library", None)
+            if graph_param in {g.id for g in loaded.project.graphs}:
+                ss[GRAPH] = graph_param
+                st.query_params["graph"] = graph_param
+            return
     wanted = st.query_params.get("template")
     template_id = wanted or DEFAULT_TEMPLATE
     try:
@@ -71,11 +106,60 @@ def _start_session() -> None:
         ss[NOTICE] = Notice(f"cannot open template '{template_id}': {message}")
         template_id = None
         project = new_project()
-    ss[HISTORY] = History.start(project, f"open template {template_id}" if template_id else "new project", HISTORY_LIMIT)
-    ss[GRAPH] = project.main.id
+    label = f"open template {template_id}" if template_id else "new project"
+    _begin(project, _create(project, label), 1, label, f"template {template_id}" if template_id else "new project",
+           template_id)
+
+
+# One Workspace per file per server process, shared by its sessions (it is thread-safe).
+_WORKSPACES: dict[str, Workspace] = {}
+_WORKSPACES_LOCK = threading.Lock()
+
+
+def _open_workspace() -> tuple[Workspace, Optional[str]]:
+    """The workspace file's Workspace, or a private in-memory one and the one line that says why."""
+    path = default_path()
+    with _WORKSPACES_LOCK:
+        found = _WORKSPACES.get(path)
+        if found is None:
+            try:
+                found = _WORKSPACES[path] = Workspace(path)
+            except WorkspaceError as err:
+                return Workspace(MEMORY), _memory_only(err)
+    return found, None
+
+
+def _memory_only(err: BaseException) -> str:
+    return one_line_message(f"Projects are kept in this tab only (download to keep them): {err}")
+
+
+def _create(new_project_: Project, label: str) -> str:
+    """Add a project to this session's workspace; if the file fails now, carry on in memory."""
+    ss = st.session_state
+    try:
+        return ss[WORKSPACE].create(new_project_, label=label)
+    except WorkspaceError as err:
+        if ss[WORKSPACE].path == MEMORY:
+            raise
+        ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = Workspace(MEMORY), _memory_only(err)
+        return ss[WORKSPACE].create(new_project_, label=label)
+
+
+def _begin(project_: Project, project_id: str, revision: int, label: str, source_: str,
+           template_id: Optional[str]) -> None:
+    """Make this tab edit workspace project `project_id` (a fresh undo history) and put it in the URL."""
+    ss = st.session_state
+    ss[HISTORY] = History.start(project_, label, HISTORY_LIMIT)
+    ss[PROJECT_ID], ss[REVISION] = project_id, revision
+    ss[CONFLICT] = ss[SAVE_PROBLEM] = None
+    ss[GRAPH] = project_.main.id
     ss[CANVAS] = canvas_logic.CanvasState()
-    ss[SOURCE] = f"template {template_id}" if template_id else "new project"
+    ss[SOURCE] = source_
     ss[TEMPLATE] = template_id
+    st.query_params["project"] = project_id
+    for stale in ("template", "graph"):
+        if stale in st.query_params:
+            del st.query_params[stale]
 
 
 def new_project() -> Project:
@@ -160,6 +244,31 @@ def source() -> str:
     return st.session_state.get(SOURCE, "")
 
 
+def workspace() -> Workspace:
+    return st.session_state[WORKSPACE]
+
+
+def workspace_problem() -> Optional[str]:
+    return st.session_state.get(WORKSPACE_PROBLEM)
+
+
+def project_id() -> str:
+    return st.session_state[PROJECT_ID]
+
+
+def revision() -> int:
+    return st.session_state[REVISION]
+
+
+def conflict() -> Optional[int]:
+    """The revision another tab saved when this tab's last save found it, else None."""
+    return st.session_state.get(CONFLICT)
+
+
+def save_problem() -> Optional[str]:
+    return st.session_state.get(SAVE_PROBLEM)
+
+
 # ----------------------------------------------------------------------------- changing
 
 
@@ -198,6 +307,11 @@ def set_graph(graph_id_: str) -> None:
     if graph_id_ in {g.id for g in project().graphs} and graph_id_ != graph_id():
         st.session_state[GRAPH] = graph_id_
         set_canvas_state(canvas_logic.CanvasState())
+        if graph_id_ == project().main.id:
+            if "graph" in st.query_params:
+                del st.query_params["graph"]
+        else:
+            st.query_params["graph"] = graph_id_
 
 
 def fail(message: str, field: Optional[str] = None) -> None:
@@ -222,7 +336,29 @@ def describe_error(err: BaseException) -> str:
 
 
 def commit(new_project: Project, label: str) -> None:
-    st.session_state[HISTORY] = history().push(new_project, label)
+    _set_history(history().push(new_project, label), label)
+
+
+def _set_history(new_history: History, label: str) -> None:
+    """The one place the project changes: keep the new history and save its value."""
+    changed = new_history.revision != history().revision
+    st.session_state[HISTORY] = new_history
+    if changed:
+        _save(label)
+
+
+def _save(label: str) -> None:
+    """Save the project as the next revision; a conflict or failure is recorded, never raised."""
+    ss = st.session_state
+    try:
+        ss[REVISION] = ss[WORKSPACE].save(ss[PROJECT_ID], project(), ss[REVISION], label)
+    except Conflict as err:
+        ss[CONFLICT] = err.latest
+        return
+    except WorkspaceError as err:
+        ss[SAVE_PROBLEM] = one_line_message(f"not saved: {err}")
+        return
+    ss[CONFLICT] = ss[SAVE_PROBLEM] = None
 
 
 def edit_graph(
@@ -256,16 +392,91 @@ def edit_graph(
 
 
 def load(new_project: Project, label: str, source_: str, template_id: Optional[str] = None) -> None:
-    """Open another project; the previous one stays one undo away."""
-    commit(new_project, label)
-    st.session_state[GRAPH] = new_project.main.id
-    set_canvas_state(canvas_logic.CanvasState())
-    st.session_state[SOURCE] = source_
-    st.session_state[TEMPLATE] = template_id
-    if template_id:
-        st.query_params["template"] = template_id
-    elif "template" in st.query_params:
-        del st.query_params["template"]
+    """Open a template, a file or a new project as a new workspace project; the previous
+    one stays in the library as it was."""
+    try:
+        new_id = _create(new_project, label)
+    except WorkspaceError as err:
+        fail(f"cannot open it: {err}")
+        return
+    _begin(new_project, new_id, 1, label, source_, template_id)
+
+
+@callback
+def open_project(project_id_: str) -> None:
+    """Edit another project of the workspace (its latest revision)."""
+    try:
+        loaded = workspace().latest(project_id_)
+    except WorkspaceError as err:
+        fail(str(err))
+        return
+    _begin(loaded.project, loaded.id, loaded.revision, "open", "library", None)
+
+
+@callback
+def rename_project(project_id_: str, title: str, field: Optional[str] = None) -> None:
+    """Rename a project: the open one through the history (undoable), another in the workspace."""
+    try:
+        title = clean_title(title)
+        if project_id_ == project_id():
+            commit(project().model_copy(update={"title": title}), f"rename to {title}")
+        else:
+            workspace().rename(project_id_, title)
+    except WorkspaceError as err:
+        fail(f"cannot rename: {err}", field)
+
+
+@callback
+def delete_project(project_id_: str) -> bool:
+    """Soft-delete a project; deleting the open one opens a new project in its place."""
+    try:
+        workspace().delete(project_id_)
+    except WorkspaceError as err:
+        fail(f"cannot delete: {err}")
+        return False
+    if project_id_ == project_id():
+        load(new_project(), "new project", "new project")
+    return True
+
+
+@callback
+def restore_revision(number: int) -> None:
+    """Bring back an earlier revision as the next one (undoable; history is never rewritten)."""
+    try:
+        old = workspace().revision(project_id(), number)
+    except WorkspaceError as err:
+        fail(f"cannot restore: {err}")
+        return
+    commit(old, f"restore revision {number}")
+
+
+@callback
+def load_theirs() -> None:
+    """After a conflict: take the version saved elsewhere (this tab's stays one undo away)."""
+    try:
+        theirs = workspace().latest(project_id())
+    except WorkspaceError as err:
+        fail(f"cannot load the other version: {err}")
+        return
+    commit(theirs.project, "load the version saved in another tab")
+    if project() == theirs.project:  # also when this tab already held the same content
+        st.session_state[REVISION], st.session_state[CONFLICT] = theirs.revision, None
+
+
+@callback
+def save_mine_as_copy() -> None:
+    """After a conflict: keep this tab's version as a new project and go on editing that."""
+    ss = st.session_state
+    mine = project().model_copy(update={"title": copy_title(project().title)})
+    try:
+        new_id = _create(mine, "copy saved after a conflict")
+    except WorkspaceError as err:
+        fail(f"cannot save a copy: {err}")
+        return
+    ss[PROJECT_ID], ss[REVISION] = new_id, 1
+    ss[CONFLICT] = ss[SAVE_PROBLEM] = None
+    st.query_params["project"] = new_id
+    commit(mine, "save as a copy")  # identical to revision 1: recorded for undo, not saved again
 
 
 @callback
@@ -279,12 +490,12 @@ def add_graph() -> None:
 
 @callback
 def undo() -> None:
-    st.session_state[HISTORY] = history().undo()
+    _set_history(history().undo(), f"undo {history().undo_label or ''}".strip())
 
 
 @callback
 def redo() -> None:
-    st.session_state[HISTORY] = history().redo()
+    _set_history(history().redo(), f"redo {history().redo_label or ''}".strip())
 
 
 def next_upload_key(prefix: str) -> str:

@@ -9,6 +9,7 @@ from tests.ui.helpers import MLP_TOTAL, errors, graph, open_app, run, summary
 
 def test_gallery_shows_counts_and_opens_a_template():
     at = open_app("mlp")
+    mlp_id = at.session_state["kgs.project_id"]
     assert at.selectbox(key="sidebar.template").value == "mlp"
     captions = [c.value for c in at.sidebar.caption]
     assert any("5 nodes" in c and "541,794 parameters" in c for c in captions), captions
@@ -18,9 +19,12 @@ def test_gallery_shows_counts_and_opens_a_template():
     at.button(key="sidebar.open").click()
     run(at)
     assert graph(at) == load_template("cnn").main
-    assert at.query_params["template"] == "cnn"
+    assert at.query_params["project"] == at.session_state["kgs.project_id"] != mlp_id
     assert at.session_state["kgs.source"] == "template cnn"
-    at.button(key="toolbar.undo").click()  # opening is one undo step
+    assert at.button(key="toolbar.undo").disabled  # a new project; the mlp one stays in the library
+    at.selectbox(key="sidebar.library.pick").select(mlp_id)
+    run(at)
+    at.button(key="sidebar.library.open").click()
     run(at)
     assert MLP_TOTAL in summary(at)
 

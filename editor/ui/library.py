@@ -1,0 +1,191 @@
+"""The project library in the sidebar (open, rename, duplicate, delete, restore, revisions)
+and the conflict notice above the canvas.
+
+Every action goes through editor.ui.state, which owns the workspace and the saving; this
+module only draws widgets and reads the workspace to list what is there.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+import streamlit as st
+
+from editor.ui import state
+from editor.ui.fields import md
+from editor.workspace import MEMORY, Entry, WorkspaceError
+
+MESSAGE = "kgs.library.message"  # one line about the last library action, shown once
+
+
+def ago(then: float, now: Optional[float] = None) -> str:
+    """'just now', '5 min ago', '3 h ago', else the local date and time."""
+    seconds = (time.time() if now is None else now) - then
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(then))
+
+
+def status_line() -> str:
+    """How this tab's project stands in the workspace, in one line."""
+    if state.conflict() is not None:
+        return f"Not saved: another tab saved revision {state.conflict()} first (see above the canvas)."
+    if state.save_problem():
+        return f"{state.save_problem()}. Your work is still here in this tab."
+    where = " (in memory only)" if state.workspace().path == MEMORY else ""
+    return f"Saved{where} · revision {state.revision()}"
+
+
+def show_conflict(key: str = "conflict") -> None:
+    """One line and two ways out when another tab saved this project first."""
+    theirs = state.conflict()
+    if theirs is None:
+        return
+    st.warning(f"Another tab saved this project first (revision {theirs}); your changes here are not saved yet.")
+    cols = st.columns(2)
+    cols[0].button("Load the other tab's version", key=f"{key}.theirs", on_click=state.load_theirs,
+                   width="stretch", help="Yours stays one undo away.")
+    cols[1].button("Save mine as a copy", key=f"{key}.copy", on_click=state.save_mine_as_copy, type="primary",
+                   width="stretch", help="A new project with your version; the other tab's stays as it is.")
+
+
+def show(key: str = "library") -> None:
+    st.subheader("Library")
+    if state.workspace_problem():
+        st.warning(md(state.workspace_problem()))
+    message = st.session_state.pop(MESSAGE, None)
+    if message:
+        st.success(md(message))
+    try:
+        entries = state.workspace().list()
+        deleted = state.workspace().list_deleted()
+    except WorkspaceError as err:
+        st.error(md(f"The library cannot be read: {err}"))
+        return
+    current = state.project_id()
+    _projects(key, entries, current)
+    _revisions(key, current)
+    _deleted(key, deleted)
+
+
+def _label(entry: Entry, current: str) -> str:
+    mark = " (open here)" if entry.id == current else ""
+    return f"{entry.title}{mark} · {entry.summary} · {ago(entry.updated)}"
+
+
+def _projects(key: str, entries: list[Entry], current: str) -> None:
+    by_id = {e.id: e for e in entries}
+    if current not in by_id:
+        try:
+            info = state.workspace().info(current)
+        except WorkspaceError:
+            info = None
+        if info is not None and info.deleted is not None:
+            st.caption("This project is in Recently deleted; your edits are still saved.")
+            st.button("Restore it to the library", key=f"{key}.undelete_current", on_click=_restore,
+                      args=(current,), width="stretch")
+    if not entries:
+        return
+    ids = list(by_id)
+    pick = f"{key}.pick"
+    if st.session_state.get(pick) not in by_id:
+        st.session_state[pick] = current if current in by_id else ids[0]
+    st.selectbox("Projects", ids, key=pick, format_func=lambda i: _label(by_id[i], current),
+                 help="Every project of this workspace, most recently saved first.")
+    chosen = by_id[st.session_state[pick]]
+    is_current = chosen.id == current
+    title_key = f"{key}.title.{chosen.id}"
+    title = state.project().title if is_current else chosen.title
+    st.text_input("Title", key=title_key, **state.bind(title_key, title), max_chars=200,
+                  on_change=_renamed, args=(chosen.id, title_key), help="Press Enter to rename.")
+    refused = state.field_notice(title_key)
+    if refused:
+        st.error(md(refused))
+    cols = st.columns(3)
+    cols[0].button("Open", key=f"{key}.open", on_click=state.open_project, args=(chosen.id,), disabled=is_current,
+                   width="stretch", help="Already open in this tab" if is_current else "Edit this project here")
+    cols[1].button("Duplicate", key=f"{key}.duplicate", on_click=_duplicate, args=(chosen.id,), width="stretch",
+                   help="A new project with a copy of the latest revision")
+    cols[2].button("Delete", key=f"{key}.delete", on_click=_delete, args=(chosen.id, chosen.title),
+                   width="stretch", help="Moves it to Recently deleted, from where it can be restored")
+
+
+def _revisions(key: str, current: str) -> None:
+    try:
+        revisions = state.workspace().revisions(current)
+    except WorkspaceError as err:
+        st.caption(md(f"Revisions cannot be read: {err}"))
+        return
+    with st.expander(f"Revisions of this project ({len(revisions)})"):
+        if not revisions:
+            st.caption("None saved yet.")
+            return
+        by_number = {r.number: r for r in revisions}
+        pick = f"{key}.revision"
+        if st.session_state.get(pick) not in by_number:
+            st.session_state[pick] = revisions[0].number
+        st.selectbox("Revision", list(by_number), key=pick, format_func=lambda n: _revision_label(by_number[n]))
+        number = st.session_state[pick]
+        latest = number == revisions[0].number
+        st.button("Restore this revision", key=f"{key}.restore_revision", on_click=state.restore_revision,
+                  args=(number,), disabled=latest, width="stretch",
+                  help="This is the latest revision" if latest else "Saved again as the newest revision; "
+                  "nothing in between is lost")
+        st.caption(f"The last {state.workspace().keep} revisions are kept.")
+
+
+def _revision_label(info) -> str:
+    what = f" · {info.label}" if info.label else ""
+    return f"{info.number} · {ago(info.created)}{what} · {info.summary}"
+
+
+def _deleted(key: str, deleted: list[Entry]) -> None:
+    with st.expander(f"Recently deleted ({len(deleted)})"):
+        if not deleted:
+            st.caption("Nothing deleted.")
+            return
+        by_id = {e.id: e for e in deleted}
+        pick = f"{key}.deleted"
+        if st.session_state.get(pick) not in by_id:
+            st.session_state[pick] = deleted[0].id
+        st.selectbox("Deleted project", list(by_id), key=pick,
+                     format_func=lambda i: f"{by_id[i].title} · {by_id[i].summary} · deleted {ago(by_id[i].deleted)}")
+        st.button("Restore", key=f"{key}.undelete", on_click=_restore, args=(st.session_state[pick],),
+                  width="stretch")
+
+
+@state.callback
+def _renamed(project_id: str, title_key: str) -> None:
+    state.rename_project(project_id, st.session_state.get(title_key, ""), field=title_key)
+
+
+@state.callback
+def _duplicate(project_id: str) -> None:
+    try:
+        copy_id = state.workspace().duplicate(project_id)
+        title = state.workspace().info(copy_id).title
+    except WorkspaceError as err:
+        state.fail(f"cannot duplicate: {err}")
+        return
+    st.session_state[MESSAGE] = f"Duplicated as '{title}'."
+
+
+@state.callback
+def _delete(project_id: str, title: str) -> None:
+    if state.delete_project(project_id):
+        st.session_state[MESSAGE] = f"Deleted '{title}': it can be restored from Recently deleted."
+
+
+@state.callback
+def _restore(project_id: str) -> None:
+    try:
+        state.workspace().restore(project_id)
+    except WorkspaceError as err:
+        state.fail(f"cannot restore: {err}")
+        return
+    st.session_state[MESSAGE] = "Restored to the library."

@@ -1,0 +1,250 @@
+"""The workspace in the editor: autosave, ?project=ID, conflicts between tabs, the library."""
+
+from streamlit.testing.v1 import AppTest
+
+from editor.templates import load_template
+from editor.workspace import Workspace, is_project_id
+from tests.ui.helpers import APP, errors, graph, node_key, open_app, project, run, select, warnings
+
+
+def open_project(project_id: str, **params) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["project"] = project_id
+    for name, value in params.items():
+        at.query_params[name] = value
+    return run(at)
+
+
+def project_id(at: AppTest) -> str:
+    return at.session_state["kgs.project_id"]
+
+
+def delete_n4(at: AppTest) -> AppTest:
+    select(at, "n4")
+    at.button(key=node_key("n4", "delete")).click()
+    return run(at)
+
+
+def sidebar_warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.sidebar.warning]
+
+
+def test_a_template_link_becomes_a_workspace_project_in_the_url(workspace_file):
+    at = open_app("mlp")
+    pid = project_id(at)
+    assert is_project_id(pid)
+    assert at.query_params["project"] == pid and "template" not in at.query_params
+    with Workspace(workspace_file) as ws:
+        assert [e.id for e in ws.list()] == [pid]
+        assert ws.latest(pid).project == load_template("mlp")
+    assert any("Saved · revision 1" in c.value for c in at.sidebar.caption)
+
+
+def test_no_link_creates_a_new_project_from_the_default_template(workspace_file):
+    at = open_app(None)
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(project_id(at)).project == load_template("mlp")
+
+
+def test_every_edit_and_undo_redo_is_saved_as_a_revision(workspace_file):
+    at = delete_n4(open_app("mlp"))
+    pid = project_id(at)
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(pid).project == project(at) and ws.latest(pid).project.main.get("n4") is None
+        assert [r.number for r in ws.revisions(pid)] == [2, 1]
+        assert ws.revisions(pid)[0].label.startswith("delete")
+    at.button(key="toolbar.undo").click()
+    run(at)
+    with Workspace(workspace_file) as ws:
+        latest = ws.latest(pid)
+        assert latest.revision == 3 and latest.project == load_template("mlp")
+        assert ws.revisions(pid)[0].label.startswith("undo delete")
+    at.button(key="toolbar.redo").click()
+    run(at)
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(pid).revision == 4 and ws.latest(pid).project.main.get("n4") is None
+    assert any("revision 4" in c.value for c in at.sidebar.caption)
+
+
+def test_a_fresh_session_with_the_project_id_comes_back_to_the_same_project():
+    at = open_app("autoencoder")
+    at.selectbox(key="toolbar.graph").select("encoder")
+    run(at)
+    assert at.query_params["graph"] == "encoder"
+    select(at, "n4")
+    at.button(key=node_key("n4", "delete", "encoder")).click()
+    run(at)
+    assert project(at).graph("encoder").get("n4") is None
+    again = open_project(project_id(at), graph="encoder")  # a refresh, a new tab, a restarted server
+    assert project(again) == project(at)
+    assert again.session_state["kgs.graph"] == "encoder"
+    assert again.session_state["kgs.revision"] == 2
+    assert not [e for e in errors(again) if "cannot open" in e]
+
+
+def test_an_unknown_project_id_says_so_in_one_line_and_starts_a_new_project(workspace_file):
+    at = open_project("0123456789abcdef")
+    [message] = errors(at)
+    assert "0123456789abcdef" in message and "\n" not in message
+    assert at.query_params["project"] != "0123456789abcdef"
+    with Workspace(workspace_file) as ws:
+        assert len(ws.list()) == 1
+
+
+def two_tabs_in_conflict():
+    first = open_app("mlp")
+    second = open_project(project_id(first))
+    delete_n4(first)  # saved as revision 2
+    select(second, "n3")
+    second.button(key=node_key("n3", "delete")).click()  # this tab still started from revision 1
+    run(second)
+    return first, second
+
+
+def test_a_conflict_shows_one_line_and_overwrites_nothing(workspace_file):
+    first, second = two_tabs_in_conflict()
+    [notice] = [w for w in warnings(second) if "Another tab saved" in w]
+    assert "revision 2" in notice and "\n" not in notice
+    assert second.session_state["kgs.conflict"] == 2
+    assert project(second).main.get("n3") is None  # the edit is kept in this tab
+    with Workspace(workspace_file) as ws:
+        latest = ws.latest(project_id(first))
+        assert latest.revision == 2 and latest.project == project(first)
+    assert not [w for w in warnings(first) if "Another tab" in w]
+
+
+def test_after_a_conflict_save_mine_as_a_copy_keeps_both_versions(workspace_file):
+    first, second = two_tabs_in_conflict()
+    second.button(key="toolbar.conflict.copy").click()
+    run(second)
+    assert not [w for w in warnings(second) if "Another tab saved" in w]
+    copy_id = project_id(second)
+    assert copy_id != project_id(first) and second.query_params["project"] == copy_id
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(project_id(first)).project == project(first)
+        mine = ws.latest(copy_id).project
+        assert mine == project(second) and mine.title.endswith("(copy)") and mine.main.get("n3") is None
+    delete_n4(second)  # later edits go to the copy
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(copy_id).revision == 2 and ws.latest(project_id(first)).revision == 2
+
+
+def test_after_a_conflict_load_theirs_and_mine_is_one_undo_away(workspace_file):
+    first, second = two_tabs_in_conflict()
+    mine = project(second)
+    second.button(key="toolbar.conflict.theirs").click()
+    run(second)
+    assert project(second) == project(first) and second.session_state["kgs.conflict"] is None
+    second.button(key="toolbar.undo").click()  # a deliberate choice: now saved over theirs, as a new revision
+    run(second)
+    with Workspace(workspace_file) as ws:
+        pid = project_id(first)
+        assert ws.latest(pid).project == mine and ws.latest(pid).revision == 3
+        assert ws.revision(pid, 2) == project(first)
+
+
+def test_rename_duplicate_delete_and_restore_from_the_sidebar(workspace_file):
+    at = open_app("mlp")
+    pid = project_id(at)
+    at.text_input(key=f"sidebar.library.title.{pid}").input("Digits").run()
+    assert project(at).title == "Digits" and not at.exception
+    with Workspace(workspace_file) as ws:
+        assert ws.info(pid).title == "Digits" and ws.revisions(pid)[0].label == "rename to Digits"
+
+    at.button(key="sidebar.library.duplicate").click()
+    run(at)
+    assert any("Digits (copy)" in s.value for s in at.sidebar.success)
+    with Workspace(workspace_file) as ws:
+        [copy] = [e for e in ws.list() if e.id != pid]
+        assert copy.title == "Digits (copy)" and ws.latest(copy.id).project == project(at).model_copy(
+            update={"title": "Digits (copy)"})
+
+    at.selectbox(key="sidebar.library.pick").select(copy.id)
+    run(at)
+    at.text_input(key=f"sidebar.library.title.{copy.id}").input("Other").run()
+    at.button(key="sidebar.library.delete").click()
+    run(at)
+    assert project_id(at) == pid  # deleting another project leaves this tab alone
+    with Workspace(workspace_file) as ws:
+        assert [e.id for e in ws.list()] == [pid]
+        assert [(e.id, e.title) for e in ws.list_deleted()] == [(copy.id, "Other")]
+
+    at.button(key="sidebar.library.undelete").click()
+    run(at)
+    with Workspace(workspace_file) as ws:
+        assert {e.id for e in ws.list()} == {pid, copy.id} and ws.list_deleted() == []
+
+    at.selectbox(key="sidebar.library.pick").select(copy.id)
+    run(at)
+    at.button(key="sidebar.library.open").click()
+    run(at)
+    assert project_id(at) == copy.id and project(at).title == "Other"
+    assert at.query_params["project"] == copy.id
+
+
+def test_an_empty_title_is_refused_next_to_the_field():
+    at = open_app("mlp")
+    key = f"sidebar.library.title.{project_id(at)}"
+    at.text_input(key=key).input("   ").run()
+    assert any("cannot be empty" in e for e in errors(at))
+    assert project(at).title == load_template("mlp").title
+
+
+def test_deleting_the_open_project_opens_a_new_one(workspace_file):
+    at = open_app("mlp")
+    old = project_id(at)
+    at.button(key="sidebar.library.delete").click()
+    run(at)
+    assert project_id(at) != old and [n.class_name for n in graph(at).nodes] == [None, "Dense"]
+    with Workspace(workspace_file) as ws:
+        assert [e.id for e in ws.list_deleted()] == [old]
+        assert ws.latest(old).project == load_template("mlp")
+
+
+def test_browse_revisions_and_restore_one(workspace_file):
+    at = delete_n4(open_app("mlp"))
+    pid = project_id(at)
+    assert at.selectbox(key="sidebar.library.revision").options[0].startswith("2 ·")
+    at.selectbox(key="sidebar.library.revision").select(1)
+    run(at)
+    at.button(key="sidebar.library.restore_revision").click()
+    run(at)
+    assert project(at) == load_template("mlp")
+    with Workspace(workspace_file) as ws:
+        assert [(r.number, r.label) for r in ws.revisions(pid)][:1] == [(3, "restore revision 1")]
+        assert ws.revision(pid, 2).main.get("n4") is None  # nothing in between is lost
+
+
+def test_opening_a_template_makes_a_new_project_and_keeps_the_old_one(workspace_file):
+    at = delete_n4(open_app("mlp"))
+    old = project_id(at)
+    at.selectbox(key="sidebar.template").select("cnn")
+    run(at)
+    at.button(key="sidebar.open").click()
+    run(at)
+    assert project_id(at) != old and graph(at) == load_template("cnn").main
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(old).project.main.get("n4") is None and len(ws.list()) == 2
+
+
+def test_an_unwritable_workspace_still_edits_in_memory_and_says_so_once(tmp_path, monkeypatch):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    monkeypatch.setenv("KGS_WORKSPACE", str(blocker / "ws.sqlite3"))
+    at = open_app("mlp")
+    assert not errors(at)
+    delete_n4(at)
+    [line] = sidebar_warnings(at)
+    assert "this tab only" in line and "cannot create the folder" in line and "\n" not in line
+    assert project(at).main.get("n4") is None
+    assert any("Saved (in memory only) · revision 2" in c.value for c in at.sidebar.caption)
+
+
+def test_a_corrupt_workspace_file_is_left_alone_and_the_editor_works(workspace_file):
+    garbage = b"definitely not sqlite\n" * 100
+    workspace_file.write_bytes(garbage)
+    at = delete_n4(open_app("mlp"))
+    [line] = sidebar_warnings(at)
+    assert "not a database" in line and "\n" not in line
+    assert project(at).main.get("n4") is None
+    assert workspace_file.read_bytes() == garbage
