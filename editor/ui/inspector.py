@@ -63,7 +63,7 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
     if node.kind != "input":
         _inputs_editor(graph, node, k)
     if node.kind != "loss":
-        _output_fields(graph, node, k)
+        _output_fields(graph, node, k, shapes)
     st.divider()
     st.button("Delete node", key=f"{k}.delete", on_click=_delete, args=(node.id, node.name), type="secondary",
               help="Removes the node, the wires leaving it and its output.")
@@ -361,16 +361,28 @@ def _set_input_name(node_id: str, name: str, index: int, key: str) -> None:
 # ----------------------------------------------------------------------------- outputs
 
 
-def _output_fields(graph: Graph, node: Node, k: str) -> None:
+def _output_fields(graph: Graph, node: Node, k: str, shapes) -> None:
+    """One "model output" block per output port: LSTM(return_state=True) has three, and
+    any of them can be an output (with its own loss) while the others feed layers."""
+    marked = {o.ref.output for o in graph.outputs if o.ref.node == node.id}
+    ports = max(len(shapes or ()), 1, *(p + 1 for p in marked))
+    for port in range(ports):
+        if ports > 1:
+            shape = shape_text([shapes[port]]) if shapes and port < len(shapes) else ""
+            st.markdown(f"**Model output · output {port}**" + (f" · {md(shape)}" if shape else ""))
+        else:
+            st.markdown("**Model output**")
+        _output_port(graph, node, k if port == 0 else f"{k}.port{port}", Ref(node=node.id, output=port))
+
+
+def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
     from editor import catalog
 
-    ref = Ref(node=node.id)
     index = graph.output_index(ref)
     output = graph.outputs[index] if index is not None else None
-    st.markdown("**Model output**")
     key = f"{k}.out"
-    st.checkbox("model output", key=key, **state.bind(key, output is not None), on_change=_toggle_output, args=(node.id, node.name, key),
-                help="Marks this node's tensor as an output of the model (in this order).")
+    st.checkbox("model output", key=key, **state.bind(key, output is not None), on_change=_toggle_output,
+                args=(ref, node.name, key), help="Marks this tensor as an output of the model (in this order).")
     if output is None:
         return
     if len(graph.outputs) > 1:
@@ -389,28 +401,27 @@ def _output_fields(graph: Graph, node: Node, k: str) -> None:
         choice = current
     options = [NO_LOSS, *losses] + ([current] if choice == current and current not in losses else []) + [CUSTOM_LOSS]
     key = f"{k}.loss"
-    st.selectbox("Loss", options, key=key, **state.bind(key, choice, options), on_change=_set_loss, args=(node.id, node.name, key),
+    st.selectbox("Loss", options, key=key, **state.bind(key, choice, options), on_change=_set_loss, args=(ref, node.name, key),
                  format_func=lambda v: "none (no loss on this output)" if v == NO_LOSS else v)
     _field_error(key)
     if choice == CUSTOM_LOSS:
         _text(f"{k}.loss_expr", "Custom loss of y_true and y_pred", current[len(CUSTOM_PREFIX):],
-              _set_loss_expression, (node.id, node.name), help=expressions.describe_language())
+              _set_loss_expression, (ref, node.name), help=expressions.describe_language())
     key = f"{k}.loss_weight"
     st.number_input("Loss weight", key=key, step=0.1, format="%g", **state.bind(key, float(output.loss_weight)), on_change=_set_output_field,
-                    args=(node.id, node.name, "loss_weight", key))
+                    args=(ref, node.name, "loss_weight", key))
     _field_error(key)
     metrics = list(catalog.metrics())
     key = f"{k}.metrics"
     st.multiselect("Metrics", metrics + [m for m in output.metrics if m not in metrics], key=key,
                    **state.bind(key, list(output.metrics), param="default"),
-                   on_change=_set_output_field, args=(node.id, node.name, "metrics", key))
+                   on_change=_set_output_field, args=(ref, node.name, "metrics", key))
     _field_error(key)
 
 
 @state.callback
-def _toggle_output(node_id: str, name: str, key: str) -> None:
+def _toggle_output(ref: Ref, name: str, key: str) -> None:
     on = bool(st.session_state.get(key))
-    ref = Ref(node=node_id)
     if on:
         state.edit_graph(f"mark {name} as output", lambda g: edits.set_output(g, ref), field=key, node_name=name)
     else:
@@ -423,9 +434,8 @@ def _move_output(index: int, offset: int) -> None:
 
 
 @state.callback
-def _set_loss(node_id: str, name: str, key: str) -> None:
+def _set_loss(ref: Ref, name: str, key: str) -> None:
     choice = st.session_state.get(key)
-    ref = Ref(node=node_id)
     if choice == NO_LOSS:
         loss = None
     elif choice == CUSTOM_LOSS:
@@ -436,20 +446,19 @@ def _set_loss(node_id: str, name: str, key: str) -> None:
 
 
 @state.callback
-def _set_loss_expression(node_id: str, name: str, key: str) -> None:
+def _set_loss_expression(ref: Ref, name: str, key: str) -> None:
     text = st.session_state.get(key, "").strip()
     try:
         expressions.check(text, ("y_true", "y_pred"))
     except expressions.ExprError as err:
         state.fail(f"node '{name}': custom loss: {err}", key)
         return
-    ref = Ref(node=node_id)
     state.edit_graph(f"set custom loss of {name}", lambda g: edits.set_output(g, ref, loss=CUSTOM_PREFIX + text),
                      field=key, node_name=name)
 
 
 @state.callback
-def _set_output_field(node_id: str, name: str, field: str, key: str) -> None:
+def _set_output_field(ref: Ref, name: str, field: str, key: str) -> None:
     value = st.session_state.get(key)
     if field == "metrics":
         value = tuple(value or ())
@@ -460,7 +469,6 @@ def _set_output_field(node_id: str, name: str, field: str, key: str) -> None:
             state.fail(f"node '{name}': {err}", key)
             return
         value = 1.0 if value is None else value
-    ref = Ref(node=node_id)
     state.edit_graph(f"set {field.replace('_', ' ')} of {name}", lambda g: edits.set_output(g, ref, **{field: value}),
                      field=key, node_name=name)
 

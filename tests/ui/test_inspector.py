@@ -1,7 +1,7 @@
 """The inspector: parameters from the layer's config, rename, validation, undo/redo."""
 
 from tests.ui.helpers import (
-    MLP_256_TOTAL, MLP_TOTAL, cfg_key, errors, graph, node_key, open_app, run, select, summary,
+    MLP_256_TOTAL, MLP_TOTAL, cfg_key, errors, graph, node_key, open_app, python_code, run, select, summary,
 )
 
 
@@ -142,3 +142,25 @@ def test_a_name_cannot_inject_markdown():
     run(at)
     headings = [m.value for m in at.markdown if m.value.startswith("####")]
     assert headings == ["#### !\\[x\\](x.png)"]
+
+
+def test_each_output_port_can_be_a_model_output_with_its_own_loss():
+    at = select(open_app("rnn"), "n2")
+    at.checkbox(key=cfg_key("n2", "return_state")).check()
+    run(at)  # LSTM now returns (output, state_h, state_c); the Dense layers still read output 0
+    headings = [m.value for m in at.markdown if m.value.startswith("**Model output")]
+    assert headings == ["**Model output · output 0** · (None, 128)", "**Model output · output 1** · (None, 128)",
+                        "**Model output · output 2** · (None, 128)"]
+    at.checkbox(key=node_key("n2", "port2.out")).check()
+    run(at)
+    outputs = graph(at).outputs
+    assert [(o.ref.node, o.ref.output) for o in outputs] == [("n4", 0), ("n2", 2)]
+    at.selectbox(key=node_key("n2", "port2.loss")).select("mean_squared_error")
+    run(at)
+    assert graph(at).outputs[1].loss == "mean_squared_error" and graph(at).outputs[0].loss == "sparse_categorical_crossentropy"
+    assert not at.checkbox(key=node_key("n2", "out")).value  # port 0 is not an output
+    assert "Total params: 84,362" in summary(at) and not errors(at)  # an output adds no weights
+    assert "outputs=[output, lstm[2]]" in python_code(at)  # the generated code follows
+    at.checkbox(key=node_key("n2", "port2.out")).uncheck()
+    run(at)
+    assert [(o.ref.node, o.ref.output) for o in graph(at).outputs] == [("n4", 0)]
