@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench clean
+.PHONY: run test test-fast bench screenshot clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m benchmarks
+
+# Retake docs/screenshot.png (the README's picture) in headless Chromium.
+screenshot: $(STAMP)
+	KGS_UPDATE_SCREENSHOT=1 TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest -q tests/e2e -k readme_screenshot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis artifacts
