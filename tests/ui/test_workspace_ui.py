@@ -248,3 +248,41 @@ def test_a_corrupt_workspace_file_is_left_alone_and_the_editor_works(workspace_f
     assert "not a database" in line and "\n" not in line
     assert project(at).main.get("n4") is None
     assert workspace_file.read_bytes() == garbage
+
+
+def test_a_project_deleted_elsewhere_says_so_and_keeps_saving(workspace_file):
+    at = open_app("mlp")
+    pid = project_id(at)
+    with Workspace(workspace_file) as ws:
+        ws.delete(pid)  # from another tab
+    delete_n4(at)
+    assert any("Recently deleted" in c.value for c in at.sidebar.caption)
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(pid).project == project(at)
+    at.button(key="sidebar.library.undelete_current").click()
+    run(at)
+    with Workspace(workspace_file) as ws:
+        assert [e.id for e in ws.list()] == [pid]
+
+
+def test_a_failed_save_says_why_in_one_line_and_keeps_the_edit(monkeypatch):
+    from editor.workspace import WorkspaceError
+
+    at = open_app("mlp")
+
+    def refuse(*args, **kwargs):
+        raise WorkspaceError("workspace /x: disk I/O error")
+
+    monkeypatch.setattr(Workspace, "save", refuse)
+    delete_n4(at)
+    assert project(at).main.get("n4") is None
+    [line] = [c.value for c in at.sidebar.caption if "not saved" in c.value]
+    assert "disk I/O error" in line and "still here" in line and "\n" not in line
+    monkeypatch.undo()
+    at.button(key="toolbar.undo").click()  # the next save that works clears the line
+    run(at)
+    assert not [c.value for c in at.sidebar.caption if "not saved" in c.value]
+    assert at.session_state["kgs.revision"] == 1  # back to what revision 1 holds: nothing new to store
+    at.button(key="toolbar.redo").click()
+    run(at)
+    assert at.session_state["kgs.revision"] == 2 and project(at).main.get("n4") is None
