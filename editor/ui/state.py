@@ -98,6 +98,8 @@ def _start_session() -> None:
                 st.query_params["graph"] = graph_param
             return
     wanted = st.query_params.get("template")
+    if not wanted_id and not wanted and _reopen_latest():
+        return
     template_id = wanted or DEFAULT_TEMPLATE
     try:
         project = load_template(template_id)
@@ -109,6 +111,21 @@ def _start_session() -> None:
     label = f"open template {template_id}" if template_id else "new project"
     _begin(project, _create(project, label), 1, label, f"template {template_id}" if template_id else "new project",
            template_id)
+
+
+def _reopen_latest() -> bool:
+    """A plain visit (no ?project=, no ?template=) goes back to the project saved last, as a
+    desktop editor reopens its last document; the default template only starts an empty library."""
+    ss = st.session_state
+    try:
+        entries = ss[WORKSPACE].list()
+        if not entries:
+            return False
+        loaded = ss[WORKSPACE].latest(entries[0].id)
+    except WorkspaceError:
+        return False
+    _begin(loaded.project, loaded.id, loaded.revision, "open", "library", None)
+    return True
 
 
 # One Workspace per file per server process, shared by its sessions (it is thread-safe).

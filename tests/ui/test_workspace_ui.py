@@ -46,6 +46,17 @@ def test_no_link_creates_a_new_project_from_the_default_template(workspace_file)
         assert ws.latest(project_id(at)).project == load_template("mlp")
 
 
+def test_no_link_reopens_the_project_saved_last(workspace_file):
+    older = project_id(open_app("cnn"))
+    edited = delete_n4(open_app("mlp"))
+    again = open_app(None)  # a new tab on the plain address: back to the last edit, no new project
+    assert project_id(again) == project_id(edited) != older
+    assert project(again) == project(edited) and project(again).main.get("n4") is None
+    assert again.query_params["project"] == project_id(edited)
+    with Workspace(workspace_file) as ws:
+        assert len(ws.list()) == 2
+
+
 def test_every_edit_and_undo_redo_is_saved_as_a_revision(workspace_file):
     at = delete_n4(open_app("mlp"))
     pid = project_id(at)
