@@ -291,7 +291,8 @@ def _build(class_name: str, config: dict):
     import keras
 
     name = canonical_name(class_name)
-    return keras.layers.deserialize({"module": "keras.layers", "class_name": name, "config": config})
+    # A deep copy: some from_config methods (TimeDistributed's) pop keys from the dict they get.
+    return keras.layers.deserialize({"module": "keras.layers", "class_name": name, "config": copy.deepcopy(config)})
 
 
 @functools.lru_cache(maxsize=None)

@@ -237,6 +237,15 @@ def test_non_default_config_of_a_wrapper_reduces_the_wrapped_layer():
     assert _rebuilds_the_same(layer, reduced)
 
 
+def test_non_default_config_keeps_a_wrapped_layer_that_from_config_pops():
+    """TimeDistributed.from_config pops "layer" from its argument: the rebuild checks must not lose it."""
+    layer = keras.layers.TimeDistributed(keras.layers.Dense(4, activation="relu", name="inner"))
+    reduced = catalog.non_default_config("TimeDistributed", layer.get_config())
+    assert reduced == {"layer": {"module": "keras.layers", "class_name": "Dense", "registered_name": None,
+                                 "config": {"name": "inner", "units": 4, "activation": "relu"}}}
+    assert _rebuilds_the_same(layer, reduced)
+
+
 def test_losses_metrics_optimizers_applications_activations():
     losses = catalog.losses()
     for name in ("mean_squared_error", "mean_absolute_error", "binary_crossentropy", "categorical_crossentropy",
