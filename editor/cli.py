@@ -148,6 +148,21 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """Import a Keras model (structure only) into a project file; notes go to stderr."""
+    from editor import project as files
+    from editor.importer import import_target
+
+    if not args.output.endswith(".json"):
+        raise CommandError(f"{args.output}: the project file name must end in .json")
+    result = import_target(args.file)
+    files.save(result.project, args.output)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(args.output)
+    return 0
+
+
 def cmd_check_loss(args) -> int:
     from editor import expr
 
@@ -274,6 +289,11 @@ def _parser() -> argparse.ArgumentParser:
     p = add("plot", cmd_plot, "draw the model (png/svg need Graphviz's dot program; dot works without)")
     p.add_argument("target", metavar="TARGET", help=target_help)
     p.add_argument("-o", "--output", required=True, metavar="out.png|svg|dot")
+    p = add("import", cmd_import, "turn a Keras model into a project file (structure only: no weights, no compile settings)")
+    p.add_argument("file", metavar="FILE", help=(
+        "a .keras archive, a legacy .h5 file or a JSON config (model.to_json()), checked before Keras reads it; "
+        "or applications:NAME (e.g. applications:ResNet50) for a keras.applications model, built with weights=None"))
+    p.add_argument("-o", "--output", required=True, metavar="project.json")
     p = add("check-loss", cmd_check_loss, "check a loss expression; print it normalised")
     p.add_argument("expression", metavar="EXPR")
     p.add_argument("--names", default="y_true,y_pred", help="tensor names the expression may use (default: y_true,y_pred)")

@@ -94,7 +94,7 @@ def object_refusal(obj: dict) -> str | None:
         config = obj.get("config")
         if module in ("keras.activations", "keras.src.activations.activations") and config in _activations():
             return None
-        return f"names the Python function '{module}.{config}'"
+        return f"names the Python function '{f'{module}.{config}' if module else config}'"
     if module == "keras.layers" or (module is None and _is_layer(class_name)):
         return layer_refusal(class_name)
     if module is None:
@@ -102,6 +102,8 @@ def object_refusal(obj: dict) -> str | None:
             return None
         return f"'{class_name}' is not a Keras class the editor can import"
     allowed = _modules().get(module)
+    if allowed is None and module.startswith("keras.src.ops."):
+        return f"'{class_name}' is a keras.ops operation applied to tensors, which the editor has no node for"
     if allowed is None:
         return f"'{module}.{class_name}' is outside keras.layers, keras.models and keras.initializers/regularizers/constraints"
     if class_name not in allowed:

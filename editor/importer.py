@@ -78,7 +78,11 @@ def import_file(path: Union[str, Path]) -> ImportResult:
 
 
 def import_application(name: str) -> ImportResult:
-    """A keras.applications model by name (weights=None, default arguments), expanded into nodes."""
+    """A keras.applications model by name (weights=None, default arguments), expanded into nodes.
+
+    A model the editor cannot expand (ConvNeXt's LayerScale, MobileNetV3's keras.ops
+    arithmetic...) becomes one "application" node instead, with a note saying why.
+    """
     from editor import catalog
 
     if name not in catalog.applications():
@@ -88,7 +92,31 @@ def import_application(name: str) -> ImportResult:
 
     model = getattr(keras.applications, name)(weights=None)
     config = parse_config(model.to_json())  # as a file would hold it: lists, not tuples
-    return import_config(config, title=name, source=f"keras.applications.{name} (weights=None)")
+    source = f"keras.applications.{name} (weights=None)"
+    try:
+        return import_config(config, title=name, source=source)
+    except ModelFileError as err:
+        note = f"{name} is one application node: its layers cannot all be editor nodes ({err})"
+        return _application_node(name, model, config, source, note)
+
+
+def _application_node(name: str, model, config: dict, source: str, note: str) -> ImportResult:
+    """Input -> one keras.applications node (built with weights=None) -> output."""
+    if len(model.inputs) != 1:
+        raise ModelFileError(f"{name}: takes {len(model.inputs)} inputs; the editor calls applications with one")
+    tensor, first = model.inputs[0], config["config"]["layers"][0]
+    input_name = first["name"] if first.get("class_name") == "InputLayer" else "input"
+    nodes = (
+        _node(id="input", kind="input", name=input_name, shape=tuple(tensor.shape[1:]), dtype=str(tensor.dtype),
+              where=f"{name}'s input"),
+        _node(id="application", kind="application", name=model.name, class_name=name, inputs=(Ref(node="input"),),
+              where=name),
+    )
+    graph = Graph(id="main", name=model.name, nodes=nodes, outputs=(Output(ref=Ref(node="application")),))
+    description = f"Imported from {source}. Structure only: weights and compile settings are not imported.\n{note}"
+    project = _project(title=name, description=description[:10_000], graphs=(graph,))
+    _check_builds(project)
+    return ImportResult(project, (note,))
 
 
 def import_config(config: Any, title: str = "Imported model", source: str = "a Keras config") -> ImportResult:

@@ -273,6 +273,18 @@ def test_application_from_a_keras_file(tmp_path):
     assert regenerate(result.project, tmp_path).count_params() == original.count_params() == 1_691_208  # 1,281,000 in the top
 
 
+@pytest.mark.slow
+def test_application_the_editor_cannot_expand_becomes_one_node(tmp_path):
+    keras.backend.clear_session()  # the input's automatic name: input_layer
+    result = import_application("MobileNetV3Small")
+    assert [(n.kind, n.name) for n in result.project.main.nodes] == [("input", "input_layer"), ("application", "MobileNetV3Small")]
+    assert result.notes == ("MobileNetV3Small is one application node: its layers cannot all be editor nodes "
+                            "(layer 'add' (Add): 'Add' is a keras.ops operation applied to tensors, which the editor "
+                            "has no node for)",)
+    generated = regenerate(result.project, tmp_path)
+    assert generated.count_params() == keras.applications.MobileNetV3Small(weights=None).count_params() == 2_554_968
+
+
 def test_unknown_application_is_refused():
     with pytest.raises(ModelFileError, match="'NotAModel' is not a keras.applications model"):
         import_application("NotAModel")
