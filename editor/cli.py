@@ -17,6 +17,8 @@ from typing import Callable, Optional
 from editor.graph import Project
 from editor.problems import errors
 
+STRATEGIES = ("default", "mirrored", "multiworker")  # editor.codegen_train's (importing it costs numpy)
+
 EXIT_ERRORS, EXIT_FAILURE = 1, 2
 
 
@@ -99,6 +101,7 @@ def cmd_summary(args) -> int:
 def cmd_export_code(args) -> int:
     from editor.codegen import generate
 
+    train = _settings(args) if args.train else None
     targets = _targets(args.targets)
     out = Path(args.output)
     if len(targets) > 1:
@@ -107,7 +110,7 @@ def cmd_export_code(args) -> int:
     else:
         files = [(out, targets[0][1])]
     for path, project in files:
-        path.write_text(generate(project), encoding="utf-8")
+        path.write_text(generate(project, train=train, strategy=args.strategy), encoding="utf-8")
         print(path)
     return 0
 
@@ -174,6 +177,31 @@ def cmd_check_loss(args) -> int:
     return 0
 
 
+def _training_arguments(p) -> None:
+    """The options of a training run (train; export-code --train writes them as defaults)."""
+    p.add_argument("--epochs", type=int, default=5, metavar="N", help="default: 5")
+    p.add_argument("--samples", type=int, default=512, metavar="N", help="synthetic samples (default: 512)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="default: 32")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the synthetic data (default: 0)")
+    p.add_argument("--optimizer", default=None, help="a keras.optimizers name (default: the project's)")
+    p.add_argument("--learning-rate", type=float, default=None, metavar="LR", help="default: the project's")
+    p.add_argument("--validation-split", type=float, default=0.0, metavar="F", help="fraction held out (default: 0)")
+    p.add_argument("--task", choices=("learnable", "noise"), default="learnable",
+                   help="targets: a learnable function of the inputs (default) or noise")
+
+
+def _settings(args):
+    """editor.training.Settings from the options; a bad value is a one-line CommandError."""
+    from editor.training import Settings
+
+    try:
+        return Settings(epochs=args.epochs, samples=args.samples, batch_size=args.batch_size, seed=args.seed,
+                        optimizer=args.optimizer, learning_rate=args.learning_rate,
+                        validation_split=args.validation_split, task=args.task)
+    except ValueError as err:
+        raise CommandError(str(err)) from None
+
+
 def cmd_train(args) -> int:
     """Train TARGET on synthetic data; a progress line on stderr when it is a terminal.
 
@@ -185,14 +213,7 @@ def cmd_train(args) -> int:
     (target, project), = _targets([args.target])
     if args.output and not args.output.endswith(".keras"):
         raise CommandError(f"{args.output}: the file name must end in .keras")
-    try:
-        settings = training.Settings(
-            epochs=args.epochs, samples=args.samples, batch_size=args.batch_size, seed=args.seed,
-            optimizer=args.optimizer, learning_rate=args.learning_rate,
-            validation_split=args.validation_split, task=args.task,
-        )
-    except ValueError as err:
-        raise CommandError(str(err)) from None
+    settings = _settings(args)
     run = training.TrainingRun(project, settings)
     tty = sys.stderr.isatty()
     run.start()
@@ -283,6 +304,11 @@ def _parser() -> argparse.ArgumentParser:
     p = add("export-code", cmd_export_code, "write runnable Python code (a file, or a directory of ID.py for several targets)")
     p.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
     p.add_argument("-o", "--output", required=True, metavar="PATH")
+    p.add_argument("--train", action="store_true",
+                   help="also write train() on synthetic data (the training options below are its defaults)")
+    p.add_argument("--strategy", choices=STRATEGIES, default="default",
+                   help="tf.distribute strategy train() uses by default (mirrored: every GPU; multiworker: TF_CONFIG)")
+    _training_arguments(p)
     p = add("export-keras", cmd_export_keras, "save the compiled model as a .keras file")
     p.add_argument("target", metavar="TARGET", help=target_help)
     p.add_argument("-o", "--output", required=True, metavar="model.keras")
@@ -299,15 +325,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--names", default="y_true,y_pred", help="tensor names the expression may use (default: y_true,y_pred)")
     p = add("train", cmd_train, "train on synthetic data; print the history (or JSON with --json)")
     p.add_argument("target", metavar="TARGET", help=target_help)
-    p.add_argument("--epochs", type=int, default=5, metavar="N", help="default: 5")
-    p.add_argument("--samples", type=int, default=512, metavar="N", help="synthetic samples (default: 512)")
-    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="default: 32")
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the synthetic data (default: 0)")
-    p.add_argument("--optimizer", default=None, help="a keras.optimizers name (default: the project's)")
-    p.add_argument("--learning-rate", type=float, default=None, metavar="LR", help="default: the project's")
-    p.add_argument("--validation-split", type=float, default=0.0, metavar="F", help="fraction held out (default: 0)")
-    p.add_argument("--task", choices=("learnable", "noise"), default="learnable",
-                   help="targets: a learnable function of the inputs (default) or noise")
+    _training_arguments(p)
     p.add_argument("-o", "--output", default=None, metavar="model.keras", help="save the trained model")
     p.add_argument("--json", action="store_true",
                    help='print {"history": {metric: [per epoch]}, "samples_per_second", "stopped", "device"}')

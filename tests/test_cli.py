@@ -92,6 +92,25 @@ def test_exported_code_runs_and_prints_the_summary(tmp_path):
     assert "Total params: 541,794" in result.stdout
 
 
+def test_export_code_with_train_writes_the_options_as_defaults(tmp_path):
+    result = run("export-code", "mlp", "-o", str(tmp_path / "mlp.py"), "--train", "--strategy", "mirrored",
+                 "--epochs", "3", "--samples", "64", "--batch-size", "16", "--seed", "5", "--optimizer", "sgd")
+    assert result.returncode == 0, result.stderr
+    source = (tmp_path / "mlp.py").read_text()
+    assert "def train(epochs=3, batch_size=16, samples=64, validation_split=0.0,\n          seed=5, strategy=\"mirrored\"):" in source
+    assert "optimizer=\"sgd\"" in source
+    from editor.cli import STRATEGIES
+    from editor.codegen_train import STRATEGIES as written
+
+    assert STRATEGIES == written
+
+
+def test_export_code_refuses_bad_training_options(tmp_path):
+    assert_one_line_failure(run("export-code", "mlp", "-o", str(tmp_path / "x.py"), "--train", "--epochs", "0"),
+                            "epochs must be at least 1")
+    assert not (tmp_path / "x.py").exists()
+
+
 def test_export_keras_loads_back(tmp_path):
     path = tmp_path / "mlp.keras"
     result = run("export-keras", "mlp", "-o", str(path))
