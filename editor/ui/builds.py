@@ -177,19 +177,20 @@ class Code:
     error: str = ""
 
 
-def code(project: Project, digest_: Optional[str] = None) -> Code:
-    """Generated Python for the project (no Keras needed), or the reason it cannot be written."""
+def code(project: Project, digest_: Optional[str] = None, train=None, strategy: str = "default") -> Code:
+    """Generated Python for the project (no Keras needed), or the reason it cannot be written.
+    `train`: an editor.training.Settings to include train() (see editor.codegen_train)."""
     digest_ = digest_ or digest(project)
 
     def make() -> Code:
         from editor.codegen import generate
 
         try:
-            return Code(source=generate(project))
+            return Code(source=generate(project, train=train, strategy=strategy))
         except Exception as err:  # CodegenError names the node; anything else is one line too
             return Code(error=one_line(err))
 
-    return _code.get_or_make(digest_, make)
+    return _code.get_or_make((digest_, train, strategy), make)
 
 
 def template_counts(template_id: str) -> Optional[dict]:
@@ -212,6 +213,11 @@ def screen_dot(dot: str) -> str:
     """The DOT text for drawing on the page: Keras asks Graphviz for 200 dpi (print
     size), which makes the browser's drawing about three times too big; 72 dpi is 1:1."""
     return re.sub(r"^dpi=[0-9.]+;$", "dpi=72;", dot, count=1, flags=re.M)
+
+
+def file_stem(text: str) -> str:
+    """A safe file name stem for downloads of `text` (a model name)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "model"
 
 
 def render_dot(dot: str, fmt: str, timeout: float = 60) -> bytes:

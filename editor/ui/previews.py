@@ -6,14 +6,13 @@ has errors, the last previews that built stay visible, marked out of date.
 
 from __future__ import annotations
 
-import re
 import shutil
 from typing import Optional
 
 import streamlit as st
 
 from editor.graph import Project
-from editor.ui import builds, state
+from editor.ui import builds, state, train_panel
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
@@ -32,7 +31,7 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
     errors = [p for p in problems if p.severity == "error"]
     failure = preview.failure if preview is not None else ""
     title = f"Problems ({len(errors)})" if errors or failure else f"Problems ({len(problems)})"
-    summary_tab, diagram_tab, code_tab, problems_tab = st.tabs(["Summary", "Diagram", "Code", title])
+    summary_tab, diagram_tab, code_tab, problems_tab, train_tab = st.tabs(["Summary", "Diagram", "Code", title, "Train"])
     with summary_tab:
         _summary(shown, stale, preview, key)
     with diagram_tab:
@@ -41,6 +40,8 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
         _code(project, digest or builds.digest(project), key)
     with problems_tab:
         _problems(project, problems, failure, key)
+    with train_tab:
+        train_panel.show(project, preview, digest or builds.digest(project))
 
 
 def _stale_note(what: str) -> None:
@@ -70,7 +71,7 @@ def _diagram(shown: Optional[Preview], stale: bool, key: str) -> None:
     if stale:
         _stale_note("diagram")
     st.graphviz_chart(builds.screen_dot(shown.dot))
-    name = _file_stem(shown.model_name or "model")
+    name = builds.file_stem(shown.model_name or "model")
     cols = st.columns(3)
     cols[0].download_button("Download DOT", data=shown.dot, file_name=f"{name}.dot", mime="text/vnd.graphviz",
                             key=f"{key}.dot", on_click="ignore", width="stretch")
@@ -85,7 +86,20 @@ def _diagram(shown: Optional[Preview], stale: bool, key: str) -> None:
 
 
 def _code(project: Project, digest: str, key: str) -> None:
-    found = builds.code(project, digest)
+    cols = st.columns([2, 1])
+    with_train = cols[0].checkbox("Include train() on synthetic data", key=f"{key}.code_train",
+                                  help="The Train tab's settings become its defaults; the same seed draws the same data.")
+    strategy = cols[1].selectbox("Strategy", ["default", "mirrored", "multiworker"], key=f"{key}.code_strategy",
+                                 disabled=not with_train,
+                                 help="tf.distribute strategy of train(): mirrored uses every GPU of the machine, "
+                                      "multiworker several machines (TF_CONFIG).")
+    train = None
+    if with_train:
+        try:
+            train = train_panel.settings()
+        except ValueError as err:
+            st.error(md(f"The training settings are not valid: {err}"))
+    found = builds.code(project, digest, train, strategy if with_train else "default")
     last = st.session_state.get(LAST_CODE)
     if found.source:
         st.session_state[LAST_CODE] = found.source
@@ -97,7 +111,7 @@ def _code(project: Project, digest: str, key: str) -> None:
         return
     if stale:
         _stale_note("code")
-    name = _file_stem(project.main.name)
+    name = builds.file_stem(project.main.name)
     st.download_button("Download code (.py)", data=source, file_name=f"{name}.py", mime="text/x-python",
                        key=f"{key}.code_download", on_click="ignore", type="primary")
     st.code(source, language="python")
@@ -121,7 +135,3 @@ def _problems(project: Project, problems, failure: str, key: str) -> None:
             cols[1].button("Select", key=f"{key}.problem{i}", on_click=state.select, args=(problem.node,))
         else:
             box(md(where + problem.message))
-
-
-def _file_stem(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "model"

@@ -1,0 +1,299 @@
+"""The Train tab: settings, estimate, start / stop, live curves, results and downloads.
+
+The run itself is editor.training's (a background thread per browser session, see
+`training.start_run`); this module only draws it. While a run is going, a fragment
+polls its snapshot every POLL_S seconds and redraws the progress and the curves
+(per-batch series thinned to MAX_POINTS), so training never waits on the page and
+the rest of the page stays usable; when the run ends, one rerun of the page drops the
+polling and shows the results.
+
+Optimizer and learning rate are the project's compile settings (an edit with undo, and
+what the exported code compiles with); batch size, epochs, samples, validation split,
+seed, task and the length of None dimensions belong to this browser session.
+
+Results (curves, epoch table, downloads) stay while the graph is the one that was
+trained; after an edit they are hidden (undo brings them back) until the next run.
+
+Memory limit: half of the free memory, or KGS_MEMORY_LIMIT_MB (megabytes, 10^6 bytes)
+where a shared machine wants less.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Optional
+
+import streamlit as st
+
+from editor import training
+from editor.graph import Project
+from editor.problems import one_line
+from editor.ui import builds, fields, state
+from editor.ui.builds import Preview
+from editor.ui.fields import md
+
+POLL_S = 0.5
+MAX_POINTS = 300
+OWNER = "kgs.train.owner"  # this session's key for training.start_run
+STARTED_DIGEST = "kgs.train.digest"  # project content of the last run
+ESTIMATE = "kgs.train.estimate"  # (digest, settings, Estimate or one-line error)
+RUN_FIELDS = {  # widget key -> (label, default, min, help)
+    "train.epochs": ("Epochs", 5, 1, None),
+    "train.batch_size": ("Batch size", 32, 1, None),
+    "train.samples": ("Samples", 512, 1, "Synthetic samples to make"),
+    "train.seed": ("Seed", 0, 0, "Same seed, same data"),
+}
+
+
+def memory_limit() -> Optional[int]:
+    """Bytes a run may need: KGS_MEMORY_LIMIT_MB, else None (training's default: half the free memory)."""
+    text = os.environ.get("KGS_MEMORY_LIMIT_MB", "").strip()
+    try:
+        return int(float(text) * 1_000_000) if text else None
+    except ValueError:
+        return None
+
+
+def owner() -> str:
+    return st.session_state.setdefault(OWNER, uuid.uuid4().hex)
+
+
+def settings() -> training.Settings:
+    """The session's run settings (the project's optimizer and learning rate apply)."""
+    ss = st.session_state
+    values = {key.split(".", 1)[1]: int(ss.get(key, spec[1])) for key, spec in RUN_FIELDS.items()}
+    return training.Settings(validation_split=float(ss.get("train.validation_split", 0.0)),
+                             task=ss.get("train.task", "learnable"), none_dim=int(ss.get("train.none_dim", 16)),
+                             **values)
+
+
+def show(project: Project, preview: Optional[Preview], digest: str) -> None:
+    run = training.current_run(owner())
+    going = run is not None and not run.done
+    _compile_settings(project, disabled=going)
+    _run_settings(project, disabled=going)
+    try:
+        chosen = settings()
+    except ValueError as err:
+        st.error(md(one_line(err)))
+        return
+    builds_ok = preview is not None and preview.ok
+    cols = st.columns(3)
+    cols[0].button("Start training", key="train.start", type="primary", disabled=going or not builds_ok,
+                   on_click=_start, args=(project, chosen, digest), width="stretch")
+    cols[1].button("Stop", key="train.stop", disabled=not going, on_click=_stop, width="stretch",
+                   help="Stops after the batch in progress; the history is kept.")
+    cols[2].button("Estimate memory and time", key="train.estimate", disabled=not builds_ok,
+                   on_click=_estimate, args=(project, chosen, digest), width="stretch")
+    if not builds_ok:
+        st.caption("Training starts once the model builds (see Problems).")
+    _estimate_box(digest, chosen)
+    if run is None:
+        return
+    if going:
+        st.fragment(_live, run_every=POLL_S)(run, digest)
+    elif st.session_state.get(STARTED_DIGEST) == digest:
+        _results(run)
+    else:
+        st.caption("The graph has changed since the last run: its results are hidden (undo brings them back).")
+
+
+# ----------------------------------------------------------------------------- settings
+
+
+def _compile_settings(project: Project, disabled: bool) -> None:
+    from editor import catalog
+
+    names = catalog.optimizers()
+    current = next((n for n in names if n.lower() == project.training.optimizer.lower()), project.training.optimizer)
+    options = names if current in names else [current, *names]
+    cols = st.columns(2)
+    with cols[0]:
+        st.selectbox("Optimizer", options, key="train.optimizer", disabled=disabled,
+                     **state.bind("train.optimizer", current, options), on_change=_set_optimizer,
+                     help="The project's optimizer: compile() and the exported code use it too.")
+    with cols[1]:
+        rate = project.training.learning_rate
+        st.text_input("Learning rate", key="train.learning_rate", disabled=disabled,
+                      **state.bind("train.learning_rate", "" if rate is None else f"{rate:g}"),
+                      on_change=_set_learning_rate, placeholder="the optimizer's default",
+                      help="Empty: the optimizer's default.")
+        message = state.field_notice("train.learning_rate")
+        if message:
+            st.error(md(message))
+
+
+def _run_settings(project: Project, disabled: bool) -> None:
+    cols = st.columns(len(RUN_FIELDS))
+    for col, (key, (label, default, low, help_)) in zip(cols, RUN_FIELDS.items()):
+        col.number_input(label, key=key, min_value=low, step=1, value=st.session_state.get(key, default),
+                         disabled=disabled, help=help_)
+    cols = st.columns(3)
+    cols[0].number_input("Validation split", key="train.validation_split", min_value=0.0, max_value=0.9, step=0.1,
+                         value=st.session_state.get("train.validation_split", 0.0), disabled=disabled,
+                         help="Fraction of the samples held out for val_* curves")
+    cols[1].selectbox("Targets", list(training.synthetic.TASKS), key="train.task", disabled=disabled,
+                      help="learnable: a fixed random function of the inputs (the loss falls); noise: random")
+    if any(d is None for n in project.main.inputs for d in (n.shape or ())):
+        cols[2].number_input("Length of None dimensions", key="train.none_dim", min_value=1, step=1,
+                             value=st.session_state.get("train.none_dim", 16), disabled=disabled)
+
+
+@state.callback
+def _set_optimizer() -> None:
+    from editor import catalog
+
+    name = st.session_state.get("train.optimizer")
+    compile_name = catalog.optimizer_strings().get(name) or name  # "adam" where compile takes a string
+    project = state.project()
+    if compile_name.lower() != project.training.optimizer.lower():
+        state.commit(project.model_copy(update={"training": project.training.model_copy(
+            update={"optimizer": compile_name})}), f"set optimizer {compile_name}")
+
+
+@state.callback
+def _set_learning_rate() -> None:
+    key = "train.learning_rate"
+    text = str(st.session_state.get(key, "")).strip()
+    try:
+        rate = fields.parse_float(text, "learning rate") if text else None
+        if rate is not None and not 0 < rate <= 10:
+            raise fields.FieldError("learning rate: must be above 0 and at most 10")
+    except fields.FieldError as err:
+        state.fail(str(err), key)
+        return
+    project = state.project()
+    if rate != project.training.learning_rate:
+        state.commit(project.model_copy(update={"training": project.training.model_copy(
+            update={"learning_rate": rate})}), f"set learning rate {text or 'default'}")
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+@state.callback
+def _start(project: Project, chosen: training.Settings, digest: str) -> None:
+    try:
+        training.start_run(owner(), project, chosen, limit_bytes=memory_limit())
+    except training.TrainingError as err:
+        state.fail(str(err))
+        return
+    st.session_state[STARTED_DIGEST] = digest
+
+
+@state.callback
+def _stop() -> None:
+    run = training.current_run(owner())
+    if run is not None:
+        run.stop()
+
+
+@state.callback
+def _estimate(project: Project, chosen: training.Settings, digest: str) -> None:
+    try:
+        found = training.estimate(project, chosen)
+    except training.TrainingError as err:
+        found = str(err)
+    except Exception as err:  # noqa: BLE001 - a Keras failure while building: one line
+        found = one_line(err)
+    st.session_state[ESTIMATE] = (digest, chosen, found)
+
+
+def _estimate_box(digest: str, chosen: training.Settings) -> None:
+    saved = st.session_state.get(ESTIMATE)
+    if not saved or saved[0] != digest or saved[1] != chosen:
+        return
+    found = saved[2]
+    if isinstance(found, str):
+        st.error(md(found))
+        return
+    try:
+        training.check_fits(found, memory_limit())
+    except training.NotEnoughMemory as err:
+        st.error(md(f"Too big to train here: {err}"))
+        return
+    st.info(md(f"Estimate on {found.device}: {found.summary()}."))
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def _live(run: training.TrainingRun, digest: str) -> None:
+    snap = run.snapshot()
+    if snap.done:
+        st.rerun()  # the whole page: drop the polling, show the results
+    details = [snap.phase]
+    if snap.samples_per_second:
+        details.append(f"{snap.samples_per_second:,.0f} samples/s")
+    if snap.seconds_left is not None:
+        details.append(f"{training.format_seconds(snap.seconds_left)} left")
+    if snap.device:
+        details.append(f"on {snap.device}")
+    st.progress(snap.progress, text=md(" · ".join(details)))
+    if st.session_state.get(STARTED_DIGEST) != digest:
+        st.caption("Training the graph as it was when the run started; your edits since then are not in it.")
+    _charts(snap)
+
+
+def _results(run: training.TrainingRun) -> None:
+    snap = run.snapshot()
+    if snap.error:
+        st.error(md(snap.error))
+    elif snap.stopped:
+        st.warning(md(f"Stopped: {snap.stopped}. The history so far is kept."))
+    else:
+        speed = f", {snap.samples_per_second:,.0f} samples/s" if snap.samples_per_second else ""
+        st.success(md(f"Trained {snap.epochs} epochs in {training.format_seconds(snap.elapsed)}{speed} on {snap.device}."))
+    _charts(snap)
+    if snap.history:
+        rows = [{"epoch": i + 1, **{k: v[i] for k, v in snap.history.items() if i < len(v)}}
+                for i in range(max(len(v) for v in snap.history.values()))]
+        st.dataframe(rows, hide_index=True)
+    cols = st.columns(2)
+    name = builds.file_stem(run.project.main.name if run.project else "model")
+    if run.model is not None and not snap.error:
+        cols[0].download_button("Download trained model (.keras)", data=lambda: training.model_bytes(run.model),
+                                file_name=f"{name}.keras", mime="application/octet-stream", key="train.model",
+                                on_click="ignore", width="stretch")
+    if snap.history:
+        cols[1].download_button("Download history (.csv)", data=training.history_csv(snap.history),
+                                file_name=f"{name}_history.csv", mime="text/csv", key="train.csv",
+                                on_click="ignore", width="stretch")
+
+
+def thin(values: list, limit: int = MAX_POINTS) -> tuple[list[int], list]:
+    """At most about `limit` (index, value) points of a series, evenly spaced, last one kept."""
+    step = max(1, -(-len(values) // limit))
+    index = list(range(0, len(values), step))
+    if values and index[-1] != len(values) - 1:
+        index.append(len(values) - 1)
+    return [i + 1 for i in index], [values[i] for i in index]
+
+
+def _charts(snap: training.Snapshot) -> None:
+    batch_losses = {k: v for k, v in snap.batches.items() if k.endswith("loss")}
+    epoch_losses = {k: v for k, v in snap.history.items() if k.endswith("loss")}
+    metrics = {k: v for k, v in snap.history.items() if not k.endswith("loss")}
+    cols = st.columns(2)
+    if batch_losses:
+        with cols[0]:
+            st.caption("Loss per batch (running mean over the epoch, as Keras logs it)")
+            x, _ = thin(next(iter(batch_losses.values())))
+            data = {"batch": [snap.batch_offset + i for i in x]}
+            data |= {k: thin(v)[1] for k, v in batch_losses.items()}
+            st.line_chart(data, x="batch", y=list(batch_losses), height=240)
+    if epoch_losses:
+        with cols[1]:
+            st.caption("Loss per epoch (val_: the held-out samples)")
+            epochs = list(range(1, max(len(v) for v in epoch_losses.values()) + 1))
+            st.line_chart({"epoch": epochs, **_padded(epoch_losses, len(epochs))}, x="epoch",
+                          y=list(epoch_losses), height=240)
+    if metrics:
+        st.caption("Metrics per epoch")
+        epochs = list(range(1, max(len(v) for v in metrics.values()) + 1))
+        st.line_chart({"epoch": epochs, **_padded(metrics, len(epochs))}, x="epoch", y=list(metrics), height=200)
+
+
+def _padded(series: dict, length: int) -> dict:
+    return {k: list(v) + [None] * (length - len(v)) for k, v in series.items()}
