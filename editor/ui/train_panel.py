@@ -3,9 +3,11 @@
 The run itself is editor.training's (a background thread per browser session, see
 `training.start_run`); this module only draws it. While a run is going, a fragment
 polls its snapshot every POLL_S seconds and redraws the progress and the curves
-(per-batch series thinned to MAX_POINTS), so training never waits on the page and
-the rest of the page stays usable; when the run ends, one rerun of the page drops the
-polling and shows the results.
+(per-batch series thinned, see editor.ui.train_charts), so training never waits on
+the page and the rest of the page stays usable; when the run ends, one rerun of the
+page drops the polling and shows the results. When Streamlit drops a session, its run
+is stopped and forgotten (a finalizer on a token in its session state), so a closed
+tab does not keep a model in memory or a thread training.
 
 Optimizer and learning rate are the project's compile settings (an edit with undo, and
 what the exported code compiles with); batch size, epochs, samples, validation split,
@@ -14,14 +16,16 @@ seed, task and the length of None dimensions belong to this browser session.
 Results (curves, epoch table, downloads) stay while the graph is the one that was
 trained; after an edit they are hidden (undo brings them back) until the next run.
 
-Memory limit: half of the free memory, or KGS_MEMORY_LIMIT_MB (megabytes, 10^6 bytes)
-where a shared machine wants less.
+Memory limit: half of the free memory, or KGS_MEMORY_LIMIT_MB (megabytes, 10^6 bytes;
+a positive number, anything else is ignored) where a shared machine or a test wants less.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
+import weakref
 from typing import Optional
 
 import streamlit as st
@@ -29,15 +33,16 @@ import streamlit as st
 from editor import training
 from editor.graph import Project
 from editor.problems import one_line
-from editor.ui import builds, fields, state
+from editor.ui import builds, fields, state, train_charts
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
 POLL_S = 0.5
-MAX_POINTS = 300
 OWNER = "kgs.train.owner"  # this session's key for training.start_run
+OWNER_TOKEN = "kgs.train.owner_token"  # forgets the session's run when the session is dropped
 STARTED_DIGEST = "kgs.train.digest"  # project content of the last run
 ESTIMATE = "kgs.train.estimate"  # (digest, settings, Estimate or one-line error)
+ESTIMATE_WANTED = "kgs.train.estimate_wanted"  # set by the button, done by the next run
 RUN_FIELDS = {  # widget key -> (label, default, min, help)
     "train.epochs": ("Epochs", 5, 1, None),
     "train.batch_size": ("Batch size", 32, 1, None),
@@ -50,13 +55,27 @@ def memory_limit() -> Optional[int]:
     """Bytes a run may need: KGS_MEMORY_LIMIT_MB, else None (training's default: half the free memory)."""
     text = os.environ.get("KGS_MEMORY_LIMIT_MB", "").strip()
     try:
-        return int(float(text) * 1_000_000) if text else None
+        megabytes = float(text)
     except ValueError:
         return None
+    return int(megabytes * 1_000_000) if math.isfinite(megabytes) and megabytes > 0 else None
+
+
+class OwnerToken:
+    """Lives in one session's state; when the session is garbage, its run is stopped and
+    dropped (training keeps runs in a module-level map, which outlives sessions)."""
+
+    def __init__(self, owner_id: str):
+        self.owner_id = owner_id
+        weakref.finalize(self, training.forget_run, owner_id)
 
 
 def owner() -> str:
-    return st.session_state.setdefault(OWNER, uuid.uuid4().hex)
+    ss = st.session_state
+    owner_id = ss.setdefault(OWNER, uuid.uuid4().hex)
+    if OWNER_TOKEN not in ss:
+        ss[OWNER_TOKEN] = OwnerToken(owner_id)
+    return owner_id
 
 
 def settings() -> training.Settings:
@@ -85,10 +104,11 @@ def show(project: Project, preview: Optional[Preview], digest: str) -> None:
     cols[1].button("Stop", key="train.stop", disabled=not going, on_click=_stop, width="stretch",
                    help="Stops after the batch in progress; the history is kept.")
     cols[2].button("Estimate memory and time", key="train.estimate", disabled=not builds_ok,
-                   on_click=_estimate, args=(project, chosen, digest), width="stretch")
+                   on_click=_want_estimate, width="stretch",
+                   help="Builds the model with its weights (seconds for a big model); nothing is trained.")
     if not builds_ok:
-        st.caption("Training starts once the model builds (see Problems).")
-    _estimate_box(digest, chosen)
+        _not_building(preview)
+    _estimate_box(project, digest, chosen)
     if run is None:
         return
     if going:
@@ -97,6 +117,16 @@ def show(project: Project, preview: Optional[Preview], digest: str) -> None:
         _results(run)
     else:
         st.caption("The graph has changed since the last run: its results are hidden (undo brings them back).")
+
+
+def _not_building(preview: Optional[Preview]) -> None:
+    """Why there is nothing to train: the first error (it names the node), as one line."""
+    if preview is None:
+        st.caption("Training starts once TensorFlow has loaded.")
+        return
+    first = next((p for p in preview.problems if p.severity == "error"), None)
+    reason = first.message if first else preview.failure or "the model does not build"
+    st.error(md(f"Cannot train: {one_line(ValueError(reason))} (see Problems)."))
 
 
 # ----------------------------------------------------------------------------- settings
@@ -190,17 +220,26 @@ def _stop() -> None:
 
 
 @state.callback
-def _estimate(project: Project, chosen: training.Settings, digest: str) -> None:
+def _want_estimate() -> None:
+    st.session_state[ESTIMATE_WANTED] = True
+
+
+def _estimate(project: Project, chosen: training.Settings):
+    """An Estimate, or why there is none (one line)."""
     try:
-        found = training.estimate(project, chosen)
+        return training.estimate(project, chosen)
     except training.TrainingError as err:
-        found = str(err)
+        return str(err)
     except Exception as err:  # noqa: BLE001 - a Keras failure while building: one line
-        found = one_line(err)
-    st.session_state[ESTIMATE] = (digest, chosen, found)
+        return one_line(err)
 
 
-def _estimate_box(digest: str, chosen: training.Settings) -> None:
+def _estimate_box(project: Project, digest: str, chosen: training.Settings) -> None:
+    """The estimate of these settings, made here (under a spinner, not in a silent callback)
+    when the button asked for it; kept for the same project digest and settings."""
+    if st.session_state.pop(ESTIMATE_WANTED, False):
+        with st.spinner("Estimating: building the model with its weights…"):
+            st.session_state[ESTIMATE] = (digest, chosen, _estimate(project, chosen))
     saved = st.session_state.get(ESTIMATE)
     if not saved or saved[0] != digest or saved[1] != chosen:
         return
@@ -213,7 +252,9 @@ def _estimate_box(digest: str, chosen: training.Settings) -> None:
     except training.NotEnoughMemory as err:
         st.error(md(f"Too big to train here: {err}"))
         return
-    st.info(md(f"Estimate on {found.device}: {found.summary()}."))
+    limit = memory_limit() or training.default_limit()
+    within = f"; within the limit of {training.format_bytes(limit)}" if limit else ""
+    st.info(md(f"Estimate on {found.device}: {found.summary()}{within}."))
 
 
 # ----------------------------------------------------------------------------- the run
@@ -233,7 +274,7 @@ def _live(run: training.TrainingRun, digest: str) -> None:
     st.progress(snap.progress, text=md(" · ".join(details)))
     if st.session_state.get(STARTED_DIGEST) != digest:
         st.caption("Training the graph as it was when the run started; your edits since then are not in it.")
-    _charts(snap)
+    train_charts.show(snap)
 
 
 def _results(run: training.TrainingRun) -> None:
@@ -245,7 +286,7 @@ def _results(run: training.TrainingRun) -> None:
     else:
         speed = f", {snap.samples_per_second:,.0f} samples/s" if snap.samples_per_second else ""
         st.success(md(f"Trained {snap.epochs} epochs in {training.format_seconds(snap.elapsed)}{speed} on {snap.device}."))
-    _charts(snap)
+    train_charts.show(snap)
     if snap.history:
         rows = [{"epoch": i + 1, **{k: v[i] for k, v in snap.history.items() if i < len(v)}}
                 for i in range(max(len(v) for v in snap.history.values()))]
@@ -260,40 +301,3 @@ def _results(run: training.TrainingRun) -> None:
         cols[1].download_button("Download history (.csv)", data=training.history_csv(snap.history),
                                 file_name=f"{name}_history.csv", mime="text/csv", key="train.csv",
                                 on_click="ignore", width="stretch")
-
-
-def thin(values: list, limit: int = MAX_POINTS) -> tuple[list[int], list]:
-    """At most about `limit` (index, value) points of a series, evenly spaced, last one kept."""
-    step = max(1, -(-len(values) // limit))
-    index = list(range(0, len(values), step))
-    if values and index[-1] != len(values) - 1:
-        index.append(len(values) - 1)
-    return [i + 1 for i in index], [values[i] for i in index]
-
-
-def _charts(snap: training.Snapshot) -> None:
-    batch_losses = {k: v for k, v in snap.batches.items() if k.endswith("loss")}
-    epoch_losses = {k: v for k, v in snap.history.items() if k.endswith("loss")}
-    metrics = {k: v for k, v in snap.history.items() if not k.endswith("loss")}
-    cols = st.columns(2)
-    if batch_losses:
-        with cols[0]:
-            st.caption("Loss per batch (running mean over the epoch, as Keras logs it)")
-            x, _ = thin(next(iter(batch_losses.values())))
-            data = {"batch": [snap.batch_offset + i for i in x]}
-            data |= {k: thin(v)[1] for k, v in batch_losses.items()}
-            st.line_chart(data, x="batch", y=list(batch_losses), height=240)
-    if epoch_losses:
-        with cols[1]:
-            st.caption("Loss per epoch (val_: the held-out samples)")
-            epochs = list(range(1, max(len(v) for v in epoch_losses.values()) + 1))
-            st.line_chart({"epoch": epochs, **_padded(epoch_losses, len(epochs))}, x="epoch",
-                          y=list(epoch_losses), height=240)
-    if metrics:
-        st.caption("Metrics per epoch")
-        epochs = list(range(1, max(len(v) for v in metrics.values()) + 1))
-        st.line_chart({"epoch": epochs, **_padded(metrics, len(epochs))}, x="epoch", y=list(metrics), height=200)
-
-
-def _padded(series: dict, length: int) -> dict:
-    return {k: list(v) + [None] * (length - len(v)) for k, v in series.items()}

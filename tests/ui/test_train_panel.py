@@ -169,3 +169,95 @@ def test_a_second_start_while_running_is_refused():
     assert at.button(key="train.start").disabled
     going.stop()
     assert going.wait(WAIT_S)
+
+
+def charts(at) -> list[dict]:
+    """The line charts on the page as {column: values} (AppTest sees them as unknown elements)."""
+    import pyarrow as pa
+
+    found = []
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            table = pa.ipc.open_stream(dataset.data.data).read_all()
+            columns = {name: table.column(name).to_pylist() for name in table.column_names}
+            color, value = "color -- streamlit-generated", "value -- streamlit-generated"
+            if color in columns:  # several series come melted: x, series name, value
+                x_name = next(n for n in columns if n not in (color, value))
+                wide = {x_name: sorted(set(columns[x_name]))}
+                for x, series, y in zip(columns[x_name], columns[color], columns[value]):
+                    wide.setdefault(series, {})[x] = y
+                columns = {k: v if k == x_name else [v.get(x) for x in wide[x_name]] for k, v in wide.items()}
+            found.append(columns)
+    return found
+
+
+def test_curves_of_each_output_per_batch_and_per_epoch_with_validation():
+    at = set_run(open_app("two_losses_weighted"), epochs=2, samples=64, batch_size=8)
+    at.number_input(key="train.validation_split").set_value(0.25)
+    at = start_and_wait(run(at))
+    assert the_run(at).error is None
+    by_batch, by_epoch = charts(at)  # losses only: this template has no metrics
+    assert set(by_batch) == {"batch", "loss", "out1_loss", "out2_loss"}
+    assert by_batch["batch"] == list(range(1, 13))  # 48 training samples / 8, two epochs
+    assert set(by_epoch) == {"epoch", "loss", "out1_loss", "out2_loss", "val_loss", "val_out1_loss", "val_out2_loss"}
+    assert by_epoch["epoch"] == [1, 2]
+    assert by_epoch["val_out2_loss"] == the_run(at).history["val_out2_loss"]
+
+
+def test_metrics_have_their_own_curves():
+    at = set_run(open_app("mlp"), epochs=2, samples=32, batch_size=16)
+    at.number_input(key="train.validation_split").set_value(0.5)
+    at = start_and_wait(run(at))
+    loss_batch, loss_epoch, metric_batch, metric_epoch = charts(at)
+    assert set(metric_batch) == {"batch", "accuracy"} and metric_batch["batch"] == [1, 2]
+    assert set(metric_epoch) == {"epoch", "accuracy", "val_accuracy"}
+    assert "accuracy" not in loss_batch and "val_accuracy" not in loss_epoch
+
+
+def test_thin_keeps_a_few_hundred_points_first_and_last():
+    from editor.ui.train_charts import MAX_POINTS, thin
+
+    x, y = thin(list(range(10_000)))
+    assert len(x) <= MAX_POINTS + 1 and x[0] == 1 and x[-1] == 10_000 and y[-1] == 9_999
+    assert thin([5.0, 6.0]) == ([1, 2], [5.0, 6.0]) and thin([]) == ([], [])
+
+
+def test_a_model_that_does_not_build_names_the_node_and_cannot_start():
+    at = select(open_app("mlp"), "n3")
+    at.button(key=node_key("n3", "in0.remove")).click()
+    run(at)
+    refusals = [e for e in errors(at) if e.startswith("Cannot train: ")]
+    assert len(refusals) == 1 and "hidden2" in refusals[0] and "\n" not in refusals[0], errors(at)
+    assert at.button(key="train.start").disabled and at.button(key="train.estimate").disabled
+
+
+def test_estimate_says_the_limit_it_fits_in(monkeypatch):
+    monkeypatch.setenv("KGS_MEMORY_LIMIT_MB", "500")
+    at = open_app("mlp")
+    at.button(key="train.estimate").click()
+    run(at)
+    info = [i.value for i in at.info if i.value.startswith("Estimate on ")]
+    assert len(info) == 1 and info[0].endswith("; within the limit of 500.0 MB.")
+
+
+@pytest.mark.parametrize("text, limit", [
+    ("1", 1_000_000), ("2.5", 2_500_000), ("", None), ("0", None), ("-3", None), ("inf", None), ("nan", None),
+    ("1e400", None), ("lots", None),
+])
+def test_memory_limit_from_the_environment(monkeypatch, text, limit):
+    monkeypatch.setenv("KGS_MEMORY_LIMIT_MB", text)
+    assert train_panel.memory_limit() == limit
+
+
+def test_a_dropped_session_stops_and_forgets_its_run():
+    import gc
+
+    from editor.templates import load_template
+
+    token = train_panel.OwnerToken("test-dropped-session")
+    going = training.start_run(token.owner_id, load_template("mlp"),
+                               training.Settings(epochs=400, samples=256, batch_size=8))
+    del token
+    gc.collect()
+    assert training.current_run("test-dropped-session") is None
+    assert going.wait(WAIT_S) and going.stopped is not None and going.stopped.startswith("stopped by the user")
