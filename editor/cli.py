@@ -125,6 +125,9 @@ def cmd_export_keras(args) -> int:
         model = compiled_model(project)
     except BuildError as err:
         raise CommandError(f"{target}: {err}") from None
+    # Save the optimizer's slots too (zeros): without them, load_model warns that the
+    # file's optimizer has fewer variables than the one it rebuilds.
+    model.optimizer.build(model.trainable_variables)
     model.save(args.output)
     print(args.output)
     return 0
