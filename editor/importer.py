@@ -28,10 +28,10 @@ What is imported, and what is not:
   `notes` (the CLI prints them; the description records them).
 - keras.applications by name (`applications:ResNet50`): built with weights=None, then
   imported from its config like any functional model, so every layer is an editable
-  node and the generated code rebuilds exactly the same layers. An "application" node
-  (one box) would be smaller but would hide the layers and, called inside the main
-  graph, add a nesting level the original does not have; it stays available in the
-  editor's palette for people who want one.
+  node and the generated code rebuilds exactly the same layers, names and connections
+  (an "application" node would hide the layers and add a nesting level the original
+  does not have). Only a model the editor cannot expand (ConvNeXt's LayerScale,
+  MobileNetV3's keras.ops arithmetic) comes in as one "application" node, with a note.
 """
 
 from __future__ import annotations
@@ -308,17 +308,11 @@ class _Translator:
                 fields = {**fields, "config": {}, "shares": nodes[0].id}
             node = _node(id=node_id, name=name if k == 0 else node_id, inputs=tuple(calls.ref(h, where, legacy) for h in refs),
                          where=where, **fields)
-            expected = self._call_style(node, fields)
+            expected = node.call_style
             if style != expected:
                 raise ModelFileError(f"{where}: called with {_STYLES[style]}, where the editor passes {_STYLES[expected]}")
             nodes.append(node)
         return nodes
-
-    @staticmethod
-    def _call_style(node: Node, fields: dict) -> str:
-        if fields.get("shares"):
-            return node.model_copy(update={"shares": None, "class_name": fields["class_name"]}).call_style
-        return node.call_style
 
     def _layer_config(self, entry: dict) -> tuple[str, dict]:
         """(palette class name, the config without Keras's defaults), through Keras's own get_config."""

@@ -37,7 +37,15 @@ _EXPECTED = {"zip": "a .keras archive (a zip file)", "hdf5": "an HDF5 file", "js
 
 
 class ModelFileError(ValueError):
-    """A model file (or config) that is refused, with a one-line reason."""
+    """A model file (or config) that is refused, with a one-line reason.
+
+    Names in the reason come from the file: line breaks and control characters (a
+    terminal escape sequence in a layer name) are shown escaped, and the line is capped.
+    """
+
+    def __init__(self, message: str):
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(message))
+        super().__init__(text if len(text) <= 600 else text[:599] + "…")
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,14 @@ def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path):
     refused(tmp_path / "brackets.json", "brackets.json: layer '[[[", "names are limited to 128 characters")
 
 
+def test_control_characters_in_names_stay_on_one_line(tmp_path):
+    config = small_config()
+    entry = dense_entry(config)
+    entry.update(class_name="Lambda", name="evil\n\x1b[31mred")
+    message = refused(config, "layer 'evil\\n\\x1b[31mred' (Lambda): Lambda is refused")
+    assert "\x1b" not in message
+
+
 # ----------------------------------------------------------------------------- what a config names
 
 def with_dense(**changes) -> dict:
