@@ -135,11 +135,7 @@ def import_config(config: Any, title: str = "Imported model", source: str = "a K
 
 
 def _project(**fields) -> Project:
-    try:
-        return Project(**fields)
-    except ValidationError as err:
-        first = err.errors()[0]
-        raise ModelFileError(f"cannot hold this model: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return _validated(Project, "cannot hold this model", fields)
 
 
 def _check_file_size(project: Project) -> None:
@@ -440,8 +436,13 @@ _STYLES = {"single": "one tensor", "list": "a list of tensors", "args": "separat
 
 
 def _node(where: str, **fields) -> Node:
+    return _validated(Node, where, fields)
+
+
+def _validated(schema, where: str, fields: dict):
+    """schema(**fields), or a one-line ModelFileError naming the first field the schema refused."""
     try:
-        return Node(**fields)
+        return schema(**fields)
     except ValidationError as err:
         first = err.errors()[0]
         raise ModelFileError(f"{where}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
