@@ -10,7 +10,7 @@ import streamlit as st
 
 from editor import project as project_files
 from editor.templates import catalogue, load_template
-from editor.ui import builds, library, state
+from editor.ui import builds, library, model_import, state
 from editor.ui.fields import md
 
 
@@ -87,6 +87,7 @@ def _project_actions(key: str) -> None:
     upload_key = state.next_upload_key(f"{key}.upload")
     st.file_uploader("Open a project file (.json)", type=["json"], key=upload_key,
                      on_change=_uploaded, args=(upload_key,))
+    model_import.show()
     st.download_button(
         "Download project (.json)", data=lambda: project_files.dumps(project), file_name=f"{_slug(project.title)}.json",
         mime="application/json", key=f"{key}.download", on_click="ignore", width="stretch",
