@@ -6,7 +6,7 @@ itself (size caps, zip-bomb and depth checks; Keras never opens the file), then
 class, TFSMLayer, Python function, module outside Keras...), and only then does Keras
 see anything: each layer's config, one at a time, through `keras.layers.deserialize`
 (in `catalog.non_default_config`, which keeps only the arguments that differ from
-Keras's defaults), never with safe_mode=False. Finally the project is built by the
+Keras's defaults), always in Keras's safe mode. Finally the project is built by the
 editor's own builder (without initialising weights) and refused if it does not build.
 
 What is imported, and what is not:
