@@ -13,6 +13,7 @@ from typing import Union
 
 from pydantic import ValidationError
 
+from editor import safe_json
 from editor.graph import FORMAT_VERSION, Project
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -23,42 +24,22 @@ class ProjectError(ValueError):
     """A project file that cannot be used, with a one-line reason."""
 
 
-def _check_depth(text: str) -> None:
-    """Refuse deep nesting before json.loads recurses into it (strings skipped)."""
-    depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ProjectError(f"nesting deeper than {MAX_DEPTH} levels")
-        elif char in "]}":
-            depth -= 1
+# How each refusal of editor.safe_json reads for a project file.
+_WORDING = {
+    "size": "file too large ({size:,} bytes; limit {limit:,})",
+    "encoding": "not UTF-8 text (byte {byte})",
+    "depth": "nesting deeper than {limit} levels",
+    "syntax": "not valid JSON: {detail}",
+    "value": "not usable JSON: {detail}",
+}
 
 
 def loads(data: Union[str, bytes]) -> Project:
     """A Project from JSON text; raises ProjectError with one line on any problem."""
-    if len(data) > MAX_BYTES:
-        raise ProjectError(f"file too large ({len(data):,} bytes; limit {MAX_BYTES:,})")
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise ProjectError(f"not UTF-8 text (byte {err.start})") from None
-    _check_depth(data)
     try:
-        raw = json.loads(data)
-    except json.JSONDecodeError as err:
-        raise ProjectError(f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
+        raw = safe_json.load(data, MAX_BYTES, MAX_DEPTH)
+    except safe_json.JSONRefused as refused:
+        raise ProjectError(refused.say(_WORDING)) from None
     if not isinstance(raw, dict):
         raise ProjectError("not a project: the file must hold a JSON object")
     version = raw.get("format_version")

@@ -14,13 +14,13 @@ No Keras, no TensorFlow; h5py is imported only for .h5 files. Every failure is a
 
 from __future__ import annotations
 
-import json
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
+
+from editor import safe_json
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # ResNet50's config is 0.17 MB, DenseNet121's 0.4 MB
 MAX_METADATA_BYTES = 64 * 1024
@@ -178,39 +178,20 @@ def _read_hdf5(path: Path) -> ModelFile:
 
 # ----------------------------------------------------------------------------- JSON
 
-# Atomic groups keep both patterns linear on hostile text.
-_STRINGS = re.compile(r'"(?>[^"\\]++|\\.)*+"', re.S)
-_NOT_BRACKETS = re.compile(r"[^\[\]{}]++")
-
-
-def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
-    """Refuse JSON nested deeper than `limit` (strings skipped) before json.loads recurses."""
-    depth = 0
-    for char in _NOT_BRACKETS.sub("", _STRINGS.sub("", text)):
-        if char in "[{":
-            depth += 1
-            if depth > limit:
-                raise ModelFileError(f"the config is nested deeper than {limit} levels")
-        else:
-            depth -= 1
-
 
 def parse_config(data: Union[str, bytes], what: str = "config") -> dict:
-    """A JSON object from text: size cap, UTF-8, depth cap, then json.loads."""
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ModelFileError(f"{what} too large ({len(data):,} bytes; limit {MAX_CONFIG_BYTES:,})")
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise ModelFileError(f"{what} is not UTF-8 text (byte {err.start})") from None
-    check_depth(data)
+    """A JSON object from text: size cap, UTF-8, depth cap, then json.loads (editor.safe_json)."""
+    wording = {
+        "size": f"{what} too large ({{size:,}} bytes; limit {{limit:,}})",
+        "encoding": f"{what} is not UTF-8 text (byte {{byte}})",
+        "depth": "the config is nested deeper than {limit} levels",
+        "syntax": f"{what} is not valid JSON: {{detail}}",
+        "value": f"{what} is not usable JSON: {{detail}}",
+    }
     try:
-        value = json.loads(data)
-    except json.JSONDecodeError as err:
-        raise ModelFileError(f"{what} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
-    except (ValueError, RecursionError) as err:  # e.g. an integer with too many digits
-        raise ModelFileError(f"{what} is not usable JSON: {_short(err)}") from None
+        value = safe_json.load(data, MAX_CONFIG_BYTES, MAX_DEPTH, encoding="utf-8-sig")
+    except safe_json.JSONRefused as refused:
+        raise ModelFileError(refused.say(wording)) from None
     if not isinstance(value, dict):
         raise ModelFileError(f"{what} must hold a JSON object")
     return value

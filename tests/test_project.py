@@ -56,6 +56,7 @@ GOOD = files.dumps(load_template("mlp"))
         ('{"a": ' * 100_000, "nesting deeper than 64 levels"),
         (b"\xff\xfe\x00garbage", "not UTF-8 text (byte 0)"),
         ("[1, 2]", "not a project: the file must hold a JSON object"),
+        ('{"format_version": ' + "1" * 5000 + "}", "not usable JSON: Exceeds the limit (4300 digits)"),
         ('{"format_version": 99, "graphs": []}', "unsupported format_version 99 (this editor reads 1)"),
         ('{"graphs": []}', "unsupported format_version None"),
         ('{"format_version": 1, "graphs": []}', "invalid project at graphs: Tuple should have at least 1 item"),
