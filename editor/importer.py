@@ -160,7 +160,7 @@ def _check_builds(project: Project) -> None:
 # ----------------------------------------------------------------------------- translation
 
 class _Ids:
-    """Unique node ids (at most 64 characters) within one graph, handed out in order."""
+    """Unique ids (at most 64 characters: node ids of one graph, graph ids of a project)."""
 
     def __init__(self):
         self.taken: set[str] = set()
@@ -195,7 +195,7 @@ class _Translator:
 
     def __init__(self):
         self.graphs: list[Optional[Graph]] = []
-        self.graph_ids: set[str] = set()
+        self.graph_ids = _Ids()
         self.notes: list[str] = []
         self.layers = 0
         self.configs: dict[tuple, tuple[str, dict]] = {}  # reduced configs, by class and config
@@ -206,7 +206,7 @@ class _Translator:
         if not isinstance(config, dict):
             raise ModelFileError(f"a {entry['class_name']} model without a config")
         name = next((n for n in (config.get("name"), entry.get("name")) if isinstance(n, str) and n), "model")
-        graph_id = self._graph_id(name)
+        graph_id = self.graph_ids.new(name)
         slot = len(self.graphs)
         self.graphs.append(None)  # keeps the caller's graph before the graphs it calls
         if config.get("trainable") is False:
@@ -215,21 +215,9 @@ class _Translator:
             nodes, outputs = self._sequential(config, name)
         else:
             nodes, outputs = self._functional(config, name)
-        try:
-            self.graphs[slot] = Graph(id=graph_id, name=name[:128], nodes=tuple(nodes), outputs=tuple(outputs))
-        except ValidationError as err:
-            first = err.errors()[0]
-            raise ModelFileError(f"model '{name}': {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        self.graphs[slot] = _validated(Graph, f"model '{name}'", dict(
+            id=graph_id, name=name[:128], nodes=tuple(nodes), outputs=tuple(outputs)))
         return graph_id
-
-    def _graph_id(self, name: str) -> str:
-        base = name[:56] or "model"
-        candidate, i = base, 1
-        while candidate in self.graph_ids:
-            i += 1
-            candidate = f"{base}_{i}"
-        self.graph_ids.add(candidate)
-        return candidate
 
     def _count(self, entries: list) -> None:
         self.layers += len(entries)
