@@ -29,9 +29,10 @@ import weakref
 from typing import Optional
 
 import streamlit as st
+from pydantic import ValidationError
 
 from editor import training
-from editor.graph import Project
+from editor.graph import Project, Training
 from editor.problems import one_line
 from editor.ui import builds, fields, state, train_charts
 from editor.ui.builds import Preview
@@ -176,10 +177,8 @@ def _set_optimizer() -> None:
 
     name = st.session_state.get("train.optimizer")
     compile_name = catalog.optimizer_strings().get(name) or name  # "adam" where compile takes a string
-    project = state.project()
-    if compile_name.lower() != project.training.optimizer.lower():
-        state.commit(project.model_copy(update={"training": project.training.model_copy(
-            update={"optimizer": compile_name})}), f"set optimizer {compile_name}")
+    if compile_name.lower() != state.project().training.optimizer.lower():
+        _set_training(f"set optimizer {compile_name}", "train.optimizer", optimizer=compile_name)
 
 
 @state.callback
@@ -188,15 +187,23 @@ def _set_learning_rate() -> None:
     text = str(st.session_state.get(key, "")).strip()
     try:
         rate = fields.parse_float(text, "learning rate") if text else None
-        if rate is not None and not 0 < rate <= 10:
-            raise fields.FieldError("learning rate: must be above 0 and at most 10")
     except fields.FieldError as err:
         state.fail(str(err), key)
         return
+    if rate != state.project().training.learning_rate:
+        _set_training(f"set learning rate {text or 'default'}", key, learning_rate=rate)
+
+
+def _set_training(label: str, key: str, **changes) -> None:
+    """A change of the project's compile settings, checked by the project schema (its
+    range for the learning rate) and committed as one undoable edit."""
     project = state.project()
-    if rate != project.training.learning_rate:
-        state.commit(project.model_copy(update={"training": project.training.model_copy(
-            update={"learning_rate": rate})}), f"set learning rate {text or 'default'}")
+    try:
+        training_ = Training.model_validate({**project.training.model_dump(), **changes})
+    except ValidationError as err:
+        state.fail(state.describe_error(err), key)
+        return
+    state.commit(project.model_copy(update={"training": training_}), label)
 
 
 # ----------------------------------------------------------------------------- actions

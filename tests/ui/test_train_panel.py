@@ -140,6 +140,10 @@ def test_optimizer_and_learning_rate_are_project_edits_with_undo():
     run(at)
     assert [e for e in errors(at) if "learning rate" in e] == ["learning rate: 'fast' is not a number"]
     assert project(at).training.learning_rate == 0.05
+    at.text_input(key="train.learning_rate").set_value("50")  # the project schema's range: (0, 10]
+    run(at)
+    assert "learning_rate: Input should be less than or equal to 10" in errors(at)
+    assert project(at).training.learning_rate == 0.05
     at.button(key="toolbar.undo").click()
     run(at)
     at.button(key="toolbar.undo").click()
