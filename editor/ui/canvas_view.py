@@ -98,6 +98,7 @@ def show(preview: Optional[Preview], structural_problems, height_key: str = "too
     height = canvas_logic.auto_height(data) if height == "auto" else int(height)
     config = Config(height=height, width=800, directed=True, physics=False, hierarchical=False)
     config.__dict__.update(canvas_logic.vis_options(height))
+    config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
     _legend()
     event = agraph([_Item(n) for n in data.nodes], [_Item(e) for e in data.edges], config)
     if not isinstance(event, str):

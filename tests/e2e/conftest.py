@@ -108,13 +108,29 @@ def server(tmp_path_factory, chromium):
         stop_server(proc)
 
 
+def watch_console(page) -> list[str]:
+    """Collect every browser console error and uncaught page error of `page` (and its frames,
+    the canvas component's included): a person's browser must stay quiet."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: found.append(f"page error: {e}"))
+    return found
+
+
+def assert_quiet(found: list[str]) -> None:
+    assert not found, "the browser reported errors:\n" + "\n".join(found)
+
+
 @pytest.fixture
 def page(chromium):
+    """A fresh browser tab at 1600x1200; the test fails on any browser console error."""
     context = chromium.new_context(viewport={"width": 1600, "height": 1200}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(60_000)
+    errors = watch_console(page)
     yield page
     context.close()
+    assert_quiet(errors)
 
 
 @pytest.fixture(scope="session")

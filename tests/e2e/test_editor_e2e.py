@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from editor import canvas as canvas_logic
 from editor.templates import load_template
 from tests.e2e.canvas import canvas_frame, click_node, estimated_point, network_node_ids, node_point
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, assert_quiet, watch_console
 
 pytestmark = pytest.mark.e2e
 
@@ -96,6 +96,7 @@ def test_readme_screenshot(chromium, server, screenshots):
     context = chromium.new_context(viewport={"width": 1600, "height": 1750})
     page = context.new_page()
     page.set_default_timeout(60_000)
+    errors = watch_console(page)
     try:
         open_template(page, server, "headline_multi_io")
         click_node(page, "n6", canvas_logic.layout(load_template("headline_multi_io").main))
@@ -108,6 +109,7 @@ def test_readme_screenshot(chromium, server, screenshots):
             shutil.copyfile(path, ROOT / "docs" / "screenshot.png")
     finally:
         context.close()
+    assert_quiet(errors)
 
 
 def test_fallback_click_position_matches_vis_network(page, server):
@@ -132,6 +134,7 @@ def test_canvas_is_drawn_before_tensorflow_has_loaded(chromium, tmp_path):
         wait_healthy(f"http://127.0.0.1:{port}", proc)
         page = context.new_page()
         page.set_default_timeout(60_000)
+        errors = watch_console(page)
         page.goto(f"http://127.0.0.1:{port}/?template=mlp")
         canvas_frame(page)
         assert page.get_by_text("Loading TensorFlow").is_visible()
@@ -139,6 +142,7 @@ def test_canvas_is_drawn_before_tensorflow_has_loaded(chromium, tmp_path):
         summary_block(page).wait_for()
         assert "Total params: 541,794" in summary_block(page).inner_text()
         expect(page.get_by_text("Loading TensorFlow")).to_have_count(0)
+        assert_quiet(errors)
     finally:
         context.close()
         stop_server(proc)
