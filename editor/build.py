@@ -66,6 +66,8 @@ class _GraphBuilder:
                 continue
             tensors[node_id] = tuple(result) if isinstance(result, (list, tuple)) else (result,)
         shapes = {node_id: [tuple(t.shape) for t in ts] for node_id, ts in tensors.items()}
+        # Nodes on a cycle are not in the topological order at all: reported by check_cycles.
+        failed = failed or any(n.id not in tensors for n in graph.nodes)
         if failed or not self._outputs_ok(graph, tensors):
             return None, shapes
         inputs = [tensors[n.id][0] for n in graph.inputs]

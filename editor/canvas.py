@@ -373,9 +373,15 @@ def handle_event(state: CanvasState, event: Optional[str], graph: Graph) -> tupl
 def apply_edit(graph: Graph, edit: CanvasEdit) -> Graph:
     """Perform a click edit with editor.edits (raises EditError naming the node).
 
-    A wire into a loss node also gives the new input a name its expression can use.
+    A wire into a layer that takes one tensor (Dense, Conv2D...) replaces its input;
+    merges, multi-input layers, nested models and loss nodes get one more input. A wire
+    into a loss node also gives the new input a name its expression can use.
     """
     if edit.kind == "connect":
+        target = graph.get(edit.target)
+        if target is not None and target.kind == "layer" and target.inputs and target.call_style == "single":
+            # A layer that takes one tensor: wiring another one in replaces its input.
+            return edits.set_inputs(graph, edit.target, (Ref(node=edit.source),))
         wired = edits.connect(graph, Ref(node=edit.source), edit.target)
         target = wired.node(edit.target)
         if target.kind == "loss" and len(target.input_names) < len(target.inputs):

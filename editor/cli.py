@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from editor.graph import Project
-from editor.problems import errors
+from editor.problems import distinct, errors, one_line, printable
 
 STRATEGIES = ("default", "mirrored", "multiworker")  # editor.codegen_train's (importing it costs numpy)
 
@@ -72,8 +72,8 @@ def cmd_validate(args) -> int:
     status = 0
     for target, project in _targets(args.targets):
         problems = build_project(project).problems
-        for problem in problems:
-            print(f"{target}: {problem}")
+        for problem in distinct(problems):
+            print(printable(f"{target}: {problem}"))
         if errors(problems):
             status = EXIT_ERRORS
         elif not problems:
@@ -335,6 +335,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _internal(err: BaseException) -> str:
+    return f"the editor failed unexpectedly (a bug: please report it with the project): {one_line(err)}"
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = _parser()
     try:
@@ -348,12 +352,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE
     except CommandError as err:
-        print(f"error: {err}", file=sys.stderr)
-    except (ValueError, KeyError, OSError) as err:  # ProjectError, EditError, file errors...
-        message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {printable(err)}", file=sys.stderr)
+    except (ValueError, OSError) as err:  # ProjectError, EditError, file errors...
+        print(f"error: {printable(one_line(err))}", file=sys.stderr)
+    except KeyError as err:  # the editor's own KeyErrors carry a sentence; a bare key is a bug
+        text = err.args[0] if err.args and isinstance(err.args[0], str) and " " in err.args[0] else None
+        print(f"error: {printable(text or _internal(err))}", file=sys.stderr)
     except Exception as err:  # last resort: still one line, never a traceback
-        from editor.problems import one_line
-
-        print(f"error: {type(err).__name__}: {one_line(err)}", file=sys.stderr)
+        print(f"error: {printable(_internal(err))}", file=sys.stderr)
     return EXIT_FAILURE

@@ -25,6 +25,26 @@ def errors(problems) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
+def distinct(problems) -> list[Problem]:
+    """One problem per message: a cycle is pinned to every node on it (each turns red),
+    but it is one problem to list and to count."""
+    seen: set[tuple] = set()
+    out = []
+    for problem in problems:
+        key = (problem.graph, problem.severity, problem.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
+
+
+def printable(text: object) -> str:
+    """Text from a project or model file, safe for a terminal: line breaks and control
+    characters (escape sequences in a node name) are shown escaped, so one message stays
+    one line and cannot recolour or retitle the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def one_line(err: BaseException, limit: int = 400) -> str:
     """A Keras/TensorFlow exception as one readable line (no traceback, no wrappers)."""
     text = str(err) or type(err).__name__

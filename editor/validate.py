@@ -124,7 +124,7 @@ def check_cycles(graph: Graph, project: Project) -> Iterator[Problem]:
     if not stuck:
         return
     cycle = _find_cycle(graph, {n.id for n in stuck})
-    names = " -> ".join(graph.node(i).name for i in cycle)
+    names = " → ".join(graph.node(i).name for i in cycle)
     for node_id in cycle[:-1]:
         yield Problem(f"cycle: {names}", node=node_id)
 

@@ -194,7 +194,8 @@ def test_connect_mode_wires_selected_into_clicked():
     state, edit = handle_event(CanvasState(selection="n1", mode="connect"), "n5", g)
     assert edit == CanvasEdit("connect", "n1", "n5")
     assert state.mode == "select" and state.selection == "n1"
-    assert apply_edit(g, edit).node("n5").inputs == (Ref(node="n4"), Ref(node="n1"))
+    # output is a Dense: it takes one tensor, so the new wire replaces its input
+    assert apply_edit(g, edit).node("n5").inputs == (Ref(node="n1"),)
     assert canvas.describe_edit(g, edit) == "wire input into output"
 
 

@@ -26,7 +26,7 @@ def test_cycle_names_the_nodes_on_it():
     )
     found = messages(p)
     cycle = [m for _, m in found if m.startswith("cycle")]
-    assert cycle and cycle[0] == "cycle: a -> b -> c -> a"
+    assert cycle and cycle[0] == "cycle: a → b → c → a"
     assert {n for n, m in found if m.startswith("cycle")} == {"n2", "n3", "n4"}
 
 

@@ -87,4 +87,5 @@ def main() -> None:
             previews.show(project, preview, structural, digest)
 
     if drew_without_build and preview is not None:
+        state.keep_notice()  # the start-up rerun must not wipe a notice the person has not read
         st.rerun()  # once, after start-up: put the shapes and build problems on the canvas

@@ -153,7 +153,11 @@ def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
         built = build_project(project, graph_id, weights=False)
         model, shapes, problems = built.model, built.shapes, built.problems
     except Exception as err:  # a bug or an unforeseen Keras failure: one line, never a traceback
-        return Preview(digest_, graph_id, False, failure=f"the build failed: {one_line(err)}")
+        from editor.validate import check_project
+
+        # The structural problems still land on their nodes; the failure says it is ours.
+        return Preview(digest_, graph_id, False, check_project(project),
+                       failure=f"the editor could not build this graph (a bug: please report it): {one_line(err)}")
     result = Preview(digest_, graph_id, model is not None and not errors(problems), problems, shapes)
     if result.ok:
         try:

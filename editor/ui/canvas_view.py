@@ -41,9 +41,9 @@ def show_toolbar(key: str = "toolbar") -> None:
     undo_label = history.undo_label
     redo_label = history.redo_label
     cols[0].button("↶ Undo", key=f"{key}.undo", on_click=state.undo, disabled=not history.can_undo,
-                   help=f"Undo: {undo_label}" if undo_label else "Nothing to undo", width="stretch")
+                   help=md(f"Undo: {undo_label}") if undo_label else "Nothing to undo", width="stretch")
     cols[1].button("↷ Redo", key=f"{key}.redo", on_click=state.redo, disabled=not history.can_redo,
-                   help=f"Redo: {redo_label}" if redo_label else "Nothing to redo", width="stretch")
+                   help=md(f"Redo: {redo_label}") if redo_label else "Nothing to redo", width="stretch")
     rest = cols[2:]
     if several:
         names = {g.id: g.name + (" (main)" if i == 0 else " (nested)") for i, g in enumerate(project.graphs)}

@@ -30,7 +30,7 @@ def show(node: Node, key: str, disabled: bool = False) -> None:
     try:
         info = catalog.layers()[catalog.canonical_name(node.class_name or "")]
     except KeyError:
-        st.warning(md(f"node '{node.name}': {node.class_name} is not in the palette; its config is shown as JSON."))
+        st.warning(fields.md(f"node '{node.name}': {node.class_name} is not in the palette; its config is shown as JSON."))
         st.code(fields.json_text(node.config) or "{}", language="json")
         return
     params = list(info.params)

@@ -32,13 +32,24 @@ STARTING_VALUES = {
 }
 
 
-_MARKDOWN = re.compile(r"([\\`*\[\]$<>~|])")
+# What Streamlit's markdown (CommonMark + GFM + its own :emoji: and :colour[...] forms) can
+# make of plain text: emphasis, code, links and images, HTML, math, strikethrough, tables,
+# headings; a colon glued to the next character (bare URLs "http://", ":smile:"), "www."
+# (autolinks) and "@" (e-mail autolinks); a list or quote marker at the start.
+_MARKUP = re.compile(r"([\\`*_\[\]<>$~|#@]|:(?=\S)|(?<=www)\.)")
+_LIST_START = re.compile(r"^([-+=>])")
+_ORDERED_START = re.compile(r"^(\d+)([.)])")
 
 
 def md(text: object) -> str:
-    """Text a person (or a project file) wrote, made inert for Streamlit's markdown: no
-    links, images, code spans, math or emphasis can come out of a node name."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """Text a person (or a file) wrote, shown as itself wherever Streamlit reads markdown
+    (messages, captions, headings, labels, tooltips): one line, and every character that
+    could start markup backslash-escaped, so `__import__` stays as typed and no heading,
+    emphasis, link, autolink, code span, math or emoji can come out of a node name or a
+    project title. Plain prose punctuation (quotes, parentheses, ": ") is left alone."""
+    line = " ".join(str(text).split())
+    line = _LIST_START.sub(r"\\\1", _MARKUP.sub(r"\\\1", line))
+    return _ORDERED_START.sub(r"\1\\\2", line)
 
 
 class FieldError(ValueError):

@@ -12,6 +12,7 @@ from typing import Optional
 import streamlit as st
 
 from editor.graph import Project
+from editor.problems import distinct
 from editor.ui import builds, state, train_panel
 from editor.ui.builds import Preview
 from editor.ui.fields import md
@@ -27,7 +28,7 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
         last_good[graph_id] = preview
     shown = preview if preview is not None and preview.ok else last_good.get(graph_id)
     stale = shown is not None and shown is not preview
-    problems = preview.problems if preview is not None else structural
+    problems = distinct(preview.problems if preview is not None else structural)
     errors = [p for p in problems if p.severity == "error"]
     failure = preview.failure if preview is not None else ""
     title = f"Problems ({len(errors)})" if errors or failure else f"Problems ({len(problems)})"

@@ -242,6 +242,12 @@ def selected_node() -> Optional[Node]:
     return graph().get(node_id) if node_id else None
 
 
+def keep_notice() -> None:
+    """Show this run's notice again in the next run (a rerun the person did not cause)."""
+    if st.session_state.get(SHOWN) is not None and NOTICE not in st.session_state:
+        st.session_state[NOTICE] = st.session_state[SHOWN]
+
+
 def notice() -> Optional[Notice]:
     """The notice of this run (from the edit that triggered it), if any."""
     return st.session_state.get(SHOWN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -58,9 +59,14 @@ def cfg_key(node_id: str, param: str, graph_id: str = "main") -> str:
     return node_key(node_id, f"cfg.{param}", graph_id)
 
 
+def shown(markdown: str) -> str:
+    """What a person reads of a markdown body: backslash escapes (editor.ui.fields.md) removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [shown(e.value) for e in at.error]
 
 
 def warnings(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
+    return [shown(w.value) for w in at.warning]

@@ -77,6 +77,11 @@ def test_starting_config_and_keras_check():
 
 
 def test_names_are_made_inert_for_markdown():
-    assert fields.md("![x](http://t/p.png)") == "!\\[x\\](http://t/p.png)"
+    assert fields.md("![x](http://t/p.png)") == "!\\[x\\](http\\://t/p.png)"
     assert fields.md("a `b` $c$ <d>") == "a \\`b\\` \\$c\\$ \\<d\\>"
-    assert fields.md("hidden_1") == "hidden_1"
+    assert fields.md("__import__") == "\\_\\_import\\_\\_"
+    assert fields.md("hidden1 (copy): 'x'") == "hidden1 (copy): 'x'"  # prose punctuation stays
+    # one line: no heading, no paragraph break can come out of a name
+    assert fields.md("head\n\n# BIG  _it_") == "head \\# BIG \\_it\\_"
+    assert fields.md(":smile: www.x.org a@b.c") == "\\:smile: www\\.x.org a\\@b.c"
+    assert [fields.md(t) for t in ("- a", "3. b", "> c")] == ["\\- a", "3\\. b", "\\> c"]
