@@ -239,8 +239,7 @@ class _Module:
         functions += [self._output_loss_function(self.main.outputs[i], name) for i, name in self.output_fns.items()]
         functions += [_GraphWriter(self, graph).lines() for graph in self.graphs]
         blocks = ([ADD_LOSS_CLASS.splitlines()] if "AddLoss" in self.uses else []) + functions
-        header = comment(self.project.title)
-        header += ["#", *comment(self.project.description)] if self.project.description.strip() else []
+        header = comment(self.project.title) + ["#", *comment(self._facts())]
         imports = ["import keras"] + [f"from keras import {m}" for m in ("layers", "ops") if m in self.uses]
         if self.train is None:
             blocks.append(['if __name__ == "__main__":', "    model = build_model()", "    model.summary()"])
@@ -252,6 +251,33 @@ class _Module:
                        "# train it on synthetic data (--help for the options).", ""]
             imports = codegen_train.IMPORTS + [""] + imports
         return "\n".join(header + imports + [line for block in blocks for line in ["", "", *block]]) + "\n"
+
+    def _facts(self) -> str:
+        """What the header says about the model: read off the graph now, so that it stays
+        true after edits (a template's description, with its parameter count, would not)."""
+        main = self.main
+
+        def port(ref: Ref) -> str:
+            node = main.get(ref.node)
+            name = node.name if node is not None else ref.node
+            return f"{name}[{ref.output}]" if ref.output else name
+
+        inputs = ", ".join(f"{n.name} {tuple(n.shape or ())} {n.dtype}" for n in main.inputs) or "none"
+        outputs = []
+        for output in main.outputs:
+            loss = "no loss" if output.loss is None else (
+                "a custom loss" if custom_loss(output) is not None else output.loss)
+            weight = f", weight {output.loss_weight:g}" if output.loss_weight != 1.0 else ""
+            outputs.append(f"{port(output.ref)} ({loss}{weight})")
+        loss_nodes = [n.name for n in main.nodes if n.kind == "loss"]
+        lines = [f"Model {main.name}: {len(main.nodes)} nodes.", f"Inputs: {inputs}.",
+                 f"Outputs: {', '.join(outputs) or 'none'}."]
+        if loss_nodes:
+            lines.append(f"Loss nodes (added with add_loss): {', '.join(loss_nodes)}.")
+        if self.nested:
+            lines.append(f"Nested models: {', '.join(g.name for g in self.nested)}.")
+        lines.append(f"Optimizer: {self.project.training.optimizer}.")
+        return "\n".join(lines)
 
     def called(self, caller: Graph) -> list[str]:
         """The nested models a graph calls (its build function's arguments), in build order."""

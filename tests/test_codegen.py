@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editor import codegen
+from editor import codegen, edits
 from editor.codegen import CodegenError, Namespace, generate, identifier
 from editor.graph import Graph, Node, Output, Project, Ref, Training
 from editor.templates import load_template, template_ids
@@ -521,3 +521,18 @@ def test_importing_codegen_does_not_import_keras():
     code = ("import sys, editor.codegen, editor.codegen as c; c.generate; "
             "assert not {'keras', 'tensorflow'} & set(sys.modules), sorted(m for m in sys.modules if 'keras' in m)")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_header_states_what_stays_true_after_edits():
+    """The header is read off the graph (not the template's description, whose parameter
+    count goes stale after an edit): an edit shows in it, the description never does."""
+    project = load_template("headline_multi_io")
+    source = generate(project)
+    header = source[: source.index("import keras")]
+    assert "# Inputs: main_input (100,) int32, aux_input (5,) float32." in header
+    assert "5,200,610" not in header and "From “" not in header
+    graph = project.main
+    main_output = next(n for n in graph.nodes if n.name == "main_output")
+    edited = project.replace_graph(edits.rename(graph, main_output.id, "retweets"))
+    header = generate(edited)[: generate(edited).index("import keras")]
+    assert "# Outputs: retweets (binary_crossentropy), aux_output (binary_crossentropy, weight" in header

@@ -97,6 +97,11 @@ def test_every_template_says_what_it_is(template_id):
     project = load_template(template_id)
     assert project.title.strip()
     assert len(project.description) >= 80, project.description
+    # It names its source document by its English title (original in parentheses), not by
+    # the project's internal file name ("seed 002").
+    assert project.description.startswith("From “"), project.description[:80]
+    assert "seed" not in project.description.lower().split("”")[0]
+    assert "seed 0" not in project.description.lower()
 
 
 @pytest.mark.parametrize("template_id", sorted(EXPECTED))

@@ -155,7 +155,7 @@ def _share_fields(graph: Graph, node: Node, k: str) -> None:
         "Layer and weights", options, key=key, **state.bind(key, node.shares if node.shares in candidates else "", options),
         format_func=lambda i: "its own layer" if not i else f"shared with {names.get(i, i)} ({graph.node(i).class_name})",
         on_change=_set_share, args=(node.id, node.name, key),
-        help="Share weights: this node calls another node's layer, as seed 004 does with a shared LSTM.",
+        help="Share weights: this node calls another node's layer (one set of weights, as with a shared Embedding or LSTM).",
     )
     _field_error(key)
 
