@@ -9,6 +9,7 @@ still built, so output shapes are known for every valid part while another is br
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -17,9 +18,14 @@ import keras
 from editor import losses
 from editor.graph import Graph, Node, Project, topological_order
 from editor.problems import Problem, errors, one_line
-from editor.validate import check_project
+from editor.validate import MAX_NODES, check_project
 
 Shape = tuple[Optional[int], ...]
+
+# Keras's map_graph walks a model depth first, a few Python frames a layer: a chain of
+# about 1,000 layers exceeded Python's default limit of 1,000 frames. Python-to-Python
+# calls do not grow the C stack (CPython 3.11+), so a higher limit is safe in any thread.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 6 * MAX_NODES + 1_000))
 
 
 @dataclass

@@ -146,11 +146,19 @@ class _Spots:
         return not any(abs(x - tx) < COLUMN * 0.75 and abs(y - ty) < ROW * 0.75 for tx, ty in near)
 
     def take(self, wanted: tuple[float, float]) -> tuple[float, float]:
+        """The first free spot at or to the right of `wanted`, in steps of 1.5 columns.
+
+        Finite for any input: a taken spot blocks less than one step either side, so it
+        blocks at most one of the candidates, and one of len(taken) + 1 candidates is free.
+        Positions are bounded by the schema (editor.graph.POSITION_LIMIT), so each step
+        really moves x (at 1e20, x + 150 == x: that hung the server).
+        """
         x, y = wanted
-        while not self.free(x, y):
-            x += COLUMN * 1.5
-        self.add((x, y))
-        return (x, y)
+        near = [s for r in (round(y / ROW) + d for d in (-1, 0, 1)) for s in self.rows.get(r, ())]
+        spot = next(((x + k * COLUMN * 1.5, y) for k in range(len(near) + 1)
+                     if self.free(x + k * COLUMN * 1.5, y)), (x + len(near) * COLUMN * 1.5, y))
+        self.add(spot)
+        return spot
 
 
 def new_position(graph: Graph, node_id: str) -> tuple[float, float]:

@@ -15,9 +15,9 @@ import heapq
 import re
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FORMAT_VERSION = 1
 
@@ -43,10 +43,12 @@ MERGE_CLASSES = frozenset(
 )
 
 
-# TensorFlow's name-scope rules: a layer or model name outside them builds, then fails
-# inside fit()/predict() with "'a b' is not a valid scope name".
-_LAYER_NAME = re.compile(r"[A-Za-z0-9_.\\/>-]*")
-_MODEL_NAME = re.compile(r"[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*")
+# TensorFlow's name-scope rules, less '>' and '\\': a layer or model name outside them
+# builds, then fails inside fit()/predict() with "'a b' is not a valid scope name"; and
+# Graphviz refuses the diagram of a model whose layer name holds '>' (Keras writes names
+# into HTML-like DOT labels unescaped).
+_LAYER_NAME = re.compile(r"[A-Za-z0-9_.-]*")
+_MODEL_NAME = re.compile(r"[A-Za-z0-9.][A-Za-z0-9_.-]*")
 
 
 def name_problem(name: str, model: bool = False) -> Optional[str]:
@@ -55,12 +57,19 @@ def name_problem(name: str, model: bool = False) -> Optional[str]:
         return "Keras names cannot contain '/'"
     if not (_MODEL_NAME if model else _LAYER_NAME).fullmatch(name):
         first = "; it must start with a letter, digit or '.'" if model else ""
-        return f"TensorFlow accepts only letters A-Z, digits and _ . - > in names{first}"
+        return f"names may hold only letters A-Z, digits and _ . -{first}"
     return None
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # allow_inf_nan=False: NaN or Infinity in a file is refused on load, in one line.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+# Canvas positions (grid units; templates use 100 between rows). Bounded, so that the
+# layout's arithmetic stays exact and every canvas coordinate is a finite pixel.
+POSITION_LIMIT = 1_000_000
+Coordinate = Annotated[float, Field(ge=-POSITION_LIMIT, le=POSITION_LIMIT)]
 
 
 class Ref(_Frozen):
@@ -100,7 +109,7 @@ class Node(_Frozen):
     expression: Optional[str] = Field(default=None, max_length=2000)
     input_names: tuple[str, ...] = ()
     weight: float = 1.0
-    position: Optional[tuple[float, float]] = None
+    position: Optional[tuple[Coordinate, Coordinate]] = None
 
     @field_validator("shape")
     @classmethod
@@ -160,6 +169,16 @@ class Graph(_Frozen):
     nodes: tuple[Node, ...] = ()
     outputs: tuple[Output, ...] = ()
 
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        """Node ids are how wires, outputs and the canvas find a node: two alike is no graph."""
+        names: dict[str, str] = {}
+        for node in self.nodes:
+            if node.id in names:
+                raise ValueError(f"nodes '{names[node.id]}' and '{node.name}' have the same id '{node.id}'")
+            names[node.id] = node.name
+        return self
+
     def _index(self) -> dict[str, Node]:
         return _node_index(self.nodes)
 
@@ -218,6 +237,15 @@ class Project(_Frozen):
     description: str = Field(default="", max_length=10_000)
     graphs: tuple[Graph, ...] = Field(min_length=1)
     training: Training = Training()
+
+    @model_validator(mode="after")
+    def _unique_graph_ids(self):
+        seen: set[str] = set()
+        for graph in self.graphs:
+            if graph.id in seen:
+                raise ValueError(f"two graphs have the id '{graph.id}'")
+            seen.add(graph.id)
+        return self
 
     @property
     def main(self) -> Graph:

@@ -37,7 +37,7 @@ _WORDING = {
 def loads(data: Union[str, bytes]) -> Project:
     """A Project from JSON text; raises ProjectError with one line on any problem."""
     try:
-        raw = safe_json.load(data, MAX_BYTES, MAX_DEPTH)
+        raw = safe_json.load(data, MAX_BYTES, MAX_DEPTH, finite=True)
     except safe_json.JSONRefused as refused:
         raise ProjectError(refused.say(_WORDING)) from None
     if not isinstance(raw, dict):

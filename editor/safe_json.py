@@ -9,6 +9,7 @@ file says "file too large", a model file "config too large".
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Union
 
@@ -41,8 +42,22 @@ def check_depth(text: str, limit: int) -> None:
             depth -= 1
 
 
-def load(data: Union[str, bytes], max_bytes: int, max_depth: int, encoding: str = "utf-8") -> Any:
-    """json.loads(data) after the size, encoding and depth checks."""
+def _refuse_constant(name: str) -> float:
+    raise JSONRefused("value", detail=f"{name} is not a number a project can hold")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400 parses as infinity
+        raise JSONRefused("value", detail=f"{text[:40]} is too large a number")
+    return number
+
+
+def load(data: Union[str, bytes], max_bytes: int, max_depth: int, encoding: str = "utf-8",
+         finite: bool = False) -> Any:
+    """json.loads(data) after the size, encoding and depth checks; a leading byte-order
+    mark is skipped (editors on Windows write one). finite=True refuses NaN, Infinity
+    and numbers too large for a float (a project file; Keras's own configs may hold NaN)."""
     if len(data) > max_bytes:
         raise JSONRefused("size", size=len(data), limit=max_bytes)
     if isinstance(data, bytes):
@@ -50,9 +65,13 @@ def load(data: Union[str, bytes], max_bytes: int, max_depth: int, encoding: str 
             data = data.decode(encoding)
         except UnicodeDecodeError as err:
             raise JSONRefused("encoding", byte=err.start) from None
+    data = data.removeprefix("\ufeff")
     check_depth(data, max_depth)
+    hooks = {"parse_constant": _refuse_constant, "parse_float": _finite_float} if finite else {}
     try:
-        return json.loads(data)
+        return json.loads(data, **hooks)
+    except JSONRefused:
+        raise
     except json.JSONDecodeError as err:
         raise JSONRefused("syntax", detail=f"{err.msg} at line {err.lineno}, column {err.colno}") from None
     except (ValueError, RecursionError) as err:  # e.g. an integer with more than 4,300 digits

@@ -12,22 +12,13 @@ from collections.abc import Iterator
 from editor.graph import ARG_CALL_CLASSES, Graph, Project, name_problem, topological_order, upstream
 from editor.problems import Problem
 
-_MAX_NODES = 5_000
+MAX_NODES = 5_000
 
 
 def check_size(graph: Graph, project: Project) -> Iterator[Problem]:
     """The graph is small enough to edit and build."""
-    if len(graph.nodes) > _MAX_NODES:
-        yield Problem(f"the graph has {len(graph.nodes)} nodes; the limit is {_MAX_NODES}")
-
-
-def check_unique_ids(graph: Graph, project: Project) -> Iterator[Problem]:
-    """No two nodes share an id."""
-    seen: set[str] = set()
-    for node in graph.nodes:
-        if node.id in seen:
-            yield Problem(f"two nodes have the id '{node.id}'", node=node.id)
-        seen.add(node.id)
+    if len(graph.nodes) > MAX_NODES:
+        yield Problem(f"the graph has {len(graph.nodes)} nodes; the limit is {MAX_NODES}")
 
 
 def check_unique_names(graph: Graph, project: Project) -> Iterator[Problem]:
@@ -200,7 +191,6 @@ def _reachable(calls: dict[str, set[str]], start: str) -> set[str]:
 
 CHECKS = (
     check_size,
-    check_unique_ids,
     check_unique_names,
     check_references,
     check_node_fields,
@@ -215,24 +205,19 @@ CHECKS = (
 
 
 def check_graph(graph: Graph, project: Project) -> list[Problem]:
-    """All problems of one graph. Duplicate ids stop the rest: every other check needs them unique."""
+    """All problems of one graph (node ids are unique: the schema refuses a graph without)."""
     problems: list[Problem] = []
     for check in CHECKS:
         for problem in check(graph, project):
             problems.append(
                 Problem(problem.message, problem.node, graph.id, problem.severity, check.__name__)
             )
-        if check is check_unique_ids and problems:
-            break
     return problems
 
 
 def check_project(project: Project) -> list[Problem]:
-    """All structural problems of all graphs; graph ids must be unique too."""
+    """All structural problems of all graphs."""
     problems: list[Problem] = []
-    ids = [g.id for g in project.graphs]
-    for graph_id in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(Problem(f"two graphs have the id '{graph_id}'", check="check_graph_ids"))
     for graph in project.graphs:
         problems.extend(check_graph(graph, project))
     return problems

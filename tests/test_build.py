@@ -253,3 +253,24 @@ def test_custom_output_loss_is_dry_run_on_the_output_shape():
                 outputs=[Output(ref=Ref(node="n2"), loss="expr:y_true[:, 5] - y_pred")])
     [(node, message)] = build_errors(build_project(p))
     assert node == "n2" and message.startswith("node 'd': custom loss: cannot be computed for inputs shaped y_true (3,), y_pred (3,)")
+
+
+def test_a_chain_of_2000_layers_builds_in_a_script_thread():
+    """Keras's map_graph recursed past Python's default limit at about 1,000 layers; the
+    editor's own limit is 5,000 nodes. Built in a plain thread, as Streamlit's script runs."""
+    import threading
+
+    from editor.graph import Graph, Node, Output, Project, Ref
+
+    nodes = [Node(id="n0", kind="input", name="x", shape=(2,))]
+    nodes += [Node(id=f"n{i}", kind="layer", name=f"d{i}", class_name="Dense", config={"units": 2},
+                   inputs=(Ref(node=f"n{i - 1}"),)) for i in range(1, 2000)]
+    project = Project(graphs=(Graph(id="main", name="chain", nodes=tuple(nodes),
+                                    outputs=(Output(ref=Ref(node="n1999"), loss="mse"),)),))
+    found = {}
+    thread = threading.Thread(target=lambda: found.update(result=build_project(project, weights=False)))
+    thread.start()
+    thread.join()
+    result = found["result"]
+    assert result.ok, result.problems[:1]
+    assert param_counts(result.model)["total_params"] == 6 + 1998 * 6

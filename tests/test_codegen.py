@@ -383,7 +383,7 @@ def test_hostile_names(tmp_path, capfd):
     refuses names TensorFlow cannot scope (they build, then fail inside fit/predict)."""
     project = hostile_project()
     problems = [p for p in build_project(project).problems if p.severity == "error"]
-    assert problems and all("TensorFlow accepts only letters" in p.message for p in problems
+    assert problems and all("names may hold only letters" in p.message for p in problems
                             if p.check == "check_unique_names")
     source = generate(project)
     assert_only_safe_code(source)

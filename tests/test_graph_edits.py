@@ -159,5 +159,5 @@ def test_outputs_set_update_move_unset(graph):
 
 @pytest.mark.parametrize("name", ["a b", "名字", "x\ny", "it's"])
 def test_rename_refuses_names_tensorflow_cannot_scope(graph, name):
-    with pytest.raises(EditError, match="TensorFlow accepts only letters A-Z, digits and _ . - > in names"):
+    with pytest.raises(EditError, match="names may hold only letters A-Z, digits and _ . -"):
         edits.rename(graph, "n2", name)

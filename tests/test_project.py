@@ -1,6 +1,7 @@
 """Project files: round trip, and every kind of bad file refused in one line."""
 
 import json
+import re
 import time
 
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor import project as files
-from editor.project import ProjectError
+from editor.project import ProjectError, loads
 from editor.templates import load_template, template_ids
 from tests.randomgraphs import random_project
 
@@ -98,3 +99,70 @@ def test_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
         files.save(load_template("mlp"), path)
     assert path.read_text() == before
     json.loads(before)
+
+
+# ----------------------------------------------------------------------------- hostile numbers and ids
+
+
+def _file(nodes, graphs_extra=()):
+    graph = {"id": "main", "name": "m", "nodes": nodes,
+             "outputs": [{"ref": {"node": nodes[-1]["id"]}}]}
+    return {"format_version": 1, "graphs": [graph, *graphs_extra]}
+
+
+INPUT = {"id": "n1", "kind": "input", "name": "x", "shape": [4]}
+DENSE = {"id": "n2", "kind": "layer", "name": "d", "class_name": "Dense", "config": {"units": 2},
+         "inputs": [{"node": "n1"}]}
+
+
+@pytest.mark.parametrize("position, fragment", [
+    ([1e20, 1e20], "less than or equal to 1000000"),
+    ([0, -2e6], "greater than or equal to -1000000"),
+])
+def test_positions_out_of_bounds_are_refused_in_one_line(position, fragment):
+    """A position of 1e20 once hung the server: the layout's `x += 150` no longer moved x."""
+    text = json.dumps(_file([{**INPUT, "position": position}, DENSE]))
+    with pytest.raises(ProjectError) as found:
+        loads(text)
+    message = str(found.value)
+    assert message.startswith("invalid project at graphs.0.nodes.0.position") and fragment in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('[NaN, 0]', "NaN is not a number a project can hold"),
+    ('[Infinity, 0]', "Infinity is not a number a project can hold"),
+    ('[1e400, 0]', "1e400 is too large a number"),
+])
+def test_nan_and_infinite_numbers_are_refused(text, fragment):
+    raw = json.dumps(_file([{**INPUT, "position": [0, 0]}, DENSE])).replace("[0, 0]", text)
+    with pytest.raises(ProjectError, match="not usable JSON: " + re.escape(fragment)):
+        loads(raw)
+    config = json.dumps(_file([INPUT, {**DENSE, "config": {"units": 2, "x": 0.5}}])).replace("0.5", "NaN")
+    with pytest.raises(ProjectError, match="NaN is not a number"):
+        loads(config)
+
+
+def test_duplicate_ids_are_refused_naming_the_nodes():
+    with pytest.raises(ProjectError, match="nodes 'x' and 'd' have the same id 'n1'"):
+        loads(json.dumps(_file([INPUT, {**DENSE, "id": "n1"}])))
+    other = {"id": "main", "name": "other", "nodes": [INPUT], "outputs": [{"ref": {"node": "n1"}}]}
+    with pytest.raises(ProjectError, match="two graphs have the id 'main'"):
+        loads(json.dumps(_file([INPUT, DENSE], [other])))
+
+
+def test_a_byte_order_mark_is_accepted():
+    data = "\ufeff" + json.dumps(_file([INPUT, DENSE]))
+    assert loads(data.encode("utf-8")).main.node("n2").name == "d"
+
+
+def test_layout_is_finite_for_crowded_nodes_at_the_limit():
+    from editor import canvas
+    from editor.graph import POSITION_LIMIT, Graph, Node, Ref
+
+    nodes = [Node(id="a", kind="input", name="a", shape=(4,), position=(POSITION_LIMIT, POSITION_LIMIT))]
+    nodes += [Node(id=f"b{i}", kind="layer", name=f"b{i}", class_name="Dense", inputs=(Ref(node="a"),))
+              for i in range(300)]  # all want the same spot, one row below
+    placed = canvas.layout(Graph(id="g", name="g", nodes=tuple(nodes)))
+    xs = sorted(placed[f"b{i}"][0] for i in range(300))
+    assert len(set(xs)) == 300 and xs[0] == POSITION_LIMIT and xs[-1] == POSITION_LIMIT + 299 * 150

@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from editor.graph import Node, Output, Ref
 from editor.validate import check_project
 from tests.helpers import inp, layer, project
@@ -51,8 +53,8 @@ def test_unreachable_node():
 def test_duplicate_names_and_ids():
     p = project(inp("n1", "x", (4,)), layer("n2", "x", "Dense", "n1", units=2), outputs=["n2"])
     assert ("n2", "node 'x': the name is also used by another input node") in messages(p)
-    p = project(inp("n1", "x", (4,)), layer("n1", "d", "Dense", "n1", units=2), outputs=["n1"])
-    assert ("n1", "two nodes have the id 'n1'") in messages(p)
+    with pytest.raises(ValueError, match="nodes 'x' and 'd' have the same id 'n1'"):  # the schema's rule
+        project(inp("n1", "x", (4,)), layer("n1", "d", "Dense", "n1", units=2), outputs=["n1"])
 
 
 def test_arity_of_single_merge_and_attention_layers():
@@ -118,6 +120,13 @@ def test_names_tensorflow_refuses_are_errors_before_training_finds_them():
     """'a b' builds, then fails inside fit() with "not a valid scope name": say so up front."""
     p = project(inp("n1", "x", (4,)), layer("n2", "名字", "Dense", "n1", units=2), outputs=["n2"], name="mnist model")
     found = messages(p)
-    assert ("n2", "node '名字': TensorFlow accepts only letters A-Z, digits and _ . - > in names") in found
-    assert (None, "model name 'mnist model': TensorFlow accepts only letters A-Z, digits and _ . - > in names; "
+    assert ("n2", "node '名字': names may hold only letters A-Z, digits and _ . -") in found
+    assert (None, "model name 'mnist model': names may hold only letters A-Z, digits and _ . -; "
                   "it must start with a letter, digit or '.'") in found
+
+
+def test_a_name_the_diagram_cannot_draw_is_refused():
+    """'d>x' built, but Graphviz failed on Keras's DOT label and the Diagram tab kept the
+    previous picture; such names are refused where names are checked."""
+    p = project(inp("n1", "x", (4,)), layer("n2", "d>x", "Dense", "n1", units=2), outputs=["n2"])
+    assert ("n2", "node 'd>x': names may hold only letters A-Z, digits and _ . -") in messages(p)

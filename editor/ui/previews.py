@@ -17,16 +17,17 @@ from editor.ui import builds, state, train_panel
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
-LAST_GOOD = "kgs.previews.last_good"  # graph id -> last Preview that built
-LAST_CODE = "kgs.previews.last_code"
+LAST_GOOD = "kgs.previews.last_good"  # (project id, graph id) -> last Preview that built
+LAST_CODE = "kgs.previews.last_code"  # project id -> last generated source
 
 
 def show(project: Project, preview: Optional[Preview], structural, digest: str = "", key: str = "previews") -> None:
-    graph_id = state.graph_id()
+    # Keyed by project too: "the last version that built" is never another project's.
+    where = (state.project_id(), state.graph_id())
     last_good = st.session_state.setdefault(LAST_GOOD, {})
     if preview is not None and preview.ok:
-        last_good[graph_id] = preview
-    shown = preview if preview is not None and preview.ok else last_good.get(graph_id)
+        last_good[where] = preview
+    shown = preview if preview is not None and preview.ok else last_good.get(where)
     stale = shown is not None and shown is not preview
     problems = distinct(preview.problems if preview is not None else structural)
     errors = [p for p in problems if p.severity == "error"]
@@ -101,9 +102,10 @@ def _code(project: Project, digest: str, key: str) -> None:
         except ValueError as err:
             st.error(md(f"The training settings are not valid: {err}"))
     found = builds.code(project, digest, train, strategy if with_train else "default")
-    last = st.session_state.get(LAST_CODE)
+    last_code = st.session_state.setdefault(LAST_CODE, {})
+    last = last_code.get(state.project_id())
     if found.source:
-        st.session_state[LAST_CODE] = found.source
+        last_code[state.project_id()] = found.source
         source, stale = found.source, False
     else:
         source, stale = last, True

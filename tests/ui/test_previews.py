@@ -59,3 +59,26 @@ def test_no_traceback_when_the_code_cannot_be_written(monkeypatch):
         assert not at.exception
     finally:
         builds.clear_caches()  # the cached failure must not reach the next tests
+
+
+def test_another_projects_last_good_output_is_never_shown_as_this_ones():
+    """Open mlp (it builds), then a library project that has never built: its Summary tab
+    must not show mlp's summary as "the last version that built" (both graphs are 'main')."""
+    from editor import edits
+    from editor.ui.state import new_project
+    from editor.workspace import Workspace, default_path
+
+    broken = new_project()
+    broken = broken.replace_graph(edits.set_inputs(broken.main, "n2", ()))
+    with Workspace(default_path()) as workspace:
+        broken_id = workspace.create(broken.model_copy(update={"title": "Broken"}), label="test")
+    at = open_app("mlp")
+    assert MLP_TOTAL in summary(at)
+    at.selectbox(key="sidebar.library.pick").set_value(broken_id)
+    run(at)
+    at.button(key="sidebar.library.open").click()
+    run(at)
+    assert at.session_state["kgs.project_id"] == broken_id
+    assert any("has no inputs" in e for e in errors(at))
+    assert MLP_TOTAL not in summary(at)
+    assert not any("Out of date" in w for w in warnings(at))
