@@ -92,7 +92,7 @@ def cmd_summary(args) -> int:
             outputs = [{"name": name, "shape": list(t.shape)} for name, t in zip(model.output_names, model.outputs)]
             reports.append({"target": target, **param_counts(model), "inputs": inputs, "outputs": outputs})
         else:
-            print(summary_text(model))
+            print("\n".join(printable(line) for line in summary_text(model).splitlines()))
     if args.json:
         print(json.dumps(reports, indent=1))
     return 0
@@ -164,7 +164,7 @@ def cmd_import(args) -> int:
     result = import_target(args.file)
     files.save(result.project, args.output)
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(printable(f"note: {note}"), file=sys.stderr)
     print(args.output)
     return 0
 

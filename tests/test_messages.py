@@ -148,3 +148,23 @@ def test_build_messages_after_random_edits_name_nodes(template, steps):
     project = project.replace_graph(graph)
     result = build_project(project, weights=False)  # never raises
     assert_readable([p.message for p in result.problems], graph)
+
+
+def test_the_command_line_never_prints_control_characters_from_a_file(tmp_path):
+    """A node name with a terminal escape and a line break: shown escaped, one line each,
+    so it can neither recolour the terminal nor forge an extra `error:` line."""
+    from editor import project as project_files
+
+    project = load_template("mlp")
+    hostile = "\x1b]0;pwned\x07red\x1b[31m\nerror: forged"
+    project = project.replace_graph(edits.rename(project.main, "n2", "hidden1").model_copy(update={
+        "nodes": tuple(n.model_copy(update={"name": hostile}) if n.id == "n2" else n for n in project.main.nodes)}))
+    path = tmp_path / "hostile.json"
+    path.write_text(project_files.dumps(project))
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert not any(line.startswith("error: forged") for line in result.stdout.splitlines())
+    assert "\\x1b[31m\\nerror: forged" in result.stdout
+    summary = run("summary", str(path))
+    assert summary.returncode == 2 and "\x1b" not in summary.stderr and len(summary.stderr.splitlines()) == 1
