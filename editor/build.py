@@ -15,8 +15,8 @@ from typing import Any, Optional
 
 import keras
 
-from editor import losses
-from editor.graph import Graph, Node, Project, topological_order
+from editor import catalog, losses
+from editor.graph import Graph, Node, Project, application_arguments, call_order, topological_order
 from editor.problems import Problem, errors, one_line
 from editor.validate import MAX_NODES, check_project
 
@@ -169,26 +169,15 @@ def _nested_layer_classes(config: Any):
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
-            if "class_name" in value and value.get("module") in ("keras.layers", None) and _is_layer_name(value["class_name"]):
-                yield str(value["class_name"])
+            nested = value.get("class_name")
+            if value.get("module") in ("keras.layers", None) and catalog.is_layer_class(nested):
+                yield str(nested)
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
 
 
-def _is_layer_name(name: Any) -> bool:
-    from editor import catalog
-
-    try:
-        catalog.canonical_name(str(name))
-        return True
-    except KeyError:
-        return False
-
-
 def _check_allowed(class_name: str) -> None:
-    from editor import catalog
-
     try:
         name = catalog.canonical_name(class_name)
     except KeyError:
@@ -203,30 +192,10 @@ def make_application(node: Node):
     builder = getattr(keras.applications, node.class_name or "", None)
     if builder is None or not callable(builder) or not node.class_name[:1].isupper():
         raise _NodeError(f"'{node.class_name}' is not a keras.applications model")
-    config = {k: v for k, v in node.config.items() if k not in ("weights", "input_tensor", "name")}
     try:
-        return builder(weights=None, name=node.name, **config)
+        return builder(weights=None, name=node.name, **application_arguments(node))
     except Exception as err:
         raise _NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
-
-
-def build_order(project: Project) -> list[str]:
-    """Graph ids, nested models before the graphs that call them (main last)."""
-    order: list[str] = []
-    visiting: set[str] = set()
-
-    def visit(graph_id: str) -> None:
-        if graph_id in order or graph_id in visiting:
-            return
-        visiting.add(graph_id)
-        for node in project.graph(graph_id).nodes:
-            if node.kind == "model" and node.graph in {g.id for g in project.graphs}:
-                visit(node.graph)
-        visiting.discard(graph_id)
-        order.append(graph_id)
-
-    visit(project.main.id)
-    return order
 
 
 def build_project(project: Project, graph_id: Optional[str] = None, weights: bool = True) -> BuildResult:
@@ -254,7 +223,7 @@ def _build_graphs(project: Project, graph_id: str):
     builder = _GraphBuilder(project, models, problems)
     shapes: dict[str, list[Shape]] = {}
     structural = {p.graph for p in errors(problems)}
-    for gid in build_order(project):
+    for gid in call_order(project):
         if gid in structural and gid != graph_id:
             models[gid] = None
             continue

@@ -133,6 +133,11 @@ def canonical_name(name: str) -> str:
         raise KeyError(f"{name!r} is not a layer class in keras.layers") from None
 
 
+def is_layer_class(name: Any) -> bool:
+    """Is `name` a keras.layers class name or alias (the rule for config entries)?"""
+    return isinstance(name, str) and name in _all_classes()[1]
+
+
 def group(class_name: str) -> str:
     """The palette group, from the package the class is defined in."""
     parts = _all_classes()[0][canonical_name(class_name)].__module__.split(".")

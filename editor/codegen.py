@@ -22,11 +22,10 @@ import unicodedata
 from typing import Any, Optional
 
 from editor import codegen_train, expr
-from editor.graph import Graph, Node, Output, Project, Ref, topological_order
+from editor.graph import Graph, Node, Output, Project, Ref, application_arguments, call_order, topological_order
 
 RESERVED = frozenset(keyword.kwlist) | frozenset(dir(builtins)) | {"keras", "layers", "ops", "model", "build_model", "AddLoss"}
 WIDTH = 88
-CUSTOM_PREFIX = "expr:"  # losses.CUSTOM_PREFIX (editor.losses imports keras)
 
 # keras.optimizers.get() looks names up lower-cased; these have a public class to spell out.
 OPTIMIZERS = {name.lower(): name for name in (
@@ -196,25 +195,8 @@ def _tensors(names: list[str]) -> str:
 
 
 def graph_order(project: Project) -> list[Graph]:
-    """The graphs the main model needs, nested ones before their callers (as build.build_order)."""
-    ids, order, visiting = {g.id for g in project.graphs}, [], set()
-
-    def visit(graph_id: str) -> None:
-        if graph_id not in order and graph_id not in visiting:
-            visiting.add(graph_id)
-            for node in project.graph(graph_id).nodes:
-                if node.kind == "model" and node.graph in ids:
-                    visit(node.graph)
-            visiting.discard(graph_id)
-            order.append(graph_id)
-
-    visit(project.main.id)
-    return [project.graph(graph_id) for graph_id in order]
-
-
-def custom_loss(output: Output) -> Optional[str]:
-    """The expression of a custom per-output loss ("expr:..."), else None."""
-    return output.loss[len(CUSTOM_PREFIX):] if output.loss and output.loss.startswith(CUSTOM_PREFIX) else None
+    """The graphs the main model needs, nested ones before their callers."""
+    return [project.graph(graph_id) for graph_id in call_order(project)]
 
 
 # ----------------------------------------------------------------------------- the module
@@ -232,7 +214,7 @@ class _Module:
         self.model_vars = {g.id: names.name(g.name) for g in self.nested}
         self.loss_fns = {(g.id, n.id): names.name(n.name, "_fn") for g in self.graphs for n in g.nodes if n.kind == "loss"}
         self.output_fns = {i: names.name(getattr(self.main.get(o.ref.node), "name", o.ref.node), "_loss")
-                           for i, o in enumerate(self.main.outputs) if custom_loss(o) is not None}
+                           for i, o in enumerate(self.main.outputs) if o.custom_expression is not None}
 
     def source(self) -> str:
         functions = [self._loss_function(g, n) for g in self.graphs for n in g.nodes if n.kind == "loss"]
@@ -266,7 +248,7 @@ class _Module:
         outputs = []
         for output in main.outputs:
             loss = "no loss" if output.loss is None else (
-                "a custom loss" if custom_loss(output) is not None else output.loss)
+                "a custom loss" if output.custom_expression is not None else output.loss)
             weight = f", weight {output.loss_weight:g}" if output.loss_weight != 1.0 else ""
             outputs.append(f"{port(output.ref)} ({loss}{weight})")
         loss_nodes = [n.name for n in main.nodes if n.kind == "loss"]
@@ -301,7 +283,7 @@ class _Module:
 
     def _output_loss_function(self, output: Output, name: str) -> list[str]:
         """A custom per-output loss, computed as losses.ExpressionLossFunction does."""
-        body = self._expression(custom_loss(output), ("y_true", "y_pred"), {}, f"loss of output '{output.ref.label()}'")
+        body = self._expression(output.custom_expression, ("y_true", "y_pred"), {}, f"loss of output '{output.ref.label()}'")
         return [f"def {name}(y_true, y_pred):", "    y_true = ops.cast(y_true, y_pred.dtype)", f"    return {body}"]
 
 
@@ -403,8 +385,8 @@ class _GraphWriter:
     def _application(self, node: Node) -> str:
         if not _plain_name(node.class_name) or not node.class_name[:1].isupper():
             raise CodegenError(f"'{node.class_name}' is not a keras.applications model")
-        config = {k: v for k, v in node.config.items() if k not in ("weights", "input_tensor", "name")}
-        model = layer_expression(node.class_name, config, node.name, "keras.applications", ("weights=None",))
+        model = layer_expression(node.class_name, application_arguments(node), node.name, "keras.applications",
+                                 ("weights=None",))
         return f"{model}({self._arguments(node)})"
 
     def _loss(self, node: Node) -> str:

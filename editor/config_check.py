@@ -61,10 +61,16 @@ def _activations() -> frozenset[str]:
     return frozenset(n for n in dir(keras.activations) if n[:1].islower() and callable(getattr(keras.activations, n)))
 
 
-def layer_refusal(class_name: str) -> str | None:
-    """Why a keras.layers class cannot be imported, or None (InputLayer and palette classes pass)."""
+def _catalog():
+    """editor.catalog, imported when first needed (it imports Keras)."""
     from editor import catalog
 
+    return catalog
+
+
+def layer_refusal(class_name: str) -> str | None:
+    """Why a keras.layers class cannot be imported, or None (InputLayer and palette classes pass)."""
+    catalog = _catalog()
     try:
         name = catalog.canonical_name(class_name)
     except KeyError:
@@ -95,7 +101,7 @@ def object_refusal(obj: dict) -> str | None:
         if module in ("keras.activations", "keras.src.activations.activations") and config in _activations():
             return None
         return f"names the Python function '{f'{module}.{config}' if module else config}'"
-    if module == "keras.layers" or (module is None and _is_layer(class_name)):
+    if module == "keras.layers" or (module is None and _catalog().is_layer_class(class_name)):
         return layer_refusal(class_name)
     if module is None:
         if any(class_name in allowed for allowed in _modules().values()):
@@ -111,20 +117,10 @@ def object_refusal(obj: dict) -> str | None:
     return None
 
 
-def _is_layer(class_name: str) -> bool:
-    from editor import catalog
-
-    try:
-        catalog.canonical_name(class_name)
-        return True
-    except KeyError:
-        return False
-
-
 def is_layer_entry(obj: dict) -> bool:
     """A layer or nested model as a functional config lists it (it has a name to report)."""
     return isinstance(obj.get("class_name"), str) and isinstance(obj.get("config"), dict) and (
-        obj["class_name"] in MODEL_CLASSES or _is_layer(obj["class_name"]))
+        obj["class_name"] in MODEL_CLASSES or _catalog().is_layer_class(obj["class_name"]))
 
 
 def _label(obj: dict) -> str:

@@ -32,7 +32,7 @@ import numpy as np
 
 from editor import arrays
 from editor.arrays import numpy_dtype, target_shape
-from editor.graph import Graph, Node, Project, upstream
+from editor.graph import Graph, Node, Project, custom_expression, upstream
 
 TASKS = ("learnable", "noise")
 DEFAULT_NONE_DIM = 16
@@ -102,7 +102,7 @@ def target_kind(loss: Optional[str]) -> str:
     'labels', 'ctc' or 'real' (regression and custom expression losses)."""
     if not loss:
         return "none"
-    if loss.startswith("expr:"):
+    if custom_expression(loss) is not None:
         return "real"
     name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", loss).lower()  # MeanSquaredError -> mean_squared_error
     name = _ALIASES.get(name, name)

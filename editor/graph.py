@@ -147,18 +147,37 @@ class Node(_Frozen):
         return self.kind == "layer" and self.class_name in MERGE_CLASSES
 
 
+CUSTOM_LOSS_PREFIX = "expr:"  # Output.loss of a custom loss: "expr:<expression of y_true, y_pred>"
+
+
 class Output(_Frozen):
-    """A model output, with how it is supervised (the "Losses" issue fills `loss`).
+    """A model output, with how it is supervised.
 
     `loss`: a keras.losses name (e.g. "mean_squared_error"), "expr:<expression of
     y_true and y_pred>" for a custom loss, or None for an output that no loss
-    supervises (seed 000).
+    supervises (as the first document's outputs, supervised by loss nodes).
     """
 
     ref: Ref
     loss: Optional[str] = Field(default=None, max_length=2100)
     loss_weight: float = 1.0
     metrics: tuple[str, ...] = ()
+
+    @property
+    def custom_expression(self) -> Optional[str]:
+        """The expression of a custom loss ("expr:..."), else None."""
+        return custom_expression(self.loss)
+
+
+def custom_expression(loss: Optional[str]) -> Optional[str]:
+    """The expression of a custom loss string ("expr:..."), else None."""
+    return loss[len(CUSTOM_LOSS_PREFIX):] if loss and loss.startswith(CUSTOM_LOSS_PREFIX) else None
+
+
+def application_arguments(node: Node) -> dict[str, Any]:
+    """A keras.applications node's constructor arguments, less the ones the editor sets
+    itself: weights (always None: nothing is downloaded), input_tensor and name."""
+    return {k: v for k, v in node.config.items() if k not in ("weights", "input_tensor", "name")}
 
 
 class Graph(_Frozen):
@@ -261,6 +280,27 @@ class Project(_Frozen):
         return self.model_copy(
             update={"graphs": tuple(graph if g.id == graph.id else g for g in self.graphs)}
         )
+
+
+def call_order(project: Project) -> list[str]:
+    """Ids of the graphs the main model needs, nested models before the graphs that call
+    them (main last); a graph on a circle of calls is visited once."""
+    ids = {g.id for g in project.graphs}
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(graph_id: str) -> None:
+        if graph_id in order or graph_id in visiting:
+            return
+        visiting.add(graph_id)
+        for node in project.graph(graph_id).nodes:
+            if node.kind == "model" and node.graph in ids:
+                visit(node.graph)
+        visiting.discard(graph_id)
+        order.append(graph_id)
+
+    visit(project.main.id)
+    return order
 
 
 def topological_order(graph: Graph) -> list[str]:

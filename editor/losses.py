@@ -9,23 +9,14 @@ Expressions are parsed by `editor.expr` into a whitelisted tree: never eval'd.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import keras
 
 from editor import expr
 from editor.graph import Graph, Node, Output, Project
 
-CUSTOM_PREFIX = "expr:"
 PACKAGE = "keras_graph_studio"
-
-
-def is_custom(loss: Optional[str]) -> bool:
-    return bool(loss) and loss.startswith(CUSTOM_PREFIX)
-
-
-def custom_expression(loss: str) -> str:
-    return loss[len(CUSTOM_PREFIX):]
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -81,9 +72,9 @@ def loss_layer(node: Node, input_shapes) -> ExpressionLoss:
 
 def check_output_loss(output: Output, shape) -> None:
     """A custom per-output loss must give a finite number or one per sample (dry run)."""
-    if is_custom(output.loss):
+    if output.custom_expression is not None:
         try:
-            tree = expr.parse(custom_expression(output.loss), ("y_true", "y_pred"))
+            tree = expr.parse(output.custom_expression, ("y_true", "y_pred"))
             expr.dry_run(tree, {"y_true": shape, "y_pred": shape}, "per_sample")
         except expr.ExprError as err:
             raise ValueError(f"custom loss: {err}") from None
@@ -93,8 +84,8 @@ def output_loss(output: Output, name: str) -> Any:
     """What compile() gets for one output: a Keras loss name, a custom loss object or None."""
     if not output.loss:
         return None
-    if is_custom(output.loss):
-        return ExpressionLossFunction(custom_expression(output.loss), name=f"{name}_loss")
+    if output.custom_expression is not None:
+        return ExpressionLossFunction(output.custom_expression, name=f"{name}_loss")
     return output.loss
 
 

@@ -8,7 +8,6 @@ the page said "the build failed: 'n10'" and `validate` printed "error: n10".
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
