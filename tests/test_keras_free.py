@@ -1,0 +1,33 @@
+"""Which modules stay free of TensorFlow (and Streamlit): importing them must not pay
+TensorFlow's seconds of start-up, so the canvas, validation, the workspace and most of
+the command line answer at once. The list is every editor module except the three that
+exist to call Keras (build, losses, diagram) and the UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KERAS_MODULES = {"build", "losses", "diagram"}  # they call Keras at import, by design
+
+
+def editor_modules() -> list[str]:
+    names = sorted(p.stem for p in (ROOT / "editor").glob("*.py") if not p.stem.startswith("__"))
+    return [n for n in names if n not in KERAS_MODULES]
+
+
+def test_the_list_covers_the_core():
+    assert {"graph", "canvas", "validate", "workspace", "cli", "training", "catalog", "importer"} <= set(editor_modules())
+
+
+@pytest.mark.parametrize("module", editor_modules())
+def test_importing_does_not_import_tensorflow_or_streamlit(module):
+    code = (f"import sys, editor.{module}\n"
+            "bad = [m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules]\n"
+            "assert not bad, bad")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-500:]
