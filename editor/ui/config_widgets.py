@@ -30,8 +30,8 @@ def show(node: Node, key: str, disabled: bool = False) -> None:
     try:
         info = catalog.layers()[catalog.canonical_name(node.class_name or "")]
     except KeyError:
-        st.warning(fields.md(f"node '{node.name}': {node.class_name} is not in the palette; its config is shown as JSON."))
-        st.code(fields.json_text(node.config) or "{}", language="json")
+        st.warning(fields.md(_not_editable(node)))
+        st.code(fields.json_text(node.config) or "{}", language="json")  # read-only
         return
     params = list(info.params)
     leading = [p for p in params if p.kind in SIMPLE_KINDS and p.name not in ADVANCED][:LEADING]
@@ -47,6 +47,17 @@ def show(node: Node, key: str, disabled: bool = False) -> None:
         with st.expander(f"More parameters ({len(rest)})"):
             for param in rest:
                 _field(node, param, key, disabled)
+
+
+def _not_editable(node: Node) -> str:
+    """One line on a layer outside the palette (a project file can hold any class name)."""
+    from editor import catalog
+
+    name = node.class_name or "?"
+    reason = catalog.excluded().get(name) if catalog.is_layer_class(name) else "not a keras.layers class"
+    reason = reason or "not in the palette"
+    return (f"{name} cannot be edited or built here ({reason}); its config is shown read-only. "
+            "Delete the node, or replace it with a palette layer.")
 
 
 def _field(node: Node, param, key: str, disabled: bool) -> None:

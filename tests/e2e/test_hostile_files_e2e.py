@@ -45,3 +45,27 @@ def test_a_hostile_project_file_is_refused_and_the_page_keeps_working(page, serv
     assert "Total params: 541,794" in summary_block(page).inner_text()  # mlp is still open
     page.get_by_role("tab", name="Code").click()  # and the page still answers
     expect(page.get_by_role("button", name="Download code (.py)")).to_be_visible()
+
+
+def test_a_layer_outside_the_palette_can_be_read_and_deleted(page, server, tmp_path):
+    """The inspector crashed on a Lambda of an uploaded project ("name 'md' is not defined")
+    and offered no Delete: it explains in one line, shows the config read-only, and deletes."""
+    lam = {"id": "n3", "kind": "layer", "name": "lam", "class_name": "Lambda", "config": {"function": "x"},
+           "inputs": [{"node": "n2"}]}
+    path = tmp_path / "lambda.json"
+    path.write_text(project_file(INPUT, DENSE, lam))
+    page.goto(f"{server}/?template=mlp")
+    summary_block(page).wait_for()
+    uploader = page.locator("[data-testid='stFileUploader']", has_text="Open a project file")
+    uploader.locator("input[type='file']").set_input_files(str(path))
+    from tests.e2e.test_editor_e2e import field
+
+    field(page, "picker").click()
+    page.get_by_role("option", name="lam · Lambda").click()
+    page.get_by_role("heading", name="lam").wait_for()
+    expect(page.locator("[data-testid='stAlert']", has_text="Lambda cannot be edited or built here")).to_contain_text(
+        "runs arbitrary Python code")
+    assert "unexpected error" not in page.locator("body").inner_text()
+    page.get_by_role("button", name="Delete node").click()
+    expect(page.get_by_role("heading", name="lam")).to_have_count(0)
+    page.locator("pre", has_text="Total params").first.wait_for()  # without it the model builds
