@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from editor import canvas as canvas_logic
 from editor.templates import load_template
-from tests.e2e.canvas import click_node
+from tests.e2e.canvas import FIND_NETWORK, canvas_frame, click_node
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
 
 pytestmark = pytest.mark.e2e
@@ -156,3 +156,54 @@ def test_selection_survives_twenty_mixed_edits(page, server):
     wait_total(page, f"{dense(784, 128) + dense(128, 100) + dense(100, 64) + dense(64, 10):,}")
     still("enc2")
     assert steps >= 25
+
+
+def canvas_wires(page) -> set[tuple[str, str]]:
+    """(from, to) of every edge vis-network holds on the canvas now."""
+    frame = canvas_frame(page)
+    assert frame.evaluate(FIND_NETWORK)
+    edges = frame.evaluate("() => window.__kgsNetwork.body.data.edges.get().map(e => [e.from, e.to])")
+    return {tuple(e) for e in edges}
+
+
+def add_dropout(page, button: str) -> None:
+    """In the "Add nodes" tab, find Dropout by typing and press `button`."""
+    page.get_by_role("tab", name="Add nodes").click()
+    type_into(page, "palette.search", "dropout")
+    expect(field(page, "palette.class").locator("input")).to_have_value("Dropout · regularization")
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+def test_insert_after_puts_the_layer_into_the_chain(page, server):
+    open_template(page, server, "mlp")
+    click_node(page, "n2", canvas_logic.layout(MLP))
+    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    add_dropout(page, "Insert after hidden1")
+    code_has(page, 'name="hidden2")(dropout)')
+    code_has(page, 'name="dropout")(hidden1)')
+    wait_total(page, mlp_total())
+    page.get_by_role("tab", name="Inspector").click()
+    expect(inspector_heading(page, "dropout")).to_be_visible()  # the new node is selected
+    wires = canvas_wires(page)
+    assert ("n2", "n6") in wires and ("n6", "n3") in wires and ("n2", "n3") not in wires
+
+
+def test_insert_after_the_output_moves_the_output(page, server):
+    open_template(page, server, "mlp")
+    click_node(page, "n5", canvas_logic.layout(MLP))
+    expect(inspector_heading(page, "output")).to_be_visible()
+    add_dropout(page, "Insert after output")
+    code_has(page, "outputs=dropout")
+    code_has(page, 'loss="sparse_categorical_crossentropy"')
+    assert ("n5", "n6") in canvas_wires(page)
+
+
+def test_branch_from_leaves_the_chain_alone(page, server):
+    open_template(page, server, "mlp")
+    click_node(page, "n2", canvas_logic.layout(MLP))
+    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    add_dropout(page, "Branch from hidden1")
+    code_has(page, 'name="dropout")(hidden1)')
+    code_has(page, 'name="hidden2")(hidden1)')
+    wires = canvas_wires(page)
+    assert ("n2", "n6") in wires and ("n2", "n3") in wires and ("n6", "n3") not in wires
