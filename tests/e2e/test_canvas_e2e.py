@@ -207,3 +207,28 @@ def test_branch_from_leaves_the_chain_alone(page, server):
     code_has(page, 'name="hidden2")(hidden1)')
     wires = canvas_wires(page)
     assert ("n2", "n6") in wires and ("n2", "n3") in wires and ("n6", "n3") not in wires
+
+
+def test_no_deploy_button_on_the_first_load(chromium, tmp_path):
+    """A fresh server's very first page (before any script run could set an option) shows
+    no "Deploy" button: the toolbar mode comes from .streamlit/config.toml."""
+    from tests.e2e.conftest import assert_quiet, free_port, start_server, stop_server, wait_healthy, watch_console
+
+    port = free_port()
+    proc = start_server(port, tmp_path / "server.log")
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        errors = watch_console(page)
+        page.goto(f"http://127.0.0.1:{port}/?template=mlp")
+        canvas_frame(page)
+        expect(page.get_by_text("Loading TensorFlow")).to_be_visible()  # still the first run
+        assert page.get_by_role("button", name="Deploy").count() == 0
+        summary_block(page).wait_for()
+        assert page.get_by_role("button", name="Deploy").count() == 0
+        assert_quiet(errors)
+    finally:
+        context.close()
+        stop_server(proc)
