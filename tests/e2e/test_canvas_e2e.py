@@ -232,3 +232,89 @@ def test_no_deploy_button_on_the_first_load(chromium, tmp_path):
     finally:
         context.close()
         stop_server(proc)
+
+
+UNET = load_template("unet").main
+LEGIBLE_PX = 9  # the smallest rendered label font a person reads without zooming
+
+
+def rendered_font_px(page) -> float:
+    """Label font size as drawn: vis-network's zoom times the font size the app sends."""
+    frame = canvas_frame(page)
+    assert frame.evaluate(FIND_NETWORK)
+    return frame.evaluate("() => window.__kgsNetwork.getScale()") * 13
+
+
+def in_view(page, node_id: str) -> bool:
+    """The node's centre is on the canvas and inside the browser window."""
+    from tests.e2e.canvas import node_point
+
+    frame = canvas_frame(page)
+    if not frame.evaluate(FIND_NETWORK) or not frame.evaluate("(id) => id in window.__kgsNetwork.getPositions()", node_id):
+        return False
+    x, y = node_point(page, node_id)
+    box = frame.locator(".vis-network canvas").bounding_box()  # in the browser window's coordinates
+    on_canvas = 0 <= x <= box["width"] and 0 <= y <= box["height"]
+    return on_canvas and 0 <= box["y"] + y <= page.viewport_size["height"]
+
+
+@pytest.fixture
+def issue_page(chromium):
+    """The issue's window: 1600 x 1000."""
+    from tests.e2e.conftest import assert_quiet, watch_console
+
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors = watch_console(page)
+    yield page
+    context.close()
+    assert_quiet(errors)
+
+
+def test_unet_labels_are_legible_by_default_and_follow_the_selection(issue_page, server):
+    page = issue_page
+    open_template(page, server, "unet")
+    assert rendered_font_px(page) >= LEGIBLE_PX
+    pick(page, "conv10 · Conv2D")  # the last node, far from the top
+    expect(inspector_heading(page, "conv10")).to_be_visible()
+    assert rendered_font_px(page) >= LEGIBLE_PX
+    assert in_view(page, "n39")
+    click_node(page, "n38")  # a neighbour on the canvas, clicked like a person
+    expect(inspector_heading(page, "conv9")).to_be_visible()
+    assert in_view(page, "n38") and rendered_font_px(page) >= LEGIBLE_PX
+
+
+def network_state(page, wanted) -> dict:
+    """Wait until the canvas's vis-network (which restarts after each data change) has
+    `wanted(state)` true; state: node ids and zoom. Polls; fails after a minute."""
+    import time
+
+    deadline = time.monotonic() + 60
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            frame = canvas_frame(page)
+            if frame.evaluate(FIND_NETWORK):
+                last = frame.evaluate(
+                    "() => ({ids: Object.keys(window.__kgsNetwork.getPositions()), scale: window.__kgsNetwork.getScale()})")
+                if wanted(last):
+                    return last
+        except Exception:  # noqa: BLE001 - the frame was replaced while we looked
+            pass
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the canvas never reached the wanted state; last seen: {last}")
+
+
+def test_zoom_to_selected_and_fit_the_whole_graph(issue_page, server):
+    page = issue_page
+    open_template(page, server, "unet")
+    pick(page, "merge6 · Concatenate")
+    expect(inspector_heading(page, "merge6")).to_be_visible()
+    choose(page, "toolbar.view", "Zoom to the selected node")
+    state = network_state(page, lambda s: s["scale"] == 1 and len(s["ids"]) < 39)
+    assert "n20" in state["ids"] and in_view(page, "n20")
+    choose(page, "toolbar.view", "Whole graph (fit)")
+    state = network_state(page, lambda s: len(s["ids"]) == 39)
+    assert in_view(page, "n20") and in_view(page, "n1") and in_view(page, "n39")
+    expect(page.get_by_text("Showing ")).to_have_count(0)
