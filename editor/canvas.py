@@ -344,15 +344,17 @@ class View:
     left_out: int = 0
 
 
-def window(data: CanvasData, centre: str, scale: float, width: float = CANVAS_WIDTH,
+def window(data: CanvasData, centre: str, scale: float, width: Optional[float] = CANVAS_WIDTH,
            height: int = LARGEST) -> CanvasData:
     """The nodes whose boxes lie inside the width x height canvas at zoom `scale` centred
-    on node `centre` (always included), and the wires between them."""
+    on node `centre` (always included), and the wires between them. `width` None: a band
+    of rows across the whole width of the graph."""
     middle = next(n for n in data.nodes if n["id"] == centre)
-    half_w, half_h = width / scale / FIT_SLACK / 2, height / scale / FIT_SLACK / 2
+    half_w = width / scale / FIT_SLACK / 2 if width else float("inf")
+    half_h = height / scale / FIT_SLACK / 2
     left, top, right, bottom = _bounds(data.nodes)
     # near the graph's edge, slide the window inwards: a full window, the node still in it
-    cx = _clamp(middle["x"], left + half_w, right - half_w)
+    cx = _clamp(middle["x"], left + half_w, right - half_w) if width else middle["x"]
     cy = _clamp(middle["y"], top + half_h, bottom - half_h)
     inside = []
     for node in data.nodes:
@@ -372,9 +374,11 @@ def _clamp(value: float, low: float, high: float) -> float:
 def choose_view(data: CanvasData, mode, selected: Optional[str] = None, width: float = CANVAS_WIDTH) -> View:
     """The view for a mode of VIEWS, or a height in px (the whole graph that tall).
 
-    "auto": the whole graph if it fits at a legible zoom, else the legible window around
-    the selected node (the first node when none is). "selected": the window at zoom 1
-    around the selected node. "fit": the whole graph in at most LARGEST px.
+    "auto": the whole graph if it fits at a legible zoom, else the band of rows around the
+    selected node (the first node when none is) that is legible as far as the height goes
+    (columns are never cut: a short graph too wide for the canvas is shown whole; zoom
+    with the wheel). "selected": the window at zoom 1 around the selected node. "fit": the whole
+    graph in at most LARGEST px.
     """
     nodes = data.nodes
     if not isinstance(mode, str):
@@ -386,7 +390,10 @@ def choose_view(data: CanvasData, mode, selected: Optional[str] = None, width: f
         return whole
     ids = [n["id"] for n in nodes]
     centre = selected if selected in ids else ids[0]
-    part = window(data, centre, 1.0 if mode == "selected" else LEGIBLE_SCALE, width)
+    if mode == "selected":
+        part = window(data, centre, 1.0, width)
+    else:
+        part = window(data, centre, LEGIBLE_SCALE, None)
     return View(part, LARGEST, len(nodes) - len(part.nodes))
 
 

@@ -297,3 +297,8 @@ def test_fit_and_fixed_heights_show_the_whole_graph():
     tall = canvas.choose_view(data, 2000, "n20")
     assert tall.data == data and tall.height == 2000
     assert canvas.choose_view(canvas.CanvasData([], []), "selected").height == canvas.SMALLEST
+
+
+def test_auto_never_cuts_columns_of_a_short_wide_graph():
+    data = canvas.canvas_data(load_template("add_loss_labels").main)  # 6 nodes side by side
+    assert canvas.choose_view(data, "auto").data == data
