@@ -155,6 +155,8 @@ def test_selection_survives_twenty_mixed_edits(page, server):
     type_into(page, "insp.main.n2.cfg.units", "128")
     wait_total(page, f"{dense(784, 128) + dense(128, 100) + dense(100, 64) + dense(64, 10):,}")
     still("enc2")
+    click_node(page, "n3", layout)  # the node last clicked on the canvas, before the picker moved on
+    still("middle")
     assert steps >= 25
 
 
