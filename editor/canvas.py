@@ -408,7 +408,9 @@ def vis_options(height: int = 640) -> dict:
         "interaction": {"hover": True, "dragNodes": False, "tooltipDelay": 150, "multiselect": False},
         "edges": {
             "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4},
-            "font": {"size": 11, "align": "middle"},
+            # "horizontal", not "middle": vis-network loses the label of a wire drawn right to
+            # left across one row (a branch wired back), the stray "2" of issue 11.
+            "font": {"size": 11, "align": "horizontal"},
         },
         "nodes": {"shape": "box"},
     }

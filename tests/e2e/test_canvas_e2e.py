@@ -289,7 +289,7 @@ def test_unet_labels_are_legible_by_default_and_follow_the_selection(issue_page,
 
 def network_state(page, wanted) -> dict:
     """Wait until the canvas's vis-network (which restarts after each data change) has
-    `wanted(state)` true; state: node ids and zoom. Polls; fails after a minute."""
+    `wanted(state)` true; state: node ids, zoom and edge ids. Polls; fails after a minute."""
     import time
 
     deadline = time.monotonic() + 60
@@ -299,7 +299,8 @@ def network_state(page, wanted) -> dict:
             frame = canvas_frame(page)
             if frame.evaluate(FIND_NETWORK):
                 last = frame.evaluate(
-                    "() => ({ids: Object.keys(window.__kgsNetwork.getPositions()), scale: window.__kgsNetwork.getScale()})")
+                    "() => ({ids: Object.keys(window.__kgsNetwork.getPositions()), scale: window.__kgsNetwork.getScale(),"
+                    " edges: Object.keys(window.__kgsNetwork.body.edges)})")
                 if wanted(last):
                     return last
         except Exception:  # noqa: BLE001 - the frame was replaced while we looked
@@ -320,3 +321,37 @@ def test_zoom_to_selected_and_fit_the_whole_graph(issue_page, server):
     state = network_state(page, lambda s: len(s["ids"]) == 39)
     assert in_view(page, "n20") and in_view(page, "n1") and in_view(page, "n39")
     expect(page.get_by_text("Showing ")).to_have_count(0)
+
+
+LABEL_INK = """(id) => {
+  const network = window.__kgsNetwork;
+  const box = network.body.edges[id].labelModule.size;
+  const canvas = document.querySelector('.vis-network canvas');
+  const ratio = canvas.width / canvas.clientWidth;
+  const corner = network.canvasToDOM({x: box.left, y: box.top});
+  const scale = network.getScale() * ratio;
+  const w = Math.max(1, Math.round(box.width * scale)), h = Math.max(1, Math.round(box.height * scale));
+  const pixels = canvas.getContext('2d').getImageData(Math.round(corner.x * ratio), Math.round(corner.y * ratio), w, h).data;
+  let dark = 0;
+  for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] > 200 && pixels[i] < 90 && pixels[i + 1] < 90 && pixels[i + 2] < 90) dark++;
+  return dark;
+}"""
+
+
+def test_the_number_of_a_wire_drawn_across_a_row_is_on_that_wire(page, server):
+    """Wire a side branch back into the chain (a wire across one row, drawn right to left):
+    its number "2" is drawn on it, not somewhere else on the canvas (issue 11 #15)."""
+    open_template(page, server, "mlp")
+    click_node(page, "n2", canvas_logic.layout(MLP))
+    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    add_dropout(page, "Branch from hidden1")
+    code_has(page, 'name="dropout")(hidden1)')
+    choose(page, "toolbar.mode", "Wire the selected node into the clicked one")
+    expect(page.get_by_text("Mode: wire the selected node")).to_be_visible()
+    network_state(page, lambda s: "n6" in s["ids"])
+    click_node(page, "n3")
+    network_state(page, lambda s: "n6->n3#1" in s["edges"])
+    frame = canvas_frame(page)
+    assert frame.evaluate(FIND_NETWORK)
+    assert frame.evaluate("(id) => window.__kgsNetwork.body.edges[id].options.label", "n6->n3#1") == "2"
+    assert frame.evaluate(LABEL_INK, "n6->n3#1") > 5  # the digit's dark pixels
