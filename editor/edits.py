@@ -204,6 +204,29 @@ def insert_between(graph: Graph, source: Ref, target_id: str, class_name: str, c
     return set_inputs(graph, target_id, refs), new
 
 
+def insert_after(graph: Graph, source: Ref, class_name: str, config=None) -> tuple[Graph, str]:
+    """Put a new layer into the chain right after tensor `source`: the new layer reads it,
+    and everything that read it (layers, merges, loss nodes, model outputs) now reads the
+    new layer. A loss node keeps its input names, so its expression still works; a model
+    output moves with its loss settings, as the chain's end moved. To add a side branch
+    instead, use `add_layer(after=...)`.
+    """
+    node = _require(graph, source.node)
+    if node.kind == "loss":
+        raise EditError(f"node '{node.name}' is a loss node: no layer can read it")
+    graph, new = add_layer(graph, class_name, config, after=source.node)
+    graph = set_inputs(graph, new, (source,))
+    nodes = tuple(
+        n.model_copy(update={"inputs": tuple(Ref(node=new) if r == source else r for r in n.inputs)})
+        if n.id != new and source in n.inputs else n
+        for n in graph.nodes
+    )
+    outputs = tuple(
+        o.model_copy(update={"ref": Ref(node=new)}) if o.ref == source else o for o in graph.outputs
+    )
+    return graph.model_copy(update={"nodes": nodes, "outputs": outputs}), new
+
+
 def share(graph: Graph, node_id: str, owner_id: str) -> Graph:
     """Make `node_id` call the layer of `owner_id` (same weights), as seed 004 §4 does."""
     node, owner = _require(graph, node_id), _require(graph, owner_id)

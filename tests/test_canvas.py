@@ -250,5 +250,56 @@ def test_wiring_into_a_loss_node_names_the_new_input():
 def test_auto_height_grows_with_the_graph_within_bounds():
     small = canvas.auto_height(canvas.canvas_data(mlp()))
     tall = canvas.auto_height(canvas.canvas_data(load_template("unet").main))
-    assert 460 <= small < tall <= 1200
+    assert 460 <= small < tall <= canvas.LARGEST
     assert canvas.auto_height(canvas.CanvasData([], [])) == 460
+
+
+def unet_data():
+    return canvas.canvas_data(load_template("unet").main)
+
+
+def wires_inside(view):
+    ids = {n["id"] for n in view.data.nodes}
+    return all(e["from"] in ids and e["to"] in ids for e in view.data.edges)
+
+
+def test_a_small_graph_is_shown_whole_at_zoom_one():
+    data = canvas.canvas_data(mlp())
+    view = canvas.choose_view(data, "auto")
+    assert view.data == data and view.left_out == 0
+    assert canvas.fit_scale(data.nodes, canvas.CANVAS_WIDTH, view.height) == 1.0
+
+
+def test_the_unet_whole_would_be_unreadable_so_auto_shows_a_legible_window():
+    data = unet_data()
+    assert canvas.fit_scale(data.nodes, canvas.CANVAS_WIDTH, canvas.LARGEST) < canvas.LEGIBLE_SCALE
+    view = canvas.choose_view(data, "auto")  # nothing selected: the window at the top
+    ids = [n["id"] for n in view.data.nodes]
+    assert ids[:3] == ["n1", "n2", "n3"] and view.left_out == 39 - len(ids) and len(ids) >= 9
+    assert canvas.fit_scale(view.data.nodes, canvas.CANVAS_WIDTH, view.height) >= canvas.LEGIBLE_SCALE
+    assert wires_inside(view)
+
+
+@pytest.mark.parametrize("selected", ["n1", "n20", "n39"])
+def test_the_window_holds_the_selected_node_and_stays_full_at_the_graph_edges(selected):
+    data = unet_data()
+    for mode, scale in (("auto", canvas.LEGIBLE_SCALE), ("selected", 1.0)):
+        view = canvas.choose_view(data, mode, selected)
+        ids = [n["id"] for n in view.data.nodes]
+        assert selected in ids and len(ids) >= 6, (mode, ids)
+        assert canvas.fit_scale(view.data.nodes, canvas.CANVAS_WIDTH, view.height) >= scale
+        assert wires_inside(view) and view.height == canvas.LARGEST
+
+
+def test_fit_and_fixed_heights_show_the_whole_graph():
+    data = unet_data()
+    fit = canvas.choose_view(data, "fit", "n20")
+    assert fit.data == data and fit.left_out == 0 and fit.height == canvas.LARGEST
+    tall = canvas.choose_view(data, 2000, "n20")
+    assert tall.data == data and tall.height == 2000
+    assert canvas.choose_view(canvas.CanvasData([], []), "selected").height == canvas.SMALLEST
+
+
+def test_auto_never_cuts_columns_of_a_short_wide_graph():
+    data = canvas.canvas_data(load_template("add_loss_labels").main)  # 6 nodes side by side
+    assert canvas.choose_view(data, "auto").data == data

@@ -117,6 +117,76 @@ def test_insert_between(graph):
         edits.insert_between(graph, Ref(node="n1"), "n4", "Dropout")
 
 
+def chain_with_loss():
+    """x -> a -> b (output, with a loss), a -> c, and a loss node reading a as 'feat'."""
+    from editor.graph import Node, Output
+
+    loss = Node(id="n5", kind="loss", name="loss", inputs=(Ref(node="n2"), Ref(node="n3")),
+                input_names=("feat", "pred"), expression="mean(square(feat)) + mean(pred)")
+    graph = project(
+        inp("n1", "x", (8,)),
+        layer("n2", "a", "Dense", "n1", units=4),
+        layer("n3", "b", "Dense", "n2", units=2),
+        layer("n4", "c", "Dense", "n2", units=3),
+        loss,
+        outputs=[Output(ref=Ref(node="n3"), loss="mse", loss_weight=0.5, metrics=("mae",))],
+    ).main
+    return graph
+
+
+def test_insert_after_rewires_every_consumer_into_the_new_node():
+    graph = chain_with_loss()
+    g, new = edits.insert_after(graph, Ref(node="n2"), "Dropout", {"rate": 0.5})
+    assert new == "n6" and g.node(new).name == "dropout" and g.node(new).config == {"rate": 0.5}
+    assert g.node(new).inputs == (Ref(node="n2"),)
+    assert g.node("n3").inputs == (Ref(node=new),)
+    assert g.node("n4").inputs == (Ref(node=new),)
+    loss = g.node("n5")
+    assert loss.inputs == (Ref(node=new), Ref(node="n3"))
+    assert loss.input_names == ("feat", "pred") and loss.expression == graph.node("n5").expression
+    assert g.outputs == graph.outputs  # a's tensor was no output: outputs stay on b
+    assert topological_order(g)[:3] == ["n1", "n2", new]
+
+
+def test_insert_after_the_output_node_moves_the_output_with_its_settings():
+    graph = chain_with_loss()
+    g, new = edits.insert_after(graph, Ref(node="n3"), "Activation", {"activation": "softmax"})
+    assert len(g.outputs) == 1
+    out = g.outputs[0]
+    assert out.ref == Ref(node=new) and out.loss == "mse" and out.loss_weight == 0.5 and out.metrics == ("mae",)
+    assert g.node("n5").inputs == (Ref(node="n2"), Ref(node=new))  # the loss node read b: now the new end
+    assert g.node(new).inputs == (Ref(node="n3"),)
+
+
+def test_insert_after_only_moves_readers_of_that_output_port():
+    graph = project(
+        inp("n1", "x", (5, 8)),
+        layer("n2", "lstm", "LSTM", "n1", units=4, return_state=True),
+        layer("n3", "h", "Dense", Ref(node="n2", output=1), units=2),
+        layer("n4", "y", "Dense", "n2", units=2),
+        outputs=["n3", "n4"],
+    ).main
+    g, new = edits.insert_after(graph, Ref(node="n2"), "Dropout")
+    assert g.node("n3").inputs == (Ref(node="n2", output=1),)
+    assert g.node("n4").inputs == (Ref(node=new),)
+    assert [o.ref for o in g.outputs] == [Ref(node="n3"), Ref(node="n4")]
+
+
+def test_branch_from_leaves_every_consumer_alone():
+    graph = chain_with_loss()
+    g, new = edits.add_layer(graph, "Dropout", after="n2")
+    assert g.node(new).inputs == (Ref(node="n2"),)
+    assert all(g.node(i) == graph.node(i) for i in ("n3", "n4", "n5")) and g.outputs == graph.outputs
+
+
+def test_insert_after_refuses_a_loss_node_and_a_missing_node():
+    graph = chain_with_loss()
+    with pytest.raises(EditError, match="node 'loss' is a loss node"):
+        edits.insert_after(graph, Ref(node="n5"), "Dropout")
+    with pytest.raises(EditError, match="no node with id 'n99'"):
+        edits.insert_after(graph, Ref(node="n99"), "Dropout")
+
+
 def test_share_copies_the_owner_and_points_at_the_real_owner(graph):
     g = edits.share(graph, "n3", "n2")
     assert g.node("n3").shares == "n2"

@@ -12,7 +12,7 @@ from editor.ui import library, state
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
-HEIGHTS = ("auto", 500, 800, 1200, 2000, 3000)
+VIEWS = (*canvas_logic.VIEWS, 1200, 2000, 3000)  # a number: the whole graph on a canvas that tall
 
 _LEGEND = (
     ("input", "input"), ("layer", "layer"), ("merge", "merge"), ("output", "output"),
@@ -57,9 +57,10 @@ def show_toolbar(key: str = "toolbar") -> None:
     rest[0].selectbox("A click on the canvas…", modes, key=mode_key, **state.bind(mode_key, state.canvas_state().mode, modes),
                       format_func=canvas_logic.MODES.get,
                       on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])))
-    rest[1].selectbox("Canvas height", HEIGHTS, key=f"{key}.height",
-                      format_func=lambda h: h if h == "auto" else f"{h} px",
-                      help="Big graphs: make the canvas taller, or zoom with the mouse wheel and drag to pan.")
+    rest[1].selectbox("Canvas view", VIEWS, key=f"{key}.view",
+                      format_func=lambda v: canvas_logic.VIEWS.get(v) or f"Whole graph, {v} px tall",
+                      help="Legible: the whole graph when its labels stay readable, else the part around the "
+                           "selected node. Zoom with the mouse wheel and drag to pan.")
     notice = state.general_notice()
     if notice is not None:
         st.error(md(notice.message))
@@ -80,7 +81,7 @@ def show_picker(key: str = "picker") -> None:
     )
 
 
-def show(preview: Optional[Preview], structural_problems, height_key: str = "toolbar.height") -> None:
+def show(preview: Optional[Preview], structural_problems, view_key: str = "toolbar.view") -> None:
     """Draw the canvas of the graph being edited and act on a click (the component has
     no key of its own: it returns the last clicked node id, None after its data changes)."""
     from streamlit_agraph import agraph
@@ -94,13 +95,17 @@ def show(preview: Optional[Preview], structural_problems, height_key: str = "too
     names = {g.id: g.name for g in project.graphs}
     data = canvas_logic.canvas_data(graph, problems, shapes, current.selection, names)
 
-    height = st.session_state.get(height_key, "auto")
-    height = canvas_logic.auto_height(data) if height == "auto" else int(height)
-    config = Config(height=height, width=800, directed=True, physics=False, hierarchical=False)
-    config.__dict__.update(canvas_logic.vis_options(height))
+    view = canvas_logic.choose_view(data, st.session_state.get(view_key, "auto"), current.selection)
+    config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
+    config.__dict__.update(canvas_logic.vis_options(view.height))
     config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
     _legend()
-    event = agraph([_Item(n) for n in data.nodes], [_Item(e) for e in data.edges], config)
+    if view.left_out:
+        around = graph.get(current.selection) if current.selection else None
+        st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
+                      f"'{(around or graph.node(view.data.nodes[0]['id'])).name}' at a readable size: select "
+                      "another node (click, or Find a node) to move there, or choose the whole graph."))
+    event = agraph([_Item(n) for n in view.data.nodes], [_Item(e) for e in view.data.edges], config)
     if not isinstance(event, str):
         event = None
     new_state, edit = canvas_logic.handle_event(current, event, graph)

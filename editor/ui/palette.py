@@ -1,5 +1,6 @@
-"""The palette: every Keras layer (grouped, searchable), added after the selected node or
-inserted on one of its input wires; also inputs, loss nodes and nested-model nodes."""
+"""The palette: every Keras layer (grouped, searchable), inserted after the selected node
+(into the chain: its readers now read the new layer), branched from it (a side branch),
+or inserted on one of its input wires; also inputs, loss nodes and nested-model nodes."""
 
 from __future__ import annotations
 
@@ -42,9 +43,19 @@ def show(key: str = "palette") -> None:
             if class_name and infos[class_name].doc:
                 st.caption(infos[class_name].doc)
         cols = st.columns(2)
-        after = fields.md(f"Add after {node.name}") if node is not None else "Add (not connected)"
-        cols[0].button(after, key=f"{key}.add", disabled=class_name is None, type="primary",
-                       on_click=_add_layer, args=(class_name, node.id if node else None), width="stretch")
+        node_id = node.id if node is not None else None
+        cols[0].button(
+            fields.md(f"Insert after {node.name}") if node is not None else "Insert after…",
+            key=f"{key}.insert_after", disabled=class_name is None or node is None or node.kind == "loss",
+            type="primary", on_click=_insert_after, args=(class_name, node_id), width="stretch",
+            help="Into the chain: the new layer reads the selected node, and what read it reads the new layer.",
+        )
+        cols[1].button(
+            fields.md(f"Branch from {node.name}") if node is not None else "Add (not connected)",
+            key=f"{key}.add", disabled=class_name is None, on_click=_add_layer, args=(class_name, node_id),
+            width="stretch", help="A side branch: the new layer reads the selected node; nothing else changes.",
+        )
+        cols = st.columns(2)
         wires = list(node.inputs) if node is not None else []
         wire_key = f"{key}.wire"
         if len(wires) > 1:
@@ -52,7 +63,7 @@ def show(key: str = "palette") -> None:
             labels = {i: f"on input {i + 1} ({names_by_id.get(r.node, r.node)})" for i, r in enumerate(wires)}
             if st.session_state.get(wire_key) not in labels:
                 st.session_state[wire_key] = 0
-            st.selectbox("Insert on", list(labels), key=wire_key, format_func=labels.get)
+            cols[0].selectbox("Insert on", list(labels), key=wire_key, format_func=labels.get)
         wire = st.session_state.get(wire_key, 0) if len(wires) > 1 else 0
         cols[1].button(
             fields.md(f"Insert before {node.name}") if node is not None else "Insert before…",
@@ -111,6 +122,20 @@ def _add_layer(class_name: Optional[str], after: Optional[str]) -> None:
         return _placed(graph, new), new
 
     state.edit_graph(f"add {class_name}", change, select_new=True)
+
+
+@state.callback
+def _insert_after(class_name: Optional[str], source: Optional[str]) -> None:
+    node = state.graph().get(source) if source else None
+    if class_name is None or node is None:
+        return
+    config = fields.starting_config(class_name)
+
+    def change(graph: Graph):
+        graph, new = edits.insert_after(graph, Ref(node=node.id), class_name, config)
+        return _placed(graph, new), new
+
+    state.edit_graph(f"insert {class_name} after {node.name}", change, select_new=True, node_name=node.name)
 
 
 @state.callback

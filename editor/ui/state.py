@@ -542,12 +542,17 @@ def bind(key: str, value: Any, options: Optional[list] = None, param: str = "val
     set through session state. A field whose last input was refused keeps what the
     person typed, next to the reason. `options`: a selectbox's options (it takes an
     index); `param`: the name of the initial-value argument (multiselect: "default").
+
+    A selectbox is set on every run: the browser keeps the *label* of its choice, and
+    after a rename that label ("hidden1 · Dense") is no option any more, so the next
+    rerun would report it as a new choice (issue 11: the inspector dropped the
+    selection). Setting the value sends the current label along.
     """
     ss = st.session_state
     if key in ss:
         if field_notice(key) is not None:
             return {}
-        if ss[key] != value:
+        if ss[key] != value or options is not None:
             ss[key] = value
             return {}
     if options is not None:

@@ -85,7 +85,10 @@ def test_unet_link_shows_the_unet(page, server, screenshots):
     open_template(page, server, "unet")
     text = summary_block(page).inner_text()
     assert 'Model: "unet"' in text and "Total params: 31,031,685" in text
-    assert len(network_node_ids(page)) == 39
+    from tests.e2e.test_canvas_e2e import choose, network_state
+
+    choose(page, "toolbar.view", "Whole graph (fit)")  # the legible default shows a part of it
+    network_state(page, lambda s: len(s["ids"]) == 39)
     click_node(page, "n20", canvas_logic.layout(load_template("unet").main))  # merge6
     page.get_by_role("heading", name="merge6").wait_for()
     page.screenshot(path=str(screenshots / "unet.png"))

@@ -4,12 +4,12 @@ loss nodes and nested models."""
 from tests.ui.helpers import errors, graph, open_app, run, select, summary
 
 
-def test_add_dropout_after_the_selected_node():
+def test_branch_a_dropout_from_the_selected_node():
     at = select(open_app("mlp"), "n2")
     at.text_input(key="palette.search").set_value("dropout")
     run(at)
     assert at.selectbox(key="palette.class").value == "Dropout"
-    assert at.button(key="palette.add").label == "Add after hidden1"
+    assert at.button(key="palette.add").label == "Branch from hidden1"
     at.button(key="palette.add").click()
     run(at)
     g = graph(at)
