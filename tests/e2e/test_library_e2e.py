@@ -27,8 +27,9 @@ CNN = "Convolutional neural network (CNN)"
 
 
 def settled(page) -> None:
-    """Wait until the script is not running (no status widget), so a rerun cannot race a read."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    """Wait until the script is not running. Call it after waiting for a visible consequence
+    of the action, so the run it waits for has started."""
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
 
 
 def sidebar(page):
@@ -44,6 +45,7 @@ def choose(page, label: str, option: str) -> None:
     """Pick an option of a selectbox by (part of) its visible text."""
     select_box(page, label).click()
     page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
+    shows(page, label, option)
     settled(page)
 
 
@@ -58,8 +60,8 @@ def options(page, label: str) -> list[str]:
 def open_from_sidebar(page, title: str) -> None:
     choose(page, "Template", title)
     sidebar(page).get_by_role("button", name="Open template").click()
-    settled(page)
     expect(open_title(page)).to_have_text(title)
+    settled(page)
 
 
 def open_title(page):
@@ -67,9 +69,9 @@ def open_title(page):
     return sidebar(page).locator("[data-testid='stCaptionContainer'] strong").first
 
 
-def picked(page) -> str:
-    """The text the library's Projects select shows."""
-    return sidebar(page).locator("[data-testid='stSelectbox']", has=select_box(page, "Projects")).inner_text()
+def shows(page, label: str, text: str) -> None:
+    """Wait until selectbox `label` shows a value containing `text`."""
+    expect(select_box(page, label)).to_have_value(re.compile(re.escape(text)))
 
 
 def title_box(page):
@@ -80,8 +82,8 @@ def rename(page, title: str) -> None:
     box = title_box(page)
     box.fill(title)
     box.press("Enter")
-    settled(page)
     expect(open_title(page)).to_have_text(title)
+    settled(page)
 
 
 def workspace() -> Workspace:
@@ -101,19 +103,15 @@ def test_the_library_acts_on_the_project_opened_from_a_template(page, server):
     open_template(page, server, "mlp")
     rename(page, "MLP kept as it is")
     open_from_sidebar(page, HEADLINE)
-    assert HEADLINE in picked(page) and "(open here)" in picked(page)
+    shows(page, "Projects", f"{HEADLINE} (open here)")
     expect(title_box(page)).to_have_value(HEADLINE)
     rename(page, "Headline renamed")
-    assert "Headline renamed (open here)" in picked(page)
+    shows(page, "Projects", "Headline renamed (open here)")
     titles = options(page, "Projects")
     assert any(t.startswith("MLP kept as it is ·") for t in titles), titles
     # the revisions shown are the open project's: its rename is the newest
     sidebar(page).get_by_text(re.compile(r"^Revisions of this project")).click()
-    assert "rename to Headline renamed" in picked_revision(page)
-
-
-def picked_revision(page) -> str:
-    return sidebar(page).locator("[data-testid='stSelectbox']", has=select_box(page, "Revision")).inner_text()
+    shows(page, "Revision", "rename to Headline renamed")
 
 
 def test_choosing_a_project_in_the_library_opens_it(page, server):
@@ -123,7 +121,7 @@ def test_choosing_a_project_in_the_library_opens_it(page, server):
     rename(page, "Second of two")
     choose(page, "Projects", "First of two")
     expect(open_title(page)).to_have_text("First of two")
-    assert "First of two (open here)" in picked(page)
+    shows(page, "Projects", "First of two (open here)")
     expect(title_box(page)).to_have_value("First of two")
 
 
@@ -131,9 +129,9 @@ def test_duplicate_opens_the_copy(page, server):
     open_template(page, server, "mlp")
     rename(page, "To be copied")
     sidebar(page).get_by_role("button", name="Duplicate").click()
-    settled(page)
     expect(open_title(page)).to_have_text("To be copied (copy)")
-    assert "To be copied (copy) (open here)" in picked(page)
+    settled(page)
+    shows(page, "Projects", "To be copied (copy) (open here)")
     expect(title_box(page)).to_have_value("To be copied (copy)")
 
 
@@ -143,10 +141,10 @@ def test_deleting_the_open_project_opens_the_most_recent_other_one(page, server)
     open_from_sidebar(page, CNN)
     rename(page, "Going away")
     sidebar(page).get_by_role("button", name="Delete").click()
-    settled(page)
     expect(open_title(page)).to_have_text("Saved before the delete")
+    settled(page)
     expect(sidebar(page).get_by_text("Deleted 'Going away'")).to_be_visible()
-    assert "Saved before the delete (open here)" in picked(page)
+    shows(page, "Projects", "Saved before the delete (open here)")
     assert not any(t.startswith("Untitled") for t in options(page, "Projects"))
 
 
@@ -176,8 +174,8 @@ def test_undo_and_redo_survive_a_reload(page, server):
     undo = page.get_by_role("button", name="↶ Undo")
     expect(undo).to_be_enabled()
     undo.click()
-    settled(page)
     expect(open_title(page)).to_have_text("Before the reload")
+    settled(page)
     page.reload()  # the undo itself is remembered: Redo brings the title back
     canvas_frame(page)
     summary_block(page).wait_for()
@@ -185,5 +183,4 @@ def test_undo_and_redo_survive_a_reload(page, server):
     redo = page.get_by_role("button", name="↷ Redo")
     expect(redo).to_be_enabled()
     redo.click()
-    settled(page)
     expect(open_title(page)).to_have_text("After the reload")
