@@ -6,16 +6,26 @@ the UI shows on its Undo / Redo buttons. Every method returns a new History; not
 is changed in place, so a History can sit in session state, be compared and be tested
 like any value. Pushing a value equal to the present one records nothing, and pushing
 after an undo drops the redo branch, as every editor does.
+
+The labels of undo and redo themselves ("undo set units of hidden1") are made here
+(`undo_entry`, `redo_entry`), and `replay` reads them back: the editor saves every step
+as a workspace revision under such a label, so the revisions rebuild the same Undo /
+Redo after a reload.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, Optional, TypeVar
+from typing import Generic, Iterable, Optional, TypeVar
 
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 100  # steps kept for undo (the issue asks for at least 50)
+UNDO, REDO = "undo", "redo"
+
+
+def _names(label: str, word: str) -> bool:
+    return label == word or label.startswith(word + " ")
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,34 @@ class History(Generic[T]):
     @classmethod
     def start(cls, value: T, label: str = "start", limit: int = DEFAULT_LIMIT) -> "History[T]":
         return cls(present=Step(value, label), limit=limit)
+
+    @classmethod
+    def replay(cls, steps: Iterable[tuple[T, str]], limit: int = DEFAULT_LIMIT) -> "History[T]":
+        """The history that recorded `steps` (value, label), oldest first: a step labelled as
+        an undo (redo) whose value is what undo (redo) gives is replayed as one, so Redo comes
+        back too; any other step is a push (so a step saved by someone else is just a change)."""
+        found: Optional[History[T]] = None
+        for value, label in steps:
+            if found is None:
+                found = cls.start(value, label, limit)
+            elif _names(label, UNDO) and found.can_undo and found.undo().value == value:
+                found = found.undo()
+            elif _names(label, REDO) and found.can_redo and found.redo().value == value:
+                found = found.redo()
+            else:
+                found = found.push(value, label)
+        if found is None:
+            raise ValueError("a history needs at least one step")
+        return found
+
+    @property
+    def undo_entry(self) -> str:
+        """The label under which undoing is recorded: "undo <what it takes back>"."""
+        return f"{UNDO} {self.undo_label or ''}".strip()
+
+    @property
+    def redo_entry(self) -> str:
+        return f"{REDO} {self.redo_label or ''}".strip()
 
     @property
     def value(self) -> T:

@@ -22,6 +22,11 @@ Choices:
   dropped when a new one is saved (200 edits back is far beyond undo, and it bounds a
   project to ~200 x its file size; numbers are never reused).
 - Deleting is soft: a deleted project leaves the list and can be restored.
+- An untouched copy is reused: `untouched(project)` finds a project still at its first
+  revision (never edited) whose content is exactly `project`, so opening the same
+  template (or file) again goes back to that copy instead of filling the library.
+- The revisions are also the undo history: `steps` gives the latest ones with their
+  labels, from which the editor rebuilds Undo / Redo after a reload.
 - Ids are 16 random hex digits: safe in a URL, unguessable, no counter to leak.
 """
 
@@ -116,6 +121,15 @@ class RevisionInfo:
     created: float
     summary: str
     label: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One saved revision read back for the undo history: its number, label and Project."""
+
+    number: int
+    label: str
+    project: Project
 
 
 @dataclass(frozen=True)
@@ -374,6 +388,34 @@ class Workspace:
             self._head(db, project_id)
             content = self._content(db, project_id, int(number))
         return self._parse(project_id, number, content)
+
+    def steps(self, project_id: str, count: int) -> list[Step]:
+        """The latest `count` revisions kept, oldest first (identical contents parsed once)."""
+        with self._read() as db:
+            self._head(db, project_id)
+            rows = db.execute("SELECT number, label, digest, content FROM revisions WHERE project = ? "
+                              "ORDER BY number DESC LIMIT ?", (project_id, max(1, int(count)))).fetchall()
+        parsed: dict[str, Project] = {}
+        found = []
+        for number, label, digest, content in reversed(rows):
+            if digest not in parsed:
+                parsed[digest] = self._parse(project_id, number, content)
+            found.append(Step(number, label, parsed[digest]))
+        return found
+
+    def untouched(self, project: Project) -> Optional[str]:
+        """The id of a listed project never edited since it was created holding exactly
+        `project` (the most recently used one), marked as used now; None if there is none."""
+        digest = hashlib.sha256(self._text(project).encode("utf-8")).hexdigest()
+        with self._write() as db:
+            row = db.execute(
+                "SELECT p.id FROM projects p JOIN revisions r ON r.project = p.id AND r.number = p.head "
+                "WHERE p.deleted IS NULL AND p.head = 1 AND r.digest = ? ORDER BY p.updated DESC, p.id LIMIT 1",
+                (digest,)).fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE projects SET updated = ? WHERE id = ?", (time.time(), row[0]))
+        return row[0]
 
     def revisions(self, project_id: str) -> list[RevisionInfo]:
         """The revisions kept, newest first."""

@@ -66,3 +66,40 @@ def test_holds_projects_and_compares_them_by_value():
     assert h.push(load_template("mlp").replace_graph(changed.main)) is h
     assert h.undo().value == project
     assert h.undo_label == "set units of hidden1"
+
+
+def recorded(history_steps):
+    """What the editor saves: one (value, label) per change, undo and redo included."""
+    h = History.start("a", "open")
+    saved = [(h.value, "open")]
+    for action, value, label in history_steps:
+        if action == "push":
+            h = h.push(value, label)
+            saved.append((value, label))
+        else:
+            entry = h.undo_entry if action == "undo" else h.redo_entry
+            h = h.undo() if action == "undo" else h.redo()
+            saved.append((h.value, entry))
+    return h, saved
+
+
+def test_replay_of_saved_steps_gives_the_same_undo_and_redo():
+    h, saved = recorded([("push", "b", "set b"), ("push", "c", "set c"), ("undo", None, None),
+                         ("undo", None, None), ("redo", None, None)])
+    assert [label for _, label in saved][-3:] == ["undo set c", "undo set b", "redo set b"]
+    again = History.replay(saved)
+    assert (again.present, again.past, again.future) == (h.present, h.past, h.future)
+    assert again.undo_label == "set b" and again.redo_label == "set c"
+
+
+def test_replay_treats_a_step_that_is_not_what_undo_gives_as_a_change():
+    again = History.replay([("a", "open"), ("b", "set b"), ("x", "undo set b")])  # saved by someone else
+    assert again.value == "x" and again.undo_label == "undo set b" and not again.can_redo
+    assert again.undo().value == "b"
+
+
+def test_replay_keeps_the_limit_and_needs_a_step():
+    again = History.replay([(i, f"set {i}") for i in range(10)], limit=3)
+    assert again.value == 9 and len(again.past) == 3
+    with pytest.raises(ValueError):
+        History.replay([])

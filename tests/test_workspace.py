@@ -338,3 +338,35 @@ def test_a_revision_that_no_longer_loads_is_one_line(ws, path):
     with pytest.raises(WorkspaceError) as err:
         ws.latest(project_id)
     assert f"project '{project_id}' revision 1 cannot be opened" in one_line(err)
+
+
+# ----------------------------------------------------------------------------- reuse and undo
+
+
+def test_an_untouched_copy_is_found_and_becomes_the_most_recent(ws):
+    first = ws.create(mlp())
+    other = ws.create(mlp(title="Other"))
+    assert ws.untouched(mlp()) == first
+    assert ws.list()[0].id == first and other != first
+    assert ws.untouched(mlp(title="Not there")) is None
+
+
+def test_an_edited_or_deleted_copy_is_not_reused(ws):
+    edited = ws.create(mlp())
+    ws.save(edited, with_units(mlp(), 3), 1)
+    ws.save(edited, mlp(), 2)  # back to the template's content, but it has a history now
+    assert ws.untouched(mlp()) is None
+    deleted = ws.create(mlp())
+    ws.delete(deleted)
+    assert ws.untouched(mlp()) is None
+
+
+def test_steps_are_the_latest_revisions_oldest_first_with_labels(ws):
+    project_id = ws.create(mlp(), label="open template mlp")
+    ws.save(project_id, with_units(mlp(), 3), 1, "set units of hidden1")
+    ws.save(project_id, mlp(), 2, "undo set units of hidden1")
+    steps = ws.steps(project_id, 10)
+    assert [(s.number, s.label) for s in steps] == [
+        (1, "open template mlp"), (2, "set units of hidden1"), (3, "undo set units of hidden1")]
+    assert steps[0].project == steps[2].project == mlp() and steps[1].project == with_units(mlp(), 3)
+    assert [s.number for s in ws.steps(project_id, 2)] == [2, 3]

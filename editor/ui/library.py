@@ -3,10 +3,16 @@ and the conflict notice above the canvas.
 
 Every action goes through editor.ui.state, which owns the workspace and the saving; this
 module only draws widgets and reads the workspace to list what is there.
+
+The library always acts on the project open in the editor: the "Projects" select shows
+it, and choosing another one there opens that one. Title, Duplicate, Delete and the
+revisions are the open project's, so no second "selected project" can drift away from
+it. Duplicate and restoring a deleted project open the result, where the person sees it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Optional
 
@@ -89,30 +95,28 @@ def _projects(key: str, entries: list[Entry], current: str) -> None:
             st.caption("This project is in Recently deleted; your edits are still saved.")
             st.button("Restore it to the library", key=f"{key}.undelete_current", on_click=_restore,
                       args=(current,), width="stretch")
-    if not entries:
-        return
-    ids = list(by_id)
-    pick = f"{key}.pick"
-    if st.session_state.get(pick) not in by_id:
-        st.session_state[pick] = current if current in by_id else ids[0]
-    st.selectbox("Projects", ids, key=pick, format_func=lambda i: _label(by_id[i], current),
-                 help="Every project of this workspace, most recently saved first.")
-    chosen = by_id[st.session_state[pick]]
-    is_current = chosen.id == current
-    title_key = f"{key}.title.{chosen.id}"
-    title = state.project().title if is_current else chosen.title
-    st.text_input("Title", key=title_key, **state.bind(title_key, title), max_chars=200,
-                  on_change=_renamed, args=(chosen.id, title_key), help="Press Enter to rename.")
+        if info is not None:
+            by_id = {current: info, **by_id}
+    if current in by_id:
+        labels = {i: _label(e, current) for i, e in by_id.items()}
+        # The browser keeps a select's shown text when only its option labels change (a rename,
+        # "1 min ago"): a key made of the labels gives a fresh select, showing the open project.
+        pick = f"{key}.pick.{hashlib.sha256(repr(labels).encode()).hexdigest()[:12]}"
+        st.selectbox("Projects", list(labels), key=pick, index=list(labels).index(current), format_func=labels.get,
+                     on_change=_picked, args=(pick,),
+                     help="Every project of this workspace, most recently saved first. Choose one to open it.")
+    title_key = f"{key}.title.{current}"
+    st.text_input("Title", key=title_key, **state.bind(title_key, state.project().title), max_chars=200,
+                  on_change=_renamed, args=(current, title_key), help="Press Enter to rename.")
     refused = state.field_notice(title_key)
     if refused:
         st.error(md(refused))
-    cols = st.columns(3)
-    cols[0].button("Open", key=f"{key}.open", on_click=state.open_project, args=(chosen.id,), disabled=is_current,
-                   width="stretch", help="Already open in this tab" if is_current else "Edit this project here")
-    cols[1].button("Duplicate", key=f"{key}.duplicate", on_click=_duplicate, args=(chosen.id,), width="stretch",
-                   help="A new project with a copy of the latest revision")
-    cols[2].button("Delete", key=f"{key}.delete", on_click=_delete, args=(chosen.id, chosen.title),
-                   width="stretch", help="Moves it to Recently deleted, from where it can be restored")
+    cols = st.columns(2)
+    cols[0].button("Duplicate", key=f"{key}.duplicate", on_click=_duplicate, width="stretch",
+                   help="A new project with a copy of this one, opened here")
+    cols[1].button("Delete", key=f"{key}.delete", on_click=_delete, width="stretch",
+                   help="Moves it to Recently deleted, from where it can be restored; "
+                   "the project saved most recently opens in its place")
 
 
 def _revisions(key: str, current: str) -> None:
@@ -126,11 +130,9 @@ def _revisions(key: str, current: str) -> None:
             st.caption("None saved yet.")
             return
         by_number = {r.number: r for r in revisions}
-        pick = f"{key}.revision"
-        if st.session_state.get(pick) not in by_number:
-            st.session_state[pick] = revisions[0].number
-        st.selectbox("Revision", list(by_number), key=pick, format_func=lambda n: _revision_label(by_number[n]))
-        number = st.session_state[pick]
+        pick = f"{key}.revision.{current}.{revisions[0].number}"  # a new revision or project: the newest again
+        number = st.selectbox("Revision", list(by_number), key=pick,
+                              format_func=lambda n: _revision_label(by_number[n]))
         latest = number == revisions[0].number
         st.button("Restore this revision", key=f"{key}.restore_revision", on_click=state.restore_revision,
                   args=(number,), disabled=latest, width="stretch",
@@ -165,20 +167,24 @@ def _renamed(project_id: str, title_key: str) -> None:
 
 
 @state.callback
-def _duplicate(project_id: str) -> None:
-    try:
-        copy_id = state.workspace().duplicate(project_id)
-        title = state.workspace().info(copy_id).title
-    except WorkspaceError as err:
-        state.fail(f"cannot duplicate: {err}")
-        return
-    st.session_state[MESSAGE] = f"Duplicated as '{title}'."
+def _picked(pick: str) -> None:
+    chosen = st.session_state.get(pick)
+    if chosen and chosen != state.project_id():
+        state.open_project(chosen)
 
 
 @state.callback
-def _delete(project_id: str, title: str) -> None:
-    if state.delete_project(project_id):
-        st.session_state[MESSAGE] = f"Deleted '{title}': it can be restored from Recently deleted."
+def _duplicate() -> None:
+    title = state.open_copy(f"copy of {state.project().title}")
+    if title is not None:
+        st.session_state[MESSAGE] = f"Duplicated: now editing '{title}'."
+
+
+@state.callback
+def _delete() -> None:
+    done = state.delete_open_project()
+    if done is not None:
+        st.session_state[MESSAGE] = done
 
 
 @state.callback
@@ -188,4 +194,7 @@ def _restore(project_id: str) -> None:
     except WorkspaceError as err:
         state.fail(f"cannot restore: {err}")
         return
-    st.session_state[MESSAGE] = "Restored to the library."
+    if project_id != state.project_id():
+        state.open_project(project_id)
+    if project_id == state.project_id():
+        st.session_state[MESSAGE] = f"Restored '{state.project().title}' to the library; it is open here."

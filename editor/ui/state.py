@@ -15,6 +15,12 @@ id (?project=ID, plus &graph=ID for a nested graph), so a refresh, a closed tab 
 restarted server comes back to the same project. A save that finds another tab saved
 first records a conflict and keeps this tab's version in the session until the person
 chooses (load theirs, or save mine as a copy): nothing is overwritten silently.
+
+Which project is open is one fact, PROJECT_ID; every way of opening one (a link, a
+template, a file, an import, the library, a duplicate, a delete) goes through `_begin`.
+Opening a saved project rebuilds its Undo / Redo from its latest revisions
+(History.replay), so a reload keeps them. Opening a template or file whose untouched copy
+is in the library reopens that copy (Workspace.untouched) instead of adding another.
 """
 
 from __future__ import annotations
@@ -73,10 +79,15 @@ def begin_run() -> None:
     otherwise ?template=ID, or the default template, becomes a new workspace project
     whose id then replaces the template in the URL.
     """
+    from editor.ui.builds import keras_ready
+
     ss = st.session_state
-    if HISTORY not in ss:
+    starting = HISTORY not in ss
+    if starting:
         _start_session()
     ss[SHOWN] = ss.pop(NOTICE, None)
+    if starting and ss[SHOWN] and not keras_ready():
+        ss[NOTICE] = ss[SHOWN]  # the page reruns once when TensorFlow has loaded: say it there too
 
 
 def _start_session() -> None:
@@ -86,14 +97,13 @@ def _start_session() -> None:
     ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = _open_workspace()
     wanted_id = st.query_params.get("project")
     if wanted_id:
+        graph_param = st.query_params.get("graph")
         try:
-            loaded = ss[WORKSPACE].latest(wanted_id)
+            _open_saved(wanted_id)
         except WorkspaceError as err:
             ss[NOTICE] = Notice(one_line_message(f"cannot open project '{wanted_id}': {err}; opened a new project"))
         else:
-            graph_param = st.query_params.get("graph")
-            _begin(loaded.project, loaded.id, loaded.revision, "open", "library", None)
-            if graph_param in {g.id for g in loaded.project.graphs}:
+            if graph_param in {g.id for g in history().value.graphs}:
                 ss[GRAPH] = graph_param
                 st.query_params["graph"] = graph_param
             return
@@ -109,22 +119,19 @@ def _start_session() -> None:
         template_id = None
         project = new_project()
     label = f"open template {template_id}" if template_id else "new project"
-    _begin(project, _create(project, label), 1, label, f"template {template_id}" if template_id else "new project",
-           template_id)
+    _open_new(project, label, f"template {template_id}" if template_id else "new project", template_id)
 
 
 def _reopen_latest() -> bool:
     """A plain visit (no ?project=, no ?template=) goes back to the project saved last, as a
     desktop editor reopens its last document; the default template only starts an empty library."""
-    ss = st.session_state
     try:
-        entries = ss[WORKSPACE].list()
+        entries = workspace().list()
         if not entries:
             return False
-        loaded = ss[WORKSPACE].latest(entries[0].id)
+        _open_saved(entries[0].id)
     except WorkspaceError:
         return False
-    _begin(loaded.project, loaded.id, loaded.revision, "open", "library", None)
     return True
 
 
@@ -162,11 +169,32 @@ def _create(new_project_: Project, label: str) -> str:
         return ss[WORKSPACE].create(new_project_, label=label)
 
 
-def _begin(project_: Project, project_id: str, revision: int, label: str, source_: str,
-           template_id: Optional[str]) -> None:
-    """Make this tab edit workspace project `project_id` (a fresh undo history) and put it in the URL."""
+def _open_saved(project_id_: str, source_: str = "library", template_id: Optional[str] = None) -> None:
+    """Edit a workspace project at its latest revision, with Undo / Redo rebuilt from the
+    revisions before it (raises WorkspaceError, and changes nothing, if it cannot be read)."""
+    steps = workspace().steps(project_id_, workspace().keep)
+    rebuilt = History.replay(((s.project, s.label) for s in steps), HISTORY_LIMIT)
+    _begin(rebuilt, project_id_, steps[-1].number, source_, template_id)
+
+
+def _open_new(new_project_: Project, label: str, source_: str, template_id: Optional[str] = None) -> None:
+    """Edit `new_project_` as a workspace project: its untouched copy if the library has one
+    (opening a template twice gives one project, not two), else a new project."""
+    try:
+        reused = workspace().untouched(new_project_)
+        if reused is not None:
+            _open_saved(reused, source_, template_id)
+            return
+    except WorkspaceError:
+        pass  # no reuse then: a new project, as if none were there
+    _begin(History.start(new_project_, label, HISTORY_LIMIT), _create(new_project_, label), 1, source_, template_id)
+
+
+def _begin(history_: History, project_id: str, revision: int, source_: str, template_id: Optional[str]) -> None:
+    """Make this tab edit workspace project `project_id` with this history and put it in the URL."""
     ss = st.session_state
-    ss[HISTORY] = History.start(project_, label, HISTORY_LIMIT)
+    project_ = history_.value
+    ss[HISTORY] = history_
     ss[PROJECT_ID], ss[REVISION] = project_id, revision
     ss[CONFLICT] = ss[SAVE_PROBLEM] = None
     ss[GRAPH] = project_.main.id
@@ -415,25 +443,21 @@ def edit_graph(
 
 
 def load(new_project: Project, label: str, source_: str, template_id: Optional[str] = None) -> None:
-    """Open a template, a file or a new project as a new workspace project; the previous
-    one stays in the library as it was."""
+    """Open a template, a file or a new project as a workspace project (its untouched copy
+    when the library has one); the previous one stays in the library as it was."""
     try:
-        new_id = _create(new_project, label)
+        _open_new(new_project, label, source_, template_id)
     except WorkspaceError as err:
         fail(f"cannot open it: {err}")
-        return
-    _begin(new_project, new_id, 1, label, source_, template_id)
 
 
 @callback
 def open_project(project_id_: str) -> None:
-    """Edit another project of the workspace (its latest revision)."""
+    """Edit another project of the workspace (its latest revision, with its Undo / Redo)."""
     try:
-        loaded = workspace().latest(project_id_)
+        _open_saved(project_id_)
     except WorkspaceError as err:
         fail(str(err))
-        return
-    _begin(loaded.project, loaded.id, loaded.revision, "open", "library", None)
 
 
 @callback
@@ -449,17 +473,38 @@ def rename_project(project_id_: str, title: str, field: Optional[str] = None) ->
         fail(f"cannot rename: {err}", field)
 
 
-@callback
-def delete_project(project_id_: str) -> bool:
-    """Soft-delete a project; deleting the open one opens a new project in its place."""
+def delete_open_project() -> Optional[str]:
+    """Soft-delete the open project and open the most recently saved other one (a new
+    project only when none is left); returns one line saying so, None if it failed."""
+    title = project().title
     try:
-        workspace().delete(project_id_)
+        workspace().delete(project_id())
+        others = workspace().list()
     except WorkspaceError as err:
         fail(f"cannot delete: {err}")
-        return False
-    if project_id_ == project_id():
-        load(new_project(), "new project", "new project")
-    return True
+        return None
+    done = f"Deleted '{title}' (restorable from Recently deleted)"
+    for other in others:
+        try:
+            _open_saved(other.id)
+        except WorkspaceError:
+            continue  # one that cannot be read: try the next
+        return f"{done}; now editing '{project().title}'."
+    load(new_project(), "new project", "new project")
+    return f"{done}; it was the last project, so a new one was started."
+
+
+def open_copy(label: str) -> Optional[str]:
+    """Keep this tab's version of the project as a new project and go on editing that;
+    returns the copy's title, None if it could not be saved."""
+    mine = project().model_copy(update={"title": copy_title(project().title)})
+    try:
+        new_id = _create(mine, label)
+    except WorkspaceError as err:
+        fail(f"cannot save a copy: {err}")
+        return None
+    _begin(History.start(mine, label, HISTORY_LIMIT), new_id, 1, "library", None)
+    return mine.title
 
 
 @callback
@@ -489,20 +534,9 @@ def load_theirs() -> None:
 @callback
 def save_mine_as_copy() -> None:
     """After a conflict: keep this tab's version as a new project and go on editing that."""
-    ss = st.session_state
-    mine = project().model_copy(update={"title": copy_title(project().title)})
-    try:
-        new_id = _create(mine, "copy saved after a conflict")
-    except WorkspaceError as err:
-        fail(f"cannot save a copy: {err}")
-        return
-    ss[PROJECT_ID], ss[REVISION] = new_id, 1
-    ss[CONFLICT] = ss[SAVE_PROBLEM] = None
-    st.query_params["project"] = new_id
-    commit(mine, "save as a copy")  # identical to revision 1: recorded for undo, not saved again
+    open_copy("copy saved after a conflict")
 
 
-@callback
 @callback
 def add_graph() -> None:
     """Add a nested model to the project and open it."""
@@ -513,12 +547,12 @@ def add_graph() -> None:
 
 @callback
 def undo() -> None:
-    _set_history(history().undo(), f"undo {history().undo_label or ''}".strip())
+    _set_history(history().undo(), history().undo_entry)
 
 
 @callback
 def redo() -> None:
-    _set_history(history().redo(), f"redo {history().redo_label or ''}".strip())
+    _set_history(history().redo(), history().redo_entry)
 
 
 def next_upload_key(prefix: str) -> str:

@@ -22,11 +22,11 @@ def test_gallery_shows_counts_and_opens_a_template():
     assert at.query_params["project"] == at.session_state["kgs.project_id"] != mlp_id
     assert at.session_state["kgs.source"] == "template cnn"
     assert at.button(key="toolbar.undo").disabled  # a new project; the mlp one stays in the library
-    at.selectbox(key="sidebar.library.pick").select(mlp_id)
-    run(at)
-    at.button(key="sidebar.library.open").click()
-    run(at)
-    assert MLP_TOTAL in summary(at)
+    [projects] = [s for s in at.sidebar.selectbox if s.label == "Projects"]
+    assert projects.value == at.session_state["kgs.project_id"]  # the library shows the project just opened
+    projects.select(mlp_id)
+    run(at)  # choosing a project in the library opens it
+    assert at.session_state["kgs.project_id"] == mlp_id and MLP_TOTAL in summary(at)
 
 
 def test_new_project():

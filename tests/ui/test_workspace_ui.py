@@ -25,6 +25,12 @@ def delete_n4(at: AppTest) -> AppTest:
     return run(at)
 
 
+def projects_select(at: AppTest):
+    """The library's Projects select (its key changes with its labels)."""
+    [found] = [s for s in at.sidebar.selectbox if s.label == "Projects"]
+    return found
+
+
 def sidebar_warnings(at: AppTest) -> list[str]:
     return [w.value for w in at.sidebar.warning]
 
@@ -163,34 +169,29 @@ def test_rename_duplicate_delete_and_restore_from_the_sidebar(workspace_file):
         assert ws.info(pid).title == "Digits" and ws.revisions(pid)[0].label == "rename to Digits"
 
     at.button(key="sidebar.library.duplicate").click()
-    run(at)
+    run(at)  # the copy is opened
+    copy = project_id(at)
+    assert copy != pid and project(at).title == "Digits (copy)" and at.query_params["project"] == copy
     assert any("Digits (copy)" in s.value for s in at.sidebar.success)
+    assert projects_select(at).value == copy
     with Workspace(workspace_file) as ws:
-        [copy] = [e for e in ws.list() if e.id != pid]
-        assert copy.title == "Digits (copy)" and ws.latest(copy.id).project == project(at).model_copy(
-            update={"title": "Digits (copy)"})
+        assert ws.latest(copy).project == project(at)
 
-    at.selectbox(key="sidebar.library.pick").select(copy.id)
-    run(at)
-    at.text_input(key=f"sidebar.library.title.{copy.id}").input("Other").run()
+    projects_select(at).select(pid)
+    run(at)  # choosing a project opens it
+    assert project_id(at) == pid and project(at).title == "Digits"
     at.button(key="sidebar.library.delete").click()
-    run(at)
-    assert project_id(at) == pid  # deleting another project leaves this tab alone
+    run(at)  # the most recently saved other project opens in its place
+    assert project_id(at) == copy and any("now editing 'Digits (copy)'" in s.value for s in at.sidebar.success)
     with Workspace(workspace_file) as ws:
-        assert [e.id for e in ws.list()] == [pid]
-        assert [(e.id, e.title) for e in ws.list_deleted()] == [(copy.id, "Other")]
+        assert [e.id for e in ws.list()] == [copy]
+        assert [(e.id, e.title) for e in ws.list_deleted()] == [(pid, "Digits")]
 
     at.button(key="sidebar.library.undelete").click()
-    run(at)
+    run(at)  # restored and opened
+    assert project_id(at) == pid and projects_select(at).value == pid
     with Workspace(workspace_file) as ws:
-        assert {e.id for e in ws.list()} == {pid, copy.id} and ws.list_deleted() == []
-
-    at.selectbox(key="sidebar.library.pick").select(copy.id)
-    run(at)
-    at.button(key="sidebar.library.open").click()
-    run(at)
-    assert project_id(at) == copy.id and project(at).title == "Other"
-    assert at.query_params["project"] == copy.id
+        assert {e.id for e in ws.list()} == {pid, copy} and ws.list_deleted() == []
 
 
 def test_an_empty_title_is_refused_next_to_the_field():
@@ -201,12 +202,14 @@ def test_an_empty_title_is_refused_next_to_the_field():
     assert project(at).title == load_template("mlp").title
 
 
-def test_deleting_the_open_project_opens_a_new_one(workspace_file):
+def test_deleting_the_last_project_opens_a_new_one_and_says_so(workspace_file):
     at = open_app("mlp")
     old = project_id(at)
     at.button(key="sidebar.library.delete").click()
     run(at)
     assert project_id(at) != old and [n.class_name for n in graph(at).nodes] == [None, "Dense"]
+    [line] = [s.value for s in at.sidebar.success]
+    assert "Deleted 'Multilayer perceptron (MLP)'" in line and "a new one was started" in line
     with Workspace(workspace_file) as ws:
         assert [e.id for e in ws.list_deleted()] == [old]
         assert ws.latest(old).project == load_template("mlp")
@@ -215,8 +218,9 @@ def test_deleting_the_open_project_opens_a_new_one(workspace_file):
 def test_browse_revisions_and_restore_one(workspace_file):
     at = delete_n4(open_app("mlp"))
     pid = project_id(at)
-    assert at.selectbox(key="sidebar.library.revision").options[0].startswith("2 ·")
-    at.selectbox(key="sidebar.library.revision").select(1)
+    revision = f"sidebar.library.revision.{pid}.2"
+    assert at.selectbox(key=revision).options[0].startswith("2 ·")
+    at.selectbox(key=revision).select(1)
     run(at)
     at.button(key="sidebar.library.restore_revision").click()
     run(at)
@@ -297,3 +301,28 @@ def test_a_failed_save_says_why_in_one_line_and_keeps_the_edit(monkeypatch):
     at.button(key="toolbar.redo").click()
     run(at)
     assert at.session_state["kgs.revision"] == 2 and project(at).main.get("n4") is None
+
+
+def test_a_template_opened_again_goes_back_to_its_untouched_copy(workspace_file):
+    first = project_id(open_app("cnn"))
+    assert project_id(open_app("cnn")) == first
+    edited = delete_n4(open_app("cnn"))
+    assert project_id(edited) == first
+    fresh = project_id(open_app("cnn"))  # the copy was edited: a new one
+    assert fresh != first
+    with Workspace(workspace_file) as ws:
+        assert len(ws.list()) == 2
+
+
+def test_undo_and_redo_come_back_in_a_fresh_session(workspace_file):
+    at = delete_n4(open_app("mlp"))
+    at.button(key="toolbar.undo").click()
+    run(at)
+    again = open_project(project_id(at))  # a reload
+    history = again.session_state["kgs.history"]
+    assert not history.can_undo and history.can_redo and history.redo_label.startswith("delete")
+    again.button(key="toolbar.redo").click()
+    run(again)
+    assert project(again).main.get("n4") is None
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(project_id(at)).revision == 4 and ws.revisions(project_id(at))[0].label.startswith("redo")

@@ -1,0 +1,186 @@
+"""The library in headless Chromium, as a person uses it: the sidebar's "Open template",
+the library's "Projects" select, "Title" box, Duplicate, Delete, Revisions, Undo after a
+browser reload, and the copies a template leaves behind (issue 11 items 2, 6, 13; issue 17
+item 13).
+
+One server serves every test here and keeps its workspace between them, so each test
+names its projects with titles of its own and never counts on an empty library.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from editor.workspace import Workspace
+from tests.e2e.canvas import canvas_frame
+from tests.e2e.test_editor_e2e import open_template, summary_block
+
+pytestmark = pytest.mark.e2e
+
+MLP = "Multilayer perceptron (MLP)"
+HEADLINE = "Multiple inputs and outputs (news headline)"
+CNN = "Convolutional neural network (CNN)"
+
+
+def settled(page) -> None:
+    """Wait until the script is not running. Call it after waiting for a visible consequence
+    of the action, so the run it waits for has started."""
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
+
+
+def sidebar(page):
+    return page.locator("[data-testid='stSidebar']")
+
+
+def select_box(page, label: str):
+    """A sidebar selectbox by its label."""
+    return sidebar(page).get_by_role("combobox", name=label, exact=True)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a selectbox by (part of) its visible text."""
+    select_box(page, label).click()
+    page.get_by_role("option", name=re.compile(re.escape(option))).first.click()
+    shows(page, label, option)
+    settled(page)
+
+
+def options(page, label: str) -> list[str]:
+    """The texts of a selectbox's options (the list is opened and closed again)."""
+    select_box(page, label).click()
+    texts = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return texts
+
+
+def open_from_sidebar(page, title: str) -> None:
+    choose(page, "Template", title)
+    sidebar(page).get_by_role("button", name="Open template").click()
+    expect(open_title(page)).to_have_text(title)
+    settled(page)
+
+
+def open_title(page):
+    """The title of the project open in the editor, as the sidebar's Project caption shows it."""
+    return sidebar(page).locator("[data-testid='stCaptionContainer'] strong").first
+
+
+def shows(page, label: str, text: str) -> None:
+    """Wait until selectbox `label` shows a value containing `text`."""
+    expect(select_box(page, label)).to_have_value(re.compile(re.escape(text)))
+
+
+def title_box(page):
+    return sidebar(page).get_by_label("Title", exact=True)
+
+
+def rename(page, title: str) -> None:
+    box = title_box(page)
+    box.fill(title)
+    box.press("Enter")
+    expect(open_title(page)).to_have_text(title)
+    settled(page)
+
+
+def workspace() -> Workspace:
+    return Workspace(os.environ["KGS_WORKSPACE"])
+
+
+def test_a_missing_project_still_says_so_after_the_start_up_rerun(page, server):
+    # First in this file: on a fresh server the page reruns once after TensorFlow loads.
+    page.goto(f"{server}/?project=0123456789abcdef")
+    canvas_frame(page)
+    summary_block(page).wait_for()
+    settled(page)
+    expect(page.get_by_text("cannot open project '0123456789abcdef'")).to_be_visible()
+
+
+def test_the_library_acts_on_the_project_opened_from_a_template(page, server):
+    open_template(page, server, "mlp")
+    rename(page, "MLP kept as it is")
+    open_from_sidebar(page, HEADLINE)
+    shows(page, "Projects", f"{HEADLINE} (open here)")
+    expect(title_box(page)).to_have_value(HEADLINE)
+    rename(page, "Headline renamed")
+    shows(page, "Projects", "Headline renamed (open here)")
+    titles = options(page, "Projects")
+    assert any(t.startswith("MLP kept as it is ·") for t in titles), titles
+    # the revisions shown are the open project's: its rename is the newest
+    sidebar(page).get_by_text(re.compile(r"^Revisions of this project")).click()
+    shows(page, "Revision", "rename to Headline renamed")
+
+
+def test_choosing_a_project_in_the_library_opens_it(page, server):
+    open_template(page, server, "mlp")
+    rename(page, "First of two")
+    open_from_sidebar(page, CNN)
+    rename(page, "Second of two")
+    choose(page, "Projects", "First of two")
+    expect(open_title(page)).to_have_text("First of two")
+    shows(page, "Projects", "First of two (open here)")
+    expect(title_box(page)).to_have_value("First of two")
+
+
+def test_duplicate_opens_the_copy(page, server):
+    open_template(page, server, "mlp")
+    rename(page, "To be copied")
+    sidebar(page).get_by_role("button", name="Duplicate").click()
+    expect(open_title(page)).to_have_text("To be copied (copy)")
+    settled(page)
+    shows(page, "Projects", "To be copied (copy) (open here)")
+    expect(title_box(page)).to_have_value("To be copied (copy)")
+
+
+def test_deleting_the_open_project_opens_the_most_recent_other_one(page, server):
+    open_template(page, server, "mlp")
+    rename(page, "Saved before the delete")
+    open_from_sidebar(page, CNN)
+    rename(page, "Going away")
+    sidebar(page).get_by_role("button", name="Delete").click()
+    expect(open_title(page)).to_have_text("Saved before the delete")
+    settled(page)
+    expect(sidebar(page).get_by_text("Deleted 'Going away'")).to_be_visible()
+    shows(page, "Projects", "Saved before the delete (open here)")
+    assert not any(t.startswith("Untitled") for t in options(page, "Projects"))
+
+
+def test_a_template_opened_again_reuses_its_untouched_copy(page, server):
+    open_template(page, server, "cnn")
+    first = page.url
+    open_template(page, server, "cnn")
+    assert page.url == first  # the same project, not a second copy
+    open_from_sidebar(page, CNN)
+    assert page.url == first
+    rename(page, "A CNN of my own")
+    open_from_sidebar(page, CNN)  # edited, so opening the template again makes a fresh copy
+    assert page.url != first
+    with workspace() as ws:
+        untouched = [e for e in ws.list() if e.title == CNN and e.revision == 1]
+    assert len(untouched) == 1
+
+
+def test_undo_and_redo_survive_a_reload(page, server):
+    open_template(page, server, "mlp")
+    rename(page, "Before the reload")
+    rename(page, "After the reload")
+    page.reload()
+    canvas_frame(page)
+    summary_block(page).wait_for()
+    settled(page)
+    undo = page.get_by_role("button", name="↶ Undo")
+    expect(undo).to_be_enabled()
+    undo.click()
+    expect(open_title(page)).to_have_text("Before the reload")
+    settled(page)
+    page.reload()  # the undo itself is remembered: Redo brings the title back
+    canvas_frame(page)
+    summary_block(page).wait_for()
+    settled(page)
+    redo = page.get_by_role("button", name="↷ Redo")
+    expect(redo).to_be_enabled()
+    redo.click()
+    expect(open_title(page)).to_have_text("After the reload")
