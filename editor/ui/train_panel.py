@@ -34,9 +34,11 @@ from pydantic import ValidationError
 from editor import training
 from editor.graph import Project, Training
 from editor.problems import one_line
-from editor.ui import builds, fields, state, train_charts
+from editor.ui import builds, fields, keras_reruns, state, train_charts
 from editor.ui.builds import Preview
 from editor.ui.fields import md
+
+keras_reruns.install()  # Streamlit's after-run Keras cleanup would stall the training thread
 
 POLL_S = 0.5
 OWNER = "kgs.train.owner"  # this session's key for training.start_run
