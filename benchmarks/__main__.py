@@ -9,7 +9,8 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-MODULES = ["benchmarks.bench_core", "benchmarks.bench_training", "benchmarks.bench_ui", "benchmarks.bench_import"]
+MODULES = ["benchmarks.bench_core", "benchmarks.bench_training", "benchmarks.bench_ui", "benchmarks.bench_import",
+           "benchmarks.bench_train_page"]
 
 rows = []
 for name in MODULES:

@@ -149,17 +149,61 @@ def test_huge_learning_rate_stops_on_nan_naming_epoch_and_batch():
     assert not math.isfinite(snap.batches["loss"][-1])
 
 
-def test_nan_in_the_data_stops_at_the_first_batch():
+def test_nan_in_the_data_stops_before_training_on_any_machine():
+    """Whether a NaN input reaches the loss depends on the CPU's kernels (relu(NaN) is 0 on
+    some): the data are checked before the first batch, so no machine trains on them."""
     p = load_template("mlp")
     settings = Settings(batch_size=8, samples=32, epochs=2, validation_split=0.25)
     model = training.compile_model(p, settings)
     good = training.make_data(p, settings, model)
     x = good.x[0].copy()
-    x[:, 3] = np.nan
+    x[5, 3] = np.nan
     bad = SyntheticData(x=[x], y=good.y, input_names=good.input_names, output_names=good.output_names)
     run = run_to_end(None, settings, model=model, data=bad)
-    assert run.stopped == "loss became NaN at epoch 1, batch 1"
-    assert run.history == {} and run.snapshot().batches_done == 1
+    name = good.input_names[0]
+    assert run.stopped == f"the data of input '{name}' hold NaN (sample 6 first): nothing was trained"
+    assert run.history == {} and run.snapshot().batches_done == 0 and run.error is None
+
+
+def test_infinite_targets_are_named_by_their_output():
+    p = load_template("mlp")
+    settings = tiny()
+    model = training.compile_model(p, settings)
+    good = training.make_data(p, settings, model)
+    y = good.y[0].astype("float32")
+    y[0] = np.inf
+    bad = SyntheticData(x=good.x, y=[y], input_names=good.input_names, output_names=good.output_names)
+    name = good.output_names[0]
+    assert training.non_finite_data(bad) == f"the data of target of output '{name}' hold infinite values (sample 1 first)"
+    assert training.non_finite_data(good) is None
+
+
+def test_the_same_seed_gives_the_same_weights_and_losses():
+    """Weights, shuffling and dropout all follow the seed (issue 11 #9); mnist_mlp has Dropout."""
+    def trained(seed):
+        run = run_to_end(load_template("mnist_mlp"), Settings(batch_size=16, samples=64, epochs=2, seed=seed))
+        assert run.error is None
+        return run.history["loss"], run.model.get_weights()
+
+    first, again, other = trained(0), trained(0), trained(1)
+    assert first[0] == again[0]
+    assert all(np.array_equal(a, b) for a, b in zip(first[1], again[1]))
+    assert first[0] != other[0]
+
+
+def test_a_run_nobody_wants_any_more_stops_after_the_grace_time():
+    wanted = threading.Event()
+    wanted.set()
+    run = TrainingRun(load_template("mlp"), Settings(batch_size=8, samples=256, epochs=1000),
+                      still_wanted=wanted.is_set, grace_s=0.5).start()
+    try:
+        while not run.snapshot(since=-1).batches_done:
+            assert not run.wait(0.05)
+        wanted.clear()  # the last page showing it was closed
+        assert run.wait(120)
+    finally:
+        run.stop()
+    assert run.stopped.startswith(training.UNWANTED + " at epoch ")
 
 
 def test_memory_refusal_is_one_line_with_a_way_out():
