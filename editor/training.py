@@ -616,7 +616,7 @@ class TrainingRun:
 
     def __init__(self, project: Optional[Project], settings: Settings = Settings(), *, model=None, data=None,
                  limit_bytes: Optional[int] = None, check_memory: bool = True,
-                 still_wanted: Optional[Callable[[], bool]] = None, grace_s: float = GRACE_S):
+                 still_wanted: Optional[Callable[[], bool]] = None, grace_s: float = GRACE_S, tag: Any = None):
         if project is None and (model is None or data is None):
             raise ValueError("give a project, or a compiled model and its data")
         self.project = project
@@ -646,6 +646,7 @@ class TrainingRun:
         self._error: Optional[str] = None
         self._device = ""  # known once TensorFlow is loaded, in the training thread
         self.still_wanted = still_wanted
+        self.tag = tag  # the caller's note of what it trains (the UI: the project's digest)
         self.grace_s = grace_s
 
     # -- control
