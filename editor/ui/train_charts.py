@@ -30,9 +30,19 @@ def thin(values: list, limit: int = MAX_POINTS) -> tuple[list[int], list]:
     return [i + 1 for i in index], [values[i] for i in index]
 
 
+TOTALS = {"loss": "loss (total)", "val_loss": "val_loss (total)"}  # Keras's sum of every loss
+
+
+def legend_name(key: str) -> str:
+    """The legend's name of a Keras log key: the total loss says it is the total, so no
+    output or loss node of that name can pass for it; every other key as Keras logs it."""
+    return TOTALS.get(key, key)
+
+
 def line_spec(x_name: str, xs: list[int], series: dict[str, list]) -> dict:
-    """A Vega-Lite line chart of `series` (name -> values at `xs`), one colour per name,
-    names in the legend exactly as Keras logs them."""
+    """A Vega-Lite line chart of `series` (Keras log key -> values at `xs`), one colour per
+    series, named in the legend by `legend_name`."""
+    series = {legend_name(k): v for k, v in series.items()}
     rows = [{x_name: x, "series": name, "value": _finite(v)}
             for name, values in series.items() for x, v in zip(xs, values)]
     return {

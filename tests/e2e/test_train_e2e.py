@@ -136,3 +136,20 @@ def test_the_same_seed_trains_to_the_same_loss(page, server):
     page.get_by_role("button", name="Start training").click()
     expect(page.get_by_text("final loss")).to_have_count(0)
     assert final_loss(page) != first
+
+
+def test_a_new_loss_node_does_not_take_the_total_loss_name(page, server):
+    """Issue 11 #15: Keras logs the total as "loss"; a new loss node is named after its source."""
+    from editor import canvas as canvas_logic
+    from editor.templates import load_template
+    from tests.e2e.canvas import click_node
+
+    mlp = load_template("mlp")
+    open_template(page, server, "mlp")
+    click_node(page, "n4", canvas_logic.layout(mlp.main))
+    source = mlp.main.node("n4").name
+    page.get_by_role("heading", name=source).wait_for()
+    page.get_by_role("tab", name="Add nodes").click()
+    page.get_by_role("button", name="Add loss node").click()
+    page.get_by_role("tab", name="Inspector").click()
+    expect(field(page, "insp.main.n6.name").locator("input")).to_have_value(f"{source}_loss_term")

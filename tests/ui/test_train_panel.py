@@ -202,9 +202,11 @@ def test_curves_of_each_output_per_batch_and_per_epoch_with_validation():
     at = start_and_wait(run(at))
     assert the_run(at).error is None
     by_batch, by_epoch = charts(at)  # losses only: this template has no metrics
-    assert set(by_batch) == {"batch", "loss", "out1_loss", "out2_loss"}
+    assert set(by_batch) == {"batch", "loss (total)", "out1_loss", "out2_loss"}
     assert by_batch["batch"] == list(range(1, 13))  # 48 training samples / 8, two epochs
-    assert set(by_epoch) == {"epoch", "loss", "out1_loss", "out2_loss", "val_loss", "val_out1_loss", "val_out2_loss"}
+    assert set(by_epoch) == {"epoch", "loss (total)", "out1_loss", "out2_loss", "val_loss (total)", "val_out1_loss",
+                             "val_out2_loss"}
+    assert by_epoch["loss (total)"] == the_run(at).history["loss"]
     assert by_epoch["epoch"] == [1, 2]
     assert by_epoch["val_out2_loss"] == the_run(at).history["val_out2_loss"]
 
@@ -275,3 +277,16 @@ def test_a_run_is_wanted_while_a_connected_session_shows_its_project(monkeypatch
     assert wanted()
     connected.discard("c")  # and closed
     assert not wanted() and "c" not in train_panel._SHOWN
+
+
+def test_a_new_loss_node_is_named_after_its_source_not_like_the_total_loss():
+    at = select(open_app("mlp"), "n4")
+    at.button(key="palette.add_loss").click()
+    run(at)
+    loss = graph(at).nodes[-1]
+    source = graph(at).node("n4").name
+    assert loss.kind == "loss" and loss.name == f"{source}_loss_term"
+    select(at, "n4")
+    at.button(key="palette.add_loss").click()
+    run(at)
+    assert graph(at).nodes[-1].name == f"{source}_loss_term_1"
