@@ -11,6 +11,10 @@ median of per-round ratios as a check against load drifting on a shared machine.
 
 Budget: the page keeps >= 0.9 of the command line's samples/s. Skipped without Chromium.
 
+Stop: on a long mlp run, the time from clicking Stop to "Start training" being enabled
+again (budget 1 s, median of STOPS), against the time from clicking Start to Stop being
+enabled (the same page, one rerun that starts a run) as the baseline.
+
     TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python -m benchmarks.bench_train_page [TEMPLATE] [ROUNDS]
 """
 
@@ -34,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "headline_multi_io"
 ROUNDS = 3
 BUDGET_RATIO = 0.9
+STOPS = 5
+STOP_BUDGET_MS = 1000
 SETTINGS = ["--epochs", "5", "--samples", "512", "--batch-size", "32", "--seed", "0"]  # the Train tab's defaults
 DONE = re.compile(r"Trained 5 epochs in .*?, ([\d,]+) samples/s")
 
@@ -59,6 +65,38 @@ def page_samples_per_second(browser, url: str, template: str) -> float:
         return float(DONE.search(done.inner_text()).group(1).replace(",", ""))
     finally:
         context.close()
+
+
+def stop_and_start_ms(browser, url: str) -> tuple[list[float], list[float]]:
+    """(Stop -> Start enabled, Start -> Stop enabled) in ms, STOPS times on one page."""
+    import time
+
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(300_000)
+    stops, starts = [], []
+    try:
+        page.goto(f"{url}/?template=mlp")
+        page.locator("pre", has_text="Total params").first.wait_for()
+        page.get_by_role("tab", name="Train").click()
+        epochs = page.locator(".st-key-train-epochs input")
+        epochs.fill("100000")
+        epochs.press("Enter")
+        start_button = page.get_by_role("button", name="Start training")
+        stop_button = page.get_by_role("button", name="Stop")
+        for _ in range(STOPS):
+            clicked = time.perf_counter()
+            start_button.click()
+            page.wait_for_function("b => !b.disabled", arg=stop_button.element_handle(), polling=20)
+            starts.append((time.perf_counter() - clicked) * 1000)
+            page.locator("[data-testid='stProgress']", has_text="samples/s").wait_for()
+            clicked = time.perf_counter()
+            stop_button.click()
+            page.wait_for_function("b => !b.disabled", arg=start_button.element_handle(), polling=20)
+            stops.append((time.perf_counter() - clicked) * 1000)
+    finally:
+        context.close()
+    return stops, starts
 
 
 def run(template: str = TEMPLATE, rounds: int = ROUNDS) -> list[dict]:
@@ -87,6 +125,7 @@ def run(template: str = TEMPLATE, rounds: int = ROUNDS) -> list[dict]:
                     else:
                         cli_rates.append(cli_samples_per_second(template))
                 print(f"  round {i + 1}: page {page_rates[-1]:.0f}, CLI {cli_rates[-1]:.0f} samples/s", flush=True)
+            stops, starts = stop_and_start_ms(browser, url)
             browser.close()
     finally:
         stop_server(proc)
@@ -99,7 +138,10 @@ def run(template: str = TEMPLATE, rounds: int = ROUNDS) -> list[dict]:
     print(f"{'':<44} page {page_rate:.0f} vs CLI {cli_rate:.0f} samples/s: {ratio:.3f} "
           f"(paired rounds {paired:.3f})   budget >= {BUDGET_RATIO} {'ok' if ratio >= BUDGET_RATIO else 'UNDER'}",
           flush=True)
-    return [row]
+    stop_ms = statistics.median(stops)
+    stop_row = report("train page: Stop -> Start enabled again", stop_ms, STOP_BUDGET_MS, statistics.median(starts),
+                      "Start -> Stop enabled")
+    return [row, stop_row]
 
 
 if __name__ == "__main__":
