@@ -44,7 +44,7 @@ from editor.ui.fields import md
 
 keras_reruns.install()  # Streamlit's after-run Keras cleanup would stall the training thread
 
-POLL_S = 0.5
+POLL_S = 1.0  # each poll costs the server and the browser (charts redrawn); 0.5 s cost ~10% of the speed
 STOP_WAIT_S = 1.0  # Stop waits this long for the batch in progress, so its rerun shows the results
 ESTIMATE = "kgs.train.estimate"  # (digest, settings, Estimate or one-line error)
 ESTIMATE_WANTED = "kgs.train.estimate_wanted"  # set by the button, done by the next run
