@@ -23,10 +23,11 @@ multiply-adds and this machine's measured matmul speed (no real training step: t
 step traces the graph, which costs more than the estimate is worth); `check_fits()`
 refuses above a limit (default: half of MemAvailable) with a one-line way out.
 
-NaN / Inf: the data are checked before the first batch (`non_finite_data`; whether a NaN
-input reaches the loss depends on the CPU's kernels). During training Keras's per-batch
-"loss" is the epoch's running mean, which turns NaN (or infinite) at the first bad batch
-and stays so; the run stops there, naming it.
+NaN / Inf: whether a NaN reaches the loss depends on the CPU's kernels (relu(NaN) is 0 on
+some), so three checks: the data before the first batch (`non_finite_data`); Keras's
+per-batch "loss", the epoch's running mean, which turns NaN (or infinite) at the first
+bad batch and stays so (the run stops there, naming it); the trained weights at each
+epoch's end (`non_finite_weights`), for a NaN that a kernel hid from the loss.
 
 Seed: the training thread calls `keras.utils.set_random_seed(settings.seed)` before it
 builds, as exported code does, so the same seed gives the same weights, shuffling,
@@ -529,6 +530,20 @@ def non_finite_data(data: synthetic.SyntheticData) -> Optional[str]:
     return None
 
 
+def non_finite_weights(model) -> Optional[str]:
+    """'the weights <path> became NaN' (or infinite) for the first trained weight that did,
+    else None. Checked at each epoch's end (a few tensor ops, no copy): a NaN weight can
+    leave the loss finite where a kernel turns NaN into a number (relu, clip, max)."""
+    import keras
+
+    ops = keras.ops
+    for weight in model.trainable_weights:
+        if not bool(ops.all(ops.isfinite(weight))):
+            kind = "NaN" if bool(ops.any(ops.isnan(weight))) else "infinite"
+            return f"the weights {weight.path} became {kind}"
+    return None
+
+
 class _Abort(Exception):
     """Raised from the callback to skip the validation pass of a stopped epoch."""
 
@@ -597,6 +612,10 @@ def _make_callback(run: "TrainingRun"):
         def on_epoch_end(self, epoch, logs=None):
             if run._batch < run.steps:
                 return  # a stopped epoch is not a history entry
+            bad = non_finite_weights(self.model)
+            if bad:
+                run._stop_reason = run._stop_reason or f"{bad} in epoch {epoch + 1}"
+                self.model.stop_training = True
             for key, value in logs.items():
                 run._history.setdefault(key, []).append(value)
             run._epochs_done = epoch + 1
@@ -878,5 +897,5 @@ __all__ = [
     "Settings", "Estimate", "Snapshot", "TrainingRun", "TrainingError", "NotEnoughMemory", "RunBusy",
     "estimate", "check_fits", "start_run", "current_run", "forget_run", "history_csv", "model_bytes",
     "train", "compile_model", "make_data", "output_shapes", "optimizer_slots", "device_name",
-    "seed_everything", "non_finite_data", "GRACE_S", "UNWANTED",
+    "seed_everything", "non_finite_data", "non_finite_weights", "GRACE_S", "UNWANTED",
 ]

@@ -178,6 +178,24 @@ def test_infinite_targets_are_named_by_their_output():
     assert training.non_finite_data(good) is None
 
 
+def test_weights_gone_nan_stop_the_run_even_when_the_loss_stays_finite():
+    """A NaN weight that no loss sees (here: of an output without a loss; elsewhere: hidden
+    by a kernel that turns NaN into a number) still stops the run, at the epoch's end."""
+    from editor.graph import Output, Ref
+
+    p = project(inp("n1", "x", (4,)), layer("n2", "seen", "Dense", "n1", units=1),
+                layer("n3", "unseen", "Dense", "n1", units=1),
+                outputs=(Output(ref=Ref(node="n2"), loss="mean_squared_error"), Output(ref=Ref(node="n3"))))
+    settings = Settings(batch_size=4, samples=16, epochs=3)
+    model = training.compile_model(p, settings)
+    kernel = model.get_layer("unseen").kernel
+    kernel.assign(np.full(kernel.shape, np.nan, dtype="float32"))
+    run = run_to_end(None, settings, model=model, data=training.make_data(p, settings, model))
+    assert run.stopped == "the weights unseen/kernel became NaN in epoch 1"
+    assert all(math.isfinite(v) for v in run.snapshot().batches["loss"])
+    assert len(run.history["loss"]) == 1 and run.snapshot().batches_done == 4
+
+
 def test_the_same_seed_gives_the_same_weights_and_losses():
     """Weights, shuffling and dropout all follow the seed (issue 11 #9); mnist_mlp has Dropout."""
     def trained(seed):
