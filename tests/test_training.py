@@ -178,6 +178,7 @@ def test_infinite_targets_are_named_by_their_output():
     assert training.non_finite_data(good) is None
 
 
+@pytest.mark.filterwarnings("ignore:Gradients do not exist")  # the unsupervised output, on purpose
 def test_weights_gone_nan_stop_the_run_even_when_the_loss_stays_finite():
     """A NaN weight that no loss sees (here: of an output without a loss; elsewhere: hidden
     by a kernel that turns NaN into a number) still stops the run, at the epoch's end."""
