@@ -843,10 +843,24 @@ def start_run(owner: Hashable, project: Project, settings: Settings = Settings()
         current = _RUNS.get(owner)
         if current is not None and current._thread is not None and not current.done:
             raise RunBusy("a training run is already going; stop it first")
+        _forget_unwanted()
         run = TrainingRun(project, settings, **kwargs)
         _RUNS[owner] = run
         run.start()
     return run
+
+
+def _forget_unwanted() -> None:
+    """Drop finished runs that nobody wants any more (their models with them), so a
+    long-lived server keeps only the runs of projects someone has open."""
+    for key, run in list(_RUNS.items()):
+        if run.done and run.still_wanted is not None:
+            try:
+                wanted = run.still_wanted()
+            except Exception:  # noqa: BLE001 - keep what cannot be asked about
+                wanted = True
+            if not wanted:
+                del _RUNS[key]
 
 
 def current_run(owner: Hashable) -> Optional[TrainingRun]:

@@ -352,6 +352,19 @@ def test_one_run_at_a_time_per_owner():
         second.start()
 
 
+def test_finished_runs_nobody_wants_are_forgotten_at_the_next_start():
+    p = load_template("mlp")
+    wanted = {"a": True, "b": True}
+    for owner in wanted:
+        assert training.start_run(owner, p, tiny(), still_wanted=lambda o=owner: wanted[o]).wait(120)
+    wanted["a"] = False  # project a's last tab was closed after its run
+    assert training.start_run("c", p, tiny()).wait(120)
+    assert training.current_run("a") is None
+    assert training.current_run("b") is not None and training.current_run("c") is not None
+    for owner in "bc":
+        training.forget_run(owner)
+
+
 def test_snapshots_are_safe_to_poll_while_training():
     run = TrainingRun(load_template("mnist_mlp"), Settings(batch_size=4, samples=400, epochs=3)).start()
     seen, problems = [], []

@@ -11,9 +11,10 @@ A run belongs to its project (the workspace project id, which the URL carries as
 ?project=ID): another project's Train tab never shows it, a refreshed tab finds it
 again, and two tabs of one project show the same run. It goes on while a connected tab
 shows its project; when none has for training.GRACE_S seconds (the tab was closed, the
-browser went away, every tab switched to other projects) it stops by itself. Streamlit
-does not garbage-collect dropped sessions promptly, so this asks Streamlit's runtime
-which sessions are still connected rather than waiting on a finalizer.
+browser went away, every tab switched to other projects) it stops by itself, and the
+next start forgets it (and its model). Streamlit does not garbage-collect dropped
+sessions promptly, so this asks Streamlit's runtime which sessions are still connected
+rather than waiting on a finalizer.
 
 Optimizer and learning rate are the project's compile settings (an edit with undo, and
 what the exported code compiles with); batch size, epochs, samples, validation split,
