@@ -45,7 +45,9 @@ from editor.ui.fields import md
 
 keras_reruns.install()  # Streamlit's after-run Keras cleanup would stall the training thread
 
-POLL_S = 1.0  # each poll costs the server and the browser (charts redrawn); 0.5 s cost ~10% of the speed
+# Each poll costs training some speed (headline_multi_io, page vs CLI on a loaded 2-core
+# machine: 0.5 s 0.79x, 1 s 0.87-0.91x, no polls 0.96x; 1.5 s measured no better than 1 s).
+POLL_S = 1.0
 STOP_WAIT_S = 1.0  # Stop waits this long for the batch in progress, so its rerun shows the results
 ESTIMATE = "kgs.train.estimate"  # (digest, settings, Estimate or one-line error)
 ESTIMATE_WANTED = "kgs.train.estimate_wanted"  # set by the button, done by the next run
