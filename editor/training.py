@@ -503,6 +503,8 @@ def seed_everything(seed: int) -> None:
     Keras keeps its seed generator per thread, so this is called in the training thread.
     Python's, numpy's and TensorFlow's global seeds are shared by the process: two runs
     started at the very same moment (two tabs) may each draw from the other's seed.
+    TensorFlow's set_seed also clears its kernel cache: a run going in another session
+    re-instantiates its compiled step once (a hiccup, not a slowdown).
     """
     import keras
 
@@ -809,8 +811,8 @@ class TrainingRun:
     def _prepare(self) -> None:
         self._phase = "loading TensorFlow"
         self._device = device_name()
-        seed_everything(self.settings.seed)
         if self.model is None:
+            seed_everything(self.settings.seed)  # a model handed in is the caller's: its weights are drawn
             self._phase = "building the model"
             model, args = build_model(self.project)
             optimizer = make_optimizer(self.project, self.settings)
