@@ -23,13 +23,23 @@ multiply-adds and this machine's measured matmul speed (no real training step: t
 step traces the graph, which costs more than the estimate is worth); `check_fits()`
 refuses above a limit (default: half of MemAvailable) with a one-line way out.
 
-NaN / Inf: Keras's per-batch "loss" is the epoch's running mean, which turns NaN (or
-infinite) at the first bad batch and stays so; the run stops there, naming it.
+NaN / Inf: whether a NaN reaches the loss depends on the CPU's kernels (relu(NaN) is 0 on
+some), so three checks: the data before the first batch (`non_finite_data`); Keras's
+per-batch "loss", the epoch's running mean, which turns NaN (or infinite) at the first
+bad batch and stays so (the run stops there, naming it); the trained weights at each
+epoch's end (`non_finite_weights`), for a NaN that a kernel hid from the loss.
+
+Seed: the training thread calls `keras.utils.set_random_seed(settings.seed)` before it
+builds, as exported code does, so the same seed gives the same weights, shuffling,
+dropout and losses (the command line and the Train tab alike).
+
+Nobody watching: a run given `still_wanted` (the UI: "does an open tab show my
+project?") stops itself when that has said no for `grace_s` seconds.
 
 What the UI calls:
 
     est = estimate(project, settings)         # show est.summary(); check_fits(est) refuses
-    run = start_run(session_id, project, settings)   # one run per session (RunBusy)
+    run = start_run(project_id, project, settings, still_wanted=...)  # one run per project (RunBusy)
     snap = run.snapshot(since=n)              # each redraw: status, progress, history,
                                               # per-batch logs from batch n on, speed, time left
     run.stop()                                # within one batch
@@ -48,7 +58,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Hashable, Optional, Sequence
+from typing import Any, Callable, Hashable, Optional, Sequence
 
 from editor import data as synthetic
 from editor.graph import Project
@@ -479,6 +489,63 @@ class Snapshot:
         return self.status in DONE_STATUSES
 
 
+# A run whose owner stops asking for it (the UI: no open tab shows its project) is stopped
+# after GRACE_S seconds: long enough for a refresh to reattach, short enough that a closed
+# tab does not leave the machine training for nobody.
+GRACE_S = 5.0
+WATCH_EVERY_S = 0.5
+UNWANTED = "stopped because no open page showed it"
+
+
+def seed_everything(seed: int) -> None:
+    """The same seed, the same run: weights, shuffling, dropout (what exported code does).
+
+    Keras keeps its seed generator per thread, so this is called in the training thread.
+    Python's, numpy's and TensorFlow's global seeds are shared by the process: two runs
+    started at the very same moment (two tabs) may each draw from the other's seed.
+    TensorFlow's set_seed also clears its kernel cache: a run going in another session
+    re-instantiates its compiled step once (a hiccup, not a slowdown).
+    """
+    import keras
+
+    keras.utils.set_random_seed(int(seed))
+
+
+def non_finite_data(data: synthetic.SyntheticData) -> Optional[str]:
+    """What in the data is NaN or infinite (one line naming the input or output), or None.
+
+    Checked before training: whether a NaN in the inputs reaches the loss depends on the
+    CPU's kernels (on some, relu(NaN) is 0), so the loss check alone cannot be relied on.
+    """
+    import numpy as np
+
+    named = [("input", n, a) for n, a in zip(data.input_names, data.x)]
+    named += [("target of output", n, a) for n, a in zip(data.output_names, data.y or [])]
+    for what, name, array in named:
+        if array is None or array.dtype.kind != "f":
+            continue
+        bad = ~np.isfinite(array)
+        if bad.any():
+            sample = int(np.argwhere(bad)[0][0])
+            kind = "NaN" if np.isnan(array).any() else "infinite values"
+            return f"the data of {what} '{name}' hold {kind} (sample {sample + 1} first)"
+    return None
+
+
+def non_finite_weights(model) -> Optional[str]:
+    """'the weights <path> became NaN' (or infinite) for the first trained weight that did,
+    else None. Checked at each epoch's end (a few tensor ops, no copy): a NaN weight can
+    leave the loss finite where a kernel turns NaN into a number (relu, clip, max)."""
+    import keras
+
+    ops = keras.ops
+    for weight in model.trainable_weights:
+        if not bool(ops.all(ops.isfinite(weight))):
+            kind = "NaN" if bool(ops.any(ops.isnan(weight))) else "infinite"
+            return f"the weights {weight.path} became {kind}"
+    return None
+
+
 class _Abort(Exception):
     """Raised from the callback to skip the validation pass of a stopped epoch."""
 
@@ -547,6 +614,10 @@ def _make_callback(run: "TrainingRun"):
         def on_epoch_end(self, epoch, logs=None):
             if run._batch < run.steps:
                 return  # a stopped epoch is not a history entry
+            bad = non_finite_weights(self.model)
+            if bad:
+                run._stop_reason = run._stop_reason or f"{bad} in epoch {epoch + 1}"
+                self.model.stop_training = True
             for key, value in logs.items():
                 run._history.setdefault(key, []).append(value)
             run._epochs_done = epoch + 1
@@ -565,7 +636,8 @@ class TrainingRun:
     """
 
     def __init__(self, project: Optional[Project], settings: Settings = Settings(), *, model=None, data=None,
-                 limit_bytes: Optional[int] = None, check_memory: bool = True):
+                 limit_bytes: Optional[int] = None, check_memory: bool = True,
+                 still_wanted: Optional[Callable[[], bool]] = None, grace_s: float = GRACE_S, tag: Any = None):
         if project is None and (model is None or data is None):
             raise ValueError("give a project, or a compiled model and its data")
         self.project = project
@@ -594,6 +666,9 @@ class TrainingRun:
         self._stop_reason: Optional[str] = None
         self._error: Optional[str] = None
         self._device = ""  # known once TensorFlow is loaded, in the training thread
+        self.still_wanted = still_wanted
+        self.tag = tag  # the caller's note of what it trains (the UI: the project's digest)
+        self.grace_s = grace_s
 
     # -- control
 
@@ -604,6 +679,8 @@ class TrainingRun:
         self._started = time.perf_counter()
         self._thread = threading.Thread(target=self._main, name="keras-graph-studio-training", daemon=True)
         self._thread.start()
+        if self.still_wanted is not None:
+            threading.Thread(target=self._watch, name="keras-graph-studio-watchdog", daemon=True).start()
         return self
 
     def stop(self, reason: str = "stopped by the user") -> None:
@@ -709,6 +786,23 @@ class TrainingRun:
             self._finished = time.perf_counter()
             self._done.set()
 
+    def _watch(self) -> None:
+        """Stop the run once `still_wanted()` has said no for `grace_s` seconds in a row."""
+        unwanted_since = None
+        while not self._done.wait(WATCH_EVERY_S):
+            try:
+                wanted = self.still_wanted()
+            except Exception:  # noqa: BLE001 - a broken check must not stop anyone's run
+                wanted = True
+            now = time.monotonic()
+            if wanted:
+                unwanted_since = None
+            elif unwanted_since is None:
+                unwanted_since = now
+            if unwanted_since is not None and now - unwanted_since >= self.grace_s:
+                self.stop(UNWANTED)
+                return
+
     def _fail(self, message: str) -> None:
         self._error = message
         self._status = "failed"
@@ -718,6 +812,7 @@ class TrainingRun:
         self._phase = "loading TensorFlow"
         self._device = device_name()
         if self.model is None:
+            seed_everything(self.settings.seed)  # a model handed in is the caller's: its weights are drawn
             self._phase = "building the model"
             model, args = build_model(self.project)
             optimizer = make_optimizer(self.project, self.settings)
@@ -731,11 +826,14 @@ class TrainingRun:
         if self.data is None:
             self._phase = f"making {self.settings.samples} samples of synthetic data"
             self.data = make_data(self.project, self.settings, self.model)
+        bad = non_finite_data(self.data)
+        if bad:
+            self._stop_reason = self._stop_reason or f"{bad}: nothing was trained"
         if self._stop_reason:
             self.model.stop_training = True
 
 
-# ---- one run per owner (the UI: one per session) ----------------------------------------
+# ---- one run per owner (the UI: one per project) ----------------------------------------
 
 _RUNS: dict[Hashable, TrainingRun] = {}
 _RUNS_LOCK = threading.Lock()
@@ -747,10 +845,24 @@ def start_run(owner: Hashable, project: Project, settings: Settings = Settings()
         current = _RUNS.get(owner)
         if current is not None and current._thread is not None and not current.done:
             raise RunBusy("a training run is already going; stop it first")
+        _forget_unwanted()
         run = TrainingRun(project, settings, **kwargs)
         _RUNS[owner] = run
         run.start()
     return run
+
+
+def _forget_unwanted() -> None:
+    """Drop finished runs that nobody wants any more (their models with them), so a
+    long-lived server keeps only the runs of projects someone has open."""
+    for key, run in list(_RUNS.items()):
+        if run.done and run.still_wanted is not None:
+            try:
+                wanted = run.still_wanted()
+            except Exception:  # noqa: BLE001 - keep what cannot be asked about
+                wanted = True
+            if not wanted:
+                del _RUNS[key]
 
 
 def current_run(owner: Hashable) -> Optional[TrainingRun]:
@@ -801,4 +913,5 @@ __all__ = [
     "Settings", "Estimate", "Snapshot", "TrainingRun", "TrainingError", "NotEnoughMemory", "RunBusy",
     "estimate", "check_fits", "start_run", "current_run", "forget_run", "history_csv", "model_bytes",
     "train", "compile_model", "make_data", "output_shapes", "optimizer_slots", "device_name",
+    "seed_everything", "non_finite_data", "non_finite_weights", "GRACE_S", "UNWANTED",
 ]

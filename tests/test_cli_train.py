@@ -35,6 +35,12 @@ def test_train_text_report_and_saved_model(tmp_path):
     assert out.read_bytes()[:2] == b"PK"
 
 
+def test_train_is_repeatable_with_the_same_seed():
+    args = ("train", "mlp", "--epochs", "2", "--samples", "128", "--seed", "0", "--json")
+    first, again = (json.loads(run(*args).stdout)["history"] for _ in range(2))
+    assert first == again
+
+
 def test_train_nan_is_reported_not_a_failure():
     result = run("train", "mlp", "--epochs", "2", "--samples", "64", "--learning-rate", "1e10", "--json")
     assert result.returncode == 0, result.stderr

@@ -149,17 +149,80 @@ def test_huge_learning_rate_stops_on_nan_naming_epoch_and_batch():
     assert not math.isfinite(snap.batches["loss"][-1])
 
 
-def test_nan_in_the_data_stops_at_the_first_batch():
+def test_nan_in_the_data_stops_before_training_on_any_machine():
+    """Whether a NaN input reaches the loss depends on the CPU's kernels (relu(NaN) is 0 on
+    some): the data are checked before the first batch, so no machine trains on them."""
     p = load_template("mlp")
     settings = Settings(batch_size=8, samples=32, epochs=2, validation_split=0.25)
     model = training.compile_model(p, settings)
     good = training.make_data(p, settings, model)
     x = good.x[0].copy()
-    x[:, 3] = np.nan
+    x[5, 3] = np.nan
     bad = SyntheticData(x=[x], y=good.y, input_names=good.input_names, output_names=good.output_names)
     run = run_to_end(None, settings, model=model, data=bad)
-    assert run.stopped == "loss became NaN at epoch 1, batch 1"
-    assert run.history == {} and run.snapshot().batches_done == 1
+    name = good.input_names[0]
+    assert run.stopped == f"the data of input '{name}' hold NaN (sample 6 first): nothing was trained"
+    assert run.history == {} and run.snapshot().batches_done == 0 and run.error is None
+
+
+def test_infinite_targets_are_named_by_their_output():
+    p = load_template("mlp")
+    settings = tiny()
+    model = training.compile_model(p, settings)
+    good = training.make_data(p, settings, model)
+    y = good.y[0].astype("float32")
+    y[0] = np.inf
+    bad = SyntheticData(x=good.x, y=[y], input_names=good.input_names, output_names=good.output_names)
+    name = good.output_names[0]
+    assert training.non_finite_data(bad) == f"the data of target of output '{name}' hold infinite values (sample 1 first)"
+    assert training.non_finite_data(good) is None
+
+
+@pytest.mark.filterwarnings("ignore:Gradients do not exist")  # the unsupervised output, on purpose
+def test_weights_gone_nan_stop_the_run_even_when_the_loss_stays_finite():
+    """A NaN weight that no loss sees (here: of an output without a loss; elsewhere: hidden
+    by a kernel that turns NaN into a number) still stops the run, at the epoch's end."""
+    from editor.graph import Output, Ref
+
+    p = project(inp("n1", "x", (4,)), layer("n2", "seen", "Dense", "n1", units=1),
+                layer("n3", "unseen", "Dense", "n1", units=1),
+                outputs=(Output(ref=Ref(node="n2"), loss="mean_squared_error"), Output(ref=Ref(node="n3"))))
+    settings = Settings(batch_size=4, samples=16, epochs=3)
+    model = training.compile_model(p, settings)
+    kernel = model.get_layer("unseen").kernel
+    kernel.assign(np.full(kernel.shape, np.nan, dtype="float32"))
+    run = run_to_end(None, settings, model=model, data=training.make_data(p, settings, model))
+    assert run.stopped == "the weights unseen/kernel became NaN in epoch 1"
+    assert all(math.isfinite(v) for v in run.snapshot().batches["loss"])
+    assert len(run.history["loss"]) == 1 and run.snapshot().batches_done == 4
+
+
+def test_the_same_seed_gives_the_same_weights_and_losses():
+    """Weights, shuffling and dropout all follow the seed (issue 11 #9); mnist_mlp has Dropout."""
+    def trained(seed):
+        run = run_to_end(load_template("mnist_mlp"), Settings(batch_size=16, samples=64, epochs=2, seed=seed))
+        assert run.error is None
+        return run.history["loss"], run.model.get_weights()
+
+    first, again, other = trained(0), trained(0), trained(1)
+    assert first[0] == again[0]
+    assert all(np.array_equal(a, b) for a, b in zip(first[1], again[1]))
+    assert first[0] != other[0]
+
+
+def test_a_run_nobody_wants_any_more_stops_after_the_grace_time():
+    wanted = threading.Event()
+    wanted.set()
+    run = TrainingRun(load_template("mlp"), Settings(batch_size=8, samples=256, epochs=1000),
+                      still_wanted=wanted.is_set, grace_s=0.5).start()
+    try:
+        while not run.snapshot(since=-1).batches_done:
+            assert not run.wait(0.05)
+        wanted.clear()  # the last page showing it was closed
+        assert run.wait(120)
+    finally:
+        run.stop()
+    assert run.stopped.startswith(training.UNWANTED + " at epoch ")
 
 
 def test_memory_refusal_is_one_line_with_a_way_out():
@@ -287,6 +350,19 @@ def test_one_run_at_a_time_per_owner():
     assert training.current_run(owner) is None
     with pytest.raises(training.TrainingError, match="already been started"):
         second.start()
+
+
+def test_finished_runs_nobody_wants_are_forgotten_at_the_next_start():
+    p = load_template("mlp")
+    wanted = {"a": True, "b": True}
+    for owner in wanted:
+        assert training.start_run(owner, p, tiny(), still_wanted=lambda o=owner: wanted[o]).wait(120)
+    wanted["a"] = False  # project a's last tab was closed after its run
+    assert training.start_run("c", p, tiny()).wait(120)
+    assert training.current_run("a") is None
+    assert training.current_run("b") is not None and training.current_run("c") is not None
+    for owner in "bc":
+        training.forget_run(owner)
 
 
 def test_snapshots_are_safe_to_poll_while_training():

@@ -178,7 +178,9 @@ def _add_loss(source: Optional[str]) -> None:
 
     def change(graph: Graph):
         node_id = edits.new_id(graph)
-        node = Node(id=node_id, kind="loss", name=edits.unique_name(graph, "loss"), inputs=(Ref(node=source),),
+        # "<source>_loss_term": never one of Keras's log keys ("loss", "<output>_loss", metrics)
+        name = edits.unique_name(graph, f"{graph.node(source).name}_loss_term")
+        node = Node(id=node_id, kind="loss", name=name, inputs=(Ref(node=source),),
                     input_names=("x",), expression="mean(square(x))")
         graph = edits.add_node(graph, node)
         return _placed(graph, node_id), node_id

@@ -2,15 +2,24 @@
 
 Per-batch series are thinned to about MAX_POINTS evenly spaced points (the last one
 kept), so a long run redraws as fast as a short one while the page polls it.
+
+Charts are plain Vega-Lite specs over Arrow tables (`st.vega_lite_chart`), not
+`st.line_chart`: that builds an Altair chart, validates it against the Vega-Lite schema
+and deep-copies it on every call, ~30 ms of the GIL per chart per poll, taken from the
+training thread (issue 11 #4); this takes well under 1 ms. Non-finite values (a NaN
+loss) are gaps.
 """
 
 from __future__ import annotations
+
+import math
 
 import streamlit as st
 
 from editor import training
 
 MAX_POINTS = 300
+HEIGHT = 240
 
 
 def thin(values: list, limit: int = MAX_POINTS) -> tuple[list[int], list]:
@@ -20,6 +29,39 @@ def thin(values: list, limit: int = MAX_POINTS) -> tuple[list[int], list]:
     if values and index[-1] != len(values) - 1:
         index.append(len(values) - 1)
     return [i + 1 for i in index], [values[i] for i in index]
+
+
+TOTALS = {"loss": "loss (total)", "val_loss": "val_loss (total)"}  # Keras's sum of every loss
+
+
+def legend_name(key: str) -> str:
+    """The legend's name of a Keras log key: the total loss says it is the total, so no
+    output or loss node of that name can pass for it; every other key as Keras logs it."""
+    return TOTALS.get(key, key)
+
+
+def line_chart(x_name: str, xs: list[int], series: dict[str, list]) -> tuple:
+    """(data, spec) of a Vega-Lite line chart of `series` (Keras log key -> values at `xs`),
+    one colour per series, named in the legend by `legend_name`. The data is an Arrow
+    table in long form (x, series, value), which Streamlit sends as it is."""
+    import pyarrow as pa
+
+    names = [legend_name(k) for k in series]
+    data = pa.table({
+        x_name: [x for _ in names for x in xs],
+        "series": [name for name in names for _ in xs],
+        "value": [_finite(v) for values in series.values() for v in values[:len(xs)]],
+    })
+    spec = {
+        "mark": {"type": "line", "point": len(xs) == 1},
+        "encoding": {
+            "x": {"field": x_name, "type": "quantitative", "axis": {"tickMinStep": 1}},
+            "y": {"field": "value", "type": "quantitative", "title": None},
+            "color": {"field": "series", "type": "nominal", "title": None, "sort": names},
+        },
+        "height": HEIGHT,
+    }
+    return data, spec
 
 
 def show(snap: training.Snapshot) -> None:
@@ -34,16 +76,18 @@ def show(snap: training.Snapshot) -> None:
             with cols[0]:
                 st.caption(f"{kind} per batch (running mean over the epoch, as Keras logs it)")
                 x, _ = thin(next(iter(batches.values())))
-                data = {"batch": [snap.batch_offset + i for i in x]}
-                data |= {k: thin(v)[1] for k, v in batches.items()}
-                st.line_chart(data, x="batch", y=list(batches), height=240)
+                thinned = {k: thin(v)[1] for k, v in batches.items()}
+                st.vega_lite_chart(*line_chart("batch", [snap.batch_offset + i for i in x], thinned))
         if epochs:
             with cols[1]:
                 st.caption(f"{kind} per epoch (val_: the held-out samples)")
                 count = max(len(v) for v in epochs.values())
-                st.line_chart({"epoch": list(range(1, count + 1)), **_padded(epochs, count)}, x="epoch",
-                              y=list(epochs), height=240)
+                st.vega_lite_chart(*line_chart("epoch", list(range(1, count + 1)), _padded(epochs, count)))
 
 
 def _padded(series: dict, length: int) -> dict:
     return {k: list(v) + [None] * (length - len(v)) for k, v in series.items()}
+
+
+def _finite(value):
+    return value if isinstance(value, (int, float)) and math.isfinite(value) else None

@@ -7,7 +7,7 @@ AppTest does not run the polling fragment by itself: the tests wait on the run o
 import pytest
 
 from editor import training
-from editor.ui import train_panel
+from editor.ui import state, train_panel
 from tests.ui.helpers import errors, graph, open_app, project, python_code, run, select, node_key
 
 WAIT_S = 240
@@ -23,7 +23,7 @@ def set_run(at, epochs=2, samples=64, batch_size=16, **more):
 
 
 def the_run(at) -> training.TrainingRun:
-    found = training.current_run(at.session_state[train_panel.OWNER])
+    found = training.current_run(at.session_state[state.PROJECT_ID])
     assert found is not None
     return found
 
@@ -169,7 +169,7 @@ def test_a_second_start_while_running_is_refused():
     run(at)
     going = the_run(at)
     with pytest.raises(training.RunBusy):
-        training.start_run(at.session_state[train_panel.OWNER], project(at))
+        training.start_run(at.session_state[state.PROJECT_ID], project(at))
     assert at.button(key="train.start").disabled
     going.stop()
     assert going.wait(WAIT_S)
@@ -177,21 +177,22 @@ def test_a_second_start_while_running_is_refused():
 
 def charts(at) -> list[dict]:
     """The line charts on the page as {column: values} (AppTest sees them as unknown elements)."""
+    import json
+
     import pyarrow as pa
 
     found = []
     for chart in at.get("vega_lite_chart"):
-        for dataset in chart.proto.datasets:
-            table = pa.ipc.open_stream(dataset.data.data).read_all()
-            columns = {name: table.column(name).to_pylist() for name in table.column_names}
-            color, value = "color -- streamlit-generated", "value -- streamlit-generated"
-            if color in columns:  # several series come melted: x, series name, value
-                x_name = next(n for n in columns if n not in (color, value))
-                wide = {x_name: sorted(set(columns[x_name]))}
-                for x, series, y in zip(columns[x_name], columns[color], columns[value]):
-                    wide.setdefault(series, {})[x] = y
-                columns = {k: v if k == x_name else [v.get(x) for x in wide[x_name]] for k, v in wide.items()}
-            found.append(columns)
+        spec = json.loads(chart.proto.spec)
+        table = pa.ipc.open_stream(chart.proto.data.data).read_all()  # Streamlit moves data.values here
+        rows = table.to_pylist()
+        x_name = spec["encoding"]["x"]["field"]
+        xs = sorted({r[x_name] for r in rows})
+        columns = {x_name: xs}
+        for name in spec["encoding"]["color"]["sort"]:
+            values = {r[x_name]: r["value"] for r in rows if r["series"] == name}
+            columns[name] = [values.get(x) for x in xs]
+        found.append(columns)
     return found
 
 
@@ -201,9 +202,11 @@ def test_curves_of_each_output_per_batch_and_per_epoch_with_validation():
     at = start_and_wait(run(at))
     assert the_run(at).error is None
     by_batch, by_epoch = charts(at)  # losses only: this template has no metrics
-    assert set(by_batch) == {"batch", "loss", "out1_loss", "out2_loss"}
+    assert set(by_batch) == {"batch", "loss (total)", "out1_loss", "out2_loss"}
     assert by_batch["batch"] == list(range(1, 13))  # 48 training samples / 8, two epochs
-    assert set(by_epoch) == {"epoch", "loss", "out1_loss", "out2_loss", "val_loss", "val_out1_loss", "val_out2_loss"}
+    assert set(by_epoch) == {"epoch", "loss (total)", "out1_loss", "out2_loss", "val_loss (total)", "val_out1_loss",
+                             "val_out2_loss"}
+    assert by_epoch["loss (total)"] == the_run(at).history["loss"]
     assert by_epoch["epoch"] == [1, 2]
     assert by_epoch["val_out2_loss"] == the_run(at).history["val_out2_loss"]
 
@@ -253,15 +256,37 @@ def test_memory_limit_from_the_environment(monkeypatch, text, limit):
     assert train_panel.memory_limit() == limit
 
 
-def test_a_dropped_session_stops_and_forgets_its_run():
-    import gc
+def test_a_run_is_wanted_while_a_connected_session_shows_its_project(monkeypatch):
+    from streamlit import runtime
 
-    from editor.templates import load_template
+    connected = {"a", "b"}
 
-    token = train_panel.OwnerToken("test-dropped-session")
-    going = training.start_run(token.owner_id, load_template("mlp"),
-                               training.Settings(epochs=400, samples=256, batch_size=8))
-    del token
-    gc.collect()
-    assert training.current_run("test-dropped-session") is None
-    assert going.wait(WAIT_S) and going.stopped is not None and going.stopped.startswith("stopped by the user")
+    class Server:
+        def is_active_session(self, session_id):
+            return session_id in connected
+
+    monkeypatch.setattr(runtime, "exists", lambda: True)
+    monkeypatch.setattr(runtime, "get_instance", lambda: Server())
+    monkeypatch.setattr(train_panel, "_SHOWN", {"a": "p1", "b": "p2"})
+    wanted = train_panel._still_wanted("p1")
+    assert wanted()
+    train_panel._SHOWN["a"] = "p2"  # tab a switched to another project
+    assert not wanted()
+    train_panel._SHOWN["c"] = "p1"  # a refreshed tab, connected again
+    connected.add("c")
+    assert wanted()
+    connected.discard("c")  # and closed
+    assert not wanted() and "c" not in train_panel._SHOWN
+
+
+def test_a_new_loss_node_is_named_after_its_source_not_like_the_total_loss():
+    at = select(open_app("mlp"), "n4")
+    at.button(key="palette.add_loss").click()
+    run(at)
+    loss = graph(at).nodes[-1]
+    source = graph(at).node("n4").name
+    assert loss.kind == "loss" and loss.name == f"{source}_loss_term"
+    select(at, "n4")
+    at.button(key="palette.add_loss").click()
+    run(at)
+    assert graph(at).nodes[-1].name == f"{source}_loss_term_1"
