@@ -168,12 +168,16 @@ def canvas_wires(page) -> set[tuple[str, str]]:
     return {tuple(e) for e in edges}
 
 
-def add_dropout(page, button: str) -> None:
-    """In the "Add nodes" tab, find Dropout by typing and press `button`."""
+def add_layer(page, search: str, option: str, button: str) -> None:
+    """In the "Add nodes" tab, find a layer by typing `search` and press `button`."""
     page.get_by_role("tab", name="Add nodes").click()
-    type_into(page, "palette.search", "dropout")
-    expect(field(page, "palette.class").locator("input")).to_have_value("Dropout · regularization")
+    type_into(page, "palette.search", search)
+    expect(field(page, "palette.class").locator("input")).to_have_value(option)
     page.get_by_role("button", name=button, exact=True).click()
+
+
+def add_dropout(page, button: str) -> None:
+    add_layer(page, "dropout", "Dropout · regularization", button)
 
 
 def test_insert_after_puts_the_layer_into_the_chain(page, server):
@@ -339,19 +343,25 @@ LABEL_INK = """(id) => {
 
 
 def test_the_number_of_a_wire_drawn_across_a_row_is_on_that_wire(page, server):
-    """Wire a side branch back into the chain (a wire across one row, drawn right to left):
-    its number "2" is drawn on it, not somewhere else on the canvas (issue 11 #15)."""
+    """Wire a side branch back into a merge of the chain (a wire across one row, drawn right
+    to left): its number "2" is drawn on it, not somewhere else on the canvas (issue 11 #15).
+    (A wire into a one-tensor layer replaces its input, so the merge takes the second wire.)"""
     open_template(page, server, "mlp")
     click_node(page, "n2", canvas_logic.layout(MLP))
     expect(inspector_heading(page, "hidden1")).to_be_visible()
-    add_dropout(page, "Branch from hidden1")
+    add_layer(page, "add", "Add · merging", "Insert after hidden1")  # n6: add(hidden1) -> hidden2
+    code_has(page, 'name="hidden2")(add)')
+    click_node(page, "n2")
+    page.get_by_role("tab", name="Inspector").click()
+    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    add_dropout(page, "Branch from hidden1")  # n7, beside add in its row, and selected
     code_has(page, 'name="dropout")(hidden1)')
     choose(page, "toolbar.mode", "Wire the selected node into the clicked one")
     expect(page.get_by_text("Mode: wire the selected node")).to_be_visible()
-    network_state(page, lambda s: "n6" in s["ids"])
-    click_node(page, "n3")
-    network_state(page, lambda s: "n6->n3#1" in s["edges"])
+    network_state(page, lambda s: "n7" in s["ids"])
+    click_node(page, "n6")
+    network_state(page, lambda s: "n7->n6#1" in s["edges"])
     frame = canvas_frame(page)
     assert frame.evaluate(FIND_NETWORK)
-    assert frame.evaluate("(id) => window.__kgsNetwork.body.edges[id].options.label", "n6->n3#1") == "2"
-    assert frame.evaluate(LABEL_INK, "n6->n3#1") > 5  # the digit's dark pixels
+    assert frame.evaluate("(id) => window.__kgsNetwork.body.edges[id].options.label", "n7->n6#1") == "2"
+    assert frame.evaluate(LABEL_INK, "n7->n6#1") >= 3  # the digit's dark pixels (none when drawn elsewhere)
