@@ -13,6 +13,8 @@ import streamlit as st
 
 from editor.ui import builds, state
 
+# A .keras file carries its weights (ResNet50: about 100 MB); only its config is read.
+MAX_UPLOAD_MB = 200
 TYPES = ["keras", "h5", "hdf5", "json"]
 
 
@@ -21,7 +23,7 @@ def show(key: str = "import") -> None:
         st.caption("Structure only: weights and compile settings are not imported. Lambda and custom layers are refused.")
         upload_key = state.next_upload_key(f"{key}.file")
         st.file_uploader("A .keras, .h5 or model.to_json() file", type=TYPES, key=upload_key,
-                         on_change=_uploaded, args=(upload_key,))
+                         max_upload_size=MAX_UPLOAD_MB, on_change=_uploaded, args=(upload_key,))
         if not builds.keras_ready():
             return
         from editor import catalog

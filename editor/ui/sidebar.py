@@ -86,6 +86,7 @@ def _project_actions(key: str) -> None:
               help="A small model to start from, as a new project (the current one stays in the library).")
     upload_key = state.next_upload_key(f"{key}.upload")
     st.file_uploader("Open a project file (.json)", type=["json"], key=upload_key,
+                     max_upload_size=max(1, project_files.MAX_BYTES // 2**20),  # MB: the browser refuses more
                      on_change=_uploaded, args=(upload_key,))
     model_import.show()
     st.download_button(
