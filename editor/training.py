@@ -88,11 +88,12 @@ class Settings:
 
     def __post_init__(self):
         checks = [
-            (self.batch_size >= 1, "batch size must be at least 1"),
-            (self.epochs >= 1, "epochs must be at least 1"),
-            (self.samples >= 1, "samples must be at least 1"),
+            (1 <= self.batch_size <= 1_000_000, "batch size must be from 1 to 1,000,000"),
+            (1 <= self.epochs <= 100_000, "epochs must be from 1 to 100,000"),
+            (1 <= self.samples <= 10_000_000, "samples must be from 1 to 10,000,000"),
             (0 <= self.validation_split < 1, "validation split must be in [0, 1)"),
-            (self.none_dim >= 1, "the length of None dimensions must be at least 1"),
+            (1 <= self.none_dim <= 100_000, "the length of None dimensions must be from 1 to 100,000"),
+            (0 <= self.seed < 2**32, "the seed must be from 0 to 4,294,967,295"),
             (self.task in synthetic.TASKS, f"task must be one of {', '.join(synthetic.TASKS)}"),
             (self.learning_rate is None or self.learning_rate > 0, "learning rate must be positive"),
         ]

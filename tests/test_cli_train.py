@@ -50,7 +50,7 @@ def test_train_nan_is_reported_not_a_failure():
 
 def test_train_failures_are_one_line():
     assert_one_line_failure(run("train", "no_such_template"), "neither a project file nor a template id")
-    assert_one_line_failure(run("train", "mlp", "--batch-size", "0"), "batch size must be at least 1")
+    assert_one_line_failure(run("train", "mlp", "--batch-size", "0"), "batch size must be from 1 to 1,000,000")
     assert_one_line_failure(run("train", "mlp", "--optimizer", "nesterov"), "mlp: unknown optimizer 'nesterov'")
     assert_one_line_failure(run("train", "mlp", "-o", "model.h5"), "must end in .keras")
     assert_one_line_failure(run("train", "mlp", "--epochs", "x"), "invalid int value")
@@ -77,3 +77,10 @@ def test_train_draws_a_progress_line_on_a_terminal():
     text = stderr.decode()
     assert "\r" in text and "mlp: " in text and "\n" not in text.replace("\r\n", "")
     assert json.loads(stdout)["history"]["loss"]  # stdout is still exactly the JSON object
+
+
+def test_run_settings_have_sane_upper_bounds():
+    """`--epochs 99999999999999999999` was accepted; every run setting has a bound now."""
+    assert_one_line_failure(run("train", "mlp", "--epochs", "99999999999999999999"),
+                            "epochs must be from 1 to 100,000")
+    assert_one_line_failure(run("train", "mlp", "--samples", "100000000"), "samples must be from 1 to 10,000,000")
