@@ -116,6 +116,15 @@ def _apply(graph: Graph, step: tuple) -> Graph:
     return graph
 
 
+def edited(template: str, steps) -> Project:
+    """The template after the edit steps, as a person might have made them."""
+    project = load_template(template)
+    graph = project.main
+    for step in steps:
+        graph = _apply(graph, step)
+    return project.replace_graph(graph)
+
+
 STEPS = st.lists(
     st.tuples(st.sampled_from(["wire", "wire", "wire", "share", "remove", "rename", "unwire"]),
               st.integers(0, 60), st.integers(0, 60)),
@@ -126,12 +135,8 @@ STEPS = st.lists(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(template=st.sampled_from(TEMPLATES), steps=STEPS)
 def test_structural_messages_after_random_edits_name_nodes(template, steps):
-    project = load_template(template)
-    graph = project.main
-    for step in steps:
-        graph = _apply(graph, step)
-    project = project.replace_graph(graph)
-    assert_readable([p.message for p in check_project(project)], graph)
+    project = edited(template, steps)
+    assert_readable([p.message for p in check_project(project)], project.main)
 
 
 @pytest.mark.slow
@@ -140,13 +145,9 @@ def test_structural_messages_after_random_edits_name_nodes(template, steps):
 def test_build_messages_after_random_edits_name_nodes(template, steps):
     from editor.build import build_project
 
-    project = load_template(template)
-    graph = project.main
-    for step in steps:
-        graph = _apply(graph, step)
-    project = project.replace_graph(graph)
+    project = edited(template, steps)
     result = build_project(project, weights=False)  # never raises
-    assert_readable([p.message for p in result.problems], graph)
+    assert_readable([p.message for p in result.problems], project.main)
 
 
 def test_the_command_line_never_prints_control_characters_from_a_file(tmp_path):

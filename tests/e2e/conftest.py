@@ -7,6 +7,7 @@ lost its browser cannot pass silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -121,16 +122,25 @@ def assert_quiet(found: list[str]) -> None:
     assert not found, "the browser reported errors:\n" + "\n".join(found)
 
 
-@pytest.fixture
-def page(chromium):
-    """A fresh browser tab at 1600x1200; the test fails on any browser console error."""
-    context = chromium.new_context(viewport={"width": 1600, "height": 1200}, accept_downloads=True)
+@contextlib.contextmanager
+def quiet_tab(chromium, width: int = 1600, height: int = 1200):
+    """A fresh browser tab of that size; fails on any browser console error once it is closed."""
+    context = chromium.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(60_000)
     errors = watch_console(page)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert_quiet(errors)
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser tab at 1600x1200; the test fails on any browser console error."""
+    with quiet_tab(chromium) as tab:
+        yield tab
 
 
 @pytest.fixture(scope="session")

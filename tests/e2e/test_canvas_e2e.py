@@ -267,15 +267,10 @@ def in_view(page, node_id: str) -> bool:
 @pytest.fixture
 def issue_page(chromium):
     """The issue's window: 1600 x 1000."""
-    from tests.e2e.conftest import assert_quiet, watch_console
+    from tests.e2e.conftest import quiet_tab
 
-    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors = watch_console(page)
-    yield page
-    context.close()
-    assert_quiet(errors)
+    with quiet_tab(chromium, 1600, 1000) as tab:
+        yield tab
 
 
 def test_unet_labels_are_legible_by_default_and_follow_the_selection(issue_page, server):
