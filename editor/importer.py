@@ -66,15 +66,19 @@ def import_target(target: str) -> ImportResult:
     return import_file(target)
 
 
-def import_file(path: Union[str, Path]) -> ImportResult:
-    """Import a .keras archive, a legacy .h5 file or a JSON config (`model.to_json()`)."""
+def import_file(path: Union[str, Path], name: Optional[str] = None) -> ImportResult:
+    """Import a .keras archive, a legacy .h5 file or a JSON config (`model.to_json()`).
+
+    `name` is the file's name as the person knows it (an upload's), for the title and messages.
+    """
     path = Path(path)
-    model_file = read_model_file(path)
-    version = f", Keras {model_file.keras_version}" if model_file.keras_version else ""
+    name = name or path.name
     try:
-        return import_config(model_file.config, title=path.stem or "Imported model", source=f"{path.name}{version}")
+        model_file = read_model_file(path)
+        version = f", Keras {model_file.keras_version}" if model_file.keras_version else ""
+        return import_config(model_file.config, title=Path(name).stem or "Imported model", source=f"{name}{version}")
     except ModelFileError as err:
-        raise ModelFileError(f"{path.name}: {err}") from None
+        raise ModelFileError(f"{name}: {err}") from None
 
 
 def import_application(name: str) -> ImportResult:

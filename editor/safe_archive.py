@@ -69,26 +69,24 @@ def sniff(head: bytes) -> Optional[str]:
 
 
 def read_model_file(path: Union[str, Path]) -> ModelFile:
-    """The config held by a .keras, .h5/.hdf5 or .json file; ModelFileError if refused."""
+    """The config held by a .keras, .h5/.hdf5 or .json file; ModelFileError if refused (the
+    caller names the file: an upload's name is not the name on disk)."""
     path = Path(path)
     expected = FORMATS.get(path.suffix.lower())
     if expected is None:
-        raise ModelFileError(f"{path.name}: unknown kind of file; import a .keras, .h5 or .json file")
+        raise ModelFileError("unknown kind of file; import a .keras, .h5 or .json file")
     try:
         with path.open("rb") as handle:
             head = handle.read(16)
     except OSError as err:
-        raise ModelFileError(f"{path}: {err.strerror or err}") from None
+        raise ModelFileError(err.strerror or str(err)) from None
     if not head:
-        raise ModelFileError(f"{path.name}: the file is empty")
+        raise ModelFileError("the file is empty")
     actual = sniff(head)
     if actual != expected:
         found = f"it holds {_WHAT[actual]}" if actual else "its content is none of .keras, HDF5 or JSON"
-        raise ModelFileError(f"{path.name}: not {_EXPECTED[expected]}: {found}")
-    try:
-        return {"zip": _read_zip, "hdf5": _read_hdf5, "json": _read_json}[expected](path)
-    except ModelFileError as err:
-        raise ModelFileError(f"{path.name}: {err}") from None
+        raise ModelFileError(f"not {_EXPECTED[expected]}: {found}")
+    return {"zip": _read_zip, "hdf5": _read_hdf5, "json": _read_json}[expected](path)
 
 
 def _read_json(path: Path) -> ModelFile:

@@ -56,6 +56,17 @@ class FieldError(ValueError):
     """What a person typed into a field does not fit it; one line."""
 
 
+def short_name(name: str, limit: int = 60) -> str:
+    """An uploaded file's name fit for a one-line message or a title: its last path part, at
+    most `limit` characters; a longer stem is cut with '…', its extension kept."""
+    name = re.split(r"[\\/]", name)[-1] or "file"
+    if len(name) <= limit:
+        return name
+    _, dot, extension = name.rpartition(".")
+    suffix = f".{extension}" if dot and len(extension) <= 10 else ""
+    return name[: limit - len(suffix) - 1] + "…" + suffix
+
+
 def plain(value: Any) -> Any:
     """Tuples as lists, recursively: the form config values have in a project file."""
     if isinstance(value, (list, tuple)):

@@ -5,13 +5,12 @@ one line and leaves the current project as it was; an import opens as a new proj
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
-from editor.ui import builds, state
+from editor.ui import builds, fields, state
 
 # A .keras file carries its weights (ResNet50: about 100 MB); only its config is read.
 MAX_UPLOAD_MB = 200
@@ -43,12 +42,14 @@ def _uploaded(upload_key: str) -> None:
     upload = st.session_state.get(upload_key)
     if upload is None:
         return
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(upload.name).name).lstrip(".") or "model"
+    name = fields.short_name(upload.name)
     try:
         with tempfile.TemporaryDirectory(prefix="kgs-import-") as folder:
-            path = Path(folder) / name
+            # The file on disk is named by its extension alone: the name a browser sends can be
+            # longer than a file name may be, and nothing of it should reach the file system.
+            path = Path(folder) / f"upload{Path(name).suffix.lower()}"
             path.write_bytes(upload.getvalue())
-            result = importer.import_file(path)
+            result = importer.import_file(path, name=name)
     except importer.ModelFileError as err:
         state.fail(f"import refused: {err}")
         return

@@ -11,7 +11,7 @@ import streamlit as st
 from editor import project as project_files
 from editor.templates import catalogue, load_template
 from editor.ui import builds, library, model_import, state
-from editor.ui.fields import md
+from editor.ui.fields import md, short_name
 
 
 def show(key: str = "sidebar") -> None:
@@ -105,14 +105,15 @@ def _uploaded(upload_key: str) -> None:
     upload = st.session_state.get(upload_key)
     if upload is None:
         return
+    name = short_name(upload.name)
     try:
         project = project_files.loads(upload.getvalue())
     except project_files.ProjectError as err:
-        state.fail(f"{upload.name}: {err}")
+        state.fail(f"{name}: {err}")
         return
     finally:
         state.reset_upload()
-    state.load(project, f"open {upload.name}", f"file {upload.name}")
+    state.load(project, f"open {name}", f"file {name}")
 
 
 def _slug(title: str) -> str:

@@ -69,3 +69,34 @@ def test_a_layer_outside_the_palette_can_be_read_and_deleted(page, server, tmp_p
     page.get_by_role("button", name="Delete node").click()
     expect(page.get_by_role("heading", name="lam")).to_have_count(0)
     page.locator("pre", has_text="Total params").first.wait_for()  # without it the model builds
+
+
+LONG_STEM = "m" * 296  # with ".json", 300 characters: longer than a file name may be on disk
+
+
+def test_a_300_character_upload_name_imports_and_shows_no_server_path(page, server):
+    """A model file named with 300 characters failed with "[Errno 36] File name too long:
+    '/tmp/kgs-import-…'", which also showed a server path: it imports under a shortened name."""
+    import keras
+
+    inputs = keras.Input((3,), name="x")
+    model_json = keras.Model(inputs, keras.layers.Dense(2, name="d")(inputs)).to_json()
+    open_template(page, server, "mlp")
+    page.get_by_text("Import a Keras model").click()
+    uploader = page.locator("[data-testid='stFileUploader']", has_text="model.to_json() file")
+    uploader.locator("input[type='file']").set_input_files(
+        {"name": LONG_STEM + ".json", "mimeType": "application/json", "buffer": model_json.encode()})
+    expect(summary_block(page)).to_contain_text("Total params: 8")
+    body = page.locator("body").inner_text()
+    assert "Errno" not in body and "/tmp" not in body and "kgs-import" not in body
+
+
+def test_a_300_character_project_file_name_is_named_shortly(page, server):
+    open_template(page, server, "mlp")
+    uploader = page.locator("[data-testid='stFileUploader']", has_text="Open a project file")
+    uploader.locator("input[type='file']").set_input_files(
+        {"name": LONG_STEM + ".json", "mimeType": "application/json", "buffer": b"{not json"})
+    alert = page.locator("[data-testid='stAlert']", has_text="not valid JSON")
+    expect(alert).to_be_visible()
+    assert LONG_STEM not in alert.inner_text()  # the name is shortened in the one line
+    assert "m" * 40 in alert.inner_text() and "….json" in alert.inner_text()

@@ -85,3 +85,17 @@ def test_names_are_made_inert_for_markdown():
     assert fields.md("head\n\n# BIG  _it_") == "head \\# BIG \\_it\\_"
     assert fields.md(":smile: www.x.org a@b.c") == "\\:smile: www\\.x.org a\\@b.c"
     assert [fields.md(t) for t in ("- a", "3. b", "> c")] == ["\\- a", "3\\. b", "\\> c"]
+
+
+@pytest.mark.parametrize("raw, limit, expected", [
+    ("model.keras", 60, "model.keras"),
+    ("m" * 296 + ".json", 20, "m" * 14 + "….json"),
+    ("C:\\Users\\me\\model.h5", 60, "model.h5"),
+    ("/etc/" + "x" * 100, 10, "x" * 9 + "…"),  # no extension: the end gives way
+    ("", 60, "file"),
+])
+def test_short_name_keeps_the_start_and_extension_within_the_limit(raw, limit, expected):
+    from editor.ui.fields import short_name
+
+    assert short_name(raw, limit) == expected
+    assert len(short_name(raw, limit)) <= limit
