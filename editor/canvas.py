@@ -15,7 +15,6 @@ selection and the click mode to a new selection and, in the wiring modes, an edi
 from __future__ import annotations
 
 import bisect
-import html
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -188,9 +187,17 @@ def new_position(graph: Graph, node_id: str) -> tuple[float, float]:
 # ----------------------------------------------------------------------------- canvas data
 
 
-def _escape(text: str) -> str:
-    """Tooltips go through innerHTML in the component: escape markup, keep quotes readable."""
-    return html.escape(text, quote=False)
+# A zero-width space after '<' keeps a tag from ever starting (HTML reads '<' before
+# anything but a letter, '/', '!' or '?' as text) and is invisible when shown.
+_TAG_BREAK = "<\u200b"
+
+
+def _inert(text: str) -> str:
+    """Tooltip text reads as written and is never markup. The component uses a node's title
+    twice: vis-network shows it as plain text (innerText, so `&lt;` would show as typed),
+    and the component also parses it into a detached <div> with innerHTML, where an
+    `<img onerror=...>` would run: break every tag opening instead of escaping."""
+    return text.replace("<", _TAG_BREAK)
 
 
 def node_problems(problems: Iterable[Problem], graph_id: str) -> dict[str, list[Problem]]:
@@ -243,7 +250,7 @@ def canvas_nodes(
         if found:
             # Every line starts with a mark: the component opens a node's tooltip text as
             # a link on double click, and such text can never read as a javascript: URL.
-            data["title"] = _escape("\n".join(f"{'✖' if p.severity == 'error' else '⚠'} {p.message}" for p in found))
+            data["title"] = _inert("\n".join(f"{'✖' if p.severity == 'error' else '⚠'} {p.message}" for p in found))
         out.append(data)
     return out
 

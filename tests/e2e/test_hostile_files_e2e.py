@@ -100,3 +100,30 @@ def test_a_300_character_project_file_name_is_named_shortly(page, server):
     expect(alert).to_be_visible()
     assert LONG_STEM not in alert.inner_text()  # the name is shortened in the one line
     assert "m" * 40 in alert.inner_text() and "….json" in alert.inner_text()
+
+
+def test_a_problem_tooltip_reads_as_written_and_runs_no_markup(page, server, tmp_path):
+    """Canvas tooltips showed '&lt;img' (escaped for innerHTML, then shown as text): the
+    message reads as Keras wrote it, and the markup in it is never parsed as HTML."""
+    from tests.e2e.canvas import canvas_frame, node_point
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    hostile = "<img src=x onerror=alert(1)> & more"
+    path = tmp_path / "activation.json"
+    path.write_text(project_file(INPUT, {**DENSE, "config": {"units": 2, "activation": hostile}}))
+    open_template(page, server, "mlp")
+    uploader = page.locator("[data-testid='stFileUploader']", has_text="Open a project file")
+    uploader.locator("input[type='file']").set_input_files(str(path))
+    page.get_by_role("tab", name="Problems (1)").wait_for()
+    frame = canvas_frame(page)
+    x, y = node_point(page, "n2")
+    frame.locator(".vis-network canvas").hover(position={"x": x, "y": y})
+    tooltip = frame.locator(".vis-tooltip")
+    expect(tooltip).to_be_visible()
+    text = tooltip.inner_text().replace("\u200b", "")  # the invisible tag break
+    assert "Could not interpret activation function identifier: <img src=x onerror=alert(1)>" in text
+    assert "&lt;" not in text and "&amp;" not in text
+    assert frame.locator("img").count() == 0
+    page.wait_for_timeout(500)
+    assert dialogs == []  # the onerror never ran
