@@ -16,6 +16,7 @@ from typing import Any, Optional
 import keras
 
 from editor import catalog, losses
+from editor.deadline import Deadline, TooSlow
 from editor.graph import Graph, Node, Project, application_arguments, call_order, topological_order
 from editor.problems import Problem, errors, one_line
 from editor.validate import MAX_NODES, check_project
@@ -49,6 +50,8 @@ class _GraphBuilder:
         self.project = project
         self.models = models  # graph id -> built model (None if it failed)
         self.problems = problems
+        self.deadline = Deadline("build")
+        self.stopped = False
 
     def build(self, graph: Graph) -> tuple[Optional[keras.Model], dict[str, list[Shape]]]:
         tensors: dict[str, tuple] = {}
@@ -56,6 +59,8 @@ class _GraphBuilder:
         failed = False
         for node_id in topological_order(graph):
             node = graph.node(node_id)
+            if self._over_budget(graph, node):
+                return None, {}
             if node.kind != "input" and (not node.inputs or any(r.node not in tensors for r in node.inputs)):
                 failed = True  # upstream failure or structural error, already reported
                 continue
@@ -85,6 +90,16 @@ class _GraphBuilder:
             self.problems.append(Problem(f"model '{graph.name}': {one_line(err)}", graph=graph.id, check="build"))
             return None, shapes
         return model, shapes
+
+    def _over_budget(self, graph: Graph, node: Node) -> bool:
+        """True once the build's time budget is spent; the node it stopped at gets the one problem."""
+        if not self.stopped:
+            try:
+                self.deadline.check(f"node '{node.name}'")
+            except TooSlow as err:
+                self.stopped = True
+                self.problems.append(Problem(str(err), node=node.id, graph=graph.id, check="build"))
+        return self.stopped
 
     def _outputs_ok(self, graph: Graph, tensors: dict[str, tuple]) -> bool:
         ok = True

@@ -45,6 +45,7 @@ from typing import Any, Optional, Union
 from pydantic import ValidationError
 
 from editor.config_check import MODEL_CLASSES, check_model_config
+from editor.deadline import Deadline, TooSlow
 from editor.graph import ARG_CALL_CLASSES, DTYPES, Graph, Node, Output, Project, Ref
 from editor.safe_archive import ModelFileError, parse_config, read_model_file
 
@@ -127,7 +128,10 @@ def import_config(config: Any, title: str = "Imported model", source: str = "a K
     """A Project from a model config (as `model.to_json()` writes it); ModelFileError if refused."""
     check_model_config(config)
     translator = _Translator()
-    translator.model(config)
+    try:
+        translator.model(config)
+    except TooSlow as err:
+        raise ModelFileError(str(err)) from None
     notes = tuple(translator.notes)
     description = f"Imported from {source}. Structure only: weights and compile settings are not imported."
     if notes:
@@ -203,6 +207,7 @@ class _Translator:
         self.notes: list[str] = []
         self.layers = 0
         self.configs: dict[tuple, tuple[str, dict]] = {}  # reduced configs, by class and config
+        self.deadline = Deadline("import")
 
     def model(self, entry: dict) -> str:
         """Translate a Functional/Sequential entry; returns its graph id."""
@@ -307,6 +312,7 @@ class _Translator:
         from editor import catalog
         from editor.problems import one_line
 
+        self.deadline.check(_where(entry))
         class_name = catalog.canonical_name(entry["class_name"])
         raw = _unshared({k: v for k, v in entry["config"].items() if k != "name"})
         legacy = "module" not in entry  # .h5 and older files: let Keras bring the config up to date

@@ -274,3 +274,15 @@ def test_a_chain_of_2000_layers_builds_in_a_script_thread():
     result = found["result"]
     assert result.ok, result.problems[:1]
     assert param_counts(result.model)["total_params"] == 6 + 1998 * 6
+
+
+def test_a_build_over_its_time_budget_stops_with_one_problem_on_the_node_it_reached(monkeypatch):
+    """No build may hold a server thread unbounded: past the budget it stops, in one line."""
+    monkeypatch.setenv("KGS_STEP_SECONDS", "0")
+    result = build_project(load_template("autoencoder"))  # nested models: stops once, not per graph
+    assert result.model is None
+    assert [p.message for p in result.problems] == [
+        "build stopped at node 'image': it took longer than 0 s, the budget of one build"]
+    assert result.problems[0].node is not None
+    monkeypatch.setenv("KGS_STEP_SECONDS", "60")
+    assert build_project(load_template("autoencoder")).ok

@@ -73,6 +73,14 @@ def test_validate_ok_errors_and_exit_codes(tmp_path):
     assert bad.stdout.splitlines()[-1] == "mlp: ok"
 
 
+def test_a_build_over_its_time_budget_is_one_validate_error(monkeypatch):
+    monkeypatch.setenv("KGS_STEP_SECONDS", "0")
+    result = run("validate", "mlp")
+    assert result.returncode == 1
+    assert result.stdout == ("mlp: error: build stopped at node 'input': it took longer than 0 s, "
+                             "the budget of one build\n")
+
+
 def test_export_code_one_and_many(tmp_path):
     one = run("export-code", "mlp", "-o", str(tmp_path / "mlp.py"))
     assert one.returncode == 0, one.stderr
