@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Optional
@@ -517,35 +516,18 @@ def apply_edit(graph: Graph, edit: CanvasEdit) -> Graph:
     """Perform a click edit with editor.edits (raises EditError naming the node).
 
     A wire into a layer that takes one tensor (Dense, Conv2D...) replaces its input;
-    merges, multi-input layers, nested models and loss nodes get one more input. A wire
-    into a loss node also gives the new input a name its expression can use.
+    merges, multi-input layers, nested models and loss nodes get one more input (a loss
+    node's new input also gets a name its expression can use: editor.edits.set_inputs).
     """
     if edit.kind == "connect":
         target = graph.get(edit.target)
         if target is not None and target.kind == "layer" and target.inputs and target.call_style == "single":
             # A layer that takes one tensor: wiring another one in replaces its input.
             return edits.set_inputs(graph, edit.target, (Ref(node=edit.source),))
-        wired = edits.connect(graph, Ref(node=edit.source), edit.target)
-        target = wired.node(edit.target)
-        if target.kind == "loss" and len(target.input_names) < len(target.inputs):
-            name = expression_name(wired.node(edit.source).name, target.input_names)
-            wired = edits.set_config(wired, edit.target, input_names=target.input_names + (name,))
-        return wired
+        return edits.connect(graph, Ref(node=edit.source), edit.target)
     if edit.kind == "share":
         return edits.share(graph, edit.target, edit.source)
     raise edits.EditError(f"unknown canvas edit '{edit.kind}'")
-
-
-def expression_name(text: str, taken: Iterable[str] = ()) -> str:
-    """A name a loss expression can use for a tensor (from a node name), not in `taken`."""
-    base = re.sub(r"\W+", "_", text).strip("_") or "x"
-    base = "_" + base if base[0].isdigit() else base
-    taken = set(taken)
-    candidate, i = base, 1
-    while candidate in taken:
-        i += 1
-        candidate = f"{base}{i}"
-    return candidate
 
 
 def describe_edit(graph: Graph, edit: CanvasEdit) -> str:

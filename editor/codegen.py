@@ -283,7 +283,7 @@ class _Module:
 
     def _output_loss_function(self, output: Output, name: str) -> list[str]:
         """A custom per-output loss, computed as losses.ExpressionLossFunction does."""
-        body = self._expression(output.custom_expression, ("y_true", "y_pred"), {}, f"loss of output '{output.ref.label()}'")
+        body = self._expression(output.custom_expression, ("y_true", "y_pred"), {}, f"loss of output '{self.main.tensor_name(output.ref)}'")
         return [f"def {name}(y_true, y_pred):", "    y_true = ops.cast(y_true, y_pred.dtype)", f"    return {body}"]
 
 

@@ -7,6 +7,7 @@ stack of graphs, see editor.history).
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any, Iterable, Optional
 
@@ -104,11 +105,10 @@ def remove_node(graph: Graph, node_id: str) -> Graph:
             continue
         update: dict[str, Any] = {}
         if any(r.node == node_id for r in n.inputs):
-            update["inputs"] = tuple(r for r in n.inputs if r.node != node_id)
+            keep = [i for i, r in enumerate(n.inputs) if r.node != node_id]
+            update["inputs"] = tuple(n.inputs[i] for i in keep)
             if n.kind == "loss":
-                update["input_names"] = tuple(
-                    name for r, name in zip(n.inputs, n.input_names) if r.node != node_id
-                )
+                update["input_names"] = tuple(loss_input_names(n)[i] for i in keep)
         if n.shares == node_id:
             update["shares"] = None
         nodes.append(n.model_copy(update=update) if update else n)
@@ -129,8 +129,13 @@ def rename(graph: Graph, node_id: str, name: str) -> Graph:
     return _replace(graph, node.model_copy(update={"name": name}))
 
 
-def set_inputs(graph: Graph, node_id: str, refs: Iterable[Ref]) -> Graph:
-    """Rewire a node: `refs` in call order (reorder = set the same refs in a new order)."""
+def set_inputs(graph: Graph, node_id: str, refs: Iterable[Ref], names: Optional[Iterable[str]] = None) -> Graph:
+    """Rewire a node: `refs` in call order (reorder = set the same refs in a new order).
+
+    A loss node's `input_names` stay aligned with its inputs: pass `names` to set them,
+    otherwise a tensor it already took keeps its name, a tensor put where another one was
+    takes that one's name (so its expression still works), and a new one gets a fresh name.
+    """
     node = _require(graph, node_id)
     refs = tuple(refs)
     if node.kind == "input" and refs:
@@ -139,7 +144,49 @@ def set_inputs(graph: Graph, node_id: str, refs: Iterable[Ref]) -> Graph:
         _require(graph, ref.node)
         if ref.node == node_id:
             raise EditError(f"node '{node.name}' cannot take its own output")
-    return _replace(graph, node.model_copy(update={"inputs": refs}))
+    update: dict[str, Any] = {"inputs": refs}
+    if node.kind == "loss":
+        names = tuple(names) if names is not None else _names_for(graph, node, refs)
+        if len(names) != len(refs):
+            raise EditError(f"loss node '{node.name}': {len(refs)} inputs need {len(refs)} names, not {len(names)}")
+        update["input_names"] = names
+    return _replace(graph, node.model_copy(update=update))
+
+
+def loss_input_names(node: Node) -> tuple[str, ...]:
+    """A loss node's name for each input (x1, x2... for any a hand-written file left out)."""
+    names = node.input_names[: len(node.inputs)]
+    return names + tuple(f"x{i + 1}" for i in range(len(names), len(node.inputs)))
+
+
+def _names_for(graph: Graph, node: Node, refs: tuple[Ref, ...]) -> tuple[str, ...]:
+    old = list(zip(node.inputs, loss_input_names(node)))
+    used = [False] * len(old)
+    chosen: list[Optional[str]] = []
+    for ref in refs:  # a tensor it already took keeps its name
+        match = next((i for i, (r, _) in enumerate(old) if r == ref and not used[i]), None)
+        if match is not None:
+            used[match] = True
+        chosen.append(old[match][1] if match is not None else None)
+    for i, name in enumerate(chosen):  # one put in another's place takes that one's name
+        if name is None and i < len(old) and not used[i]:
+            used[i], chosen[i] = True, old[i][1]
+    for i, name in enumerate(chosen):
+        if name is None:
+            chosen[i] = expression_name(graph.node(refs[i].node).name, [c for c in chosen if c])
+    return tuple(chosen)
+
+
+def expression_name(text: str, taken: Iterable[str] = ()) -> str:
+    """A name a loss expression can use for a tensor (from a node name), not in `taken`."""
+    base = re.sub(r"\W+", "_", text).strip("_") or "x"
+    base = "_" + base if base[0].isdigit() else base
+    taken = set(taken)
+    candidate, i = base, 1
+    while candidate in taken:
+        i += 1
+        candidate = f"{base}{i}"
+    return candidate
 
 
 def connect(graph: Graph, source: Ref, target_id: str) -> Graph:
@@ -155,15 +202,51 @@ def disconnect(graph: Graph, source: Ref, target_id: str) -> Graph:
     return set_inputs(graph, target_id, tuple(r for r in target.inputs if r != source))
 
 
-def move_input(graph: Graph, node_id: str, index: int, offset: int) -> Graph:
-    """Move input `index` of a node by `offset` places (reordering Concatenate's inputs)."""
+def remove_input(graph: Graph, node_id: str, index: int) -> Graph:
+    """Remove input `index` of a node (a loss node loses that input's name with it)."""
     node = _require(graph, node_id)
-    refs = list(node.inputs)
+    if not 0 <= index < len(node.inputs):
+        raise EditError(f"node '{node.name}' has no input {index + 1}")
+    keep = [i for i in range(len(node.inputs)) if i != index]
+    names = [loss_input_names(node)[i] for i in keep] if node.kind == "loss" else None
+    return set_inputs(graph, node_id, [node.inputs[i] for i in keep], names)
+
+
+def move_input(graph: Graph, node_id: str, index: int, offset: int) -> Graph:
+    """Move input `index` of a node by `offset` places (reordering Concatenate's inputs);
+    a loss node's input keeps its name."""
+    node = _require(graph, node_id)
+    order = list(range(len(node.inputs)))
     new_index = index + offset
-    if not (0 <= index < len(refs) and 0 <= new_index < len(refs)):
+    if not (0 <= index < len(order) and 0 <= new_index < len(order)):
         raise EditError(f"node '{node.name}': cannot move input {index + 1} to place {new_index + 1}")
-    refs.insert(new_index, refs.pop(index))
-    return set_inputs(graph, node_id, refs)
+    order.insert(new_index, order.pop(index))
+    names = [loss_input_names(node)[i] for i in order] if node.kind == "loss" else None
+    return set_inputs(graph, node_id, [node.inputs[i] for i in order], names)
+
+
+def rename_loss_input(graph: Graph, node_id: str, index: int, new: str) -> Graph:
+    """Call input `index` of a loss node `new`, in its expression too: the expression is
+    renamed on its parsed tree, so in `abs(abs)` only the tensor is renamed."""
+    from editor import expr
+
+    node = _require(graph, node_id)
+    if node.kind != "loss" or not 0 <= index < len(node.inputs):
+        raise EditError(f"node '{node.name}' has no loss input {index + 1}")
+    new = new.strip()
+    names = list(loss_input_names(node))
+    if not new.isidentifier() or keyword.iskeyword(new):
+        raise EditError(f"loss node '{node.name}': '{new}' is not a name an expression can use (letters, digits, _)")
+    if new in names[:index] + names[index + 1:]:
+        raise EditError(f"loss node '{node.name}': two inputs cannot both be called '{new}'")
+    old, names[index] = names[index], new
+    expression = node.expression or ""
+    try:
+        expression = expr.rename(expression, node.input_names, old, new)
+    except expr.ExprError:
+        pass  # not in the language yet: left as typed, and its problem still shows
+    graph = set_inputs(graph, node_id, node.inputs, names)
+    return set_config(graph, node_id, expression=expression)
 
 
 def set_config(graph: Graph, node_id: str, **changes: Any) -> Graph:
@@ -197,7 +280,7 @@ def insert_between(graph: Graph, source: Ref, target_id: str, class_name: str, c
     """Put a new layer on the wire source -> target."""
     target = _require(graph, target_id)
     if source not in target.inputs:
-        raise EditError(f"node '{target.name}' does not take {source.label()}")
+        raise EditError(f"node '{target.name}' does not take {graph.tensor_name(source)}")
     graph, new = add_layer(graph, class_name, config)
     graph = set_inputs(graph, new, (source,))
     refs = tuple(Ref(node=new) if r == source else r for r in target.inputs)

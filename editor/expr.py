@@ -435,6 +435,28 @@ def check(text: str, names: Sequence[str]) -> str:
     return normalise(parse(text, names))
 
 
+def rename(text: str, names: Sequence[str], old: str, new: str) -> str:
+    """`text` with tensor `old` called `new` wherever it is used, the rest as typed: in
+    `abs(abs)` only the argument is renamed, never a function. ExprError if `text` is
+    outside the language."""
+    parse(text, names)
+    if not new.isidentifier() or keyword.iskeyword(new):
+        raise ExprError(f"{new!r} is not a valid identifier")
+    body = text.lstrip()
+    tree = ast.parse(body, mode="eval")
+    functions = {id(n) for call in ast.walk(tree) if isinstance(call, ast.Call) for n in ast.walk(call.func)}
+    line_starts = [0] + [m.end() for m in re.finditer(r"\r\n?|\n", body)]
+    spots = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == old and id(node) not in functions:
+            start = line_starts[node.lineno - 1]
+            line = body[start:].encode()
+            spots.append(start + len(line[: node.col_offset].decode()))  # col_offset counts bytes
+    for at in sorted(spots, reverse=True):
+        body = body[:at] + new + body[at + len(old):]
+    return text[: len(text) - len(text.lstrip())] + body
+
+
 def describe_language() -> str:
     """Short help for the UI: what an expression may contain."""
     reductions = ", ".join(name for name, function in FUNCTIONS.items() if function.reduces)

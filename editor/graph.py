@@ -214,6 +214,12 @@ class Graph(_Frozen):
     def consumers(self, node_id: str) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if any(r.node == node_id for r in n.inputs))
 
+    def tensor_name(self, ref: Ref) -> str:
+        """A tensor as messages name it: the node's name, and its output when not the first."""
+        node = self.get(ref.node)
+        name = node.name if node is not None else "a removed node"
+        return name if ref.output == 0 else f"{name} (output {ref.output})"
+
     def output_index(self, ref: Ref) -> Optional[int]:
         return next((i for i, o in enumerate(self.outputs) if o.ref == ref), None)
 

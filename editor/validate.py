@@ -140,7 +140,7 @@ def check_outputs(graph: Graph, project: Project) -> Iterator[Problem]:
     seen = set()
     for output in graph.outputs:
         if output.ref in seen:
-            yield Problem(f"node '{output.ref.label()}' is marked as an output twice", node=output.ref.node)
+            yield Problem(f"node '{graph.tensor_name(output.ref)}' is marked as an output twice", node=output.ref.node)
         seen.add(output.ref)
         node = graph.get(output.ref.node)
         if node is not None and node.kind == "loss":

@@ -245,7 +245,7 @@ def test_wiring_into_a_loss_node_names_the_new_input():
                                    input_names=("x",), expression="mean(x)"))
     g = apply_edit(g, CanvasEdit("connect", "n4", "L"))
     assert g.node("L").input_names == ("x", "hidden3")
-    assert canvas.expression_name("1st layer", ["_1st_layer"]) == "_1st_layer2"
+    assert edits.expression_name("1st layer", ["_1st_layer"]) == "_1st_layer2"
 
 
 def test_auto_height_grows_with_the_graph_within_bounds():

@@ -130,3 +130,10 @@ def test_a_name_the_diagram_cannot_draw_is_refused():
     previous picture; such names are refused where names are checked."""
     p = project(inp("n1", "x", (4,)), layer("n2", "d>x", "Dense", "n1", units=2), outputs=["n2"])
     assert ("n2", "node 'd>x': names may hold only letters A-Z, digits and _ . -") in messages(p)
+
+
+def test_an_output_marked_twice_is_named_by_its_node_not_its_id():
+    p = project(inp("n1", "x", (3,)), layer("n2", "lstm", "LSTM", "n1", units=2, return_state=True),
+                outputs=[Output(ref=Ref(node="n2", output=1)), Output(ref=Ref(node="n2", output=1))])
+    messages = [problem.message for problem in check_project(p)]
+    assert "node 'lstm (output 1)' is marked as an output twice" in messages

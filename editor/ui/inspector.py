@@ -9,14 +9,13 @@ callback that goes through state.edit_graph (editor.edits underneath).
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 import streamlit as st
 
 from editor import edits
 from editor import expr as expressions
-from editor.canvas import class_text, expression_name, shape_text
+from editor.canvas import class_text, shape_text
 from editor.graph import DTYPES, Graph, Node, Ref
 from editor.ui import config_widgets, fields, state
 from editor.ui.builds import Preview
@@ -283,79 +282,29 @@ def _inputs_editor(graph: Graph, node: Node, k: str) -> None:
     _field_error(key)
 
 
-def _rewire(graph: Graph, node_id: str, refs, names=None) -> Graph:
-    graph = edits.set_inputs(graph, node_id, refs)
-    if names is not None:
-        graph = edits.set_config(graph, node_id, input_names=tuple(names))
-    return graph
-
-
-def _loss_names(node: Node) -> list[str]:
-    names = list(node.input_names)
-    return names + [f"x{i + 1}" for i in range(len(names), len(node.inputs))]
-
-
 @state.callback
 def _move_input(node_id: str, name: str, index: int, offset: int) -> None:
-    node = state.graph().get(node_id)
-    if node is None:
-        return
-    refs, names = list(node.inputs), _loss_names(node) if node.kind == "loss" else None
-    new = index + offset
-    if not 0 <= new < len(refs):
-        return
-    refs.insert(new, refs.pop(index))
-    if names is not None:
-        names.insert(new, names.pop(index))
-    state.edit_graph(f"reorder inputs of {name}", lambda g: _rewire(g, node_id, refs, names), node_name=name)
+    state.edit_graph(f"reorder inputs of {name}", lambda g: edits.move_input(g, node_id, index, offset), node_name=name)
 
 
 @state.callback
 def _remove_input(node_id: str, name: str, index: int) -> None:
-    node = state.graph().get(node_id)
-    if node is None or index >= len(node.inputs):
-        return
-    refs = [r for i, r in enumerate(node.inputs) if i != index]
-    names = [n for i, n in enumerate(_loss_names(node)) if i != index] if node.kind == "loss" else None
-    state.edit_graph(f"remove an input of {name}", lambda g: _rewire(g, node_id, refs, names), node_name=name)
+    state.edit_graph(f"remove an input of {name}", lambda g: edits.remove_input(g, node_id, index), node_name=name)
 
 
 @state.callback
 def _add_input(node_id: str, name: str, key: str) -> None:
     source = st.session_state.get(key) or None
-    node = state.graph().get(node_id)
-    if source is None or node is None:
-        return
-    refs = [*node.inputs, Ref(node=source)]
-    names = None
-    if node.kind == "loss":
-        names = [*_loss_names(node), expression_name(state.graph().node(source).name, _loss_names(node))]
-    state.edit_graph(f"wire an input into {name}", lambda g: _rewire(g, node_id, refs, names), field=key, node_name=name)
+    if source is not None:
+        state.edit_graph(f"wire an input into {name}", lambda g: edits.connect(g, Ref(node=source), node_id),
+                         field=key, node_name=name)
 
 
 @state.callback
 def _set_input_name(node_id: str, name: str, index: int, key: str) -> None:
-    node = state.graph().get(node_id)
-    if node is None:
-        return
-    new = st.session_state.get(key, "").strip()
-    names = _loss_names(node)
-    if not new.isidentifier():
-        state.fail(f"loss node '{name}': '{new}' is not a name an expression can use (letters, digits, _)", key)
-        return
-    if new in names[:index] + names[index + 1:]:
-        state.fail(f"loss node '{name}': two inputs cannot both be called '{new}'", key)
-        return
-    old = names[index]
-    names[index] = new
-    expression = node.expression or ""
-    if old:
-        expression = re.sub(rf"\b{re.escape(old)}\b", new, expression)  # keep the formula working
-    state.edit_graph(
-        f"rename input {old} of {name}",
-        lambda g: edits.set_config(g, node_id, input_names=tuple(names), expression=expression),
-        field=key, node_name=name,
-    )
+    new = st.session_state.get(key, "")
+    state.edit_graph(f"rename input {index + 1} of {name}", lambda g: edits.rename_loss_input(g, node_id, index, new),
+                     field=key, node_name=name)
 
 
 # ----------------------------------------------------------------------------- outputs
