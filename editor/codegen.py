@@ -16,15 +16,13 @@ from __future__ import annotations
 import builtins
 import keyword
 import math
-import re
 import textwrap
-import unicodedata
 from typing import Any, Optional
 
-from editor import codegen_train, expr
+from editor import codegen_train, expr, names
 from editor.graph import Graph, Node, Output, Project, Ref, application_arguments, call_order, topological_order
 
-RESERVED = frozenset(keyword.kwlist) | frozenset(dir(builtins)) | {"keras", "layers", "ops", "model", "build_model", "AddLoss"}
+RESERVED = names.KEYWORDS | frozenset(dir(builtins)) | {"keras", "layers", "ops", "model", "build_model", "AddLoss"}
 WIDTH = 88
 
 # keras.optimizers.get() looks names up lower-cased; these have a public class to spell out.
@@ -86,17 +84,6 @@ def generate(project: Project, train=None, strategy: str = "default") -> str:
 
 # ----------------------------------------------------------------------------- names and values
 
-def identifier(text: str) -> str:
-    """A legal identifier that reads like `text` (not yet unique; may be reserved)."""
-    text = unicodedata.normalize("NFKC", text)  # Python reads identifiers NFKC-folded: fold first
-    name = re.sub(r"_+", "_", "".join(c if ("_" + c).isidentifier() else "_" for c in text)).strip("_")
-    name = unicodedata.normalize("NFKC", name or "x")
-    name = "_" + name if name[0].isdigit() else name
-    if not name.isidentifier():  # e.g. a combining mark first: fall back to ASCII
-        name = "_" + re.sub(r"\W", "_", name.encode("ascii", "replace").decode())
-    return name
-
-
 class Namespace:
     """Hands out unique identifiers; keywords, builtins and the file's own names get a suffix."""
 
@@ -108,11 +95,7 @@ class Namespace:
         return Namespace(self._taken)
 
     def name(self, text: str, suffix: str = "") -> str:
-        base = identifier(text + suffix)
-        candidate, i = base, 0
-        while candidate in self._taken:
-            i += 1
-            candidate = f"{base}_{i}"
+        candidate = names.unique(names.identifier(text + suffix), self._taken)
         self._taken.add(candidate)
         return candidate
 

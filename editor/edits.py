@@ -11,6 +11,7 @@ import keyword
 import re
 from typing import Any, Iterable, Optional
 
+from editor import names
 from editor.graph import Graph, Node, Output, Ref, name_problem
 
 
@@ -30,24 +31,13 @@ def _replace(graph: Graph, node: Node) -> Graph:
 
 
 def new_id(graph: Graph, prefix: str = "n") -> str:
-    """One past the highest id of the form n1, n2, ... in use (ids only need to be unique)."""
-    taken = {n.id for n in graph.nodes}
-    numbers = [int(m.group(1)) for i in taken if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", i))]
-    candidate = max(numbers, default=0) + 1
-    while f"{prefix}{candidate}" in taken:
-        candidate += 1
-    return f"{prefix}{candidate}"
+    """A fresh node id: n1, n2, ... (editor.names.numbered)."""
+    return names.numbered(prefix, (n.id for n in graph.nodes))
 
 
 def unique_name(graph: Graph, base: str) -> str:
-    """`base`, or base_1, base_2, ... if a node already has that name (Keras's own rule)."""
-    taken = {n.name for n in graph.nodes}
-    if base not in taken:
-        return base
-    k = 1
-    while f"{base}_{k}" in taken:
-        k += 1
-    return f"{base}_{k}"
+    """`base`, or base_1, base_2, ... if a node already has that name (editor.names.unique)."""
+    return names.unique(base, {n.name for n in graph.nodes})
 
 
 def snake_case(class_name: str) -> str:
@@ -179,14 +169,7 @@ def _names_for(graph: Graph, node: Node, refs: tuple[Ref, ...]) -> tuple[str, ..
 
 def expression_name(text: str, taken: Iterable[str] = ()) -> str:
     """A name a loss expression can use for a tensor (from a node name), not in `taken`."""
-    base = re.sub(r"\W+", "_", text).strip("_") or "x"
-    base = "_" + base if base[0].isdigit() else base
-    taken = set(taken)
-    candidate, i = base, 1
-    while candidate in taken:
-        i += 1
-        candidate = f"{base}{i}"
-    return candidate
+    return names.unique(names.identifier(text), set(taken) | names.KEYWORDS)
 
 
 def connect(graph: Graph, source: Ref, target_id: str) -> Graph:

@@ -44,6 +44,7 @@ from typing import Any, Optional, Union
 
 from pydantic import ValidationError
 
+from editor import names
 from editor.config_check import MODEL_CLASSES, check_model_config
 from editor.deadline import Deadline, TooSlow
 from editor.graph import ARG_CALL_CLASSES, DTYPES, Graph, Node, Output, Project, Ref
@@ -174,11 +175,7 @@ class _Ids:
         self.taken: set[str] = set()
 
     def new(self, text: str) -> str:
-        base = text if len(text) <= 64 else text[:56]
-        candidate, i = base, 1
-        while candidate in self.taken:
-            i += 1
-            candidate = f"{base[:56]}_{i}"
+        candidate = names.unique(text, self.taken, limit=64)
         self.taken.add(candidate)
         return candidate
 

@@ -245,7 +245,8 @@ def test_wiring_into_a_loss_node_names_the_new_input():
                                    input_names=("x",), expression="mean(x)"))
     g = apply_edit(g, CanvasEdit("connect", "n4", "L"))
     assert g.node("L").input_names == ("x", "hidden3")
-    assert edits.expression_name("1st layer", ["_1st_layer"]) == "_1st_layer2"
+    assert edits.expression_name("1st layer", ["_1st_layer"]) == "_1st_layer_1"  # editor.names.unique
+    assert edits.expression_name("lambda") == "lambda_1"  # never a keyword: expressions could not use it
 
 
 def test_auto_height_grows_with_the_graph_within_bounds():

@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor import codegen, edits
-from editor.codegen import CodegenError, Namespace, generate, identifier
+from editor.codegen import CodegenError, Namespace, generate
+from editor.names import identifier
 from editor.graph import Graph, Node, Output, Project, Ref, Training
 from editor.templates import load_template, template_ids
 from tests.randomgraphs import random_project
