@@ -298,15 +298,9 @@ class CanvasData:
     edges: list[dict]
 
 
-def canvas_data(
-    graph: Graph,
-    problems: Iterable[Problem] = (),
-    shapes: Mapping[str, Sequence] | None = None,
-    selected: Optional[str] = None,
-    graph_names: Mapping[str, str] | None = None,
-) -> CanvasData:
-    problems = list(problems)
-    return CanvasData(canvas_nodes(graph, problems, shapes, selected, graph_names), canvas_edges(graph))
+def canvas_data(graph: Graph, problems: Iterable[Problem] = (), **view) -> CanvasData:
+    """What the component draws; `view` is canvas_nodes's shapes, selected and graph_names."""
+    return CanvasData(canvas_nodes(graph, problems, **view), canvas_edges(graph))
 
 
 # ----------------------------------------------------------------------------- view

@@ -93,7 +93,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     problems = preview.problems if preview is not None else structural_problems
     shapes = preview.shapes if preview is not None else {}
     names = {g.id: g.name for g in project.graphs}
-    data = canvas_logic.canvas_data(graph, problems, shapes, current.selection, names)
+    data = canvas_logic.canvas_data(graph, problems, shapes=shapes, selected=current.selection, graph_names=names)
 
     view = canvas_logic.choose_view(data, st.session_state.get(view_key, "auto"), current.selection)
     config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
