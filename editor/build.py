@@ -42,6 +42,14 @@ class BuildResult:
     def ok(self) -> bool:
         return self.model is not None and not errors(self.problems)
 
+    @property
+    def first_error(self) -> Optional[str]:
+        """Why it does not build, in one line (the first error); None when it builds."""
+        if self.ok:
+            return None
+        found = errors(self.problems)
+        return found[0].message if found else "the model does not build"
+
 
 class _GraphBuilder:
     """Builds one graph of a project; nested graphs are built once and reused."""
@@ -264,7 +272,7 @@ def compiled_model(project: Project) -> keras.Model:
     """The main model, compiled as the project says; raises BuildError if it does not build."""
     result = build_project(project)
     if not result.ok:
-        raise BuildError(errors(result.problems)[0].message)
+        raise BuildError(result.first_error)
     result.model.compile(**result.compile_args)
     return result.model
 

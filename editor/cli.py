@@ -51,8 +51,7 @@ def _build(target: str, project: Project):
 
     result = build_project(project)
     if not result.ok:
-        first = errors(result.problems)[0] if errors(result.problems) else None
-        raise CommandError(f"{target}: {first.message if first else 'the model does not build'}")
+        raise CommandError(f"{target}: {result.first_error}")
     return result
 
 

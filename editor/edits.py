@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable, Optional
 
 from editor import names
-from editor.graph import Graph, Node, Output, Ref, name_problem
+from editor.graph import Graph, Node, Output, Ref, first_error, name_problem
 
 
 class EditError(ValueError):
@@ -244,7 +244,7 @@ def set_config(graph: Graph, node_id: str, **changes: Any) -> Graph:
     try:
         updated = Node.model_validate(data)
     except ValueError as err:
-        raise EditError(f"node '{node.name}': {_first_error(err)}") from None
+        raise EditError(f"node '{node.name}': {first_error(err)}") from None
     return _replace(graph, updated)
 
 
@@ -340,12 +340,3 @@ def move_output(graph: Graph, index: int, offset: int) -> Graph:
         raise EditError(f"cannot move output {index + 1} to place {new_index + 1}")
     outputs.insert(new_index, outputs.pop(index))
     return graph.model_copy(update={"outputs": tuple(outputs)})
-
-
-def _first_error(err: Exception) -> str:
-    errors = getattr(err, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{where}: {first['msg']}" if where else first["msg"]
-    return str(err).splitlines()[0]

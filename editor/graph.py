@@ -174,6 +174,17 @@ def custom_expression(loss: Optional[str]) -> Optional[str]:
     return loss[len(CUSTOM_LOSS_PREFIX):] if loss and loss.startswith(CUSTOM_LOSS_PREFIX) else None
 
 
+def first_error(err: Exception, whole: str = "") -> str:
+    """One line for a schema error: the first pydantic error as "where: what" (`whole`
+    names the place when the error is about the whole object); other errors' first line."""
+    errors = getattr(err, "errors", None)
+    if not callable(errors):
+        return str(err).splitlines()[0] if str(err) else type(err).__name__
+    first = errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or whole
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
+
+
 def application_arguments(node: Node) -> dict[str, Any]:
     """A keras.applications node's constructor arguments, less the ones the editor sets
     itself: weights (always None: nothing is downloaded), input_tensor and name."""

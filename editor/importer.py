@@ -47,7 +47,7 @@ from pydantic import ValidationError
 from editor import names
 from editor.config_check import MODEL_CLASSES, check_model_config
 from editor.deadline import Deadline, TooSlow
-from editor.graph import ARG_CALL_CLASSES, DTYPES, Graph, Node, Output, Project, Ref
+from editor.graph import ARG_CALL_CLASSES, DTYPES, Graph, Node, Output, Project, Ref, first_error
 from editor.safe_archive import ModelFileError, parse_config, read_model_file
 
 APPLICATION_PREFIX = "applications:"
@@ -157,13 +157,10 @@ def _check_file_size(project: Project) -> None:
 
 def _check_builds(project: Project) -> None:
     from editor.build import build_project
-    from editor.problems import errors
 
     result = build_project(project, weights=False)
     if not result.ok:
-        found = errors(result.problems)
-        reason = found[0].message if found else "the model does not build"
-        raise ModelFileError(f"the imported model does not build in the editor: {reason}")
+        raise ModelFileError(f"the imported model does not build in the editor: {result.first_error}")
 
 
 # ----------------------------------------------------------------------------- translation
@@ -439,8 +436,7 @@ def _validated(schema, where: str, fields: dict):
     try:
         return schema(**fields)
     except ValidationError as err:
-        first = err.errors()[0]
-        raise ModelFileError(f"{where}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise ModelFileError(f"{where}: {first_error(err)}") from None
 
 
 # ----------------------------------------------------------------------------- connections

@@ -14,7 +14,7 @@ from typing import Union
 from pydantic import ValidationError
 
 from editor import safe_json
-from editor.graph import FORMAT_VERSION, Project
+from editor.graph import FORMAT_VERSION, Project, first_error
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -48,9 +48,7 @@ def loads(data: Union[str, bytes]) -> Project:
     try:
         return Project.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "file"
-        raise ProjectError(f"invalid project at {where}: {first['msg']}") from None
+        raise ProjectError(f"invalid project at {first_error(err, 'file')}") from None
 
 
 def dumps(project: Project) -> str:

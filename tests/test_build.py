@@ -286,3 +286,12 @@ def test_a_build_over_its_time_budget_stops_with_one_problem_on_the_node_it_reac
     assert result.problems[0].node is not None
     monkeypatch.setenv("KGS_STEP_SECONDS", "60")
     assert build_project(load_template("autoencoder")).ok
+
+
+def test_first_error_is_the_one_line_why():
+    assert build_project(load_template("mlp")).first_error is None
+    from editor import edits
+
+    p = load_template("mlp")
+    broken = p.replace_graph(edits.set_param(p.main, "n3", "units", -5))
+    assert build_project(broken).first_error.startswith("node 'hidden2': invalid Dense settings")

@@ -16,14 +16,13 @@ import streamlit as st
 from editor import edits
 from editor import expr as expressions
 from editor.canvas import class_text, shape_text
-from editor.graph import DTYPES, Graph, Node, Ref
+from editor.graph import CUSTOM_LOSS_PREFIX, DTYPES, Graph, Node, Ref
 from editor.ui import config_widgets, fields, state
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
 NO_LOSS = "none"
 CUSTOM_LOSS = "custom expression…"
-CUSTOM_PREFIX = "expr:"
 DEFAULT_CUSTOM = "mean(square(y_true - y_pred), axis=-1)"
 
 
@@ -344,7 +343,7 @@ def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
     current = output.loss
     if current is None:
         choice = NO_LOSS
-    elif current.startswith(CUSTOM_PREFIX):
+    elif output.custom_expression is not None:
         choice = CUSTOM_LOSS
     else:
         choice = current
@@ -354,7 +353,7 @@ def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
                  format_func=lambda v: "none (no loss on this output)" if v == NO_LOSS else v)
     _field_error(key)
     if choice == CUSTOM_LOSS:
-        _text(f"{k}.loss_expr", "Custom loss of y_true and y_pred", current[len(CUSTOM_PREFIX):],
+        _text(f"{k}.loss_expr", "Custom loss of y_true and y_pred", output.custom_expression,
               _set_loss_expression, (ref, node.name), help=expressions.describe_language())
     key = f"{k}.loss_weight"
     st.number_input("Loss weight", key=key, step=0.1, format="%g", **state.bind(key, float(output.loss_weight)), on_change=_set_output_field,
@@ -388,7 +387,7 @@ def _set_loss(ref: Ref, name: str, key: str) -> None:
     if choice == NO_LOSS:
         loss = None
     elif choice == CUSTOM_LOSS:
-        loss = CUSTOM_PREFIX + DEFAULT_CUSTOM
+        loss = CUSTOM_LOSS_PREFIX + DEFAULT_CUSTOM
     else:
         loss = choice
     state.edit_graph(f"set loss of {name}", lambda g: edits.set_output(g, ref, loss=loss), field=key, node_name=name)
@@ -402,7 +401,7 @@ def _set_loss_expression(ref: Ref, name: str, key: str) -> None:
     except expressions.ExprError as err:
         state.fail(f"node '{name}': custom loss: {err}", key)
         return
-    state.edit_graph(f"set custom loss of {name}", lambda g: edits.set_output(g, ref, loss=CUSTOM_PREFIX + text),
+    state.edit_graph(f"set custom loss of {name}", lambda g: edits.set_output(g, ref, loss=CUSTOM_LOSS_PREFIX + text),
                      field=key, node_name=name)
 
 
