@@ -17,6 +17,7 @@ import keras
 
 from editor import catalog, losses
 from editor.deadline import Deadline, TooSlow
+from editor.errors import UserError
 from editor.graph import Graph, Node, Project, application_arguments, call_order, topological_order
 from editor.problems import Problem, errors, one_line
 from editor.validate import MAX_NODES, check_project
@@ -277,7 +278,7 @@ def compiled_model(project: Project) -> keras.Model:
     return result.model
 
 
-class BuildError(ValueError):
+class BuildError(UserError):
     """The project does not build; the message names the first node at fault."""
 
 

@@ -20,6 +20,7 @@ import textwrap
 from typing import Any, Optional
 
 from editor import codegen_train, expr, names
+from editor.errors import UserError
 from editor.graph import Graph, Node, Output, Project, Ref, application_arguments, call_order, topological_order
 
 RESERVED = names.KEYWORDS | frozenset(dir(builtins)) | {"keras", "layers", "ops", "model", "build_model", "AddLoss"}
@@ -66,7 +67,7 @@ class AddLoss(layers.Layer):
         return {**super().get_config(), "weight": self.weight}'''
 
 
-class CodegenError(ValueError):
+class CodegenError(UserError):
     """The project cannot be written as code; the message names the node at fault."""
 
 

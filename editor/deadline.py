@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import time
 
+from editor.errors import UserError
+
 STEP_SECONDS = 60.0  # a 5,000-layer chain (the node limit) builds in about 5 s
 
 
-class TooSlow(ValueError):
+class TooSlow(UserError):
     """A step ran over its budget; the message is one line for the user."""
 
 

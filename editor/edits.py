@@ -12,10 +12,11 @@ import re
 from typing import Any, Iterable, Optional
 
 from editor import names
+from editor.errors import UserError
 from editor.graph import Graph, Node, Output, Ref, first_error, name_problem
 
 
-class EditError(ValueError):
+class EditError(UserError):
     """An edit that does not make sense on this graph."""
 
 

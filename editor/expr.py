@@ -16,6 +16,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable, Mapping, NamedTuple, Sequence, Union
 
+from editor.errors import UserError
+
 MAX_LENGTH = 2000
 MAX_BRACKETS = 32
 MAX_NODES = 500
@@ -29,7 +31,7 @@ _SOURCE = "<loss expression>"
 warnings.filterwarnings("ignore", category=SyntaxWarning, module=re.escape(_SOURCE) + r"\Z")
 
 
-class ExprError(ValueError):
+class ExprError(UserError):
     """An expression outside the language; the one-line message is shown to the user."""
 
     def __init__(self, message: str, column: int | None = None):

@@ -14,13 +14,14 @@ from typing import Union
 from pydantic import ValidationError
 
 from editor import safe_json
+from editor.errors import UserError
 from editor.graph import FORMAT_VERSION, Project, first_error
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-class ProjectError(ValueError):
+class ProjectError(UserError):
     """A project file that cannot be used, with a one-line reason."""
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from editor import safe_json
+from editor.errors import UserError
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # ResNet50's config is 0.17 MB, DenseNet121's 0.4 MB
 MAX_METADATA_BYTES = 64 * 1024
@@ -36,7 +37,7 @@ _WHAT = {"zip": "a zip archive", "hdf5": "an HDF5 file", "json": "JSON text"}
 _EXPECTED = {"zip": "a .keras archive (a zip file)", "hdf5": "an HDF5 file", "json": "JSON text"}
 
 
-class ModelFileError(ValueError):
+class ModelFileError(UserError):
     """A model file (or config) that is refused, with a one-line reason.
 
     Names in the reason come from the file: line breaks and control characters (a

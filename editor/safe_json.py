@@ -13,12 +13,14 @@ import math
 import re
 from typing import Any, Union
 
+from editor.errors import UserError
+
 # Atomic groups keep both patterns linear on hostile text.
 _STRINGS = re.compile(r'"(?>[^"\\]++|\\.)*+"', re.S)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]++")
 
 
-class JSONRefused(ValueError):
+class JSONRefused(UserError):
     """kind: "size" (size, limit), "encoding" (byte), "depth" (limit), "syntax" (detail:
     json's message with line and column) or "value" (detail: e.g. an integer too long)."""
 

@@ -14,6 +14,7 @@ import math
 import re
 from typing import Any, Optional, Sequence
 
+from editor.errors import UserError
 from editor.graph import Node
 
 COMMON_INITIALIZERS = (
@@ -52,7 +53,7 @@ def md(text: object) -> str:
     return _ORDERED_START.sub(r"\1\\\2", line)
 
 
-class FieldError(ValueError):
+class FieldError(UserError):
     """What a person typed into a field does not fit it; one line."""
 
 
