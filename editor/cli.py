@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional
 
+from editor import run_settings
 from editor.graph import Project
 from editor.problems import distinct, errors, one_line, printable
 
-STRATEGIES = ("default", "mirrored", "multiworker")  # editor.codegen_train's (importing it costs numpy)
 
 EXIT_ERRORS, EXIT_FAILURE = 1, 2
 
@@ -183,24 +183,27 @@ def cmd_check_loss(args) -> int:
 
 
 def _training_arguments(p) -> None:
-    """The options of a training run (train; export-code --train writes them as defaults)."""
-    p.add_argument("--epochs", type=int, default=5, metavar="N", help="default: 5")
-    p.add_argument("--samples", type=int, default=512, metavar="N", help="synthetic samples (default: 512)")
-    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="default: 32")
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the synthetic data (default: 0)")
+    """The options of a training run (train; export-code --train writes them as defaults),
+    with editor.run_settings' defaults."""
+    d = run_settings.default
+    p.add_argument("--epochs", type=int, default=d("epochs"), metavar="N", help=f"default: {d('epochs')}")
+    p.add_argument("--samples", type=int, default=d("samples"), metavar="N",
+                   help=f"synthetic samples (default: {d('samples')})")
+    p.add_argument("--batch-size", type=int, default=d("batch_size"), metavar="N", help=f"default: {d('batch_size')}")
+    p.add_argument("--seed", type=int, default=d("seed"), metavar="N",
+                   help=f"seed of the synthetic data (default: {d('seed')})")
     p.add_argument("--optimizer", default=None, help="a keras.optimizers name (default: the project's)")
     p.add_argument("--learning-rate", type=float, default=None, metavar="LR", help="default: the project's")
-    p.add_argument("--validation-split", type=float, default=0.0, metavar="F", help="fraction held out (default: 0)")
-    p.add_argument("--task", choices=("learnable", "noise"), default="learnable",
+    p.add_argument("--validation-split", type=float, default=d("validation_split"), metavar="F",
+                   help=f"fraction held out (default: {d('validation_split'):g})")
+    p.add_argument("--task", choices=run_settings.TASKS, default=d("task"),
                    help="targets: a learnable function of the inputs (default) or noise")
 
 
 def _settings(args):
-    """editor.training.Settings from the options; a bad value is a one-line CommandError."""
-    from editor.training import Settings
-
+    """editor.run_settings.Settings from the options; a bad value is a one-line CommandError."""
     try:
-        return Settings(epochs=args.epochs, samples=args.samples, batch_size=args.batch_size, seed=args.seed,
+        return run_settings.Settings(epochs=args.epochs, samples=args.samples, batch_size=args.batch_size, seed=args.seed,
                         optimizer=args.optimizer, learning_rate=args.learning_rate,
                         validation_split=args.validation_split, task=args.task)
     except ValueError as err:
@@ -281,7 +284,7 @@ def cmd_train(args) -> int:
 
 def _progress_line(target: str, run) -> None:
     """One status line, rewritten in place (\\r): epoch, batch, bar, loss, speed, time left."""
-    from editor.training import format_seconds
+    from editor.cost import format_seconds
 
     snap = run.snapshot(since=-1)
     if snap.status != "training" or not snap.batches_done:
@@ -331,7 +334,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="PATH")
     p.add_argument("--train", action="store_true",
                    help="also write train() on synthetic data (the training options below are its defaults)")
-    p.add_argument("--strategy", choices=STRATEGIES, default="default",
+    p.add_argument("--strategy", choices=run_settings.STRATEGIES, default="default",
                    help="tf.distribute strategy train() uses by default (mirrored: every GPU; multiworker: TF_CONFIG)")
     _training_arguments(p)
     p = add("export-keras", cmd_export_keras, "save the compiled model as a .keras file")

@@ -19,7 +19,7 @@ import math
 import textwrap
 from typing import Any, Optional
 
-from editor import codegen_train, expr, names
+from editor import codegen_train, expr, names, run_settings
 from editor.errors import UserError
 from editor.graph import Graph, Node, Output, Project, Ref, application_arguments, call_order, topological_order
 
@@ -74,12 +74,12 @@ class CodegenError(UserError):
 def generate(project: Project, train=None, strategy: str = "default") -> str:
     """The source of a module whose `build_model()` builds and compiles the project's model.
 
-    train: an editor.training.Settings to also write `train()` on synthetic data with
+    train: an editor.run_settings.Settings to also write `train()` on synthetic data with
     those settings as defaults (see editor.codegen_train); strategy: its default
     tf.distribute strategy ("default", "mirrored" or "multiworker").
     """
     if train is not None:
-        project = codegen_train.with_settings_optimizer(project, train)
+        project = run_settings.with_optimizer(project, train)
     return _Module(project, train, strategy).source()
 
 

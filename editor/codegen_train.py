@@ -15,12 +15,11 @@ Keras is not imported here (the generated file imports it).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from editor import data as synthetic
 from editor.graph import Project
+from editor.run_settings import STRATEGIES
 
-STRATEGIES = ("default", "mirrored", "multiworker")
 
 # Module-level names the training part defines: node names must not take them.
 NAMES = frozenset({
@@ -107,7 +106,7 @@ def arrays_source() -> str:
 
 def blocks(project: Project, settings, strategy: str, value) -> list[list[str]]:
     """The training part of the file, as blocks of lines (codegen joins them). `settings`:
-    an editor.training.Settings (its defaults become the file's); `value` writes a literal."""
+    an editor.run_settings.Settings (its defaults become the file's); `value` writes a literal."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not '{strategy}'")
     graph = project.main
@@ -134,14 +133,3 @@ def blocks(project: Project, settings, strategy: str, value) -> list[list[str]]:
     )
     header = ["# ---- training on synthetic data: the arrays the editor draws, the same for the same seed"]
     return [header + [""] + arrays_source().splitlines(), spec, *[b.splitlines() for b in functions.split("\n\n\n")]]
-
-
-def with_settings_optimizer(project: Project, settings) -> Project:
-    """The project with the settings' optimizer / learning rate, where they set one."""
-    optimizer: Optional[str] = settings.optimizer
-    rate: Optional[float] = settings.learning_rate
-    if not optimizer and not rate:
-        return project
-    training = project.training.model_copy(update={
-        **({"optimizer": optimizer} if optimizer else {}), **({"learning_rate": rate} if rate else {})})
-    return project.model_copy(update={"training": training})

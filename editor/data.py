@@ -33,9 +33,8 @@ import numpy as np
 from editor import arrays
 from editor.arrays import numpy_dtype, target_shape
 from editor.graph import Graph, Node, Project, custom_expression, upstream
+from editor.run_settings import DEFAULT_NONE_DIM, TASKS
 
-TASKS = ("learnable", "noise")
-DEFAULT_NONE_DIM = 16
 SMALL_INT_RANGE = 10  # integer inputs that reach no Embedding take values in [0, 10)
 INTEGER_DTYPES = ("int32", "int64", "uint8")
 

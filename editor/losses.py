@@ -14,6 +14,7 @@ from typing import Any
 import keras
 
 from editor import expr
+from editor.errors import UserError
 from editor.graph import Graph, Node, Output, Project
 
 PACKAGE = "keras_graph_studio"
@@ -89,10 +90,22 @@ def output_loss(output: Output, name: str) -> Any:
     return output.loss
 
 
+class UnknownOptimizer(UserError):
+    """The project (or a run's settings) names an optimizer keras.optimizers does not have."""
+
+
 def optimizer(project: Project):
+    """The project's optimizer: the one resolver of an optimizer name (any case: "adam",
+    "Adam") and learning rate, for compile, training and estimates alike."""
+    from editor import catalog
+
     settings = project.training
+    classes = {n.lower(): n for n in catalog.optimizer_strings()}
+    class_name = classes.get(settings.optimizer.lower())
+    if class_name is None:
+        raise UnknownOptimizer(f"unknown optimizer '{settings.optimizer}' (known: {', '.join(catalog.optimizers())})")
     config = {"learning_rate": settings.learning_rate} if settings.learning_rate else {}
-    return keras.optimizers.get({"class_name": settings.optimizer, "config": config})
+    return keras.optimizers.get({"class_name": class_name, "config": config})
 
 
 def compile_args(project: Project, graph: Graph) -> dict[str, Any]:

@@ -84,3 +84,16 @@ def test_run_settings_have_sane_upper_bounds():
     assert_one_line_failure(run("train", "mlp", "--epochs", "99999999999999999999"),
                             "epochs must be from 1 to 100,000")
     assert_one_line_failure(run("train", "mlp", "--samples", "100000000"), "samples must be from 1 to 10,000,000")
+
+
+def test_train_refuses_a_model_too_big_before_allocating_it(tmp_path):
+    """1e11 parameters (400 GB of weights): the estimate refuses in one line, where the
+    weights used to be allocated first and TensorFlow died of its own out-of-memory."""
+    from tests.helpers import inp, layer, project
+
+    big = project(inp("a", "a", (100_000,)), layer("d", "d", "Dense", "a", units=1_000_000), outputs=("d",))
+    path = tmp_path / "big.json"
+    path.write_text(big.model_dump_json(), encoding="utf-8")
+    result = run("train", str(path))
+    assert_one_line_failure(result, "training needs about 1.6 TB (weights 400.0 GB")
+    assert "try a smaller model or input size, or optimizer sgd" in result.stderr

@@ -1,20 +1,14 @@
 """The Train tab: settings, estimate, start / stop, live curves, results and downloads.
 
 The run itself is editor.training's (a background thread per project, see
-`training.start_run`); this module only draws it. While a run is going, a fragment
+`editor.ui.runs`); this module only draws it. While a run is going, a fragment
 polls its snapshot every POLL_S seconds and redraws the progress and the curves
 (per-batch series thinned, see editor.ui.train_charts), so training never waits on
 the page and the rest of the page stays usable; when the run ends, one rerun of the
 page drops the polling and shows the results.
 
 A run belongs to its project (the workspace project id, which the URL carries as
-?project=ID): another project's Train tab never shows it, a refreshed tab finds it
-again, and two tabs of one project show the same run. It goes on while a connected tab
-shows its project; when none has for training.GRACE_S seconds (the tab was closed, the
-browser went away, every tab switched to other projects) it stops by itself, and the
-next start forgets it (and its model). Streamlit does not garbage-collect dropped
-sessions promptly, so this asks Streamlit's runtime which sessions are still connected
-rather than waiting on a finalizer.
+?project=ID) and lives in editor.ui.runs, which also stops it when no tab shows it.
 
 Optimizer and learning rate are the project's compile settings (an edit with undo, and
 what the exported code compiles with); batch size, epochs, samples, validation split,
@@ -36,10 +30,10 @@ from typing import Optional
 import streamlit as st
 from pydantic import ValidationError
 
-from editor import training
+from editor import cost, run_settings, training
 from editor.graph import Project, Training
 from editor.problems import one_line
-from editor.ui import builds, fields, keras_reruns, state, train_charts
+from editor.ui import builds, fields, keras_reruns, runs, state, train_charts
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
@@ -51,12 +45,7 @@ POLL_S = 1.0
 STOP_WAIT_S = 1.0  # Stop waits this long for the batch in progress, so its rerun shows the results
 ESTIMATE = "kgs.train.estimate"  # (digest, settings, Estimate or one-line error)
 ESTIMATE_WANTED = "kgs.train.estimate_wanted"  # set by the button, done by the next run
-RUN_FIELDS = {  # widget key -> (label, default, min, help)
-    "train.epochs": ("Epochs", 5, 1, None),
-    "train.batch_size": ("Batch size", 32, 1, None),
-    "train.samples": ("Samples", 512, 1, "Synthetic samples to make"),
-    "train.seed": ("Seed", 0, 0, "Same seed, same data"),
-}
+RUN_FIELDS = ("epochs", "batch_size", "samples", "seed")  # whole-number settings, in this order
 
 
 def memory_limit() -> Optional[int]:
@@ -69,60 +58,22 @@ def memory_limit() -> Optional[int]:
     return int(megabytes * 1_000_000) if math.isfinite(megabytes) and megabytes > 0 else None
 
 
-_SHOWN: dict[str, str] = {}  # Streamlit session id -> the project id its page showed last
-
-
 def owner() -> str:
     """Who a run belongs to: the project this tab edits."""
     return state.project_id()
 
 
-def _session_id() -> Optional[str]:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else None
-
-
-def _shown_here(project_id: str) -> None:
-    session_id = _session_id()
-    if session_id is not None:
-        _SHOWN[session_id] = project_id
-
-
-def _still_wanted(project_id: str):
-    """For training.start_run: True while a connected session shows the project (None
-    where there is no Streamlit runtime to ask, as under AppTest: no watchdog)."""
-    from streamlit import runtime
-
-    if not runtime.exists():
-        return None
-    server = runtime.get_instance()
-
-    def wanted() -> bool:
-        connected = False
-        for session_id, shown in list(_SHOWN.items()):
-            if not server.is_active_session(session_id):
-                _SHOWN.pop(session_id, None)
-            elif shown == project_id:
-                connected = True
-        return connected
-
-    return wanted
-
-
 def settings() -> training.Settings:
     """The session's run settings (the project's optimizer and learning rate apply)."""
     ss = st.session_state
-    values = {key.split(".", 1)[1]: int(ss.get(key, spec[1])) for key, spec in RUN_FIELDS.items()}
-    return training.Settings(validation_split=float(ss.get("train.validation_split", 0.0)),
-                             task=ss.get("train.task", "learnable"), none_dim=int(ss.get("train.none_dim", 16)),
-                             **values)
+    values = {name: ss.get(f"train.{name}", run_settings.default(name))
+              for name in (*RUN_FIELDS, "validation_split", "none_dim", "task")}
+    return run_settings.Settings(**values)
 
 
 def show(project: Project, preview: Optional[Preview], digest: str) -> None:
-    _shown_here(owner())
-    run = training.current_run(owner())
+    runs.shown_here(owner())
+    run = runs.current_run(owner())
     going = run is not None and not run.done
     _compile_settings(project, disabled=going)
     _run_settings(project, disabled=going)
@@ -192,18 +143,22 @@ def _compile_settings(project: Project, disabled: bool) -> None:
 
 def _run_settings(project: Project, disabled: bool) -> None:
     cols = st.columns(len(RUN_FIELDS))
-    for col, (key, (label, default, low, help_)) in zip(cols, RUN_FIELDS.items()):
-        col.number_input(label, key=key, min_value=low, step=1, value=st.session_state.get(key, default),
-                         disabled=disabled, help=help_)
+    for col, name in zip(cols, RUN_FIELDS):
+        _number(col, name, disabled, step=1)
     cols = st.columns(3)
-    cols[0].number_input("Validation split", key="train.validation_split", min_value=0.0, max_value=0.9, step=0.1,
-                         value=st.session_state.get("train.validation_split", 0.0), disabled=disabled,
-                         help="Fraction of the samples held out for val_* curves")
-    cols[1].selectbox("Targets", list(training.synthetic.TASKS), key="train.task", disabled=disabled,
+    _number(cols[0], "validation_split", disabled, step=0.1, high=0.99)
+    cols[1].selectbox("Targets", list(run_settings.TASKS), key="train.task", disabled=disabled,
                       help="learnable: a fixed random function of the inputs (the loss falls); noise: random")
     if any(d is None for n in project.main.inputs for d in (n.shape or ())):
-        cols[2].number_input("Length of None dimensions", key="train.none_dim", min_value=1, step=1,
-                             value=st.session_state.get("train.none_dim", 16), disabled=disabled)
+        _number(cols[2], "none_dim", disabled, step=1)
+
+
+def _number(col, name: str, disabled: bool, step, high=None) -> None:
+    """A number field of run setting `name`, its label, bounds and default from editor.run_settings."""
+    bound, key = run_settings.BOUNDS[name], f"train.{name}"
+    col.number_input(bound.label, key=key, min_value=bound.low, max_value=high if high is not None else bound.high,
+                     step=step, value=st.session_state.get(key, run_settings.default(name)), disabled=disabled,
+                     help=bound.help)
 
 
 @state.callback
@@ -247,15 +202,15 @@ def _set_training(label: str, key: str, **changes) -> None:
 @state.callback
 def _start(project: Project, chosen: training.Settings, digest: str) -> None:
     try:
-        training.start_run(owner(), project, chosen, limit_bytes=memory_limit(), tag=digest,
-                           still_wanted=_still_wanted(owner()))
+        runs.start_run(owner(), project, chosen, limit_bytes=memory_limit(), tag=digest,
+                       still_wanted=runs.still_wanted(owner()))
     except training.TrainingError as err:
         state.fail(str(err))
 
 
 @state.callback
 def _stop() -> None:
-    run = training.current_run(owner())
+    run = runs.current_run(owner())
     if run is not None:
         run.stop()
         run.wait(STOP_WAIT_S)  # most batches end well within it: the rerun shows the results at once
@@ -280,7 +235,7 @@ def _estimate_box(project: Project, digest: str, chosen: training.Settings) -> N
     """The estimate of these settings, made here (under a spinner, not in a silent callback)
     when the button asked for it; kept for the same project digest and settings."""
     if st.session_state.pop(ESTIMATE_WANTED, False):
-        with st.spinner("Estimating: building the model with its weights…"):
+        with st.spinner("Estimating from the model's shapes…"):
             st.session_state[ESTIMATE] = (digest, chosen, _estimate(project, chosen))
     saved = st.session_state.get(ESTIMATE)
     if not saved or saved[0] != digest or saved[1] != chosen:
@@ -290,12 +245,12 @@ def _estimate_box(project: Project, digest: str, chosen: training.Settings) -> N
         st.error(md(found))
         return
     try:
-        training.check_fits(found, memory_limit())
-    except training.NotEnoughMemory as err:
+        cost.check_fits(found, memory_limit())
+    except cost.NotEnoughMemory as err:
         st.error(md(f"Too big to train here: {err}"))
         return
-    limit = memory_limit() or training.default_limit()
-    within = f"; within the limit of {training.format_bytes(limit)}" if limit else ""
+    limit = memory_limit() or cost.default_limit()
+    within = f"; within the limit of {cost.format_bytes(limit)}" if limit else ""
     st.info(md(f"Estimate on {found.device}: {found.summary()}{within}."))
 
 
@@ -310,7 +265,7 @@ def _live(run: training.TrainingRun, digest: str) -> None:
     if snap.samples_per_second:
         details.append(f"{snap.samples_per_second:,.0f} samples/s")
     if snap.seconds_left is not None:
-        details.append(f"{training.format_seconds(snap.seconds_left)} left")
+        details.append(f"{cost.format_seconds(snap.seconds_left)} left")
     if snap.device:
         details.append(f"on {snap.device}")
     st.progress(snap.progress, text=md(" · ".join(details)))
@@ -329,7 +284,7 @@ def _results(run: training.TrainingRun) -> None:
         loss = snap.history.get("loss")
         final = f", final loss {loss[-1]:.6g}" if loss else ""
         speed = f", {snap.samples_per_second:,.0f} samples/s" if snap.samples_per_second else ""
-        st.success(md(f"Trained {snap.epochs} epochs in {training.format_seconds(snap.elapsed)}{final}{speed} "
+        st.success(md(f"Trained {snap.epochs} epochs in {cost.format_seconds(snap.elapsed)}{final}{speed} "
                       f"on {snap.device}."))
     train_charts.show(snap)
     if snap.history:

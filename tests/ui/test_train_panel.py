@@ -7,7 +7,7 @@ AppTest does not run the polling fragment by itself: the tests wait on the run o
 import pytest
 
 from editor import training
-from editor.ui import state, train_panel
+from editor.ui import runs, state, train_panel
 from tests.ui.helpers import errors, graph, open_app, project, python_code, run, select, node_key
 
 WAIT_S = 240
@@ -23,7 +23,7 @@ def set_run(at, epochs=2, samples=64, batch_size=16, **more):
 
 
 def the_run(at) -> training.TrainingRun:
-    found = training.current_run(at.session_state[state.PROJECT_ID])
+    found = runs.current_run(at.session_state[state.PROJECT_ID])
     assert found is not None
     return found
 
@@ -168,8 +168,8 @@ def test_a_second_start_while_running_is_refused():
     at.button(key="train.start").click()
     run(at)
     going = the_run(at)
-    with pytest.raises(training.RunBusy):
-        training.start_run(at.session_state[state.PROJECT_ID], project(at))
+    with pytest.raises(runs.RunBusy):
+        runs.start_run(at.session_state[state.PROJECT_ID], project(at))
     assert at.button(key="train.start").disabled
     going.stop()
     assert going.wait(WAIT_S)
@@ -254,29 +254,6 @@ def test_estimate_says_the_limit_it_fits_in(monkeypatch):
 def test_memory_limit_from_the_environment(monkeypatch, text, limit):
     monkeypatch.setenv("KGS_MEMORY_LIMIT_MB", text)
     assert train_panel.memory_limit() == limit
-
-
-def test_a_run_is_wanted_while_a_connected_session_shows_its_project(monkeypatch):
-    from streamlit import runtime
-
-    connected = {"a", "b"}
-
-    class Server:
-        def is_active_session(self, session_id):
-            return session_id in connected
-
-    monkeypatch.setattr(runtime, "exists", lambda: True)
-    monkeypatch.setattr(runtime, "get_instance", lambda: Server())
-    monkeypatch.setattr(train_panel, "_SHOWN", {"a": "p1", "b": "p2"})
-    wanted = train_panel._still_wanted("p1")
-    assert wanted()
-    train_panel._SHOWN["a"] = "p2"  # tab a switched to another project
-    assert not wanted()
-    train_panel._SHOWN["c"] = "p1"  # a refreshed tab, connected again
-    connected.add("c")
-    assert wanted()
-    connected.discard("c")  # and closed
-    assert not wanted() and "c" not in train_panel._SHOWN
 
 
 def test_a_new_loss_node_is_named_after_its_source_not_like_the_total_loss():
