@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from editor.errors import UserError
 from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES
 
 # Package under keras.src.layers -> palette group, in the order of the Keras docs.
@@ -125,12 +126,20 @@ def _all_classes() -> tuple[dict[str, type], dict[str, str]]:
     return classes, aliases
 
 
+class UnknownLayer(UserError, KeyError):
+    """A class name keras.layers does not have, or one the palette leaves out. A KeyError
+    too, so a lookup's caller can treat it as "not found"."""
+
+    def __str__(self) -> str:  # a KeyError's str() would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 def canonical_name(name: str) -> str:
     """The palette name for a Keras layer class name or alias (MaxPool2D -> MaxPooling2D)."""
     try:
         return _all_classes()[1][name]
     except KeyError:
-        raise KeyError(f"{name!r} is not a layer class in keras.layers") from None
+        raise UnknownLayer(f"{name!r} is not a layer class in keras.layers") from None
 
 
 def is_layer_class(name: Any) -> bool:
@@ -278,7 +287,7 @@ def groups() -> dict[str, list[str]]:
 def _info(class_name: str) -> LayerInfo:
     name = canonical_name(class_name)
     if name in _read()[1]:
-        raise KeyError(f"{name} is not in the palette: {_read()[1][name]}")
+        raise UnknownLayer(f"{name} is not in the palette: {_read()[1][name]}")
     return _read()[0][name]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from editor import run_settings
+from editor.errors import UserError
 from editor.graph import Project
 from editor.problems import distinct, errors, one_line, printable
 
@@ -22,8 +23,8 @@ from editor.problems import distinct, errors, one_line, printable
 EXIT_ERRORS, EXIT_FAILURE = 1, 2
 
 
-class CommandError(Exception):
-    """A failure to report as one line."""
+class CommandError(UserError):
+    """A failure of a command (a bad option, a file it cannot write), as one line."""
 
 
 _ONEDNN_BY_USER = os.environ.get("TF_ENABLE_ONEDNN_OPTS")  # before _quiet_tensorflow sets it
@@ -200,14 +201,11 @@ def _training_arguments(p) -> None:
                    help="targets: a learnable function of the inputs (default) or noise")
 
 
-def _settings(args):
-    """editor.run_settings.Settings from the options; a bad value is a one-line CommandError."""
-    try:
-        return run_settings.Settings(epochs=args.epochs, samples=args.samples, batch_size=args.batch_size, seed=args.seed,
-                        optimizer=args.optimizer, learning_rate=args.learning_rate,
-                        validation_split=args.validation_split, task=args.task)
-    except ValueError as err:
-        raise CommandError(str(err)) from None
+def _settings(args) -> run_settings.Settings:
+    """The run settings of the options (a bad value: run_settings.SettingsError, one line)."""
+    return run_settings.Settings(epochs=args.epochs, samples=args.samples, batch_size=args.batch_size, seed=args.seed,
+                                 optimizer=args.optimizer, learning_rate=args.learning_rate,
+                                 validation_split=args.validation_split, task=args.task)
 
 
 def _training_tensorflow() -> None:
@@ -376,13 +374,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE
-    except CommandError as err:
-        print(f"error: {printable(err)}", file=sys.stderr)
-    except (ValueError, OSError) as err:  # ProjectError, EditError, file errors...
+    except UserError as err:  # ProjectError, EditError, CommandError, ... : the user's to fix
         print(f"error: {printable(one_line(err))}", file=sys.stderr)
-    except KeyError as err:  # the editor's own KeyErrors carry a sentence; a bare key is a bug
-        text = err.args[0] if err.args and isinstance(err.args[0], str) and " " in err.args[0] else None
-        print(f"error: {printable(text or _internal(err))}", file=sys.stderr)
-    except Exception as err:  # last resort: still one line, never a traceback
+    except OSError as err:  # a file that cannot be read or written
+        print(f"error: {printable(one_line(err))}", file=sys.stderr)
+    except Exception as err:  # a bug (a KeyError included): still one line, never a traceback
         print(f"error: {printable(_internal(err))}", file=sys.stderr)
     return EXIT_FAILURE

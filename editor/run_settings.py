@@ -11,11 +11,16 @@ import math
 from dataclasses import dataclass, fields
 from typing import Optional
 
+from editor.errors import UserError
 from editor.graph import Project
 
 STRATEGIES = ("default", "mirrored", "multiworker")  # tf.distribute strategies of exported code
 TASKS = ("learnable", "noise")  # synthetic targets: a learnable function of the inputs, or noise
 DEFAULT_NONE_DIM = 16  # the length given to None dimensions of the synthetic data
+
+
+class SettingsError(UserError):
+    """A run setting out of its bounds; the message names the setting and the bounds."""
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,9 @@ class Settings:
             value = getattr(self, name)
             problem = None if value is None else bound.check(value)
             if problem:
-                raise ValueError(problem)
+                raise SettingsError(problem)
         if self.task not in TASKS:
-            raise ValueError(f"task must be one of {', '.join(TASKS)}")
+            raise SettingsError(f"task must be one of {', '.join(TASKS)}")
 
     @property
     def train_samples(self) -> int:
