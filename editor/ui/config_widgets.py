@@ -15,7 +15,7 @@ import streamlit as st
 
 from editor import edits
 from editor.graph import Node
-from editor.ui import fields, state
+from editor.ui import fields, state, widgets
 
 SIMPLE_KINDS = {"int", "float", "bool", "choice", "activation", "tuple", "str"}
 ADVANCED = {"lora_rank", "lora_alpha", "seed", "quantization_config", "use_cudnn", "dtype", "synchronized"}
@@ -82,7 +82,7 @@ def _field(node: Node, param, key: str, disabled: bool) -> None:
         none_text = "None (linear)" if kind == "activation" else "None (default)"
         st.selectbox(label, opts, format_func=lambda v: none_text if v == NONE else str(v), **common,
                      **state.bind(widget_key, NONE if value is None else value, opts))
-        _error_below(widget_key)
+        widgets.field_error(widget_key)
         return
     common.update(state.bind(widget_key, value))
     if kind == "bool":
@@ -97,13 +97,7 @@ def _field(node: Node, param, key: str, disabled: bool) -> None:
         st.text_input(label, **common)
     else:  # any, layer, or a configured initializer/regularizer/constraint
         st.text_area(label, height=80, placeholder="JSON, e.g. {\"class_name\": ..., \"config\": {...}}", **common)
-    _error_below(widget_key)
-
-
-def _error_below(widget_key: str) -> None:
-    message = state.field_notice(widget_key)
-    if message:
-        st.error(fields.md(message))
+    widgets.field_error(widget_key)
 
 
 def _effective_kind(kind: str, current) -> str:

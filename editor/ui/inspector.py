@@ -16,14 +16,11 @@ import streamlit as st
 from editor import edits
 from editor import expr as expressions
 from editor.canvas import class_text, shape_text
-from editor.graph import CUSTOM_LOSS_PREFIX, DTYPES, Graph, Node, Ref
-from editor.ui import config_widgets, fields, state
+from editor.graph import DTYPES, Graph, Node, Ref
+from editor.ui import config_widgets, fields, output_fields, state, widgets
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
-NO_LOSS = "none"
-CUSTOM_LOSS = "custom expression…"
-DEFAULT_CUSTOM = "mean(square(y_true - y_pred), axis=-1)"
 
 
 def node_key(graph_id: str, node_id: str, key: str = "insp") -> str:
@@ -47,7 +44,7 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
             if problem.node == node.id and problem.graph in (None, graph.id):
                 (st.error if problem.severity == "error" else st.warning)(md(problem.message))
 
-    _text(f"{k}.name", "Name", node.name, _rename, (node.id, node.name))
+    widgets.text(f"{k}.name", "Name", node.name, _rename, (node.id, node.name))
     if node.kind == "input":
         _input_fields(node, k)
     elif node.kind == "layer":
@@ -61,24 +58,13 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
     if node.kind != "input":
         _inputs_editor(graph, node, k)
     if node.kind != "loss":
-        _output_fields(graph, node, k, shapes)
+        output_fields.show(graph, node, k, shapes)
     st.divider()
     st.button("Delete node", key=f"{k}.delete", on_click=_delete, args=(node.id, node.name), type="secondary",
               help="Removes the node, the wires leaving it and its output.")
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _text(key: str, label: str, value: str, callback, args, **kwargs) -> None:
-    st.text_input(label, key=key, on_change=callback, args=(*args, key), **kwargs, **state.bind(key, value))
-    _field_error(key)
-
-
-def _field_error(key: str) -> None:
-    message = state.field_notice(key)
-    if message:
-        st.error(md(message))
 
 
 def _names(graph: Graph) -> dict[str, str]:
@@ -109,7 +95,7 @@ def _rename(node_id: str, old: str, key: str) -> None:
 
 def _input_fields(node: Node, k: str) -> None:
     shape = fields.tuple_text(list(node.shape or ()))
-    _text(f"{k}.shape", "Shape (without the batch axis)", shape, _set_shape, (node.id, node.name),
+    widgets.text(f"{k}.shape", "Shape (without the batch axis)", shape, _set_shape, (node.id, node.name),
           help="Comma-separated sizes, None for a free size: 784 or 28, 28, 1 or None, 16")
     key = f"{k}.dtype"
     st.selectbox("dtype", DTYPES, key=key, on_change=_set_field, args=(node.id, node.name, "dtype", key),
@@ -155,7 +141,7 @@ def _share_fields(graph: Graph, node: Node, k: str) -> None:
         on_change=_set_share, args=(node.id, node.name, key),
         help="Share weights: this node calls another node's layer (one set of weights, as with a shared Embedding or LSTM).",
     )
-    _field_error(key)
+    widgets.field_error(key)
 
 
 @state.callback
@@ -177,7 +163,7 @@ def _model_fields(node: Node, k: str) -> None:
     st.selectbox("Nested model (graph)", options, key=key, format_func=lambda i: names.get(i, f"{i} (missing)"),
                  **state.bind(key, node.graph, options),
                  on_change=_set_field, args=(node.id, node.name, "graph", key))
-    _field_error(key)
+    widgets.field_error(key)
     if node.graph in names:
         st.button(md(f"Open graph '{names[node.graph]}'"), key=f"{k}.open", on_click=state.set_graph, args=(node.graph,))
 
@@ -190,7 +176,7 @@ def _application_fields(node: Node, k: str) -> None:
 
 def _text_area(key: str, label: str, value: str, callback, args, **kwargs) -> None:
     st.text_area(label, key=key, on_change=callback, args=(*args, key), **kwargs, **state.bind(key, value))
-    _field_error(key)
+    widgets.field_error(key)
 
 
 @state.callback
@@ -214,7 +200,7 @@ def _loss_fields(node: Node, k: str) -> None:
     st.number_input("Weight (added to the loss times this)", key=key, step=0.1, format="%g",
                     **state.bind(key, float(node.weight)),
                     on_change=_set_weight, args=(node.id, node.name, key))
-    _field_error(key)
+    widgets.field_error(key)
 
 
 @state.callback
@@ -271,14 +257,14 @@ def _inputs_editor(graph: Graph, node: Node, k: str) -> None:
         cols[3 + offset].button("✕", key=f"{k}.in{i}.remove", help="Remove this input",
                                 on_click=_remove_input, args=(node.id, node.name, i))
         if loss:
-            _field_error(f"{k}.iname{i}")
+            widgets.field_error(f"{k}.iname{i}")
     candidates = [n.id for n in graph.nodes if n.id != node.id and n.kind != "loss"]
     key = f"{k}.add_input"
     st.session_state[key] = ""
     st.selectbox("Add an input", ["", *candidates], key=key,
                  format_func=lambda i: "— choose a node —" if not i else f"{names[i]} · {class_text(graph.node(i))}",
                  on_change=_add_input, args=(node.id, node.name, key))
-    _field_error(key)
+    widgets.field_error(key)
 
 
 @state.callback
@@ -303,121 +289,6 @@ def _add_input(node_id: str, name: str, key: str) -> None:
 def _set_input_name(node_id: str, name: str, index: int, key: str) -> None:
     new = st.session_state.get(key, "")
     state.edit_graph(f"rename input {index + 1} of {name}", lambda g: edits.rename_loss_input(g, node_id, index, new),
-                     field=key, node_name=name)
-
-
-# ----------------------------------------------------------------------------- outputs
-
-
-def _output_fields(graph: Graph, node: Node, k: str, shapes) -> None:
-    """One "model output" block per output port: LSTM(return_state=True) has three, and
-    any of them can be an output (with its own loss) while the others feed layers."""
-    marked = {o.ref.output for o in graph.outputs if o.ref.node == node.id}
-    ports = max(len(shapes or ()), 1, *(p + 1 for p in marked))
-    for port in range(ports):
-        if ports > 1:
-            shape = shape_text([shapes[port]]) if shapes and port < len(shapes) else ""
-            st.markdown(f"**Model output · output {port}**" + (f" · {md(shape)}" if shape else ""))
-        else:
-            st.markdown("**Model output**")
-        _output_port(graph, node, k if port == 0 else f"{k}.port{port}", Ref(node=node.id, output=port))
-
-
-def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
-    from editor import catalog
-
-    index = graph.output_index(ref)
-    output = graph.outputs[index] if index is not None else None
-    key = f"{k}.out"
-    st.checkbox("model output", key=key, **state.bind(key, output is not None), on_change=_toggle_output,
-                args=(ref, node.name, key), help="Marks this tensor as an output of the model (in this order).")
-    if output is None:
-        return
-    if len(graph.outputs) > 1:
-        cols = st.columns([4, 1, 1])
-        cols[0].caption(f"output {index + 1} of {len(graph.outputs)}")
-        cols[1].button("↑", key=f"{k}.out.up", disabled=index == 0, on_click=_move_output, args=(index, -1))
-        cols[2].button("↓", key=f"{k}.out.down", disabled=index == len(graph.outputs) - 1,
-                       on_click=_move_output, args=(index, 1))
-    losses = list(catalog.losses())
-    current = output.loss
-    if current is None:
-        choice = NO_LOSS
-    elif output.custom_expression is not None:
-        choice = CUSTOM_LOSS
-    else:
-        choice = current
-    options = [NO_LOSS, *losses] + ([current] if choice == current and current not in losses else []) + [CUSTOM_LOSS]
-    key = f"{k}.loss"
-    st.selectbox("Loss", options, key=key, **state.bind(key, choice, options), on_change=_set_loss, args=(ref, node.name, key),
-                 format_func=lambda v: "none (no loss on this output)" if v == NO_LOSS else v)
-    _field_error(key)
-    if choice == CUSTOM_LOSS:
-        _text(f"{k}.loss_expr", "Custom loss of y_true and y_pred", output.custom_expression,
-              _set_loss_expression, (ref, node.name), help=expressions.describe_language())
-    key = f"{k}.loss_weight"
-    st.number_input("Loss weight", key=key, step=0.1, format="%g", **state.bind(key, float(output.loss_weight)), on_change=_set_output_field,
-                    args=(ref, node.name, "loss_weight", key))
-    _field_error(key)
-    metrics = list(catalog.metrics())
-    key = f"{k}.metrics"
-    st.multiselect("Metrics", metrics + [m for m in output.metrics if m not in metrics], key=key,
-                   **state.bind(key, list(output.metrics), param="default"),
-                   on_change=_set_output_field, args=(ref, node.name, "metrics", key))
-    _field_error(key)
-
-
-@state.callback
-def _toggle_output(ref: Ref, name: str, key: str) -> None:
-    on = bool(st.session_state.get(key))
-    if on:
-        state.edit_graph(f"mark {name} as output", lambda g: edits.set_output(g, ref), field=key, node_name=name)
-    else:
-        state.edit_graph(f"unmark {name} as output", lambda g: edits.unset_output(g, ref), field=key, node_name=name)
-
-
-@state.callback
-def _move_output(index: int, offset: int) -> None:
-    state.edit_graph("reorder outputs", lambda g: edits.move_output(g, index, offset))
-
-
-@state.callback
-def _set_loss(ref: Ref, name: str, key: str) -> None:
-    choice = st.session_state.get(key)
-    if choice == NO_LOSS:
-        loss = None
-    elif choice == CUSTOM_LOSS:
-        loss = CUSTOM_LOSS_PREFIX + DEFAULT_CUSTOM
-    else:
-        loss = choice
-    state.edit_graph(f"set loss of {name}", lambda g: edits.set_output(g, ref, loss=loss), field=key, node_name=name)
-
-
-@state.callback
-def _set_loss_expression(ref: Ref, name: str, key: str) -> None:
-    text = st.session_state.get(key, "").strip()
-    try:
-        expressions.check(text, ("y_true", "y_pred"))
-    except expressions.ExprError as err:
-        state.fail(f"node '{name}': custom loss: {err}", key)
-        return
-    state.edit_graph(f"set custom loss of {name}", lambda g: edits.set_output(g, ref, loss=CUSTOM_LOSS_PREFIX + text),
-                     field=key, node_name=name)
-
-
-@state.callback
-def _set_output_field(ref: Ref, name: str, field: str, key: str) -> None:
-    value = st.session_state.get(key)
-    if field == "metrics":
-        value = tuple(value or ())
-    elif field == "loss_weight":
-        try:
-            value = fields.parse_float(value, "loss weight")
-        except fields.FieldError as err:
-            state.fail(f"node '{name}': {err}", key)
-            return
-        value = 1.0 if value is None else value
-    state.edit_graph(f"set {field.replace('_', ' ')} of {name}", lambda g: edits.set_output(g, ref, **{field: value}),
                      field=key, node_name=name)
 
 

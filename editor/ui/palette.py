@@ -11,7 +11,7 @@ import streamlit as st
 from editor import canvas as canvas_logic
 from editor import edits
 from editor.graph import Graph, Node, Ref
-from editor.ui import fields, state
+from editor.ui import fields, state, widgets
 
 ALL_GROUPS = "all groups"
 
@@ -78,7 +78,7 @@ def show(key: str = "palette") -> None:
             st.session_state[shape_key] = "32"
         cols[0].text_input("New input's shape", key=shape_key, help="e.g. 784 or 28, 28, 1")
         cols[1].button("Add input", key=f"{key}.add_input", on_click=_add_input, args=(shape_key,), width="stretch")
-        _field_error(shape_key)
+        widgets.field_error(shape_key)
         cols = st.columns(2)
         cols[0].button("Add loss node", key=f"{key}.add_loss", disabled=node is None or node.kind == "loss",
                        on_click=_add_loss, args=(node.id if node else None,), width="stretch",
@@ -98,12 +98,6 @@ def show(key: str = "palette") -> None:
             cols[1].button("Add a call to it", key=f"{key}.add_model", width="stretch",
                            on_click=_add_model, args=(model_key, node.id if node else None),
                            help="A node that calls the chosen graph like a layer (after the selected node).")
-
-
-def _field_error(key: str) -> None:
-    message = state.field_notice(key)
-    if message:
-        st.error(fields.md(message))
 
 
 def _placed(graph: Graph, node_id: str) -> Graph:

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 from editor import cost, run_settings, training
 from editor.graph import Project, Training
 from editor.problems import one_line
-from editor.ui import builds, fields, keras_reruns, runs, state, train_charts
+from editor.ui import builds, fields, keras_reruns, runs, state, train_charts, widgets
 from editor.ui.builds import Preview
 from editor.ui.fields import md
 
@@ -136,9 +136,7 @@ def _compile_settings(project: Project, disabled: bool) -> None:
                       **state.bind("train.learning_rate", "" if rate is None else f"{rate:g}"),
                       on_change=_set_learning_rate, placeholder="the optimizer's default",
                       help="Empty: the optimizer's default.")
-        message = state.field_notice("train.learning_rate")
-        if message:
-            st.error(md(message))
+        widgets.field_error("train.learning_rate")
 
 
 def _run_settings(project: Project, disabled: bool) -> None:
