@@ -17,7 +17,7 @@ from benchmarks.common import median_ms, report
 
 
 def run() -> list[dict]:
-    from editor import project as files
+    from editor import project_files
     from editor.codegen import generate
     from editor.templates import load_template
     from editor.validate import check_project
@@ -27,7 +27,7 @@ def run() -> list[dict]:
     big = random_project(seed=7, size=500)
     assert "tensorflow" not in sys.modules, "validation must not need TensorFlow"
     rows.append(report("validate 500-node graph (no TensorFlow)", median_ms(lambda: check_project(big), repeat=21),
-                       50, median_ms(lambda: files.dumps(big), repeat=21), "json dump of it"))
+                       50, median_ms(lambda: project_files.dumps(big), repeat=21), "json dump of it"))
     unet = load_template("unet")
     rows.append(report("generate U-Net code", median_ms(lambda: generate(unet), repeat=21), 20))
 

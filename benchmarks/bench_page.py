@@ -36,7 +36,7 @@ def _summary(page) -> str:
 
 
 def _page_edits(browser, server: str, template: str, node: str, param: str, first: int) -> list[float]:
-    from editor import canvas as canvas_logic
+    from editor import canvas_logic
     from editor.templates import load_template
     from tests.e2e.canvas import click_node
 

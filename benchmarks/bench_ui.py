@@ -77,7 +77,7 @@ def rerun_after_edit() -> list[dict]:
 
     from editor.build import build_project, summary_text
     from editor.templates import load_template
-    from editor.ui import builds
+    from editor.ui import preview_cache
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.query_params["template"] = "unet"
@@ -98,7 +98,7 @@ def rerun_after_edit() -> list[dict]:
             at.run()
             idle_times.append(timer.take())
     assert not at.exception and "Total params" in "".join(c.value for c in at.code)
-    assert builds.cached_preview(builds.digest(at.session_state["kgs.history"].value), "main") is not None
+    assert preview_cache.cached_preview(preview_cache.digest(at.session_state["kgs.history"].value), "main") is not None
 
     project = load_template("unet")
     from editor import edits

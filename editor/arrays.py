@@ -1,6 +1,6 @@
 """The numbers of the synthetic data: numpy only, seeded, and standalone on purpose.
 
-editor.data decides *what* each model input and output gets (shapes, integer ranges,
+editor.synthetic decides *what* each model input and output gets (shapes, integer ranges,
 target kinds); this module draws the arrays. It imports nothing but math and numpy, so
 editor.codegen copies its functions verbatim into exported code: a `train()` written
 out for a project draws exactly the arrays the editor trains on, for the same seed
@@ -73,7 +73,7 @@ def signal(rng, z, samples, shape):
 
 
 def target(rng, kind, z, samples, output_shape):
-    """Targets that fit a loss of `kind` (see editor.data.target_kind) for one output."""
+    """Targets that fit a loss of `kind` (see editor.synthetic.target_kind) for one output."""
     shape = target_shape(kind, output_shape)
     if kind in ("classes", "onehot", "probabilities"):
         classes = output_shape[-1] if output_shape else 1

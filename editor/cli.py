@@ -159,13 +159,13 @@ def cmd_plot(args) -> int:
 
 def cmd_import(args) -> int:
     """Import a Keras model (structure only) into a project file; notes go to stderr."""
-    from editor import project as files
+    from editor import project_files
     from editor.importer import import_target
 
     if not args.output.endswith(".json"):
         raise CommandError(f"{args.output}: the project file name must end in .json")
     result = import_target(args.file)
-    files.save(result.project, args.output)
+    project_files.save(result.project, args.output)
     for note in result.notes:
         print(printable(f"note: {note}"), file=sys.stderr)
     print(args.output)

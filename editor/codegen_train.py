@@ -3,7 +3,7 @@
 With `editor.codegen.generate(project, train=settings)` the file also holds:
 - editor/arrays.py, copied verbatim: the same seed draws the very same arrays the
   editor trains on (tests/test_codegen_train.py checks it);
-- INPUTS / TARGET_KINDS: what editor.data decided for this project (integer ranges of
+- INPUTS / TARGET_KINDS: what editor.synthetic decided for this project (integer ranges of
   inputs that reach an Embedding, label inputs of loss nodes, the target each loss wants);
 - `train()`: builds the model under a tf.distribute strategy (one device by default, a
   GPU when TensorFlow sees one; "mirrored": every GPU of the machine; "multiworker":
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from editor import data as synthetic
+from editor import synthetic
 from editor.graph import Project
 from editor.run_settings import STRATEGIES
 

@@ -148,11 +148,11 @@ def _project(**fields) -> Project:
 
 
 def _check_file_size(project: Project) -> None:
-    from editor import project as files
+    from editor import project_files
 
-    size = len(files.dumps(project).encode("utf-8"))
-    if size > files.MAX_BYTES:
-        raise ModelFileError(f"the project would be {size:,} bytes; project files are limited to {files.MAX_BYTES:,}")
+    size = len(project_files.dumps(project).encode("utf-8"))
+    if size > project_files.MAX_BYTES:
+        raise ModelFileError(f"the project would be {size:,} bytes; project files are limited to {project_files.MAX_BYTES:,}")
 
 
 def _check_builds(project: Project) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from editor import project as project_files
+from editor import project_files
 from editor.graph import Project
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
 
 from editor import cost
-from editor import data as synthetic
+from editor import synthetic
 from editor.errors import UserError
 from editor.graph import Project
 from editor.problems import one_line
@@ -329,7 +329,7 @@ class TrainingRun:
 
     `TrainingRun(project, settings).start()`; poll `snapshot()`; `stop()`; when `done`:
     `history`, `model`, `error`, `stopped`. A prepared `model` (compiled) and `data`
-    (editor.data.SyntheticData) can be passed in (benchmarks, tests); otherwise the
+    (editor.synthetic.SyntheticData) can be passed in (benchmarks, tests); otherwise the
     thread estimates the memory from the preview build and checks it against
     `limit_bytes` (None: half of the free memory; `check_memory=False` skips it), and
     only then builds the model, makes the data and compiles.

@@ -2,8 +2,8 @@
 
 Why SQLite: one file, in the standard library, safe against a killed process and against
 several tabs or servers writing at once (its own locking), and readable with any SQLite
-tool. A revision stores the project file text exactly as `editor.project.dumps` writes
-it, so opening a revision reuses the project-file checks (`editor.project.loads`) and a
+tool. A revision stores the project file text exactly as `editor.project_files.dumps` writes
+it, so opening a revision reuses the project-file checks (`editor.project_files.loads`) and a
 revision can be copied out as a project file as is.
 
 Choices:
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
-from editor import project as project_files
+from editor import project_files
 from editor.graph import Project
 
 SCHEMA_VERSION = 1
@@ -71,7 +71,7 @@ CREATE TABLE revisions (
     project TEXT NOT NULL REFERENCES projects (id),
     number  INTEGER NOT NULL,
     created REAL NOT NULL,
-    content TEXT NOT NULL,         -- editor.project.dumps(project)
+    content TEXT NOT NULL,         -- editor.project_files.dumps(project)
     digest  TEXT NOT NULL,         -- sha256 of content: identical saves are skipped
     summary TEXT NOT NULL,         -- "5 nodes", "39 nodes in 2 graphs"
     label   TEXT NOT NULL,         -- what changed, e.g. "set units of hidden1"

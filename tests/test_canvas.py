@@ -1,9 +1,9 @@
-"""editor.canvas: graph -> canvas data, and canvas clicks -> selection / edits (pure)."""
+"""editor.canvas_logic: graph -> canvas data, and canvas clicks -> selection / edits (pure)."""
 
 import pytest
 
-from editor import canvas
-from editor.canvas import CanvasEdit, CanvasState, apply_edit, handle_event
+from editor import canvas_logic
+from editor.canvas_logic import CanvasEdit, CanvasState, apply_edit, handle_event
 from editor.edits import EditError
 from editor.graph import Graph, Node, Ref
 from editor.problems import Problem
@@ -21,48 +21,48 @@ def mlp():
 def test_labels_name_class_and_shape():
     g = mlp()
     shapes = {"n1": [(None, 784)], "n2": [(None, 512)]}
-    nodes = {n["id"]: n for n in canvas.canvas_nodes(g, shapes=shapes)}
+    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(g, shapes=shapes)}
     assert nodes["n1"]["label"] == "input\nInputLayer\n(None, 784)"
     assert nodes["n2"]["label"] == "hidden1\nDense\n(None, 512)"
     assert nodes["n3"]["label"] == "hidden2\nDense"  # shape unknown until a build
-    assert canvas.shape_text([(None, 28, 28, 1)]) == "(None, 28, 28, 1)"
-    assert canvas.shape_text([(None,)]) == "(None,)"
-    assert canvas.shape_text([(None, 2), (None, 3)]) == "(None, 2), (None, 3)"
+    assert canvas_logic.shape_text([(None, 28, 28, 1)]) == "(None, 28, 28, 1)"
+    assert canvas_logic.shape_text([(None,)]) == "(None,)"
+    assert canvas_logic.shape_text([(None, 2), (None, 3)]) == "(None, 2), (None, 3)"
 
 
 def test_input_shape_is_known_without_a_build():
     node = Node(id="i", kind="input", name="img", shape=(28, 28, 1))
-    assert canvas.node_label(node) == "img\nInputLayer\n(None, 28, 28, 1)"
+    assert canvas_logic.node_label(node) == "img\nInputLayer\n(None, 28, 28, 1)"
 
 
 def test_colours_by_kind():
     project = load_template("custom_loss_layers")
     g = project.main
-    roles = {n.id: canvas.role(g, n) for n in g.nodes}
+    roles = {n.id: canvas_logic.role(g, n) for n in g.nodes}
     assert "loss" in roles.values() and "input" in roles.values() and "output" in roles.values()
-    nodes = {n["id"]: n for n in canvas.canvas_nodes(g)}
+    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(g)}
     for node_id, role in roles.items():
-        assert nodes[node_id]["color"]["background"] == canvas.KIND_COLOURS[role][0]
+        assert nodes[node_id]["color"]["background"] == canvas_logic.KIND_COLOURS[role][0]
     unet = load_template("unet").main
-    assert canvas.role(unet, unet.node("n20")) == "merge"
+    assert canvas_logic.role(unet, unet.node("n20")) == "merge"
     auto = load_template("autoencoder").main
-    assert canvas.role(auto, auto.node("n2")) == "model"
-    assert canvas.class_text(auto.node("n2"), {"encoder": "encoder"}) == "Model encoder"
-    assert len(set(c for c, _ in canvas.KIND_COLOURS.values())) == len(canvas.KIND_COLOURS)
+    assert canvas_logic.role(auto, auto.node("n2")) == "model"
+    assert canvas_logic.class_text(auto.node("n2"), {"encoder": "encoder"}) == "Model encoder"
+    assert len(set(c for c, _ in canvas_logic.KIND_COLOURS.values())) == len(canvas_logic.KIND_COLOURS)
 
 
 def test_invalid_nodes_are_red_with_the_message_as_tooltip():
     g = mlp()
     problems = [Problem("node 'hidden2': <b>bad</b> & worse", node="n3", graph="main")]
-    nodes = {n["id"]: n for n in canvas.canvas_nodes(g, problems)}
-    assert nodes["n3"]["color"]["background"] == canvas.ERROR_COLOURS[0]
-    assert nodes["n3"]["color"]["border"] == canvas.ERROR_COLOURS[1]
+    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(g, problems)}
+    assert nodes["n3"]["color"]["background"] == canvas_logic.ERROR_COLOURS[0]
+    assert nodes["n3"]["color"]["border"] == canvas_logic.ERROR_COLOURS[1]
     title = nodes["n3"]["title"]
     assert title.startswith("✖ node 'hidden2'")  # never readable as a javascript: link
     # Shown as text by vis-network, parsed as HTML by the component: no tag can open.
     assert "<\u200bb>bad<\u200b/b> & worse" in title and "<b>" not in title
     hostile = Problem("javascript:alert(1)", node="n2", graph="main", severity="warning")
-    assert canvas.canvas_nodes(g, [hostile])[1]["title"] == "⚠ javascript:alert(1)"
+    assert canvas_logic.canvas_nodes(g, [hostile])[1]["title"] == "⚠ javascript:alert(1)"
     assert "title" not in nodes["n2"]
 
 
@@ -72,10 +72,10 @@ def test_warnings_and_other_graphs():
         Problem("input 'input' does not feed any output", node="n1", graph="main", severity="warning"),
         Problem("elsewhere", node="n2", graph="other"),
     ]
-    nodes = {n["id"]: n for n in canvas.canvas_nodes(g, problems)}
-    assert nodes["n1"]["color"]["border"] == canvas.WARNING_BORDER
-    assert nodes["n1"]["color"]["background"] == canvas.KIND_COLOURS["input"][0]
-    assert nodes["n2"]["color"]["background"] == canvas.KIND_COLOURS["layer"][0]
+    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(g, problems)}
+    assert nodes["n1"]["color"]["border"] == canvas_logic.WARNING_BORDER
+    assert nodes["n1"]["color"]["background"] == canvas_logic.KIND_COLOURS["input"][0]
+    assert nodes["n2"]["color"]["background"] == canvas_logic.KIND_COLOURS["layer"][0]
 
 
 def test_real_problems_from_validation():
@@ -83,31 +83,31 @@ def test_real_problems_from_validation():
     from editor import edits
 
     broken = project.replace_graph(edits.set_inputs(project.main, "n3", ()))
-    nodes = {n["id"]: n for n in canvas.canvas_nodes(broken.main, check_project(broken))}
-    assert nodes["n3"]["color"]["background"] == canvas.ERROR_COLOURS[0]
+    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(broken.main, check_project(broken))}
+    assert nodes["n3"]["color"]["background"] == canvas_logic.ERROR_COLOURS[0]
     assert "has no inputs" in nodes["n3"]["title"]
 
 
 def test_selected_node_is_outlined():
-    nodes = {n["id"]: n for n in canvas.canvas_nodes(mlp(), selected="n2")}
-    assert nodes["n2"]["borderWidth"] == 3 and nodes["n2"]["color"]["border"] == canvas.SELECTED_BORDER
+    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(mlp(), selected="n2")}
+    assert nodes["n2"]["borderWidth"] == 3 and nodes["n2"]["color"]["border"] == canvas_logic.SELECTED_BORDER
     assert nodes["n3"]["borderWidth"] == 1
 
 
 def test_edges_numbered_for_merges_and_dashed_for_shares():
     unet = load_template("unet").main
-    edges = [e for e in canvas.canvas_edges(unet) if e["to"] == "n20"]
+    edges = [e for e in canvas_logic.canvas_edges(unet) if e["to"] == "n20"]
     assert [(e["from"], e["label"]) for e in edges] == [("n13", "1"), ("n19", "2")]
-    assert len({e["id"] for e in canvas.canvas_edges(unet)}) == len(canvas.canvas_edges(unet))
+    assert len({e["id"] for e in canvas_logic.canvas_edges(unet)}) == len(canvas_logic.canvas_edges(unet))
     shared = load_template("shared_embedding").main
-    share_edges = [e for e in canvas.canvas_edges(shared) if e.get("dashes")]
+    share_edges = [e for e in canvas_logic.canvas_edges(shared) if e.get("dashes")]
     assert share_edges and all(e["label"] == "shares" and e["arrows"] == "" for e in share_edges)
     g = Graph(id="g", name="g", nodes=(
         Node(id="a", kind="input", name="a", shape=(3,)),
         Node(id="b", kind="layer", name="b", class_name="Dense", config={"units": 2}, inputs=(Ref(node="a"),)),
         Node(id="c", kind="layer", name="c", class_name="Dense", config={"units": 2}, inputs=(Ref(node="a"),), shares="b"),
     ))
-    dashed = [e for e in canvas.canvas_edges(g) if e.get("dashes")]
+    dashed = [e for e in canvas_logic.canvas_edges(g) if e.get("dashes")]
     assert [(e["from"], e["to"]) for e in dashed] == [("b", "c")]
 
 
@@ -115,14 +115,14 @@ def test_edges_numbered_for_merges_and_dashed_for_shares():
 
 
 def test_stored_positions_are_used_and_scaled():
-    nodes = {n["id"]: n for n in canvas.canvas_nodes(mlp())}
-    assert (nodes["n3"]["x"], nodes["n3"]["y"]) == (0, 200 * canvas.Y_SCALE)
+    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(mlp())}
+    assert (nodes["n3"]["x"], nodes["n3"]["y"]) == (0, 200 * canvas_logic.Y_SCALE)
 
 
 def test_layered_layout_without_positions_is_stable_and_free_of_overlaps():
     g = load_template("unet").main
     bare = g.model_copy(update={"nodes": tuple(n.model_copy(update={"position": None}) for n in g.nodes)})
-    first, second = canvas.layout(bare), canvas.layout(bare)
+    first, second = canvas_logic.layout(bare), canvas_logic.layout(bare)
     assert first == second
     assert len(set(first.values())) == len(bare.nodes)
     for node in bare.nodes:  # every node below its producers
@@ -134,10 +134,10 @@ def test_new_node_goes_below_its_producer_in_a_free_spot():
     from editor import edits
 
     g, new = edits.add_layer(mlp(), "Dropout", {"rate": 0.5}, after="n2")
-    x, y = canvas.new_position(g, new)
+    x, y = canvas_logic.new_position(g, new)
     assert y == 200 and x != 0  # hidden2 sits at (0, 200)
     g = edits.set_config(g, new, position=(x, y))
-    assert canvas.layout(g)[new] == (x, y)
+    assert canvas_logic.layout(g)[new] == (x, y)
 
 
 def test_layout_of_a_big_graph_is_quick():
@@ -148,20 +148,20 @@ def test_layout_of_a_big_graph_is_quick():
     big = random_project(seed=3, size=500).main
     bare = big.model_copy(update={"nodes": tuple(n.model_copy(update={"position": None}) for n in big.nodes)})
     start = time.perf_counter()
-    data = canvas.canvas_data(bare)
+    data = canvas_logic.canvas_data(bare)
     assert time.perf_counter() - start < 1.0
     assert len(data.nodes) == len(bare.nodes)
 
 
 def test_vis_options_fix_the_layout():
-    options = canvas.vis_options()
+    options = canvas_logic.vis_options()
     assert options["physics"]["enabled"] is False
     assert options["layout"]["hierarchical"]["enabled"] is False
 
 
 def test_node_choices_in_topological_order():
-    assert [i for i, _ in canvas.node_choices(mlp())] == ["n1", "n2", "n3", "n4", "n5"]
-    assert dict(canvas.node_choices(mlp()))["n2"] == "hidden1 · Dense"
+    assert [i for i, _ in canvas_logic.node_choices(mlp())] == ["n1", "n2", "n3", "n4", "n5"]
+    assert dict(canvas_logic.node_choices(mlp()))["n2"] == "hidden1 · Dense"
 
 
 # ----------------------------------------------------------------------------- clicks
@@ -197,7 +197,7 @@ def test_connect_mode_wires_selected_into_clicked():
     assert state.mode == "select" and state.selection == "n1"
     # output is a Dense: it takes one tensor, so the new wire replaces its input
     assert apply_edit(g, edit).node("n5").inputs == (Ref(node="n1"),)
-    assert canvas.describe_edit(g, edit) == "wire input into output"
+    assert canvas_logic.describe_edit(g, edit) == "wire input into output"
 
 
 def test_feed_mode_wires_clicked_into_selected():
@@ -210,7 +210,7 @@ def test_share_mode():
     state, edit = handle_event(CanvasState(selection="n4", mode="share"), "n3", g)
     assert edit == CanvasEdit("share", "n3", "n4")
     assert apply_edit(g, edit).node("n4").shares == "n3"
-    assert canvas.describe_edit(g, edit) == "hidden3 shares hidden2's layer"
+    assert canvas_logic.describe_edit(g, edit) == "hidden3 shares hidden2's layer"
 
 
 def test_clicking_the_selected_node_cancels_a_mode():
@@ -250,14 +250,14 @@ def test_wiring_into_a_loss_node_names_the_new_input():
 
 
 def test_auto_height_grows_with_the_graph_within_bounds():
-    small = canvas.auto_height(canvas.canvas_data(mlp()))
-    tall = canvas.auto_height(canvas.canvas_data(load_template("unet").main))
-    assert 460 <= small < tall <= canvas.LARGEST
-    assert canvas.auto_height(canvas.CanvasData([], [])) == 460
+    small = canvas_logic.auto_height(canvas_logic.canvas_data(mlp()))
+    tall = canvas_logic.auto_height(canvas_logic.canvas_data(load_template("unet").main))
+    assert 460 <= small < tall <= canvas_logic.LARGEST
+    assert canvas_logic.auto_height(canvas_logic.CanvasData([], [])) == 460
 
 
 def unet_data():
-    return canvas.canvas_data(load_template("unet").main)
+    return canvas_logic.canvas_data(load_template("unet").main)
 
 
 def wires_inside(view):
@@ -266,42 +266,42 @@ def wires_inside(view):
 
 
 def test_a_small_graph_is_shown_whole_at_zoom_one():
-    data = canvas.canvas_data(mlp())
-    view = canvas.choose_view(data, "auto")
+    data = canvas_logic.canvas_data(mlp())
+    view = canvas_logic.choose_view(data, "auto")
     assert view.data == data and view.left_out == 0
-    assert canvas.fit_scale(data.nodes, canvas.CANVAS_WIDTH, view.height) == 1.0
+    assert canvas_logic.fit_scale(data.nodes, canvas_logic.CANVAS_WIDTH, view.height) == 1.0
 
 
 def test_the_unet_whole_would_be_unreadable_so_auto_shows_a_legible_window():
     data = unet_data()
-    assert canvas.fit_scale(data.nodes, canvas.CANVAS_WIDTH, canvas.LARGEST) < canvas.LEGIBLE_SCALE
-    view = canvas.choose_view(data, "auto")  # nothing selected: the window at the top
+    assert canvas_logic.fit_scale(data.nodes, canvas_logic.CANVAS_WIDTH, canvas_logic.LARGEST) < canvas_logic.LEGIBLE_SCALE
+    view = canvas_logic.choose_view(data, "auto")  # nothing selected: the window at the top
     ids = [n["id"] for n in view.data.nodes]
     assert ids[:3] == ["n1", "n2", "n3"] and view.left_out == 39 - len(ids) and len(ids) >= 9
-    assert canvas.fit_scale(view.data.nodes, canvas.CANVAS_WIDTH, view.height) >= canvas.LEGIBLE_SCALE
+    assert canvas_logic.fit_scale(view.data.nodes, canvas_logic.CANVAS_WIDTH, view.height) >= canvas_logic.LEGIBLE_SCALE
     assert wires_inside(view)
 
 
 @pytest.mark.parametrize("selected", ["n1", "n20", "n39"])
 def test_the_window_holds_the_selected_node_and_stays_full_at_the_graph_edges(selected):
     data = unet_data()
-    for mode, scale in (("auto", canvas.LEGIBLE_SCALE), ("selected", 1.0)):
-        view = canvas.choose_view(data, mode, selected)
+    for mode, scale in (("auto", canvas_logic.LEGIBLE_SCALE), ("selected", 1.0)):
+        view = canvas_logic.choose_view(data, mode, selected)
         ids = [n["id"] for n in view.data.nodes]
         assert selected in ids and len(ids) >= 6, (mode, ids)
-        assert canvas.fit_scale(view.data.nodes, canvas.CANVAS_WIDTH, view.height) >= scale
-        assert wires_inside(view) and view.height == canvas.LARGEST
+        assert canvas_logic.fit_scale(view.data.nodes, canvas_logic.CANVAS_WIDTH, view.height) >= scale
+        assert wires_inside(view) and view.height == canvas_logic.LARGEST
 
 
 def test_fit_and_fixed_heights_show_the_whole_graph():
     data = unet_data()
-    fit = canvas.choose_view(data, "fit", "n20")
-    assert fit.data == data and fit.left_out == 0 and fit.height == canvas.LARGEST
-    tall = canvas.choose_view(data, 2000, "n20")
+    fit = canvas_logic.choose_view(data, "fit", "n20")
+    assert fit.data == data and fit.left_out == 0 and fit.height == canvas_logic.LARGEST
+    tall = canvas_logic.choose_view(data, 2000, "n20")
     assert tall.data == data and tall.height == 2000
-    assert canvas.choose_view(canvas.CanvasData([], []), "selected").height == canvas.SMALLEST
+    assert canvas_logic.choose_view(canvas_logic.CanvasData([], []), "selected").height == canvas_logic.SMALLEST
 
 
 def test_auto_never_cuts_columns_of_a_short_wide_graph():
-    data = canvas.canvas_data(load_template("add_loss_labels").main)  # 6 nodes side by side
-    assert canvas.choose_view(data, "auto").data == data
+    data = canvas_logic.canvas_data(load_template("add_loss_labels").main)  # 6 nodes side by side
+    assert canvas_logic.choose_view(data, "auto").data == data

@@ -58,7 +58,7 @@ def test_summary_text_is_keras_own(tmp_path):
 
 
 def test_validate_ok_errors_and_exit_codes(tmp_path):
-    from editor import edits, project
+    from editor import edits, project_files
     from editor.templates import load_template
 
     good = run("validate", "mlp")
@@ -66,7 +66,7 @@ def test_validate_ok_errors_and_exit_codes(tmp_path):
     p = load_template("mlp")
     broken = p.replace_graph(edits.set_param(p.main, "n3", "units", -5))
     path = tmp_path / "broken.json"
-    project.save(broken, path)
+    project_files.save(broken, path)
     bad = run("validate", str(path), "mlp")
     assert bad.returncode == 1
     assert bad.stdout.splitlines()[0].startswith("broken: error: node 'hidden2': invalid Dense settings")

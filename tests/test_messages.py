@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editor import canvas, edits
+from editor import canvas_logic, edits
 from editor.graph import Graph, Project, Ref
 from editor.problems import distinct, errors
 from editor.templates import load_template
@@ -25,12 +25,12 @@ EXCEPTION_NAMES = re.compile(r"\b(\w+Error|Exception|Traceback|KeyError)\b")
 
 
 def wired_into_itself() -> Project:
-    """headline_multi_io with dense_2 wired back into dense, as a person does on the canvas."""
+    """headline_multi_io with dense_2 wired back into dense, as a person does on the canvas_logic."""
     project = load_template("headline_multi_io")
     graph = project.main
     ids = {n.name: n.id for n in graph.nodes}
-    edit = canvas.CanvasEdit("connect", ids["dense_2"], ids["dense"])
-    return project.replace_graph(canvas.apply_edit(graph, edit))
+    edit = canvas_logic.CanvasEdit("connect", ids["dense_2"], ids["dense"])
+    return project.replace_graph(canvas_logic.apply_edit(graph, edit))
 
 
 CYCLE = "cycle: dense → dense_1 → dense_2 → dense"
@@ -71,7 +71,7 @@ def test_wiring_into_a_one_tensor_layer_replaces_its_input():
 
 
 def test_validate_and_summary_on_the_saved_project_name_the_cycle(tmp_path):
-    from editor import project as project_files
+    from editor import project_files
 
     path = tmp_path / "cycle.json"
     path.write_text(project_files.dumps(wired_into_itself()))
@@ -100,9 +100,9 @@ def _apply(graph: Graph, step: tuple) -> Graph:
     source, target = ids[a % len(ids)], ids[b % len(ids)]
     try:
         if kind == "wire":
-            return canvas.apply_edit(graph, canvas.CanvasEdit("connect", source, target))
+            return canvas_logic.apply_edit(graph, canvas_logic.CanvasEdit("connect", source, target))
         if kind == "share":
-            return canvas.apply_edit(graph, canvas.CanvasEdit("share", source, target))
+            return canvas_logic.apply_edit(graph, canvas_logic.CanvasEdit("share", source, target))
         if kind == "remove":
             return edits.remove_node(graph, source)
         if kind == "rename":
@@ -153,7 +153,7 @@ def test_build_messages_after_random_edits_name_nodes(template, steps):
 def test_the_command_line_never_prints_control_characters_from_a_file(tmp_path):
     """A node name with a terminal escape and a line break: shown escaped, one line each,
     so it can neither recolour the terminal nor forge an extra `error:` line."""
-    from editor import project as project_files
+    from editor import project_files
 
     project = load_template("mlp")
     hostile = "\x1b]0;pwned\x07red\x1b[31m\nerror: forged"

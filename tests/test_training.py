@@ -13,7 +13,7 @@ import pytest
 
 from editor import cost, training
 from editor.errors import UserError
-from editor.data import SyntheticData
+from editor.synthetic import SyntheticData
 from editor.templates import load_template, template_ids
 from editor.training import Settings, TrainingRun
 from tests.helpers import inp, layer, project

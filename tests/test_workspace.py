@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from editor import project as project_files
+from editor import project_files
 from editor.templates import load_template
 from editor.workspace import (
     ENV_VAR, KEEP_REVISIONS, MEMORY, SCHEMA_VERSION, Conflict, NotFound, Unavailable, Workspace, WorkspaceError,

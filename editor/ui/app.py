@@ -4,7 +4,7 @@ Order matters for start-up: the canvas and the sidebar need no TensorFlow (valid
 and the canvas are pure Python), so they are drawn first. On the first run of a fresh
 server, TensorFlow is then imported under a spinner that stands in for the previews,
 and the page reruns once to put shapes on the canvas. After that, every rerun gets the
-preview first (built once per project content, see editor.ui.builds) and draws
+preview first (built once per project content, see editor.ui.preview_cache) and draws
 everything from it.
 """
 
@@ -17,7 +17,7 @@ import time
 import streamlit as st
 
 from editor.problems import one_line
-from editor.ui import builds, canvas_view, inspector, palette, previews, sidebar, state
+from editor.ui import preview_cache, canvas_view, inspector, palette, previews, sidebar, state
 from editor.ui.fields import md
 
 # Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
@@ -43,11 +43,11 @@ def main() -> None:
 
     project = state.project()
     graph_id = state.graph_id()
-    digest = builds.digest(project)
+    digest = preview_cache.digest(project)
     preview = None
-    if builds.keras_ready():
+    if preview_cache.keras_ready():
         with guarded("model build"):
-            preview = builds.preview(project, graph_id, digest)
+            preview = preview_cache.preview(project, graph_id, digest)
     structural = []
     if preview is None:
         from editor.validate import check_project
@@ -65,14 +65,14 @@ def main() -> None:
         sidebar.show()
 
     drew_without_build = preview is None
-    if not builds.keras_ready():
+    if not preview_cache.keras_ready():
         with below:
             with st.spinner("Loading TensorFlow… the summary, diagram and inspector appear when it is ready."):
                 time.sleep(STARTUP_PAUSE_S)
-                builds.load_keras()
+                preview_cache.load_keras()
     if preview is None:
         with guarded("model build"):
-            preview = builds.preview(project, graph_id, digest)
+            preview = preview_cache.preview(project, graph_id, digest)
 
     with right:
         with guarded("node picker"):

@@ -1,5 +1,5 @@
 """The canvas panel: toolbar (undo, redo, graph switcher, click mode, node picker) and the
-streamlit-agraph canvas. Clicks go through editor.canvas.handle_event (pure)."""
+streamlit-agraph canvas. Clicks go through editor.canvas_logic.handle_event (pure)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import canvas as canvas_logic
+from editor import canvas_logic
 from editor.ui import library, state
-from editor.ui.builds import Preview
+from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
 VIEWS = (*canvas_logic.VIEWS, 1200, 2000, 3000)  # a number: the whole graph on a canvas that tall

@@ -14,11 +14,11 @@ from typing import Optional
 import streamlit as st
 
 from editor import edits
-from editor import expr as expressions
-from editor.canvas import class_text, shape_text
+from editor import expr
+from editor.canvas_logic import class_text, shape_text
 from editor.graph import DTYPES, Graph, Node, Ref
 from editor.ui import config_widgets, fields, output_fields, state, widgets
-from editor.ui.builds import Preview
+from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
 
@@ -193,9 +193,9 @@ def _set_app_config(node_id: str, name: str, key: str) -> None:
 
 def _loss_fields(node: Node, k: str) -> None:
     _text_area(f"{k}.expr", "Loss expression", node.expression or "", _set_expression, (node.id, node.name),
-               help=expressions.describe_language())
+               help=expr.describe_language())
     with st.expander("Expression language"):
-        st.text(expressions.describe_language())
+        st.text(expr.describe_language())
     key = f"{k}.weight"
     st.number_input("Weight (added to the loss times this)", key=key, step=0.1, format="%g",
                     **state.bind(key, float(node.weight)),
@@ -210,8 +210,8 @@ def _set_expression(node_id: str, name: str, key: str) -> None:
     if node is None:
         return
     try:
-        expressions.check(text, node.input_names)
-    except expressions.ExprError as err:
+        expr.check(text, node.input_names)
+    except expr.ExprError as err:
         state.fail(f"loss node '{name}': {err}", key)
         return
     state.edit_graph(f"set expression of {name}", lambda g: edits.set_config(g, node_id, expression=text),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from editor.ui import builds, fields, state
+from editor.ui import preview_cache, fields, state
 
 # A .keras file carries its weights (ResNet50: about 100 MB); only its config is read.
 MAX_UPLOAD_MB = 200
@@ -23,7 +23,7 @@ def show(key: str = "import") -> None:
         upload_key = state.next_upload_key(f"{key}.file")
         st.file_uploader("A .keras, .h5 or model.to_json() file", type=TYPES, key=upload_key,
                          max_upload_size=MAX_UPLOAD_MB, on_change=_uploaded, args=(upload_key,))
-        if not builds.keras_ready():
+        if not preview_cache.keras_ready():
             return
         from editor import catalog
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from editor import edits
-from editor import expr as expressions
-from editor.canvas import shape_text
+from editor import expr
+from editor.canvas_logic import shape_text
 from editor.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Ref
 from editor.ui import fields, state, widgets
 from editor.ui.fields import md
@@ -63,7 +63,7 @@ def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
     widgets.field_error(key)
     if choice == CUSTOM_LOSS:
         widgets.text(f"{k}.loss_expr", "Custom loss of y_true and y_pred", output.custom_expression,
-              _set_loss_expression, (ref, node.name), help=expressions.describe_language())
+              _set_loss_expression, (ref, node.name), help=expr.describe_language())
     key = f"{k}.loss_weight"
     st.number_input("Loss weight", key=key, step=0.1, format="%g", **state.bind(key, float(output.loss_weight)), on_change=_set_output_field,
                     args=(ref, node.name, "loss_weight", key))
@@ -106,8 +106,8 @@ def _set_loss(ref: Ref, name: str, key: str) -> None:
 def _set_loss_expression(ref: Ref, name: str, key: str) -> None:
     text = st.session_state.get(key, "").strip()
     try:
-        expressions.check(text, ("y_true", "y_pred"))
-    except expressions.ExprError as err:
+        expr.check(text, ("y_true", "y_pred"))
+    except expr.ExprError as err:
         state.fail(f"node '{name}': custom loss: {err}", key)
         return
     state.edit_graph(f"set custom loss of {name}", lambda g: edits.set_output(g, ref, loss=CUSTOM_LOSS_PREFIX + text),

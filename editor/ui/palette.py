@@ -8,7 +8,7 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import canvas as canvas_logic
+from editor import canvas_logic
 from editor import edits
 from editor.graph import Graph, Node, Ref
 from editor.ui import fields, state, widgets

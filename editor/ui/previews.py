@@ -1,6 +1,6 @@
 """Live previews: model.summary(), the plot_model diagram, the generated code, problems.
 
-Refreshed after every edit from the cached Preview (editor.ui.builds). When the graph
+Refreshed after every edit from the cached Preview (editor.ui.preview_cache). When the graph
 has errors, the last previews that built stay visible, marked out of date.
 """
 
@@ -13,8 +13,8 @@ import streamlit as st
 
 from editor.graph import Project
 from editor.problems import distinct
-from editor.ui import builds, state, train_panel
-from editor.ui.builds import Preview
+from editor.ui import preview_cache, state, train_panel
+from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
 LAST_GOOD = "kgs.previews.last_good"  # (project id, graph id) -> last Preview that built
@@ -39,11 +39,11 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
     with diagram_tab:
         _diagram(shown, stale, key)
     with code_tab:
-        _code(project, digest or builds.digest(project), key)
+        _code(project, digest or preview_cache.digest(project), key)
     with problems_tab:
         _problems(project, problems, failure, key)
     with train_tab:
-        train_panel.show(project, preview, digest or builds.digest(project))
+        train_panel.show(project, preview, digest or preview_cache.digest(project))
 
 
 def _stale_note(what: str) -> None:
@@ -72,16 +72,16 @@ def _diagram(shown: Optional[Preview], stale: bool, key: str) -> None:
         return
     if stale:
         _stale_note("diagram")
-    st.graphviz_chart(builds.screen_dot(shown.dot))
-    name = builds.file_stem(shown.model_name or "model")
+    st.graphviz_chart(preview_cache.screen_dot(shown.dot))
+    name = preview_cache.file_stem(shown.model_name or "model")
     cols = st.columns(3)
     cols[0].download_button("Download DOT", data=shown.dot, file_name=f"{name}.dot", mime="text/vnd.graphviz",
                             key=f"{key}.dot", on_click="ignore", width="stretch")
     if shutil.which("dot"):
         dot = shown.dot
-        cols[1].download_button("Download PNG", data=lambda: builds.render_dot(dot, "png"), file_name=f"{name}.png",
+        cols[1].download_button("Download PNG", data=lambda: preview_cache.render_dot(dot, "png"), file_name=f"{name}.png",
                                 mime="image/png", key=f"{key}.png", on_click="ignore", width="stretch")
-        cols[2].download_button("Download SVG", data=lambda: builds.render_dot(dot, "svg"), file_name=f"{name}.svg",
+        cols[2].download_button("Download SVG", data=lambda: preview_cache.render_dot(dot, "svg"), file_name=f"{name}.svg",
                                 mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", width="stretch")
     else:
         cols[1].caption("PNG and SVG need Graphviz's `dot` program.")
@@ -101,7 +101,7 @@ def _code(project: Project, digest: str, key: str) -> None:
             train = train_panel.settings()
         except ValueError as err:
             st.error(md(f"The training settings are not valid: {err}"))
-    found = builds.code(project, digest, train, strategy if with_train else "default")
+    found = preview_cache.code(project, digest, train, strategy if with_train else "default")
     last_code = st.session_state.setdefault(LAST_CODE, {})
     last = last_code.get(state.project_id())
     if found.source:
@@ -114,7 +114,7 @@ def _code(project: Project, digest: str, key: str) -> None:
         return
     if stale:
         _stale_note("code")
-    name = builds.file_stem(project.main.name)
+    name = preview_cache.file_stem(project.main.name)
     st.download_button("Download code (.py)", data=source, file_name=f"{name}.py", mime="text/x-python",
                        key=f"{key}.code_download", on_click="ignore", type="primary")
     st.code(source, language="python")

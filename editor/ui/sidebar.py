@@ -8,9 +8,9 @@ import re
 
 import streamlit as st
 
-from editor import project as project_files
+from editor import project_files
 from editor.templates import catalogue, load_template
-from editor.ui import builds, library, model_import, state
+from editor.ui import preview_cache, library, model_import, state
 from editor.ui.fields import md, short_name
 
 
@@ -38,9 +38,9 @@ def _gallery(key: str) -> None:
     st.selectbox("Template", list(infos), key=pick, format_func=lambda i: infos[i].title,
                  help="Every example of the documents, ready to open and edit.")
     info = infos[st.session_state[pick]]
-    counts = builds.template_counts(info.id) if builds.keras_ready() else None
+    counts = preview_cache.template_counts(info.id) if preview_cache.keras_ready() else None
     params = f"{counts['total_params']:,} parameters" if counts else ("parameters: after TensorFlow loads"
-                                                                      if not builds.keras_ready() else "does not build")
+                                                                      if not preview_cache.keras_ready() else "does not build")
     st.caption(f"{info.nodes} nodes · {params}")
     with st.container(height=150, border=False):
         st.caption(info.description)

@@ -32,12 +32,12 @@ from typing import Any, Callable, Optional, Union
 
 import streamlit as st
 
-from editor import canvas as canvas_logic
+from editor import canvas_logic
 from editor.edits import EditError
 from editor.expr import ExprError
 from editor.graph import Graph, Node, Output, Project, Ref, Training
 from editor.history import History
-from editor.project import ProjectError
+from editor.project_files import ProjectError
 from editor.ui.fields import FieldError
 from editor.workspace import MEMORY, Conflict, Workspace, WorkspaceError, clean_title, copy_title, default_path
 
@@ -79,7 +79,7 @@ def begin_run() -> None:
     otherwise ?template=ID, or the default template, becomes a new workspace project
     whose id then replaces the template in the URL.
     """
-    from editor.ui.builds import keras_ready
+    from editor.ui.preview_cache import keras_ready
 
     ss = st.session_state
     starting = HISTORY not in ss

@@ -33,8 +33,8 @@ from pydantic import ValidationError
 from editor import cost, run_settings, training
 from editor.graph import Project, Training
 from editor.problems import one_line
-from editor.ui import builds, fields, keras_reruns, runs, state, train_charts, widgets
-from editor.ui.builds import Preview
+from editor.ui import preview_cache, fields, keras_reruns, runs, state, train_charts, widgets
+from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
 keras_reruns.install()  # Streamlit's after-run Keras cleanup would stall the training thread
@@ -290,7 +290,7 @@ def _results(run: training.TrainingRun) -> None:
                 for i in range(max(len(v) for v in snap.history.values()))]
         st.dataframe(rows, hide_index=True)
     cols = st.columns(2)
-    name = builds.file_stem(run.project.main.name if run.project else "model")
+    name = preview_cache.file_stem(run.project.main.name if run.project else "model")
     if run.model is not None and not snap.error:
         cols[0].download_button("Download trained model (.keras)", data=lambda: training.model_bytes(run.model),
                                 file_name=f"{name}.keras", mime="application/octet-stream", key="train.model",

@@ -46,19 +46,19 @@ def test_shape_error_lands_on_the_node():
 
 
 def test_no_traceback_when_the_code_cannot_be_written(monkeypatch):
-    from editor.ui import builds
+    from editor.ui import preview_cache
 
     def broken(project, **options):
         raise RuntimeError("boom\nsecond line")
 
     monkeypatch.setattr("editor.codegen.generate", broken)
-    builds.clear_caches()
+    preview_cache.clear_caches()
     try:
         at = open_app("mlp")
         assert any("cannot be generated" in e and "boom" in e and "\n" not in e for e in errors(at))
         assert not at.exception
     finally:
-        builds.clear_caches()  # the cached failure must not reach the next tests
+        preview_cache.clear_caches()  # the cached failure must not reach the next tests
 
 
 def test_another_projects_last_good_output_is_never_shown_as_this_ones():

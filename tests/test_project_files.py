@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editor import project as files
-from editor.project import ProjectError, loads
+from editor import project_files
+from editor.project_files import ProjectError, loads
 from editor.templates import load_template, template_ids
 from tests.randomgraphs import random_project
 
@@ -17,15 +17,15 @@ from tests.randomgraphs import random_project
 @pytest.mark.parametrize("template_id", template_ids())
 def test_templates_round_trip(template_id):
     p = load_template(template_id)
-    assert files.loads(files.dumps(p)) == p
+    assert project_files.loads(project_files.dumps(p)) == p
 
 
 @pytest.mark.parametrize("seed", range(10))
 def test_random_projects_round_trip(seed, tmp_path):
     p = random_project(seed=seed, size=30)
     path = tmp_path / "p.json"
-    files.save(p, path)
-    assert files.load(path) == p
+    project_files.save(p, path)
+    assert project_files.load(path) == p
     assert not (tmp_path / "p.json.tmp").exists()
 
 
@@ -38,15 +38,15 @@ def test_any_names_and_values_round_trip(name, values):
     graph = edits.set_param(p.main, "n2", "weird", values)
     graph = graph.model_copy(update={"name": name or "m"})
     p = p.replace_graph(graph)
-    assert files.loads(files.dumps(p)) == p
+    assert project_files.loads(project_files.dumps(p)) == p
 
 
 def test_saved_json_starts_with_format_version():
-    text = files.dumps(load_template("mlp"))
+    text = project_files.dumps(load_template("mlp"))
     assert text.startswith('{\n "format_version": 1,')
 
 
-GOOD = files.dumps(load_template("mlp"))
+GOOD = project_files.dumps(load_template("mlp"))
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ GOOD = files.dumps(load_template("mlp"))
 def test_bad_files_give_one_line(data, message):
     start = time.perf_counter()
     with pytest.raises(ProjectError) as info:
-        files.loads(data)
+        project_files.loads(data)
     assert time.perf_counter() - start < 1
     text = str(info.value)
     assert "\n" not in text
@@ -82,21 +82,21 @@ def test_oversized_file_is_refused_before_reading(tmp_path):
     path = tmp_path / "big.json"
     path.write_text(" " * (5 * 1024 * 1024 + 1))
     with pytest.raises(ProjectError, match=r"big.json: file too large \(5,242,881 bytes; limit 5,242,880\)"):
-        files.load(path)
+        project_files.load(path)
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(ProjectError, match="No such file or directory"):
-        files.load(tmp_path / "nope.json")
+        project_files.load(tmp_path / "nope.json")
 
 
 def test_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "p.json"
-    files.save(load_template("mlp"), path)
+    project_files.save(load_template("mlp"), path)
     before = path.read_text()
-    monkeypatch.setattr(files, "dumps", lambda p: (_ for _ in ()).throw(RuntimeError("disk full")))
+    monkeypatch.setattr(project_files, "dumps", lambda p: (_ for _ in ()).throw(RuntimeError("disk full")))
     with pytest.raises(RuntimeError):
-        files.save(load_template("mlp"), path)
+        project_files.save(load_template("mlp"), path)
     assert path.read_text() == before
     json.loads(before)
 
@@ -157,12 +157,12 @@ def test_a_byte_order_mark_is_accepted():
 
 
 def test_layout_is_finite_for_crowded_nodes_at_the_limit():
-    from editor import canvas
+    from editor import canvas_logic
     from editor.graph import POSITION_LIMIT, Graph, Node, Ref
 
     nodes = [Node(id="a", kind="input", name="a", shape=(4,), position=(POSITION_LIMIT, POSITION_LIMIT))]
     nodes += [Node(id=f"b{i}", kind="layer", name=f"b{i}", class_name="Dense", inputs=(Ref(node="a"),))
               for i in range(300)]  # all want the same spot, one row below
-    placed = canvas.layout(Graph(id="g", name="g", nodes=tuple(nodes)))
+    placed = canvas_logic.layout(Graph(id="g", name="g", nodes=tuple(nodes)))
     xs = sorted(placed[f"b{i}"][0] for i in range(300))
     assert len(set(xs)) == 300 and xs[0] == POSITION_LIMIT and xs[-1] == POSITION_LIMIT + 299 * 150

@@ -3,7 +3,7 @@
 The page draws the canvas before TensorFlow is imported (`keras_ready` / `load_keras`),
 then asks for the `Preview` of the project: the Keras model, shapes per node, problems,
 `model.summary()` text, the plot_model DOT and parameter counts. Previews are keyed by
-a digest of the project file text (editor.project.dumps), so undo, redo and reopening a
+a digest of the project file text (editor.project_files.dumps), so undo, redo and reopening a
 state cost nothing, and nothing is built twice in one rerun.
 
 The preview model is built without initialising its weights (a Keras StatelessScope
@@ -27,7 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from editor import project as project_files
+from editor import project_files
 from editor.graph import Project
 from editor.problems import Problem, errors, one_line
 

@@ -1,10 +1,10 @@
-"""editor.data: synthetic inputs and targets (pure numpy; no model is built here)."""
+"""editor.synthetic: synthetic inputs and targets (pure numpy; no model is built here)."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from editor import data
+from editor import synthetic
 from editor.graph import Graph, Node, Output, Project, Ref
 from editor.templates import load_template
 from tests.helpers import inp, layer, project
@@ -44,14 +44,14 @@ def tokens_project():
 
 
 def test_vocabulary_limits_follow_the_graph():
-    limits = data.vocabulary_limits(tokens_project())
+    limits = synthetic.vocabulary_limits(tokens_project())
     assert limits == {"a": 50, "b": 30, "c": 7, "d": 20, "h": 9}  # d: min(shared 50, via Reshape 20)
 
 
 def test_inputs_have_their_shape_dtype_and_range():
     p = tokens_project()
     shapes = [(None, 4), (6, 4), (5, 3), (4, 4), (4, 4), (2,), (2,), (16,), (3, 2, 2)]
-    d = data.synthetic_data(p, shapes, samples=64, seed=3, none_dim=12)
+    d = synthetic.synthetic_data(p, shapes, samples=64, seed=3, none_dim=12)
     x = dict(zip(d.input_names, d.x))
     assert x["tokens"].shape == (64, 12) and x["tokens"].dtype == np.int32
     assert 0 <= x["tokens"].min() and x["tokens"].max() < 50 and x["tokens"].max() > 25
@@ -59,7 +59,7 @@ def test_inputs_have_their_shape_dtype_and_range():
     assert x["float_ids"].max() < 30
     assert x["codes"].dtype == np.int64 and x["codes"].max() < 7
     assert x["shared_ids"].max() < 20
-    assert x["small"].dtype == np.int32 and x["small"].min() >= 0 and x["small"].max() < data.SMALL_INT_RANGE
+    assert x["small"].dtype == np.int32 and x["small"].min() >= 0 and x["small"].max() < synthetic.SMALL_INT_RANGE
     assert x["flags"].dtype == np.bool_ and x["flags"].shape == (64, 2) and 0 < x["flags"].mean() < 1
     assert x["image"].shape == (64, 4, 4, 1) and x["image"].dtype == np.float32
     assert abs(float(x["image"].mean())) < 0.3 and 0.7 < float(x["image"].std()) < 1.3
@@ -71,7 +71,7 @@ def test_inputs_have_their_shape_dtype_and_range():
 def test_none_dims_default_to_16():
     p = project(inp("a", "seq", (None, 3)), layer("b", "out", "Dense", "a", units=2),
                 outputs=(Output(ref=Ref(node="b"), loss="mse"),))
-    d = data.synthetic_data(p, [(None, 2)], samples=5)
+    d = synthetic.synthetic_data(p, [(None, 2)], samples=5)
     assert d.x[0].shape == (5, 16, 3)
     assert d.y[0].shape == (5, 16, 2)
 
@@ -91,7 +91,7 @@ def test_targets_fit_their_loss():
               ("kl_divergence", 3), ("hinge", 2), ("mae", 1), ("circle", 8)]
     p = loss_project(*losses)
     shapes = [(u,) for _, u in losses]
-    d = data.synthetic_data(p, shapes, samples=400, seed=1)
+    d = synthetic.synthetic_data(p, shapes, samples=400, seed=1)
     sparse, onehot, binary, mse, custom, none, kld, hinge, mae, circle = d.y
     assert sparse.shape == (400,) and sparse.dtype == np.int32
     assert sparse.min() >= 0 and sparse.max() == 6  # every one of the 7 classes can occur
@@ -117,7 +117,7 @@ def test_sequence_targets_and_placeholders_for_loss_nodes():
              inputs=(Ref(node="t"), Ref(node="a"))),
         outputs=(Output(ref=Ref(node="a"), loss="sparse_categorical_crossentropy"),),
     )
-    d = data.synthetic_data(p, [(9, 5)], samples=8)
+    d = synthetic.synthetic_data(p, [(9, 5)], samples=8)
     assert d.y[0].shape == (8, 9) and d.y[0].max() < 5
     assert d.y[1:] == [None]  # the loss node's output: a placeholder, no target
     assert d.output_names == ("seq", "extra")
@@ -125,12 +125,12 @@ def test_sequence_targets_and_placeholders_for_loss_nodes():
 
 def test_label_inputs_are_learnable_from_the_other_inputs():
     p = load_template("add_loss_labels")  # inputs x, label_1, label_2; only the loss node reads the labels
-    assert data.label_inputs(p.main) == ["n2", "n3"]
+    assert synthetic.label_inputs(p.main) == ["n2", "n3"]
     shapes = [(10,), (10,)]
 
     def fit_quality(task):
         """R^2 of a least-squares fit of atanh(label) on the input."""
-        d = data.synthetic_data(p, shapes, samples=300, seed=0, task=task)
+        d = synthetic.synthetic_data(p, shapes, samples=300, seed=0, task=task)
         x, label = d.x[0], np.arctanh(np.clip(d.x[1], -0.999, 0.999))
         design = np.c_[x, np.ones(len(x))]
         coef, *_ = np.linalg.lstsq(design, label, rcond=None)
@@ -145,7 +145,7 @@ def test_learnable_classes_are_predictable_noise_is_not():
 
     def linear_accuracy(task):
         """Held-out accuracy of a least-squares linear classifier of the input."""
-        d = data.synthetic_data(p, [(5,)], samples=2000, seed=5, task=task)
+        d = synthetic.synthetic_data(p, [(5,)], samples=2000, seed=5, task=task)
         x, y = d.x[0], d.y[0]
         design = np.c_[x, np.ones(len(x))]
         coef, *_ = np.linalg.lstsq(design[:1500], np.eye(5)[y[:1500]], rcond=None)
@@ -158,9 +158,9 @@ def test_learnable_classes_are_predictable_noise_is_not():
 def test_same_seed_same_data_other_seed_other_data():
     p = load_template("ticket_priority")
     shapes = [(1,), (4,)]
-    one = data.synthetic_data(p, shapes, samples=20, seed=7)
-    two = data.synthetic_data(p, shapes, samples=20, seed=7)
-    other = data.synthetic_data(p, shapes, samples=20, seed=8)
+    one = synthetic.synthetic_data(p, shapes, samples=20, seed=7)
+    two = synthetic.synthetic_data(p, shapes, samples=20, seed=7)
+    other = synthetic.synthetic_data(p, shapes, samples=20, seed=8)
     for a, b in zip(one.x + one.y, two.x + two.y):
         assert a.dtype == b.dtype and np.array_equal(a, b)
     assert not np.array_equal(one.x[2], other.x[2])
@@ -168,30 +168,30 @@ def test_same_seed_same_data_other_seed_other_data():
 
 
 def test_target_kinds_accept_aliases_and_class_names():
-    assert data.target_kind("mse") == "real"
-    assert data.target_kind("SparseCategoricalCrossentropy") == "classes"
-    assert data.target_kind("CategoricalCrossentropy") == "onehot"
-    assert data.target_kind("bce") == "binary"
-    assert data.target_kind("kld") == "probabilities"
-    assert data.target_kind("expr:mean(y_pred)") == "real"
-    assert data.target_kind(None) == "none"
+    assert synthetic.target_kind("mse") == "real"
+    assert synthetic.target_kind("SparseCategoricalCrossentropy") == "classes"
+    assert synthetic.target_kind("CategoricalCrossentropy") == "onehot"
+    assert synthetic.target_kind("bce") == "binary"
+    assert synthetic.target_kind("kld") == "probabilities"
+    assert synthetic.target_kind("expr:mean(y_pred)") == "real"
+    assert synthetic.target_kind(None) == "none"
 
 
 def test_data_bytes_predicts_the_arrays():
     p = load_template("headline_multi_io")
     shapes = [(1,), (1,)]
-    d = data.synthetic_data(p, shapes, samples=33)
-    assert data.data_bytes(p, shapes, samples=33) == d.nbytes
+    d = synthetic.synthetic_data(p, shapes, samples=33)
+    assert synthetic.data_bytes(p, shapes, samples=33) == d.nbytes
 
 
 def test_bad_arguments_are_refused():
     p = load_template("mlp")
     with pytest.raises(ValueError, match="task"):
-        data.synthetic_data(p, [(10,)], samples=4, task="magic")
+        synthetic.synthetic_data(p, [(10,)], samples=4, task="magic")
     with pytest.raises(ValueError, match="output shapes"):
-        data.synthetic_data(p, [], samples=4)
+        synthetic.synthetic_data(p, [], samples=4)
     with pytest.raises(ValueError, match="samples"):
-        data.synthetic_data(p, [(10,)], samples=0)
+        synthetic.synthetic_data(p, [(10,)], samples=0)
 
 
 @settings(max_examples=40, deadline=None)
@@ -204,9 +204,9 @@ def test_bad_arguments_are_refused():
 )
 def test_any_input_gets_its_shape_and_dtype(shape, dtype, samples, none_dim, seed):
     p = project(inp("x", "x", tuple(shape), dtype), layer("y", "y", "Flatten", "x"), outputs=("y",))
-    d = data.synthetic_data(p, [(1,)], samples=samples, seed=seed, none_dim=none_dim)
+    d = synthetic.synthetic_data(p, [(1,)], samples=samples, seed=seed, none_dim=none_dim)
     (x,) = d.x
     assert x.shape == (samples, *(none_dim if s is None else s for s in shape))
-    assert x.dtype == data.numpy_dtype(dtype)
-    if dtype in data.INTEGER_DTYPES:
-        assert x.min() >= 0 and x.max() < data.SMALL_INT_RANGE
+    assert x.dtype == synthetic.numpy_dtype(dtype)
+    if dtype in synthetic.INTEGER_DTYPES:
+        assert x.min() >= 0 and x.max() < synthetic.SMALL_INT_RANGE

@@ -4,7 +4,7 @@ import pytest
 
 from editor import edits
 from editor.templates import load_template
-from editor.ui import builds
+from editor.ui import preview_cache
 
 
 @pytest.mark.parametrize("template", ["mlp", "autoencoder", "custom_loss_layers", "shared_input"])
@@ -13,7 +13,7 @@ def test_preview_matches_the_core_build(template):
 
     project = load_template(template)
     core = build_project(project)
-    preview = builds.preview(project, project.main.id)
+    preview = preview_cache.preview(project, project.main.id)
     assert preview.ok
     assert preview.summary == summary_text(core.model)
     assert preview.counts == param_counts(core.model)
@@ -25,59 +25,59 @@ def test_problems_match_the_core_build():
 
     project = load_template("mlp")
     broken = project.replace_graph(edits.set_param(project.main, "n3", "units", -1))
-    preview = builds.preview(broken, broken.main.id)
+    preview = preview_cache.preview(broken, broken.main.id)
     assert not preview.ok and not preview.summary
     assert [p.message for p in preview.problems] == [p.message for p in build_project(broken).problems]
 
 
 def test_previews_are_built_once_per_content():
     project = load_template("mlp")
-    first = builds.preview(project, "main")
-    again = builds.preview(load_template("mlp").model_copy(), "main")
+    first = preview_cache.preview(project, "main")
+    again = preview_cache.preview(load_template("mlp").model_copy(), "main")
     assert again is first
-    assert builds.cached_preview(builds.digest(project), "main") is first
+    assert preview_cache.cached_preview(preview_cache.digest(project), "main") is first
     changed = project.replace_graph(edits.set_param(project.main, "n2", "units", 7))
-    assert builds.cached_preview(builds.digest(changed), "main") is None
+    assert preview_cache.cached_preview(preview_cache.digest(changed), "main") is None
 
 
 def test_no_weights_are_left_waiting_for_initialisation():
     from keras.src.backend.common import global_state
 
-    builds.preview(load_template("cnn"), "main")
+    preview_cache.preview(load_template("cnn"), "main")
     assert not global_state.get_global_attribute("uninitialized_variables", None)
 
 
 def test_code_and_template_counts():
     project = load_template("mlp")
-    assert "def build_model" in builds.code(project).source
-    assert builds.template_counts("mlp")["total_params"] == 541_794
+    assert "def build_model" in preview_cache.code(project).source
+    assert preview_cache.template_counts("mlp")["total_params"] == 541_794
 
 
 def test_lru_drops_the_oldest():
-    lru = builds.LRU(size=2)
+    lru = preview_cache.LRU(size=2)
     for key in "abc":
         lru.get_or_make(key, lambda k=key: k.upper())
     assert lru.get("a") is None and lru.get("c") == "C" and len(lru) == 2
 
 
 def test_previews_keep_text_not_models():
-    preview = builds.preview(load_template("mlp"), "main")
+    preview = preview_cache.preview(load_template("mlp"), "main")
     assert not hasattr(preview, "model") and preview.model_name == "mlp"
     assert preview.dot.startswith("digraph")
 
 
 @pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="Graphviz's dot is not installed")
 def test_png_and_svg_from_the_dot_text():
-    preview = builds.preview(load_template("mlp"), "main")
-    assert builds.render_dot(preview.dot, "png").startswith(b"\x89PNG")
-    assert b"<svg" in builds.render_dot(preview.dot, "svg")
+    preview = preview_cache.preview(load_template("mlp"), "main")
+    assert preview_cache.render_dot(preview.dot, "png").startswith(b"\x89PNG")
+    assert b"<svg" in preview_cache.render_dot(preview.dot, "svg")
     with pytest.raises(ValueError):
-        builds.render_dot(preview.dot, "pdf")
+        preview_cache.render_dot(preview.dot, "pdf")
 
 
 def test_the_page_draws_the_diagram_at_screen_size():
-    dot = builds.preview(load_template("mlp"), "main").dot
+    dot = preview_cache.preview(load_template("mlp"), "main").dot
     assert "dpi=200;" in dot  # Keras's print size, kept for the DOT download
-    screen = builds.screen_dot(dot)
+    screen = preview_cache.screen_dot(dot)
     assert "dpi=72;" in screen and "dpi=200" not in screen
     assert screen.replace("dpi=72;", "dpi=200;") == dot
