@@ -1,0 +1,41 @@
+"""One base for the user's errors: every exception the editor defines for a refusal is a
+UserError, so the page and the command line can catch that base and nothing else (a
+KeyError or TypeError is a bug and must be reported as one, not dressed up as a notice)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+from editor.errors import UserError
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = sorted(
+    ".".join(p.relative_to(ROOT).with_suffix("").parts)
+    for p in (ROOT / "editor").rglob("*.py")
+    if p.stem not in ("__init__", "__main__", "app")
+)
+
+
+def defined_exceptions():
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            # Private ones (_Abort, _NodeError) are control flow that never reaches the user.
+            if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == name \
+                    and not attr.startswith("_"):
+                yield f"{name}.{attr}", value
+
+
+def test_the_modules_are_found():
+    assert {"editor.graph", "editor.workspace", "editor.ui.runs", "editor.cli"} <= set(MODULES)
+    assert len(list(defined_exceptions())) >= 15
+
+
+@pytest.mark.parametrize("name,cls", sorted(defined_exceptions(), key=lambda item: item[0]), ids=lambda v: v
+                         if isinstance(v, str) else "")
+def test_every_public_exception_is_a_user_error(name, cls):
+    assert issubclass(cls, UserError), f"{name} should derive from editor.errors.UserError"
