@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from editor import project as project_files
+from editor.errors import UserError
 from editor.graph import Project
 
 SCHEMA_VERSION = 1
@@ -80,8 +81,9 @@ CREATE TABLE revisions (
 """
 
 
-class WorkspaceError(Exception):
-    """A workspace operation that cannot be done, with a one-line reason."""
+class WorkspaceError(UserError):
+    """A workspace operation that cannot be done, with a one-line reason (a UserError:
+    the page and the command line show it as one line)."""
 
 
 class Unavailable(WorkspaceError):

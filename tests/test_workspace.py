@@ -370,3 +370,10 @@ def test_steps_are_the_latest_revisions_oldest_first_with_labels(ws):
         (1, "open template mlp"), (2, "set units of hidden1"), (3, "undo set units of hidden1")]
     assert steps[0].project == steps[2].project == mlp() and steps[1].project == with_units(mlp(), 3)
     assert [s.number for s in ws.steps(project_id, 2)] == [2, 3]
+
+
+def test_workspace_errors_are_user_errors():
+    from editor.errors import UserError
+
+    for cls in (WorkspaceError, Unavailable, NotFound, Conflict):
+        assert issubclass(cls, UserError)
