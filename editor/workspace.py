@@ -677,7 +677,7 @@ class Workspace:
                 db.execute("INSERT INTO drafts VALUES (?, ?, ?, ?, ?)",
                            (draft_id, project_id, int(base_revision), now, text))
             db.execute("DELETE FROM drafts WHERE project = ? AND id NOT IN (SELECT id FROM drafts WHERE project = ? "
-                       "ORDER BY updated DESC, id LIMIT ?)", (project_id, project_id, KEEP_DRAFTS))
+                       "ORDER BY updated DESC, rowid DESC LIMIT ?)", (project_id, project_id, KEEP_DRAFTS))
         return draft_id
 
     def draft(self, draft_id: str) -> Draft:
