@@ -28,6 +28,17 @@ Choices:
 - The revisions are also the undo history: `steps` gives the latest ones with their
   labels, from which the editor rebuilds Undo / Redo after a reload.
 - Ids are 16 random hex digits: safe in a URL, unguessable, no counter to leak.
+- Drafts: a tab whose save met a Conflict keeps its version as a draft (`save_draft`),
+  in a table of its own, so it overwrites no revision; `restore_draft` makes it a new
+  project ("<title> (copy)"). Only the newest KEEP_DRAFTS per project are kept.
+- Damage from outside (truncated, overwritten, replaced; see editor.workspace_file) is
+  found at open (an empty file, `PRAGMA quick_check`), before every write (the file's
+  identity and header, the application id and schema inside) and by `check`; it raises
+  `Damaged`, after which the Workspace refuses every call with that one line. A damaged
+  file is never deleted or repaired: `set_aside` renames it `<name>.damaged-<time>`.
+  At start-up `open_workspace` does that and starts a new, empty workspace, saying so;
+  while the editor runs, it moves its tabs to memory instead (editor.ui.state), since
+  other tabs and servers may still hold the old file.
 """
 
 from __future__ import annotations

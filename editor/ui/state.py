@@ -14,7 +14,13 @@ in `_set_history`, so nothing else has to remember to save. The URL carries the 
 id (?project=ID, plus &graph=ID for a nested graph), so a refresh, a closed tab or a
 restarted server comes back to the same project. A save that finds another tab saved
 first records a conflict and keeps this tab's version in the session until the person
-chooses (load theirs, or save mine as a copy): nothing is overwritten silently.
+chooses (load theirs, or save mine as a copy): nothing is overwritten silently. Until
+then its version is also kept as a workspace draft named in the URL (?draft=ID), so a
+reload of the tab offers it back (restore as a copy, or discard).
+
+A workspace file damaged from outside (editor.workspace.Damaged, found on the next page
+run or save) is set aside once per server process; every tab then goes on in one
+in-memory workspace, carrying its project over under the same id, and says so.
 
 Which project is open is one fact, PROJECT_ID; every way of opening one (a link, a
 template, a file, an import, the library, a duplicate, a delete) goes through `_begin`.
