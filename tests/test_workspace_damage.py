@@ -299,3 +299,26 @@ def test_kept_names_never_collide(path):
     kept = files.kept_files(str(path))
     assert len(set(kept)) == 3 and all(k.startswith("ws.sqlite3.damaged-") for k in kept)
     shutil.rmtree(path.parent)
+
+
+# ----------------------------------------------------------------------------- one server process
+
+
+def test_a_server_sets_a_damaged_file_aside_once_and_all_its_tabs_share_memory(path, monkeypatch):
+    from editor import workspace_shared
+
+    monkeypatch.setenv("KGS_WORKSPACE", str(path))
+    monkeypatch.setattr(workspace_shared, "_OPEN", {})
+    ws, note = workspace_shared.shared()
+    assert note is None and workspace_shared.shared()[0] is ws  # one per file per process
+    project_id = ws.create(mlp())
+    garbage(path)
+    with pytest.raises(Damaged):
+        ws.check()
+    memory, line = workspace_shared.after_damage(ws)
+    [kept] = files.kept_files(str(path))
+    assert memory.path == MEMORY and "\n" not in line
+    assert line.startswith("ws.sqlite3 is damaged: ") and f"it is kept as {kept}" in line
+    assert workspace_shared.after_damage(ws) == (memory, line)  # a second tab: the same, nothing moved again
+    assert workspace_shared.shared() == (memory, line)  # a new tab of this server too
+    assert memory.adopt(project_id, mlp(), 1) and files.kept_files(str(path)) == [kept]

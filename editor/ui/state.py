@@ -32,7 +32,6 @@ is in the library reopens that copy (Workspace.untouched) instead of adding anot
 from __future__ import annotations
 
 import functools
-import threading
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Optional, Union
 
@@ -45,9 +44,8 @@ from editor.graph import Graph, Node, Output, Project, Ref, Training
 from editor.history import History
 from editor.project import ProjectError
 from editor.ui.fields import FieldError
-from editor.workspace import (
-    MEMORY, Conflict, Damaged, Draft, Workspace, WorkspaceError, clean_title, copy_title, default_path, open_workspace,
-)
+from editor.workspace import MEMORY, Conflict, Damaged, Draft, Workspace, WorkspaceError, clean_title, copy_title
+from editor.workspace_shared import after_damage, memory_only, shared
 
 HISTORY = "kgs.history"
 GRAPH = "kgs.graph"
@@ -106,11 +104,11 @@ def _start_session() -> None:
     from editor.templates import load_template
 
     ss = st.session_state
-    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = _open_workspace()
+    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = shared()
     try:
         ss[WORKSPACE].check()
     except Damaged:
-        ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = _after_damage(ss[WORKSPACE])
+        ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = after_damage(ss[WORKSPACE])
     wanted_id = st.query_params.get("project")
     if wanted_id:
         graph_param = st.query_params.get("graph")
@@ -153,53 +151,11 @@ def _reopen_latest() -> bool:
     return True
 
 
-# One Workspace per file per server process, shared by its sessions (it is thread-safe),
-# with the one line its sessions show about it (a damaged file set aside at start-up).
-_WORKSPACES: dict[str, tuple[Workspace, Optional[str]]] = {}
-_WORKSPACES_LOCK = threading.Lock()
-
-
-def _open_workspace() -> tuple[Workspace, Optional[str]]:
-    """The workspace file's Workspace and its line, or a private in-memory one and the line that says why."""
-    path = default_path()
-    with _WORKSPACES_LOCK:
-        if path not in _WORKSPACES:
-            try:
-                _WORKSPACES[path] = open_workspace(path)
-            except WorkspaceError as err:
-                return Workspace(MEMORY), _memory_only(err)
-        return _WORKSPACES[path]
-
-
-def _memory_only(err: BaseException) -> str:
-    return one_line_message(f"Projects are kept in this tab only (download to keep them): {err}")
-
-
-def _after_damage(broken: Workspace) -> tuple[Workspace, str]:
-    """What replaces a workspace whose file was found damaged while the server runs, for
-    every session of this process: one in-memory workspace (tabs carry their projects over
-    by id, so reloads still find them) and one line naming the file set aside. The file is
-    set aside once, by the first session that finds the damage."""
-    with _WORKSPACES_LOCK:
-        path = next((p for p, (ws, _) in _WORKSPACES.items() if ws is broken), None)
-        if path is None:  # another session replaced it already, or a workspace of this tab only
-            return _WORKSPACES.get(default_path()) or (Workspace(MEMORY), _memory_only(broken.damaged))
-        try:
-            kept = broken.set_aside()
-            where = f"it is kept as {kept}" if kept else "the file now there was left as it is"
-        except WorkspaceError as err:
-            where = str(err)
-        line = one_line_message(f"{broken.damaged}; {where}. Until the editor restarts, projects are kept in "
-                                "memory only (download to keep them).")
-        _WORKSPACES[path] = (Workspace(MEMORY), line)
-        return _WORKSPACES[path]
-
-
 def _carry_over(unsaved: bool) -> None:
     """Move this tab off its damaged workspace file, keeping its project (same id) in the
     replacement; `unsaved`: this tab's version is newer than what it last saved."""
     ss = st.session_state
-    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = _after_damage(ss[WORKSPACE])
+    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = after_damage(ss[WORKSPACE])
     number = ss[REVISION] + (1 if unsaved else 0)
     try:
         if ss[WORKSPACE].adopt(ss[PROJECT_ID], project(), number, "carried over from the damaged file"):
@@ -226,7 +182,7 @@ def _create(new_project_: Project, label: str) -> str:
     except WorkspaceError as err:
         if ss[WORKSPACE].path == MEMORY:
             raise
-        replaced = _after_damage(ss[WORKSPACE]) if isinstance(err, Damaged) else (Workspace(MEMORY), _memory_only(err))
+        replaced = after_damage(ss[WORKSPACE]) if isinstance(err, Damaged) else (Workspace(MEMORY), memory_only(err))
         ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = replaced
         return ss[WORKSPACE].create(new_project_, label=label)
 
