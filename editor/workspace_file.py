@@ -4,8 +4,8 @@ and what to do with it when it is not.
 Why this exists: SQLite keeps recent commits in the write-ahead log (`<name>-wal`), so a
 workspace file truncated, overwritten or replaced under a running editor can go on
 "saving" without an error while the projects on disk are gone. The only reliable signs
-are outside SQLite: the file's identity (device, inode) and its 100-byte header (the
-magic string, and the application id at offset 68, see sqlite.org/fileformat.html).
+are the file's identity (device, inode) and its header as it is in the file itself (a
+database at all, with the workspace's application id), read past the -wal.
 
 A damaged file is never deleted or repaired in place: `set_aside` renames it (with its
 -wal and -shm, which may hold the latest commits) to `<name>.damaged-<time>`, where a
@@ -22,10 +22,8 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import Callable, Optional
+from urllib.parse import quote
 
-MAGIC = b"SQLite format 3\x00"
-HEADER_BYTES = 100
-APP_ID_OFFSET = 68
 SIDE_FILES = ("-wal", "-shm")  # SQLite's companions of a database in WAL mode
 DAMAGED_INFIX = ".damaged-"
 _CORRUPT, _NOTADB = 11, 26  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
@@ -62,21 +60,21 @@ def header_problem(path: str, expected: Optional[Identity], app_id: Optional[int
     """Why the file at `path` is no longer the workspace file opened as `expected`, in a
     few words; None while it still is. `app_id`: the application id its header must carry
     (None where the header is not known to carry it yet)."""
-    found = identity(path)
-    if found is None:
-        return "it was removed while in use"
-    if expected is not None and found != expected:
-        return "it was replaced while in use"
     try:
-        with open(path, "rb") as file:
-            header = file.read(HEADER_BYTES)
-    except OSError as err:
-        return f"it cannot be read ({err.strerror or err})"
-    if not header:
+        found = os.stat(path)
+    except OSError:
+        return "it was removed while in use"
+    if expected is not None and (found.st_dev, found.st_ino) != expected:
+        return "it was replaced while in use"
+    if found.st_size == 0:
         return "it is empty (it was truncated)"
-    if len(header) < HEADER_BYTES or not header.startswith(MAGIC):
-        return "it is not an SQLite file any more (overwritten or truncated)"
-    if app_id is not None and int.from_bytes(header[APP_ID_OFFSET:APP_ID_OFFSET + 4], "big") != app_id:
+    try:
+        on_disk = _disk_app_id(path)
+    except sqlite3.Error as err:
+        if is_damage(err):
+            return "it is not an SQLite file any more (overwritten or truncated)"
+        return f"it cannot be read ({' '.join(str(err).split())})"
+    if app_id is not None and on_disk != app_id:
         return "it holds another database now (overwritten)"
     return None
 
@@ -84,13 +82,26 @@ def header_problem(path: str, expected: Optional[Identity], app_id: Optional[int
 def header_app_id(path: str) -> Optional[int]:
     """The application id in the file's header as it is on disk now (None if unreadable)."""
     try:
-        with open(path, "rb") as file:
-            header = file.read(HEADER_BYTES)
-    except OSError:
+        return _disk_app_id(path)
+    except sqlite3.Error:
         return None
-    if len(header) < HEADER_BYTES or not header.startswith(MAGIC):
-        return None
-    return int.from_bytes(header[APP_ID_OFFSET:APP_ID_OFFSET + 4], "big")
+
+
+def _disk_app_id(path: str) -> int:
+    """The application id in the file itself, not in its -wal: read by SQLite with
+    `immutable=1`, which ignores the -wal and takes no lock.
+
+    Not with open() and read(): closing any descriptor of a file drops every POSIX lock
+    this process holds on it, SQLite's included (sqlite.org/howtocorrupt.html, 2.2); a
+    second server then takes itself for the last user of the file and deletes the -wal
+    that the first one is still writing to. SQLite's own descriptors are kept open
+    while the process holds locks on the file."""
+    uri = f"file:{quote(path)}?mode=ro&immutable=1"
+    db = sqlite3.connect(uri, uri=True)
+    try:
+        return db.execute("PRAGMA application_id").fetchone()[0]
+    finally:
+        db.close()
 
 
 def set_aside(path: str, expected: Optional[Identity] = None) -> Optional[str]:

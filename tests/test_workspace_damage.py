@@ -322,3 +322,28 @@ def test_a_server_sets_a_damaged_file_aside_once_and_all_its_tabs_share_memory(p
     assert workspace_shared.after_damage(ws) == (memory, line)  # a second tab: the same, nothing moved again
     assert workspace_shared.shared() == (memory, line)  # a new tab of this server too
     assert memory.adopt(project_id, mlp(), 1) and files.kept_files(str(path)) == [kept]
+
+
+def test_checking_the_file_never_costs_another_server_its_wal(path):
+    """The check reads the file without a descriptor of its own: closing one would drop this
+    process's SQLite locks, and another server closing its connection would then delete the
+    -wal this one still writes to (its saves lost without a word; found by a browser test)."""
+    import subprocess
+    import sys
+
+    def other_server(code: str) -> str:
+        script = f"from editor.workspace import Workspace\nws = Workspace({str(path)!r})\n{code}\nws.close()"
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                              cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        assert done.returncode == 0, done.stderr[-800:]
+        return done.stdout
+
+    ws = Workspace(path)
+    project_id = ws.create(mlp(title="one"))
+    ws.check()
+    other_server("ws.list()")  # opens and closes its own connection
+    assert path.with_name("ws.sqlite3-wal").exists()
+    ws.save(project_id, mlp(title="two"), 1)
+    ws.check()
+    assert other_server(f"print(ws.latest({project_id!r}).project.title)").strip() == "two"
+    ws.close()
