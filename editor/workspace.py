@@ -272,10 +272,10 @@ class Workspace:
                     raise Unavailable(f"{self._where()}: cannot use write-ahead logging (got {mode})")
             db.execute("PRAGMA synchronous = FULL")
             db.execute("PRAGMA foreign_keys = ON")
-            self._prepare(db)
-            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            check = db.execute("PRAGMA quick_check").fetchone()[0]  # before anything is written to it
             if check != "ok":
                 raise Damaged(self.name, f"SQLite's check finds {' '.join(str(check).split())}")
+            self._prepare(db)
             if self.path != MEMORY:
                 self._header_id = self._header_app_id(db)
             return db
