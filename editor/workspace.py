@@ -28,6 +28,17 @@ Choices:
 - The revisions are also the undo history: `steps` gives the latest ones with their
   labels, from which the editor rebuilds Undo / Redo after a reload.
 - Ids are 16 random hex digits: safe in a URL, unguessable, no counter to leak.
+- Drafts: a tab whose save met a Conflict keeps its version as a draft (`save_draft`),
+  in a table of its own, so it overwrites no revision; `restore_draft` makes it a new
+  project ("<title> (copy)"). Only the newest KEEP_DRAFTS per project are kept.
+- Damage from outside (truncated, overwritten, replaced; see editor.workspace_file) is
+  found at open (an empty file, `PRAGMA quick_check`), before every write (the file's
+  identity and header, the application id and schema inside) and by `check`; it raises
+  `Damaged`, after which the Workspace refuses every call with that one line. A damaged
+  file is never deleted or repaired: `set_aside` renames it `<name>.damaged-<time>`.
+  At start-up `open_workspace` does that and starts a new, empty workspace, saying so;
+  while the editor runs, it moves its tabs to memory instead (editor.ui.state), since
+  other tabs and servers may still hold the old file.
 """
 
 from __future__ import annotations
@@ -44,12 +55,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
-from editor import project_files
+from editor import project_files, workspace_file
+from editor.errors import UserError
 from editor.graph import Project
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x4B475357  # "KGSW" in the file header: this file is a workspace
 KEEP_REVISIONS = 200
+KEEP_DRAFTS = 20  # per project: drafts of tabs that were closed without choosing
 BUSY_TIMEOUT_S = 5.0
 ENV_VAR = "KGS_WORKSPACE"
 MEMORY = ":memory:"
@@ -80,12 +93,34 @@ CREATE TABLE revisions (
 """
 
 
-class WorkspaceError(Exception):
-    """A workspace operation that cannot be done, with a one-line reason."""
+# Added after schema version 1, created where missing (an older editor ignores it).
+_DRAFTS = """
+CREATE TABLE IF NOT EXISTS drafts (
+    id      TEXT PRIMARY KEY,      -- 16 hex digits; the tab that keeps it has ?draft=ID in its URL
+    project TEXT NOT NULL REFERENCES projects (id),
+    base    INTEGER NOT NULL,      -- the revision the unsaved edits started from
+    updated REAL NOT NULL,
+    content TEXT NOT NULL          -- editor.project.dumps(project)
+)"""
+
+
+class WorkspaceError(UserError):
+    """A workspace operation that cannot be done, with a one-line reason (a UserError:
+    the page and the command line show it as one line)."""
 
 
 class Unavailable(WorkspaceError):
     """The workspace file cannot be opened or used (unwritable, damaged, not a workspace)."""
+
+
+class Damaged(Unavailable):
+    """The workspace file is no longer a sound workspace: SQLite finds it malformed or not a
+    database, or it was truncated, overwritten or replaced from outside. Once raised, the
+    Workspace refuses every further call with the same line (see `set_aside`)."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"{name} is damaged: {reason}")
+        self.name, self.reason = name, reason
 
 
 class NotFound(WorkspaceError):
@@ -129,6 +164,17 @@ class Step:
 
     number: int
     label: str
+    project: Project
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A tab's version of a project that was not saved (another tab saved first)."""
+
+    id: str
+    project_id: str
+    base: int  # the revision its edits started from
+    updated: float
     project: Project
 
 
@@ -184,6 +230,9 @@ class Workspace:
         self.path = str(path) if path is not None else default_path()
         self.keep = max(1, int(keep))
         self._lock = threading.RLock()
+        self._damaged: Optional[Damaged] = None  # set for good once the file is found damaged
+        self._identity: Optional[workspace_file.Identity] = None  # the file opened (device, inode)
+        self._header_id: Optional[int] = None  # the application id its header carries on disk
         self._db = self._connect()
 
     # ------------------------------------------------------------------ opening
@@ -191,16 +240,29 @@ class Workspace:
     def _where(self) -> str:
         return "the in-memory workspace" if self.path == MEMORY else f"workspace {self.path}"
 
+    @property
+    def name(self) -> str:
+        """The file name alone, for messages that need not show the server's folders."""
+        return "the in-memory workspace" if self.path == MEMORY else Path(self.path).name
+
     def _connect(self) -> sqlite3.Connection:
         if self.path != MEMORY:
             try:
                 Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             except OSError as err:
                 raise Unavailable(f"cannot create the folder of {self._where()}: {err.strerror or err}") from None
+            self.path = os.path.expanduser(self.path)
+            if workspace_file.is_empty_file(self.path):  # a new file is whole before it has its name
+                raise Damaged(self.name, "it is empty (it was truncated)")
+            if not os.path.lexists(self.path):
+                try:
+                    workspace_file.create_new(self.path, self._create_schema)
+                except (OSError, sqlite3.Error) as err:
+                    raise Unavailable(f"cannot create {self._where()}: {_one_line(err)}") from None
+            self._identity = workspace_file.identity(self.path)
         db = None
         try:
-            db = sqlite3.connect(os.path.expanduser(self.path), timeout=BUSY_TIMEOUT_S,
-                                 isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self._identify(db)
             if self.path != MEMORY:
@@ -209,19 +271,34 @@ class Workspace:
                     raise Unavailable(f"{self._where()}: cannot use write-ahead logging (got {mode})")
             db.execute("PRAGMA synchronous = FULL")
             db.execute("PRAGMA foreign_keys = ON")
-            self._prepare(db)
-            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            check = db.execute("PRAGMA quick_check").fetchone()[0]  # before anything is written to it
             if check != "ok":
-                raise Unavailable(f"{self._where()} is damaged: {' '.join(str(check).split())}")
+                raise Damaged(self.name, f"SQLite's check finds {' '.join(str(check).split())}")
+            self._prepare(db)
+            if self.path != MEMORY:
+                self._header_id = self._header_app_id(db)
             return db
         except sqlite3.Error as err:
             if db is not None:
                 db.close()
+            if workspace_file.is_damage(err):
+                raise Damaged(self.name, _one_line(err)) from None
             raise Unavailable(f"{self._where()} cannot be used: {_one_line(err)}") from None
         except Unavailable:
             if db is not None:
                 db.close()
             raise
+
+    def _header_app_id(self, db: sqlite3.Connection) -> Optional[int]:
+        """The application id the file's header carries on disk, so that writes can check it
+        is still there. A file made by an older editor may have it only in the -wal until a
+        checkpoint: one is tried; if the header still lacks it, it is not checked."""
+        if workspace_file.header_app_id(self.path) != APPLICATION_ID:
+            try:
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:
+                pass
+        return APPLICATION_ID if workspace_file.header_app_id(self.path) == APPLICATION_ID else None
 
     def _identify(self, db: sqlite3.Connection) -> bool:
         """True for an empty file; refuse (before writing anything) a file of another
@@ -238,17 +315,25 @@ class Workspace:
                               f"{SCHEMA_VERSION} (it was written by a newer editor)")
         return False
 
+    @staticmethod
+    def _create_schema(db: sqlite3.Connection) -> None:
+        """The tables of a new workspace, inside the caller's transaction."""
+        for statement in _SCHEMA.split(";"):  # not executescript: it would commit first
+            if statement.strip():
+                db.execute(statement)
+        db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
     def _prepare(self, db: sqlite3.Connection) -> None:
-        """Create the tables in a new file (once, even with several processes starting)."""
+        """Create the tables in an empty database (the in-memory one; a new file gets them
+        before it has its name), and the tables added since schema version 1."""
         db.execute("BEGIN IMMEDIATE")
         try:
             if self._identify(db):
-                for statement in _SCHEMA.split(";"):  # not executescript: it would commit first
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            # Future migrations go here (`if version < 2: ...`), inside this transaction.
+                self._create_schema(db)
+            # Tables added later go here as CREATE TABLE IF NOT EXISTS: an older editor
+            # ignores a table it does not know, so they need no new schema version.
+            db.execute(_DRAFTS)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -265,30 +350,99 @@ class Workspace:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # ------------------------------------------------------------------ damage
+
+    def _fail(self, reason: str) -> Damaged:
+        """Record that the file is damaged (every later call refuses with this line)."""
+        if self._damaged is None:
+            self._damaged = Damaged(self.name, reason)
+        return self._damaged
+
+    def _verify(self, db: sqlite3.Connection) -> None:
+        """Raise Damaged unless the file is still the workspace that was opened: same file,
+        a database header with our application id, our schema (inside a write, before it)."""
+        if self.path != MEMORY:
+            problem = workspace_file.header_problem(self.path, self._identity, self._header_id)
+            if problem:
+                raise self._fail(problem)
+        try:
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            version = db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        except sqlite3.Error as err:
+            raise self._fail(_one_line(err)) from None
+        if app_id != APPLICATION_ID or version != SCHEMA_VERSION:
+            raise self._fail("it holds another database now (overwritten)")
+
+    @property
+    def damaged(self) -> Optional[Damaged]:
+        """The damage found so far, None while the file looks sound."""
+        return self._damaged
+
+    def check(self) -> None:
+        """Raise Damaged if the file was truncated, overwritten, replaced or removed from
+        outside since it was opened. Cheap (a stat and a 100-byte read): the editor calls
+        it on every page run, so a damaged file is reported even before the next save."""
+        with self._lock:
+            if self._damaged is not None:
+                raise self._damaged
+            if self.path != MEMORY:
+                problem = workspace_file.header_problem(self.path, self._identity, self._header_id)
+                if problem:
+                    raise self._fail(problem)
+
+    def set_aside(self) -> Optional[str]:
+        """Close this damaged workspace and rename its file (with -wal and -shm) to
+        `<name>.damaged-<time>`; returns that name. Nothing is deleted, and nothing is moved
+        if the file at the path is no longer the one opened (then None). Closing first lets
+        SQLite write the commits still in the -wal into the file that is kept."""
+        with self._lock:
+            self._fail(self._damaged.reason if self._damaged else "set aside")
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            if self.path == MEMORY:
+                return None
+            try:
+                return workspace_file.set_aside(self.path, self._identity)
+            except OSError as err:
+                raise Unavailable(f"{self.name} is damaged and cannot be moved aside: {err.strerror or err}") from None
+
     # ------------------------------------------------------------------ plumbing
+
+    def _sql_error(self, err: sqlite3.Error) -> WorkspaceError:
+        if workspace_file.is_damage(err):
+            return self._fail(_one_line(err))
+        return WorkspaceError(f"{self._where()}: {_one_line(err)}")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if self._damaged is not None:
+                raise self._damaged
             try:
                 yield self._db
             except sqlite3.Error as err:
-                raise WorkspaceError(f"{self._where()}: {_one_line(err)}") from None
+                raise self._sql_error(err) from None
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction that holds the write lock from its first read (BEGIN IMMEDIATE)."""
+        """One transaction that holds the write lock from its first read (BEGIN IMMEDIATE),
+        on a file checked to be still the workspace opened (`_verify`)."""
         with self._lock:
+            if self._damaged is not None:
+                raise self._damaged
             try:
                 self._db.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as err:
-                raise WorkspaceError(f"{self._where()}: {_one_line(err)}") from None
+                raise self._sql_error(err) from None
             try:
+                self._verify(self._db)
                 yield self._db
                 self._db.execute("COMMIT")
             except sqlite3.Error as err:
                 self._rollback()
-                raise WorkspaceError(f"{self._where()}: {_one_line(err)}") from None
+                raise self._sql_error(err) from None
             except BaseException:
                 self._rollback()
                 raise
@@ -348,14 +502,33 @@ class Workspace:
             project = project.model_copy(update={"title": clean_title(title)})
         text = self._text(project)
         with self._write() as db:
-            while True:
-                project_id = secrets.token_hex(8)
-                if db.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone() is None:
-                    break
-            now = time.time()
-            db.execute("INSERT INTO projects VALUES (?, ?, ?, ?, 0, NULL)", (project_id, project.title, now, now))
-            self._append(db, project_id, 1, project, text, label, now)
+            return self._insert(db, project, text, label)
+
+    def _insert(self, db: sqlite3.Connection, project: Project, text: str, label: str,
+                project_id: Optional[str] = None, number: int = 1) -> str:
+        """A new project row with its first kept revision (`number`); a new id unless given."""
+        while project_id is None:
+            project_id = secrets.token_hex(8)
+            if db.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone() is not None:
+                project_id = None
+        now = time.time()
+        db.execute("INSERT INTO projects VALUES (?, ?, ?, ?, 0, NULL)", (project_id, project.title, now, now))
+        self._append(db, project_id, number, project, text, label, now)
         return project_id
+
+    def adopt(self, project_id: str, project: Project, revision: int, label: str = "carried over") -> bool:
+        """Store `project` as revision `revision` of a project with this very id, unless this
+        workspace has one already; True if stored. A tab moved to another workspace (its
+        file was damaged) keeps its project's id, so its URL and reloads still find it, and
+        its revision numbers, so other tabs' saves are still checked against it."""
+        if not is_project_id(project_id):
+            raise NotFound(f"no project '{project_id}' in this workspace")
+        text = self._text(project)
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone() is not None:
+                return False
+            self._insert(db, project, text, label, project_id, max(1, int(revision)))
+        return True
 
     def save(self, project_id: str, project: Project, base_revision: int, label: str = "") -> int:
         """Store `project` as the next revision; returns the latest revision number.
@@ -491,3 +664,89 @@ class Workspace:
         with self._write() as db:
             self._head(db, project_id)
             db.execute("UPDATE projects SET deleted = NULL WHERE id = ?", (project_id,))
+
+    # ------------------------------------------------------------------ drafts
+
+    def save_draft(self, project_id: str, project: Project, base_revision: int,
+                   draft_id: Optional[str] = None) -> str:
+        """Keep a tab's version of a project that could not be saved (a Conflict) apart from
+        the revisions, so a reload of that tab can offer it back; returns the draft's id.
+        A draft overwrites nothing but the same tab's earlier draft (`draft_id`), never a
+        revision. Only the newest KEEP_DRAFTS of a project are kept."""
+        text = self._text(project)
+        with self._write() as db:
+            self._head(db, project_id)
+            now = time.time()
+            mine = is_project_id(draft_id) and db.execute(
+                "SELECT 1 FROM drafts WHERE id = ? AND project = ?", (draft_id, project_id)).fetchone() is not None
+            if mine:
+                db.execute("UPDATE drafts SET base = ?, updated = ?, content = ? WHERE id = ?",
+                           (int(base_revision), now, text, draft_id))
+            else:
+                draft_id = secrets.token_hex(8)
+                db.execute("INSERT INTO drafts VALUES (?, ?, ?, ?, ?)",
+                           (draft_id, project_id, int(base_revision), now, text))
+            db.execute("DELETE FROM drafts WHERE project = ? AND id NOT IN (SELECT id FROM drafts WHERE project = ? "
+                       "ORDER BY updated DESC, rowid DESC LIMIT ?)", (project_id, project_id, KEEP_DRAFTS))
+        return draft_id
+
+    def draft(self, draft_id: str) -> Draft:
+        """A kept draft (NotFound once it was restored or discarded)."""
+        with self._read() as db:
+            row = db.execute("SELECT id, project, base, updated, content FROM drafts WHERE id = ?",
+                             (draft_id,)).fetchone() if is_project_id(draft_id) else None
+        if row is None:
+            raise NotFound(f"no draft '{draft_id}' in this workspace")
+        try:
+            project = project_files.loads(row[4])
+        except project_files.ProjectError as err:
+            raise WorkspaceError(f"draft '{draft_id}' cannot be opened: {err}") from None
+        return Draft(row[0], row[1], row[2], row[3], project)
+
+    def discard_draft(self, draft_id: str) -> None:
+        """Forget a draft (nothing happens if it is gone already)."""
+        if is_project_id(draft_id):
+            with self._write() as db:
+                db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+    def restore_draft(self, draft_id: str) -> str:
+        """Make a draft a new project of its own, titled "<title> (copy)", and forget the
+        draft, in one transaction; returns the new project's id. The project the draft was
+        made from stays exactly as saved."""
+        found = self.draft(draft_id)
+        copy = found.project.model_copy(update={"title": copy_title(found.project.title)})
+        text = self._text(copy)
+        with self._write() as db:
+            if db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount != 1:
+                raise NotFound(f"no draft '{draft_id}' in this workspace")
+            return self._insert(db, copy, text, f"unsaved edits of {found.project.title} (revision {found.base})")
+
+
+def open_workspace(path: Union[str, Path, None] = None) -> tuple[Workspace, Optional[str]]:
+    """Open the workspace file the editor starts with, and one line to show if it was damaged.
+
+    A damaged file (empty, not a database, malformed, failing `PRAGMA quick_check`) is
+    moved aside to `<name>.damaged-<time>`, never deleted, and a new, empty workspace
+    takes its place, saying so: the editor never starts silently empty over a file that
+    had projects. A new file made next to such a kept one (the first start after damage
+    was found while running) says so too. A file it cannot use for another reason (another
+    program's database, a newer editor's, no permission) raises Unavailable, untouched.
+    """
+    path = os.path.expanduser(str(path) if path is not None else default_path())
+    found = workspace_file.identity(path)
+    try:
+        return Workspace(path), None if found else _after_damage_note(path)
+    except Damaged as err:
+        damage = str(err)
+    try:
+        kept = workspace_file.set_aside(path, found)  # only the file judged, not one another process put there since
+    except OSError as err:
+        raise Unavailable(f"{damage} (and it cannot be moved aside: {err.strerror or err})") from None
+    if kept is None:
+        return Workspace(path), _after_damage_note(path)
+    return Workspace(path), f"{damage}; it is kept as {kept} and a new, empty workspace was started."
+
+
+def _after_damage_note(path: str) -> Optional[str]:
+    kept = workspace_file.kept_files(path)
+    return f"A new, empty workspace was started; the damaged one before it is kept as {kept[0]}." if kept else None

@@ -8,7 +8,7 @@ import pytest
 from editor import project_files
 from editor.templates import load_template
 from editor.workspace import (
-    ENV_VAR, KEEP_REVISIONS, MEMORY, SCHEMA_VERSION, Conflict, NotFound, Unavailable, Workspace, WorkspaceError,
+    ENV_VAR, KEEP_REVISIONS, MEMORY, SCHEMA_VERSION, Conflict, Damaged, NotFound, Unavailable, Workspace, WorkspaceError,
     default_path, is_project_id,
 )
 
@@ -289,9 +289,9 @@ def test_a_folder_in_place_of_the_file_is_one_line(tmp_path):
 def test_a_corrupt_file_is_one_line_and_left_as_it_was(path):
     garbage = b"this is not SQLite at all\n" * 200
     path.write_bytes(garbage)
-    with pytest.raises(Unavailable) as err:
+    with pytest.raises(Damaged) as err:
         Workspace(path)
-    assert str(path) in one_line(err) and "not a database" in one_line(err)
+    assert one_line(err) == "ws.sqlite3 is damaged: file is not a database"  # the name, not the server's folders
     assert path.read_bytes() == garbage  # never "repaired" away: the person's data may be in there
 
 
@@ -305,9 +305,9 @@ def test_a_damaged_page_is_one_line(path):
     data = bytearray(path.read_bytes())
     data[2 * page:4 * page] = b"\x5a" * (2 * page)  # scribble over pages 3 and 4
     path.write_bytes(bytes(data))
-    with pytest.raises(WorkspaceError) as err:
+    with pytest.raises(Damaged) as err:
         Workspace(path)
-    assert str(path) in one_line(err)
+    assert one_line(err).startswith("ws.sqlite3 is damaged: ") and str(path.parent) not in one_line(err)
 
 
 def test_another_programs_database_is_refused_untouched(path):
@@ -370,3 +370,10 @@ def test_steps_are_the_latest_revisions_oldest_first_with_labels(ws):
         (1, "open template mlp"), (2, "set units of hidden1"), (3, "undo set units of hidden1")]
     assert steps[0].project == steps[2].project == mlp() and steps[1].project == with_units(mlp(), 3)
     assert [s.number for s in ws.steps(project_id, 2)] == [2, 3]
+
+
+def test_workspace_errors_are_user_errors():
+    from editor.errors import UserError
+
+    for cls in (WorkspaceError, Unavailable, NotFound, Conflict):
+        assert issubclass(cls, UserError)

@@ -65,6 +65,7 @@ def show_toolbar(key: str = "toolbar") -> None:
     if notice is not None:
         st.error(md(notice.message))
     library.show_conflict(f"{key}.conflict")
+    library.show_draft_offer(f"{key}.draft")
 
 
 def show_picker(key: str = "picker") -> None:

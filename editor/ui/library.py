@@ -1,5 +1,5 @@
-"""The project library in the sidebar (open, rename, duplicate, delete, restore, revisions)
-and the conflict notice above the canvas.
+"""The project library in the sidebar (open, rename, duplicate, delete, restore, revisions),
+and above the canvas the conflict notice and the offer of a reloaded tab's unsaved edits.
 
 Every action goes through editor.ui.state, which owns the workspace and the saving; this
 module only draws widgets and reads the workspace to list what is there.
@@ -43,6 +43,8 @@ def status_line() -> str:
         return f"Not saved: another tab saved revision {state.conflict()} first (see above the canvas)."
     if state.save_problem():
         return f"{state.save_problem()}. Your work is still here in this tab."
+    if state.workspace().path == MEMORY and state.workspace_problem():  # the file failed: nothing is on disk
+        return f"Not saved to disk: kept in memory only (see the Library) · revision {state.revision()}"
     where = " (in memory only)" if state.workspace().path == MEMORY else ""
     return f"Saved{where} · revision {state.revision()}"
 
@@ -58,6 +60,27 @@ def show_conflict(key: str = "conflict") -> None:
                    width="stretch", help="Yours stays one undo away.")
     cols[1].button("Save mine as a copy", key=f"{key}.copy", on_click=state.save_mine_as_copy, type="primary",
                    width="stretch", help="A new project with your version; the other tab's stays as it is.")
+
+
+def show_draft_offer(key: str = "draft") -> None:
+    """One line and two ways out when this tab was reloaded with edits that were not saved."""
+    offer = state.draft_offer()
+    if offer is None:
+        return
+    st.warning(f"This tab was reloaded with edits that were not saved: another tab saved this project first "
+               f"(yours started from revision {offer.base}; last edit {ago(offer.updated)}).")
+    cols = st.columns(2)
+    cols[0].button("Restore my unsaved edits as a copy", key=f"{key}.restore", on_click=_restore_draft,
+                   type="primary", width="stretch", help="A new project with those edits; this one stays as saved.")
+    cols[1].button("Discard them", key=f"{key}.discard", on_click=state.callback(state.discard_draft),
+                   width="stretch")
+
+
+@state.callback
+def _restore_draft() -> None:
+    title = state.restore_draft()
+    if title is not None:
+        st.session_state[MESSAGE] = f"Your unsaved edits are restored as '{title}', open here."
 
 
 def show(key: str = "library") -> None:

@@ -14,7 +14,13 @@ in `_set_history`, so nothing else has to remember to save. The URL carries the 
 id (?project=ID, plus &graph=ID for a nested graph), so a refresh, a closed tab or a
 restarted server comes back to the same project. A save that finds another tab saved
 first records a conflict and keeps this tab's version in the session until the person
-chooses (load theirs, or save mine as a copy): nothing is overwritten silently.
+chooses (load theirs, or save mine as a copy): nothing is overwritten silently. Until
+then its version is also kept as a workspace draft named in the URL (?draft=ID), so a
+reload of the tab offers it back (restore as a copy, or discard).
+
+A workspace file damaged from outside (editor.workspace.Damaged, found on the next page
+run or save) is set aside once per server process; every tab then goes on in one
+in-memory workspace, carrying its project over under the same id, and says so.
 
 Which project is open is one fact, PROJECT_ID; every way of opening one (a link, a
 template, a file, an import, the library, a duplicate, a delete) goes through `_begin`.
@@ -26,7 +32,6 @@ is in the library reopens that copy (Workspace.untouched) instead of adding anot
 from __future__ import annotations
 
 import functools
-import threading
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Optional, Union
 
@@ -39,7 +44,8 @@ from editor.graph import Graph, Node, Output, Project, Ref, Training
 from editor.history import History
 from editor.project_files import ProjectError
 from editor.ui.fields import FieldError
-from editor.workspace import MEMORY, Conflict, Workspace, WorkspaceError, clean_title, copy_title, default_path
+from editor.workspace import MEMORY, Conflict, Damaged, Draft, Workspace, WorkspaceError, clean_title, copy_title
+from editor.workspace_shared import after_damage, memory_only, shared
 
 HISTORY = "kgs.history"
 GRAPH = "kgs.graph"
@@ -55,6 +61,8 @@ PROJECT_ID = "kgs.project_id"  # the workspace project this tab edits
 REVISION = "kgs.revision"  # the revision this tab last saved or loaded (base of the next save)
 CONFLICT = "kgs.conflict"  # latest revision saved elsewhere, when a save found one; else None
 SAVE_PROBLEM = "kgs.save_problem"  # one line when the last save failed for another reason
+DRAFT = "kgs.draft"  # id of the workspace draft keeping this tab's unsaved version (after a conflict)
+OFFER = "kgs.draft_offer"  # the Draft a reloaded tab offers back (restore as a copy, or discard)
 
 DEFAULT_TEMPLATE = "mlp"
 HISTORY_LIMIT = 100
@@ -85,6 +93,8 @@ def begin_run() -> None:
     starting = HISTORY not in ss
     if starting:
         _start_session()
+    else:
+        _watch_workspace()
     ss[SHOWN] = ss.pop(NOTICE, None)
     if starting and ss[SHOWN] and not keras_ready():
         ss[NOTICE] = ss[SHOWN]  # the page reruns once when TensorFlow has loaded: say it there too
@@ -94,10 +104,15 @@ def _start_session() -> None:
     from editor.templates import load_template
 
     ss = st.session_state
-    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = _open_workspace()
+    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = shared()
+    try:
+        ss[WORKSPACE].check()
+    except Damaged:
+        ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = after_damage(ss[WORKSPACE])
     wanted_id = st.query_params.get("project")
     if wanted_id:
         graph_param = st.query_params.get("graph")
+        draft_param = st.query_params.get("draft")
         try:
             _open_saved(wanted_id)
         except WorkspaceError as err:
@@ -106,6 +121,7 @@ def _start_session() -> None:
             if graph_param in {g.id for g in history().value.graphs}:
                 ss[GRAPH] = graph_param
                 st.query_params["graph"] = graph_param
+            _offer_draft(draft_param)
             return
     wanted = st.query_params.get("template")
     if not wanted_id and not wanted and _reopen_latest():
@@ -135,26 +151,27 @@ def _reopen_latest() -> bool:
     return True
 
 
-# One Workspace per file per server process, shared by its sessions (it is thread-safe).
-_WORKSPACES: dict[str, Workspace] = {}
-_WORKSPACES_LOCK = threading.Lock()
+def _carry_over(unsaved: bool) -> None:
+    """Move this tab off its damaged workspace file, keeping its project (same id) in the
+    replacement; `unsaved`: this tab's version is newer than what it last saved."""
+    ss = st.session_state
+    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = after_damage(ss[WORKSPACE])
+    number = ss[REVISION] + (1 if unsaved else 0)
+    try:
+        if ss[WORKSPACE].adopt(ss[PROJECT_ID], project(), number, "carried over from the damaged file"):
+            ss[REVISION], ss[CONFLICT], ss[SAVE_PROBLEM] = number, None, None
+        elif unsaved:
+            _save("carried over from the damaged file")  # another tab carried it over first
+    except WorkspaceError as err:
+        ss[SAVE_PROBLEM] = one_line_message(f"not saved: {err}")
 
 
-def _open_workspace() -> tuple[Workspace, Optional[str]]:
-    """The workspace file's Workspace, or a private in-memory one and the one line that says why."""
-    path = default_path()
-    with _WORKSPACES_LOCK:
-        found = _WORKSPACES.get(path)
-        if found is None:
-            try:
-                found = _WORKSPACES[path] = Workspace(path)
-            except WorkspaceError as err:
-                return Workspace(MEMORY), _memory_only(err)
-    return found, None
-
-
-def _memory_only(err: BaseException) -> str:
-    return one_line_message(f"Projects are kept in this tab only (download to keep them): {err}")
+def _watch_workspace() -> None:
+    """A workspace file damaged from outside is noticed on the next page run, not only at the next save."""
+    try:
+        workspace().check()
+    except Damaged:
+        _carry_over(unsaved=conflict() is not None)
 
 
 def _create(new_project_: Project, label: str) -> str:
@@ -165,7 +182,8 @@ def _create(new_project_: Project, label: str) -> str:
     except WorkspaceError as err:
         if ss[WORKSPACE].path == MEMORY:
             raise
-        ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = Workspace(MEMORY), _memory_only(err)
+        replaced = after_damage(ss[WORKSPACE]) if isinstance(err, Damaged) else (Workspace(MEMORY), memory_only(err))
+        ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = replaced
         return ss[WORKSPACE].create(new_project_, label=label)
 
 
@@ -196,13 +214,13 @@ def _begin(history_: History, project_id: str, revision: int, source_: str, temp
     project_ = history_.value
     ss[HISTORY] = history_
     ss[PROJECT_ID], ss[REVISION] = project_id, revision
-    ss[CONFLICT] = ss[SAVE_PROBLEM] = None
+    ss[CONFLICT] = ss[SAVE_PROBLEM] = ss[DRAFT] = ss[OFFER] = None
     ss[GRAPH] = project_.main.id
     ss[CANVAS] = canvas_logic.CanvasState()
     ss[SOURCE] = source_
     ss[TEMPLATE] = template_id
     st.query_params["project"] = project_id
-    for stale in ("template", "graph"):
+    for stale in ("template", "graph", "draft"):
         if stale in st.query_params:
             del st.query_params[stale]
 
@@ -320,6 +338,11 @@ def save_problem() -> Optional[str]:
     return st.session_state.get(SAVE_PROBLEM)
 
 
+def draft_offer() -> Optional[Draft]:
+    """The unsaved edits a reloaded tab offers back, if any."""
+    return st.session_state.get(OFFER)
+
+
 # ----------------------------------------------------------------------------- changing
 
 
@@ -405,11 +428,53 @@ def _save(label: str) -> None:
         ss[REVISION] = ss[WORKSPACE].save(ss[PROJECT_ID], project(), ss[REVISION], label)
     except Conflict as err:
         ss[CONFLICT] = err.latest
+        _keep_draft()
+        return
+    except Damaged:
+        _carry_over(unsaved=True)
         return
     except WorkspaceError as err:
         ss[SAVE_PROBLEM] = one_line_message(f"not saved: {err}")
         return
     ss[CONFLICT] = ss[SAVE_PROBLEM] = None
+    _drop_draft()
+
+
+def _keep_draft() -> None:
+    """Keep this tab's unsaved version as a workspace draft named in the URL (?draft=ID), so
+    a reload of the tab can offer it back; a draft overwrites no saved revision."""
+    ss = st.session_state
+    try:
+        ss[DRAFT] = ss[WORKSPACE].save_draft(ss[PROJECT_ID], project(), ss[REVISION], ss.get(DRAFT))
+    except WorkspaceError:
+        return  # the version is still in this tab, and the conflict line says it is not saved
+    st.query_params["draft"] = ss[DRAFT]
+
+
+def _drop_draft() -> None:
+    """This tab's version is saved now (or was let go): its draft is no longer needed."""
+    draft_id = st.session_state.get(DRAFT)
+    st.session_state[DRAFT] = None
+    if draft_id:
+        try:
+            workspace().discard_draft(draft_id)
+        except WorkspaceError:
+            pass  # a stale draft is only offered to a tab whose URL names it
+        if st.query_params.get("draft") == draft_id:
+            del st.query_params["draft"]
+
+
+def _offer_draft(draft_id: Optional[str]) -> None:
+    """A reloaded tab whose URL names a draft of the project it opened offers those edits back."""
+    if not draft_id:
+        return
+    try:
+        found = workspace().draft(draft_id)
+    except WorkspaceError:
+        return  # restored or discarded already, or unreadable: nothing to offer
+    if found.project_id == project_id():
+        st.session_state[OFFER] = found
+        st.query_params["draft"] = found.id  # a second reload offers it again
 
 
 def edit_graph(
@@ -534,7 +599,34 @@ def load_theirs() -> None:
 @callback
 def save_mine_as_copy() -> None:
     """After a conflict: keep this tab's version as a new project and go on editing that."""
-    open_copy("copy saved after a conflict")
+    draft_id = st.session_state.get(DRAFT)
+    if open_copy("copy saved after a conflict") is not None and draft_id:
+        st.session_state[DRAFT] = draft_id
+        _drop_draft()
+
+
+def restore_draft() -> Optional[str]:
+    """Open the offered unsaved edits as a new project (a copy: the project they were made
+    on stays as saved); returns its title, None if it failed (and says why)."""
+    offer = draft_offer()
+    if offer is None:
+        return None
+    try:
+        _open_saved(workspace().restore_draft(offer.id))
+    except WorkspaceError as err:
+        st.session_state[OFFER] = None
+        fail(f"cannot restore your unsaved edits: {err}")
+        return None
+    return project().title
+
+
+def discard_draft() -> None:
+    """Let the offered unsaved edits go."""
+    offer = draft_offer()
+    st.session_state[OFFER] = None
+    if offer is not None:
+        st.session_state[DRAFT] = offer.id
+        _drop_draft()
 
 
 @callback

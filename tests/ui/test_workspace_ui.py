@@ -1,5 +1,6 @@
 """The workspace in the editor: autosave, ?project=ID, conflicts between tabs, the library."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from editor.templates import load_template
@@ -252,17 +253,97 @@ def test_an_unwritable_workspace_still_edits_in_memory_and_says_so_once(tmp_path
     [line] = sidebar_warnings(at)
     assert "this tab only" in line and "cannot create the folder" in line and "\n" not in line
     assert project(at).main.get("n4") is None
-    assert any("Saved (in memory only) · revision 2" in c.value for c in at.sidebar.caption)
+    assert any("Not saved to disk: kept in memory only (see the Library) · revision 2" in c.value
+               for c in at.sidebar.caption)
+    assert not [c.value for c in at.sidebar.caption if c.value.startswith("Saved")]
 
 
-def test_a_corrupt_workspace_file_is_left_alone_and_the_editor_works(workspace_file):
+def test_a_corrupt_workspace_file_is_set_aside_and_the_editor_works(workspace_file):
     garbage = b"definitely not sqlite\n" * 100
     workspace_file.write_bytes(garbage)
     at = delete_n4(open_app("mlp"))
     [line] = sidebar_warnings(at)
-    assert "not a database" in line and "\n" not in line
+    [kept] = [p for p in workspace_file.parent.iterdir() if p.name.startswith("workspace.sqlite3.damaged-")]
+    assert kept.read_bytes() == garbage  # moved aside, never deleted or "repaired"
+    assert "not a database" in line and f"kept as {kept.name}" in line and "\n" not in line
+    assert str(workspace_file.parent) not in line
     assert project(at).main.get("n4") is None
-    assert workspace_file.read_bytes() == garbage
+    with Workspace(workspace_file) as ws:  # a new workspace in its place, saving again
+        assert ws.latest(project_id(at)).project == project(at)
+    assert any("Saved · revision 2" in c.value for c in at.sidebar.caption)
+
+
+def test_a_truncated_workspace_file_never_starts_silently_empty(workspace_file):
+    with Workspace(workspace_file) as ws:
+        for title in ("one", "two"):
+            ws.create(load_template("mlp").model_copy(update={"title": title}))
+    with open(workspace_file, "wb"):
+        pass  # truncated while the editor was stopped
+    at = open_app(None)
+    [line] = sidebar_warnings(at)
+    assert "workspace.sqlite3 is damaged: it is empty (it was truncated)" in line
+    assert "kept as workspace.sqlite3.damaged-" in line and "a new, empty workspace was started" in line
+
+
+def damage_file(path, how: str) -> None:
+    if how == "truncated":
+        with open(path, "wb"):
+            pass
+    elif how == "garbage":
+        path.write_bytes(b"\x00garbage" * 2000)
+    else:  # another SQLite database copied over it
+        import sqlite3
+
+        other = path.with_name("other.db")
+        db = sqlite3.connect(other)
+        db.execute("CREATE TABLE notes (text TEXT)")
+        db.commit()
+        db.close()
+        path.write_bytes(other.read_bytes())
+
+
+def kept_files(path) -> list:
+    return [p for p in path.parent.iterdir() if p.name.startswith(f"{path.name}.damaged-") and "-wal" not in p.name
+            and "-shm" not in p.name]
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage", "another database"])
+def test_a_file_damaged_while_running_is_said_on_the_next_run_instead_of_saved(workspace_file, how):
+    at = delete_n4(open_app("mlp"))
+    pid = project_id(at)
+    assert any("Saved · revision 2" in c.value for c in at.sidebar.caption)
+    damage_file(workspace_file, how)
+    run(at)  # any rerun: the page looks at the file again
+    [line] = sidebar_warnings(at)
+    [kept] = kept_files(workspace_file)
+    assert "workspace.sqlite3 is damaged" in line and f"kept as {kept.name}" in line and "\n" not in line
+    captions = [c.value for c in at.sidebar.caption]
+    assert not [c for c in captions if c.startswith("Saved")], captions
+    assert any(c.startswith("Not saved to disk") for c in captions)
+    assert project(at).main.get("n4") is None and project_id(at) == pid
+    select(at, "n3")
+    at.button(key=node_key("n3", "delete")).click()
+    run(at)  # editing goes on, in memory
+    assert project(at).main.get("n3") is None
+    again = open_project(pid)  # a reload in this server: the project was carried over by its id
+    assert project(again) == project(at)
+    assert [w for w in sidebar_warnings(again) if f"kept as {kept.name}" in w]
+
+
+def test_a_write_that_finds_the_file_damaged_keeps_the_edit_and_does_not_say_saved(workspace_file, monkeypatch):
+    at = open_app("mlp")
+    pid = project_id(at)
+    select(at, "n4")
+    monkeypatch.setattr(Workspace, "check", lambda self: None)  # found by the save itself, not before
+    damage_file(workspace_file, "garbage")
+    at.button(key=node_key("n4", "delete")).click()
+    run(at)
+    assert project(at).main.get("n4") is None and project_id(at) == pid
+    [line] = sidebar_warnings(at)
+    assert "workspace.sqlite3 is damaged" in line and "kept as workspace.sqlite3.damaged-" in line
+    captions = [c.value for c in at.sidebar.caption]
+    assert not [c for c in captions if c.startswith("Saved")], captions
+    assert at.session_state["kgs.workspace"].latest(pid).project == project(at)  # kept, in memory
 
 
 def test_a_project_deleted_elsewhere_says_so_and_keeps_saving(workspace_file):
@@ -326,3 +407,71 @@ def test_undo_and_redo_come_back_in_a_fresh_session(workspace_file):
     assert project(again).main.get("n4") is None
     with Workspace(workspace_file) as ws:
         assert ws.latest(project_id(at)).revision == 4 and ws.revisions(project_id(at))[0].label.startswith("redo")
+
+
+# ----------------------------------------------------------------------------- a reload during a conflict
+
+
+def test_a_conflict_keeps_this_tabs_version_as_a_draft_named_in_the_url(workspace_file):
+    first, second = two_tabs_in_conflict()
+    draft_id = second.query_params["draft"]
+    with Workspace(workspace_file) as ws:
+        draft = ws.draft(draft_id)
+        assert draft.project == project(second) and draft.base == 1
+        assert ws.latest(project_id(first)).project == project(first)  # nobody's saved work is touched
+    assert "draft" not in first.query_params
+
+
+def reloaded(second: AppTest) -> AppTest:
+    """The tab `second` reloaded: a new session with the same URL."""
+    return open_project(second.query_params["project"], draft=second.query_params["draft"])
+
+
+def test_a_reloaded_tab_offers_its_unsaved_edits_and_restores_them_as_a_copy(workspace_file):
+    first, second = two_tabs_in_conflict()
+    mine = project(second)
+    again = reloaded(second)
+    assert project(again) == project(first)  # the saved version opens, as before
+    [offer] = [w for w in warnings(again) if "edits that were not saved" in w]
+    assert "\n" not in offer and "revision 1" in offer
+    assert again.query_params["draft"] == second.query_params["draft"]  # a second reload offers it again
+    again.button(key="toolbar.draft.restore").click()
+    run(again)
+    copy_id = project_id(again)
+    assert copy_id != project_id(first) and again.query_params["project"] == copy_id
+    assert "draft" not in again.query_params
+    assert project(again) == mine.model_copy(update={"title": f"{mine.title} (copy)"})
+    assert project(again).main.get("n3") is None  # the edit made in the conflict is there
+    assert not [w for w in warnings(again) if "edits that were not saved" in w]
+    assert any("restored as" in s.value for s in again.sidebar.success)
+    with Workspace(workspace_file) as ws:
+        assert ws.latest(project_id(first)).project == project(first)
+        assert ws.latest(copy_id).project == project(again)
+        assert len(ws.list()) == 2
+
+
+def test_a_reloaded_tab_can_discard_its_unsaved_edits(workspace_file):
+    first, second = two_tabs_in_conflict()
+    draft_id = second.query_params["draft"]
+    again = reloaded(second)
+    again.button(key="toolbar.draft.discard").click()
+    run(again)
+    assert not [w for w in warnings(again) if "edits that were not saved" in w]
+    assert "draft" not in again.query_params and project(again) == project(first)
+    with Workspace(workspace_file) as ws:
+        with pytest.raises(Exception, match="no draft"):
+            ws.draft(draft_id)
+        assert len(ws.list()) == 1
+
+
+def test_resolving_the_conflict_in_the_tab_forgets_the_draft(workspace_file):
+    first, second = two_tabs_in_conflict()
+    draft_id = second.query_params["draft"]
+    second.button(key="toolbar.conflict.copy").click()
+    run(second)
+    assert "draft" not in second.query_params
+    with Workspace(workspace_file) as ws:
+        with pytest.raises(Exception, match="no draft"):
+            ws.draft(draft_id)
+    again = open_project(project_id(first), draft=draft_id)  # an old URL: nothing to offer
+    assert not [w for w in warnings(again) if "edits that were not saved" in w]
