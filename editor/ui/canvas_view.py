@@ -8,7 +8,7 @@ from typing import Optional
 import streamlit as st
 
 from editor import canvas_logic
-from editor.ui import library, state
+from editor.ui import library, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -48,13 +48,13 @@ def show_toolbar(key: str = "toolbar") -> None:
     if several:
         names = {g.id: g.name + (" (main)" if i == 0 else " (nested)") for i, g in enumerate(project.graphs)}
         graph_key = f"{key}.graph"
-        rest[0].selectbox("Graph", ids, key=graph_key, format_func=names.get, **state.bind(graph_key, state.graph_id(), ids),
+        rest[0].selectbox("Graph", ids, key=graph_key, format_func=names.get, **widgets.bind(graph_key, state.graph_id(), ids),
                           on_change=state.callback(lambda: state.set_graph(st.session_state[graph_key])),
                           help="The project's main model and the nested models it calls.")
         rest = rest[1:]
     mode_key = f"{key}.mode"
     modes = list(canvas_logic.MODES)
-    rest[0].selectbox("A click on the canvas…", modes, key=mode_key, **state.bind(mode_key, state.canvas_state().mode, modes),
+    rest[0].selectbox("A click on the canvas…", modes, key=mode_key, **widgets.bind(mode_key, state.canvas_state().mode, modes),
                       format_func=canvas_logic.MODES.get,
                       on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])))
     rest[1].selectbox("Canvas view", VIEWS, key=f"{key}.view",
@@ -75,7 +75,7 @@ def show_picker(key: str = "picker") -> None:
     options = ["", *choices]  # "": nothing selected
     current = state.selection() if state.selection() in choices else ""
     st.selectbox(
-        "Find a node", options, key=key, **state.bind(key, current, options),
+        "Find a node", options, key=key, **widgets.bind(key, current, options),
         format_func=lambda i: "— none —" if not i else choices.get(i, i),
         on_change=state.callback(lambda: state.select(st.session_state[key] or None)),
         help="Type to search by name or class; or click a node on the canvas.",

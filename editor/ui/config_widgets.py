@@ -81,10 +81,10 @@ def _field(node: Node, param, key: str, disabled: bool) -> None:
             kind, current, param.choices, catalog.activations() if kind == "activation" else ())]
         none_text = "None (linear)" if kind == "activation" else "None (default)"
         st.selectbox(label, opts, format_func=lambda v: none_text if v == NONE else str(v), **common,
-                     **state.bind(widget_key, NONE if value is None else value, opts))
+                     **widgets.bind(widget_key, NONE if value is None else value, opts))
         widgets.field_error(widget_key)
         return
-    common.update(state.bind(widget_key, value))
+    common.update(widgets.bind(widget_key, value))
     if kind == "bool":
         st.checkbox(label, **common)
     elif kind == "int":

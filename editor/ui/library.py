@@ -18,7 +18,7 @@ from typing import Optional
 
 import streamlit as st
 
-from editor.ui import state
+from editor.ui import state, widgets, workspace_session
 from editor.ui.fields import md
 from editor.workspace import MEMORY, Entry, WorkspaceError
 
@@ -56,9 +56,9 @@ def show_conflict(key: str = "conflict") -> None:
         return
     st.warning(f"Another tab saved this project first (revision {theirs}); your changes here are not saved yet.")
     cols = st.columns(2)
-    cols[0].button("Load the other tab's version", key=f"{key}.theirs", on_click=state.load_theirs,
+    cols[0].button("Load the other tab's version", key=f"{key}.theirs", on_click=workspace_session.load_theirs,
                    width="stretch", help="Yours stays one undo away.")
-    cols[1].button("Save mine as a copy", key=f"{key}.copy", on_click=state.save_mine_as_copy, type="primary",
+    cols[1].button("Save mine as a copy", key=f"{key}.copy", on_click=workspace_session.save_mine_as_copy, type="primary",
                    width="stretch", help="A new project with your version; the other tab's stays as it is.")
 
 
@@ -72,13 +72,13 @@ def show_draft_offer(key: str = "draft") -> None:
     cols = st.columns(2)
     cols[0].button("Restore my unsaved edits as a copy", key=f"{key}.restore", on_click=_restore_draft,
                    type="primary", width="stretch", help="A new project with those edits; this one stays as saved.")
-    cols[1].button("Discard them", key=f"{key}.discard", on_click=state.callback(state.discard_draft),
+    cols[1].button("Discard them", key=f"{key}.discard", on_click=state.callback(workspace_session.discard_draft),
                    width="stretch")
 
 
 @state.callback
 def _restore_draft() -> None:
-    title = state.restore_draft()
+    title = workspace_session.restore_draft()
     if title is not None:
         st.session_state[MESSAGE] = f"Your unsaved edits are restored as '{title}', open here."
 
@@ -129,7 +129,7 @@ def _projects(key: str, entries: list[Entry], current: str) -> None:
                      on_change=_picked, args=(pick,),
                      help="Every project of this workspace, most recently saved first. Choose one to open it.")
     title_key = f"{key}.title.{current}"
-    st.text_input("Title", key=title_key, **state.bind(title_key, state.project().title), max_chars=200,
+    st.text_input("Title", key=title_key, **widgets.bind(title_key, state.project().title), max_chars=200,
                   on_change=_renamed, args=(current, title_key), help="Press Enter to rename.")
     refused = state.field_notice(title_key)
     if refused:
@@ -157,7 +157,7 @@ def _revisions(key: str, current: str) -> None:
         number = st.selectbox("Revision", list(by_number), key=pick,
                               format_func=lambda n: _revision_label(by_number[n]))
         latest = number == revisions[0].number
-        st.button("Restore this revision", key=f"{key}.restore_revision", on_click=state.restore_revision,
+        st.button("Restore this revision", key=f"{key}.restore_revision", on_click=workspace_session.restore_revision,
                   args=(number,), disabled=latest, width="stretch",
                   help="This is the latest revision" if latest else "Saved again as the newest revision; "
                   "nothing in between is lost")
@@ -186,26 +186,26 @@ def _deleted(key: str, deleted: list[Entry]) -> None:
 
 @state.callback
 def _renamed(project_id: str, title_key: str) -> None:
-    state.rename_project(project_id, st.session_state.get(title_key, ""), field=title_key)
+    workspace_session.rename_project(project_id, st.session_state.get(title_key, ""), field=title_key)
 
 
 @state.callback
 def _picked(pick: str) -> None:
     chosen = st.session_state.get(pick)
     if chosen and chosen != state.project_id():
-        state.open_project(chosen)
+        workspace_session.open_project(chosen)
 
 
 @state.callback
 def _duplicate() -> None:
-    title = state.open_copy(f"copy of {state.project().title}")
+    title = workspace_session.open_copy(f"copy of {state.project().title}")
     if title is not None:
         st.session_state[MESSAGE] = f"Duplicated: now editing '{title}'."
 
 
 @state.callback
 def _delete() -> None:
-    done = state.delete_open_project()
+    done = workspace_session.delete_open_project()
     if done is not None:
         st.session_state[MESSAGE] = done
 
@@ -218,6 +218,6 @@ def _restore(project_id: str) -> None:
         state.fail(f"cannot restore: {err}")
         return
     if project_id != state.project_id():
-        state.open_project(project_id)
+        workspace_session.open_project(project_id)
     if project_id == state.project_id():
         st.session_state[MESSAGE] = f"Restored '{state.project().title}' to the library; it is open here."

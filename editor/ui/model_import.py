@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from editor.ui import preview_cache, fields, state
+from editor.ui import fields, preview_cache, state, workspace_session
 
 # A .keras file carries its weights (ResNet50: about 100 MB); only its config is read.
 MAX_UPLOAD_MB = 200
@@ -55,7 +55,7 @@ def _uploaded(upload_key: str) -> None:
         return
     finally:
         state.reset_upload()
-    state.load(result.project, f"import {name}", f"imported {name}")
+    workspace_session.load(result.project, f"import {name}", f"imported {name}")
 
 
 @state.callback
@@ -68,4 +68,4 @@ def _application(select_key: str) -> None:
     except importer.ModelFileError as err:
         state.fail(f"import refused: {err}")
         return
-    state.load(result.project, f"import {name}", f"keras.applications.{name}")
+    workspace_session.load(result.project, f"import {name}", f"keras.applications.{name}")

@@ -8,9 +8,10 @@ import re
 
 import streamlit as st
 
-from editor import project_files
+from editor import project_files, templates
+from editor.errors import UserError
 from editor.templates import catalogue, load_template
-from editor.ui import preview_cache, library, model_import, state
+from editor.ui import library, model_import, preview_cache, state, workspace_session
 from editor.ui.fields import md, short_name
 
 
@@ -71,10 +72,10 @@ def _catalogue():
 def _open_template(template_id: str) -> None:
     try:
         project = load_template(template_id)
-    except (KeyError, project_files.ProjectError) as err:
-        state.fail(f"cannot open template '{template_id}': {err.args[0] if err.args else err}")
+    except UserError as err:  # UnknownTemplate, ProjectError
+        state.fail(f"cannot open template '{template_id}': {err}")
         return
-    state.load(project, f"open template {template_id}", f"template {template_id}", template_id)
+    workspace_session.load(project, f"open template {template_id}", f"template {template_id}", template_id)
 
 
 def _project_actions(key: str) -> None:
@@ -97,7 +98,7 @@ def _project_actions(key: str) -> None:
 
 @state.callback
 def _new() -> None:
-    state.load(state.new_project(), "new project", "new project")
+    workspace_session.load(templates.new_project(), "new project", "new project")
 
 
 @state.callback
@@ -113,7 +114,7 @@ def _uploaded(upload_key: str) -> None:
         return
     finally:
         state.reset_upload()
-    state.load(project, f"open {name}", f"file {name}")
+    workspace_session.load(project, f"open {name}", f"file {name}")
 
 
 def _slug(title: str) -> str:

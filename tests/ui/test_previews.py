@@ -65,7 +65,7 @@ def test_another_projects_last_good_output_is_never_shown_as_this_ones():
     """Open mlp (it builds), then a library project that has never built: its Summary tab
     must not show mlp's summary as "the last version that built" (both graphs are 'main')."""
     from editor import edits
-    from editor.ui.state import new_project
+    from editor.templates import new_project
     from editor.workspace import Workspace, default_path
 
     broken = new_project()
