@@ -1,0 +1,171 @@
+"""The distributed training loop: model.fit's work, written out for several workers.
+
+Keras 3's `model.fit` fails under `tf.distribute.MultiWorkerMirroredStrategy`
+(keras-team/keras#20585: "Attempt to convert a value (PerReplica:{...})"), so under
+"multiworker" a run trains with `fit_distributed` below instead: a custom loop of
+`strategy.run` steps over a dataset given to `strategy.experimental_distribute_dataset`.
+It works under any strategy (tests compare it with `model.fit` on one device).
+
+Each step is Keras's own train step: `model(x, training=True)` under a GradientTape,
+`model.compute_loss(...)` (the compiled losses with their loss_weights, plus
+`model.losses`: the loss nodes' add_loss values; Keras scales every one of them by
+1 / replicas in a replica context, so the replicas' losses add up to the global
+batch's mean), `optimizer.apply_gradients` (Keras's TensorFlow optimizer sums the
+replicas' gradients), `model.compute_metrics(...)`. The step's loss is summed over
+the replicas with `strategy.reduce`; the metrics are read once an epoch.
+
+Data: every worker holds the same arrays (the synthetic data is drawn from the seed)
+and the same shuffled order per epoch (from the seed and the epoch); each global batch
+of `batch_size` samples is split across the workers (AutoShardPolicy.DATA), so N
+workers together see exactly the batches one worker sees, and one worker and N
+workers end with the same weights up to float rounding.
+
+Only the chief (worker 0, or the task "chief") prints; saving is the caller's, from
+the chief only (`is_chief`). Every worker must run the same steps: a stop (a NaN loss)
+is decided on the reduced loss, which all workers share.
+
+Imports numpy, tensorflow and keras only: editor.codegen_train copies everything
+below the imports verbatim into exported code, and editor.training runs this module
+for `python -m editor train --strategy multiworker`. One loop, two homes.
+"""
+
+import time
+
+import numpy as np
+import tensorflow as tf
+
+import keras
+
+
+def make_strategy(name):
+    """Where to train: "default", one device (a GPU when TensorFlow sees one); "mirrored",
+    every GPU of this machine; "multiworker", several machines (set TF_CONFIG on each)."""
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def is_chief(strategy):
+    """True on the worker that prints and saves: worker 0 (or the task "chief"); one
+    process that is not part of a cluster is its own chief."""
+    return bool(strategy.extended.should_checkpoint)
+
+
+def _flat(value):
+    """(list of arrays or None, how to put them back: "one", "list" or None)."""
+    if value is None:
+        return [], None
+    if isinstance(value, (list, tuple)):
+        return list(value), "list"
+    return [value], "one"
+
+
+def _packed(arrays, form):
+    if form is None:
+        return None
+    return arrays[0] if form == "one" else list(arrays)
+
+
+def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, validation_split=0.0, seed=0,
+                    shuffle=True, callbacks=(), verbose=True):
+    """Train the compiled `model` (built under `strategy.scope()`) on arrays `x`, `y` as
+    model.fit would; returns a keras.callbacks.History whose `history` holds one value per
+    epoch of the loss, each metric and the val_* values. `callbacks`: Keras callbacks
+    (epoch and train-batch events; `model.stop_training` stops after the batch).
+    `verbose`: one line per epoch, printed by the chief only."""
+    xs, x_form = _flat(x)
+    ys, y_form = _flat(y)
+    given = [i for i, a in enumerate(ys) if a is not None]  # targets of the outputs a loss supervises
+    arrays = [np.asarray(a) for a in xs] + [np.asarray(ys[i]) for i in given]
+    samples = len(arrays[0])
+    split = int(np.floor(samples * (1.0 - validation_split))) if validation_split else samples
+    split = split or samples  # as Keras: a split that leaves nothing to train on is ignored
+    train_arrays = [a[:split] for a in arrays]
+    val_arrays = [a[split:] for a in arrays] if split < samples else None
+    steps = -(-split // batch_size)
+
+    def unpack(batch):
+        batch = list(batch)
+        targets = [None] * len(ys)
+        for i, value in zip(given, batch[len(xs):]):
+            targets[i] = value
+        return _packed(batch[:len(xs)], x_form), _packed(targets, y_form)
+
+    def train_step(batch):
+        inputs, targets = unpack(batch)
+        with tf.GradientTape() as tape:
+            predictions = model(inputs, training=True)
+            loss = model.compute_loss(x=inputs, y=targets, y_pred=predictions, training=True)
+            scaled = model.optimizer.scale_loss(loss)
+        variables = model.trainable_variables
+        model.optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
+        model.compute_metrics(inputs, targets, predictions, sample_weight=None)
+        return loss
+
+    def test_step(batch):
+        inputs, targets = unpack(batch)
+        predictions = model(inputs, training=False)
+        loss = model.compute_loss(x=inputs, y=targets, y_pred=predictions, training=False)
+        model.compute_metrics(inputs, targets, predictions, sample_weight=None)
+        return loss
+
+    @tf.function(reduce_retracing=True)
+    def distributed_train_step(batch):
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(train_step, args=(batch,)), axis=None)
+
+    @tf.function(reduce_retracing=True)
+    def distributed_test_step(batch):
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(test_step, args=(batch,)), axis=None)
+
+    def batches(data, order):
+        dataset = tf.data.Dataset.from_tensor_slices(tuple(a[order] for a in data)).batch(batch_size)
+        options = tf.data.Options()
+        options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+        return strategy.experimental_distribute_dataset(dataset.with_options(options))
+
+    def metrics(prefix=""):
+        values = {k: float(v) for k, v in model.get_metrics_result().items() if k != "loss"}
+        return {prefix + k: v for k, v in values.items()}
+
+    chief = is_chief(strategy)
+    history = keras.callbacks.History()
+    events = keras.callbacks.CallbackList(list(callbacks) + [history], model=model, epochs=epochs, steps=steps,
+                                          verbose=0)
+    with strategy.scope():
+        model.optimizer.build(model.trainable_variables)
+    model.stop_training = False
+    events.on_train_begin()
+    for epoch in range(epochs):
+        started = time.perf_counter()
+        model.reset_metrics()
+        events.on_epoch_begin(epoch)
+        order = np.random.default_rng([seed, epoch]).permutation(split) if shuffle else np.arange(split)
+        total, seen = 0.0, 0
+        for step, batch in enumerate(batches(train_arrays, order)):
+            events.on_train_batch_begin(step)
+            size = min(batch_size, split - step * batch_size)
+            total += float(distributed_train_step(batch)) * size
+            seen += size
+            events.on_train_batch_end(step, {"loss": total / seen})
+            if model.stop_training:
+                break
+        logs = {"loss": total / max(seen, 1), **metrics()}
+        if val_arrays is not None and not model.stop_training:
+            model.reset_metrics()
+            val_total, val_seen = 0.0, 0
+            val_samples = samples - split
+            for step, batch in enumerate(batches(val_arrays, np.arange(val_samples))):
+                size = min(batch_size, val_samples - step * batch_size)
+                val_total += float(distributed_test_step(batch)) * size
+                val_seen += size
+            logs.update({"val_loss": val_total / max(val_seen, 1), **metrics("val_")})
+        events.on_epoch_end(epoch, logs)
+        if verbose and chief:
+            values = "  ".join(f"{k} {v:.4g}" for k, v in logs.items())
+            print(f"epoch {epoch + 1}/{epochs}  {values}  ({time.perf_counter() - started:.1f}s)", flush=True)
+        if model.stop_training:
+            break
+    events.on_train_end()
+    return history
