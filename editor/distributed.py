@@ -119,6 +119,18 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
     def distributed_test_step(batch):
         return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(test_step, args=(batch,)), axis=None)
 
+    # Variables each replica updates from its own part of the batch: BatchNormalization's
+    # moving statistics (Keras gives them aggregation "none"). Averaged over the replicas
+    # at each epoch's end, so that every worker holds (and the chief saves) the same model.
+    local = [v for v in model.non_trainable_variables
+             if v.aggregation == "none" and "float" in str(v.dtype)] if strategy.num_replicas_in_sync > 1 else []
+
+    @tf.function
+    def average_local_state():
+        values = strategy.run(lambda: [tf.identity(v.value) for v in local])
+        for variable, value in zip(local, values):
+            variable.assign(strategy.reduce(tf.distribute.ReduceOp.MEAN, value, axis=None))
+
     def batches(data, order):
         dataset = tf.data.Dataset.from_tensor_slices(tuple(a[order] for a in data)).batch(batch_size)
         options = tf.data.Options()
@@ -151,6 +163,8 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
             events.on_train_batch_end(step, {"loss": total / seen})
             if model.stop_training:
                 break
+        if local:
+            average_local_state()
         logs = {"loss": total / max(seen, 1), **metrics()}
         if val_arrays is not None and not model.stop_training:
             model.reset_metrics()
