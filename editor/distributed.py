@@ -68,6 +68,23 @@ def _packed(arrays, form):
     return arrays[0] if form == "one" else list(arrays)
 
 
+def steps_per_epoch(samples, batch_size, replicas=1):
+    """Global batches in one pass over `samples`: a last batch too small to give every
+    replica a sample is left out (an empty batch would make a loss node's mean NaN)."""
+    remainder = samples % batch_size
+    return samples // batch_size + (remainder >= replicas)
+
+
+def distributed_batches(strategy, arrays, order, batch_size):
+    """The arrays' samples in `order`, in global batches of `batch_size`, each split across
+    the replicas of every worker (AutoShardPolicy.DATA): worker k gets its part of every
+    batch, so the workers together see the batches one worker would."""
+    dataset = tf.data.Dataset.from_tensor_slices(tuple(a[order] for a in arrays)).batch(batch_size)
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return strategy.experimental_distribute_dataset(dataset.with_options(options))
+
+
 def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, validation_split=0.0, seed=0,
                     shuffle=True, callbacks=(), verbose=True):
     """Train the compiled `model` (built under `strategy.scope()`) on arrays `x`, `y` as
@@ -83,8 +100,11 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
     split = int(np.floor(samples * (1.0 - validation_split))) if validation_split else samples
     split = split or samples  # as Keras: a split that leaves nothing to train on is ignored
     train_arrays = [a[:split] for a in arrays]
-    val_arrays = [a[split:] for a in arrays] if split < samples else None
-    steps = -(-split // batch_size)
+    replicas = strategy.num_replicas_in_sync
+    val_arrays = [a[split:] for a in arrays] if samples - split >= replicas else None
+    steps = steps_per_epoch(split, batch_size, replicas)
+    if not steps:
+        raise ValueError(f"{split} training samples cannot be shared by {replicas} replicas: give at least {replicas}")
 
     def unpack(batch):
         batch = list(batch)
@@ -123,7 +143,7 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
     # moving statistics (Keras gives them aggregation "none"). Averaged over the replicas
     # at each epoch's end, so that every worker holds (and the chief saves) the same model.
     local = [v for v in model.non_trainable_variables
-             if v.aggregation == "none" and "float" in str(v.dtype)] if strategy.num_replicas_in_sync > 1 else []
+             if v.aggregation == "none" and "float" in str(v.dtype)] if replicas > 1 else []
 
     @tf.function
     def average_local_state():
@@ -131,15 +151,27 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
         for variable, value in zip(local, values):
             variable.assign(strategy.reduce(tf.distribute.ReduceOp.MEAN, value, axis=None))
 
-    def batches(data, order):
-        dataset = tf.data.Dataset.from_tensor_slices(tuple(a[order] for a in data)).batch(batch_size)
-        options = tf.data.Options()
-        options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-        return strategy.experimental_distribute_dataset(dataset.with_options(options))
-
     def metrics(prefix=""):
         values = {k: float(v) for k, v in model.get_metrics_result().items() if k != "loss"}
         return {prefix + k: v for k, v in values.items()}
+
+    def run_epoch(step_function, data, order, events=None):
+        """The mean loss of one pass over `data` in `order`, a step per global batch (as
+        steps_per_epoch counts them); with `events`, batch events, and a stop after the
+        batch that set `model.stop_training`."""
+        order = order[:min(len(order), steps_per_epoch(len(order), batch_size, replicas) * batch_size)]
+        total, seen = 0.0, 0
+        for step, batch in enumerate(distributed_batches(strategy, data, order, batch_size)):
+            size = min(batch_size, len(order) - step * batch_size)
+            if events is not None:
+                events.on_train_batch_begin(step)
+            total += float(step_function(batch)) * size
+            seen += size
+            if events is not None:
+                events.on_train_batch_end(step, {"loss": total / seen})
+                if model.stop_training:
+                    break
+        return total / max(seen, 1)
 
     chief = is_chief(strategy)
     history = keras.callbacks.History()
@@ -154,27 +186,14 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
         model.reset_metrics()
         events.on_epoch_begin(epoch)
         order = np.random.default_rng([seed, epoch]).permutation(split) if shuffle else np.arange(split)
-        total, seen = 0.0, 0
-        for step, batch in enumerate(batches(train_arrays, order)):
-            events.on_train_batch_begin(step)
-            size = min(batch_size, split - step * batch_size)
-            total += float(distributed_train_step(batch)) * size
-            seen += size
-            events.on_train_batch_end(step, {"loss": total / seen})
-            if model.stop_training:
-                break
+        logs = {"loss": run_epoch(distributed_train_step, train_arrays, order, events)}
         if local:
             average_local_state()
-        logs = {"loss": total / max(seen, 1), **metrics()}
+        logs.update(metrics())
         if val_arrays is not None and not model.stop_training:
             model.reset_metrics()
-            val_total, val_seen = 0.0, 0
-            val_samples = samples - split
-            for step, batch in enumerate(batches(val_arrays, np.arange(val_samples))):
-                size = min(batch_size, val_samples - step * batch_size)
-                val_total += float(distributed_test_step(batch)) * size
-                val_seen += size
-            logs.update({"val_loss": val_total / max(val_seen, 1), **metrics("val_")})
+            logs["val_loss"] = run_epoch(distributed_test_step, val_arrays, np.arange(samples - split))
+            logs.update(metrics("val_"))
         events.on_epoch_end(epoch, logs)
         if verbose and chief:
             values = "  ".join(f"{k} {v:.4g}" for k, v in logs.items())
