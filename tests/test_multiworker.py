@@ -7,7 +7,8 @@ training pieces for mlp, headline_multi_io (two outputs, loss weights) and
 custom_loss_layers (loss nodes only, BatchNormalization); the data split (the
 workers see disjoint halves of every global batch, together one worker's batches);
 exported code's command line (`python model.py --strategy multiworker --save ...`);
-and `python -m editor train --strategy multiworker`.
+and `python -m editor train --strategy multiworker` (also: mirrored on one machine, a
+bad TF_CONFIG refused in one line).
 """
 
 import json
@@ -23,7 +24,7 @@ import pytest
 from editor.codegen import generate
 from editor.run_settings import Settings
 from editor.templates import load_template
-from tests.test_cli import ROOT
+from tests.test_cli import ROOT, assert_one_line_failure, run
 from tests.test_codegen import load_generated
 
 keras = pytest.importorskip("keras")
@@ -236,3 +237,18 @@ def test_cli_train_on_two_workers(tmp_path):
     # The editor's model and data are exported code's (tests/test_codegen*.py): the same run.
     history, _ = single_worker("mlp", tmp_path)
     assert losses == pytest.approx(history["loss"], rel=1e-3)
+
+
+def test_cli_strategy_mirrored_trains_on_one_machine():
+    result = run("train", "mlp", "--strategy", "mirrored", "--epochs", "2", "--samples", "32", "--batch-size", "8",
+                 "--json")
+    assert result.returncode == 0, result.stderr
+    losses = json.loads(result.stdout)["history"]["loss"]
+    assert len(losses) == 2 and losses[1] < losses[0]
+
+
+def test_cli_strategy_multiworker_with_a_bad_tf_config_is_one_line(monkeypatch):
+    monkeypatch.setenv("TF_CONFIG", '{"cluster": {"worker": ["127.0.0.1:1"]}, "task": {"type": "worker", "index": 3}}')
+    assert_one_line_failure(run("train", "mlp", "--strategy", "multiworker"),
+                            "--strategy multiworker: The task_id 3 exceeds the maximum id of worker. (check TF_CONFIG)")
+    assert_one_line_failure(run("train", "mlp", "--strategy", "tpu"), "invalid choice: 'tpu'")
