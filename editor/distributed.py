@@ -18,13 +18,17 @@ Data: every worker holds the same arrays (the synthetic data is drawn from the s
 and the same shuffled order per epoch (from the seed and the epoch); each global batch
 of `batch_size` samples is split across the workers (AutoShardPolicy.DATA), so N
 workers together see exactly the batches one worker sees, and one worker and N
-workers end with the same weights up to float rounding.
+workers end with the same weights up to float rounding (when N divides the batch size:
+otherwise the replicas' means of unequal parts are averaged, as fit does on several
+GPUs). What each replica keeps for itself, BatchNormalization's moving statistics, is
+averaged over the replicas at each epoch's end, so every worker holds the same model;
+its batch statistics during training are those of each replica's part of the batch.
 
 Only the chief (worker 0, or the task "chief") prints; saving is the caller's, from
 the chief only (`is_chief`). Every worker must run the same steps: a stop (a NaN loss)
 is decided on the reduced loss, which all workers share.
 
-Imports numpy, tensorflow and keras only: editor.codegen_train copies everything
+Imports time, numpy, tensorflow and keras only: editor.codegen_train copies everything
 below the imports verbatim into exported code, and editor.training runs this module
 for `python -m editor train --strategy multiworker`. One loop, two homes.
 """
@@ -39,7 +43,8 @@ import keras
 
 def make_strategy(name):
     """Where to train: "default", one device (a GPU when TensorFlow sees one); "mirrored",
-    every GPU of this machine; "multiworker", several machines (set TF_CONFIG on each)."""
+    every GPU of this machine; "multiworker", several machines (set TF_CONFIG on each).
+    Call it first: MultiWorkerMirroredStrategy must exist before TensorFlow runs an op."""
     if name == "mirrored":
         return tf.distribute.MirroredStrategy()
     if name == "multiworker":
@@ -177,8 +182,9 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
     history = keras.callbacks.History()
     events = keras.callbacks.CallbackList(list(callbacks) + [history], model=model, epochs=epochs, steps=steps,
                                           verbose=0)
-    with strategy.scope():
-        model.optimizer.build(model.trainable_variables)
+    if not model.optimizer.built:  # its variables under the strategy, before the first step traces
+        with strategy.scope():
+            model.optimizer.build(model.trainable_variables)
     model.stop_training = False
     events.on_train_begin()
     for epoch in range(epochs):
