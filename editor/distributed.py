@@ -136,13 +136,18 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
         model.compute_metrics(inputs, targets, predictions, sample_weight=None)
         return loss
 
-    @tf.function(reduce_retracing=True)
-    def distributed_train_step(batch):
-        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(train_step, args=(batch,)), axis=None)
+    traced = {}
 
-    @tf.function(reduce_retracing=True)
-    def distributed_test_step(batch):
-        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(test_step, args=(batch,)), axis=None)
+    def distributed(step_function, spec):
+        """`step_function` on every replica, its loss summed: one tf.function per step, traced
+        once for every batch size (the batch dimension unknown, as in fit: Keras weighs
+        its per-output loss figures by the static batch size, a partial batch included)."""
+        if step_function not in traced:
+            def step(batch):
+                return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(step_function, args=(batch,)),
+                                       axis=None)
+            traced[step_function] = tf.function(step, input_signature=[spec])
+        return traced[step_function]
 
     # Variables each replica updates from its own part of the batch: BatchNormalization's
     # moving statistics (Keras gives them aggregation "none"). Averaged over the replicas
@@ -166,11 +171,13 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
         batch that set `model.stop_training`."""
         order = order[:min(len(order), steps_per_epoch(len(order), batch_size, replicas) * batch_size)]
         total, seen = 0.0, 0
-        for step, batch in enumerate(distributed_batches(strategy, data, order, batch_size)):
+        batches = distributed_batches(strategy, data, order, batch_size)
+        function = distributed(step_function, batches.element_spec)
+        for step, batch in enumerate(batches):
             size = min(batch_size, len(order) - step * batch_size)
             if events is not None:
                 events.on_train_batch_begin(step)
-            total += float(step_function(batch)) * size
+            total += float(function(batch)) * size
             seen += size
             if events is not None:
                 events.on_train_batch_end(step, {"loss": total / seen})
@@ -192,13 +199,13 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
         model.reset_metrics()
         events.on_epoch_begin(epoch)
         order = np.random.default_rng([seed, epoch]).permutation(split) if shuffle else np.arange(split)
-        logs = {"loss": run_epoch(distributed_train_step, train_arrays, order, events)}
+        logs = {"loss": run_epoch(train_step, train_arrays, order, events)}
         if local:
             average_local_state()
         logs.update(metrics())
         if val_arrays is not None and not model.stop_training:
             model.reset_metrics()
-            logs["val_loss"] = run_epoch(distributed_test_step, val_arrays, np.arange(samples - split))
+            logs["val_loss"] = run_epoch(test_step, val_arrays, np.arange(samples - split))
             logs.update(metrics("val_"))
         events.on_epoch_end(epoch, logs)
         if verbose and chief:

@@ -116,12 +116,12 @@ def test_the_distributed_loop_trains_as_fit_does(template_id, tmp_path):
     for loop in (False, True):
         keras.utils.set_random_seed(3)
         model = module.build_model()
-        x, y = module.synthetic_data(model, 40, 3)
+        x, y = module.synthetic_data(model, 44, 3)  # 33 to train on (a partial batch of 1), 11 held out (8 + 3)
         if loop:
             history = module.fit_distributed(model, x, y, strategy=module.tf.distribute.get_strategy(), batch_size=8,
-                                             epochs=2, validation_split=0.2, shuffle=False, verbose=False)
+                                             epochs=2, validation_split=0.25, shuffle=False, verbose=False)
         else:
-            history = model.fit(x, y, batch_size=8, epochs=2, validation_split=0.2, shuffle=False, verbose=0)
+            history = model.fit(x, y, batch_size=8, epochs=2, validation_split=0.25, shuffle=False, verbose=0)
         runs.append((history.history, [w.numpy() for w in model.weights]))
     (fit_history, fit_weights), (loop_history, loop_weights) = runs
     assert set(loop_history) == set(fit_history)

@@ -37,6 +37,10 @@ TEMPLATES = ["mlp", "headline_multi_io", "custom_loss_layers"]
 # the last batch of 6 is 3 and 3), 3 epochs. Small: the three templates train in seconds.
 SETTINGS = Settings(epochs=3, samples=40, batch_size=8, validation_split=0.25, seed=5)
 TIMEOUT_S = 240
+# custom_loss_layers' BatchNormalization normalises each worker's half batch by that half's
+# own statistics (as fit does on several GPUs), so two workers train a slightly different
+# model than one (measured: final loss 4e-3 apart, val_loss 7e-3); the others: 2e-7.
+TOLERANCE = {"custom_loss_layers": 2e-2}
 
 # Runs in each worker: for each generated module given, the pieces `train()` uses
 # (make_strategy, build_model under its scope, synthetic_data, fit_distributed), with
@@ -193,11 +197,14 @@ def test_two_workers_train_as_one(template_id, two_workers, tmp_path):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
     single, single_weights = single_worker(template_id, tmp_path)
     assert set(single) == set(first) and len(single_weights) == len(mine)
-    # One worker, the same global batches: the same final loss. custom_loss_layers differs a
-    # little (7e-4 here): its BatchNormalization normalises each worker's half batch by that
-    # half's statistics, and its moving variance is the workers' mean (val_loss: 7e-3).
-    assert losses[-1] == pytest.approx(single["loss"][-1], rel=5e-3)
-    assert first["val_loss"][-1] == pytest.approx(single["val_loss"][-1], rel=2e-2)
+    # One worker, the same global batches and seed: the same final loss, per-output losses and
+    # metrics (measured: 2e-7 apart).
+    tolerance = TOLERANCE.get(template_id, 1e-4)
+    for key, values in single.items():
+        assert first[key][-1] == pytest.approx(values[-1], rel=tolerance), key
+    if template_id not in TOLERANCE:
+        for a, b in zip(mine, single_weights):
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
 
 
 def test_exported_file_trains_on_two_workers_and_the_chief_saves(tmp_path):
