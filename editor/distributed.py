@@ -139,9 +139,10 @@ def fit_distributed(model, x, y=None, *, strategy, batch_size=32, epochs=1, vali
     traced = {}
 
     def distributed(step_function, spec):
-        """`step_function` on every replica, its loss summed: one tf.function per step, traced
-        once for every batch size (the batch dimension unknown, as in fit: Keras weighs
-        its per-output loss figures by the static batch size, a partial batch included)."""
+        """`step_function` on every replica, its loss summed: one tf.function per step
+        function, traced once with the batch dimension unknown (as fit traces), so that a
+        partial last batch runs the same trace: Keras weighs its per-output loss figures by
+        the static batch size, and a second trace would weigh that batch differently."""
         if step_function not in traced:
             def step(batch):
                 return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(step_function, args=(batch,)),
