@@ -232,16 +232,28 @@ def cmd_train(args) -> int:
 
     Exit 0 when training ran (to the end or stopped by a NaN loss: see "stopped" in
     --json, or the last line); 2 when it could not run (build, memory, settings).
+
+    --strategy as in exported code: "mirrored" fits on every GPU of the machine;
+    "multiworker" is one worker of a cluster that TF_CONFIG describes (the same command
+    on every worker) and trains with editor.distributed's loop. Only the chief (worker 0)
+    prints the report and writes -o; the other workers print nothing.
     """
     _training_tensorflow()
-    from editor import training
+    from editor import distributed, training
 
     (target, project), = _targets([args.target])
     if args.output and not args.output.endswith(".keras"):
         raise CommandError(f"{args.output}: the file name must end in .keras")
     settings = _settings(args)
-    run = training.TrainingRun(project, settings)
-    tty = sys.stderr.isatty()
+    strategy = None
+    if args.strategy != "default":
+        try:  # before TensorFlow runs anything: MultiWorkerMirroredStrategy must come first
+            strategy = distributed.make_strategy(args.strategy)
+        except (ValueError, RuntimeError, KeyError, json.JSONDecodeError) as err:
+            raise CommandError(f"--strategy {args.strategy}: {one_line(err)} (check TF_CONFIG)") from None
+    chief = strategy is None or distributed.is_chief(strategy)
+    run = training.TrainingRun(project, settings, strategy=strategy)
+    tty = sys.stderr.isatty() and chief
     run.start()
     try:
         while not run.wait(0.25):
@@ -256,6 +268,8 @@ def cmd_train(args) -> int:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
     if run.error:
         raise CommandError(f"{target}: {run.error}")
+    if not chief:
+        return 0  # the chief reports (and saves) for every worker
     snap = run.snapshot(since=-1)
     if args.output:
         Path(args.output).write_bytes(training.model_bytes(run.model))
@@ -352,6 +366,9 @@ def _parser() -> argparse.ArgumentParser:
     p = add("train", cmd_train, "train on synthetic data; print the history (or JSON with --json)")
     p.add_argument("target", metavar="TARGET", help=target_help)
     _training_arguments(p)
+    p.add_argument("--strategy", choices=run_settings.STRATEGIES, default="default",
+                   help="tf.distribute strategy (mirrored: every GPU; multiworker: one worker of the cluster in "
+                        "TF_CONFIG, the same command on each; the chief prints and saves)")
     p.add_argument("-o", "--output", default=None, metavar="model.keras", help="save the trained model")
     p.add_argument("--json", action="store_true",
                    help='print {"history": {metric: [per epoch]}, "samples_per_second", "stopped", "device"}')

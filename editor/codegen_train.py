@@ -3,17 +3,23 @@
 With `editor.codegen.generate(project, train=settings)` the file also holds:
 - editor/arrays.py, copied verbatim: the same seed draws the very same arrays the
   editor trains on (tests/test_codegen_train.py checks it);
+- editor/distributed.py, copied verbatim: `make_strategy`, `is_chief` and
+  `fit_distributed`, the training loop that works under MultiWorkerMirroredStrategy
+  (where Keras 3's `model.fit` fails); `python -m editor train --strategy multiworker`
+  runs the same module;
 - INPUTS / TARGET_KINDS: what editor.synthetic decided for this project (integer ranges of
   inputs that reach an Embedding, label inputs of loss nodes, the target each loss wants);
 - `train()`: builds the model under a tf.distribute strategy (one device by default, a
-  GPU when TensorFlow sees one; "mirrored": every GPU of the machine; "multiworker":
-  several machines, each with its TF_CONFIG) and fits it with the editor's settings;
-- a command line: `python model.py [--epochs N ...] [--strategy mirrored]`.
+  GPU when TensorFlow sees one; "mirrored": every GPU of the machine, with `model.fit`;
+  "multiworker": several machines, each with its TF_CONFIG, with `fit_distributed`) and
+  trains it with the editor's settings; `save`: a .keras path the chief writes;
+- a command line: `python model.py [--epochs N ...] [--strategy mirrored] [--save model.keras]`.
 Keras is not imported here (the generated file imports it).
 """
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from editor import synthetic
@@ -21,14 +27,32 @@ from editor.graph import Project
 from editor.run_settings import STRATEGIES
 
 
+# Modules copied verbatim into the file (after their docstring and imports).
+COPIED = ("arrays.py", "distributed.py")
+
+
+def module_body(file_name: str) -> str:
+    """An editor module after its docstring and imports: constants and functions."""
+    text = (Path(__file__).parent / file_name).read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    start = next(s.lineno for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))
+                 and not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)))
+    return "\n".join(text.splitlines()[start - 1:]).strip("\n")
+
+
+def _defined(file_name: str) -> set[str]:
+    tree = ast.parse((Path(__file__).parent / file_name).read_text(encoding="utf-8"))
+    names = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.ClassDef))}
+    return names | {t.id for s in tree.body if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+
+
 # Module-level names the training part defines: node names must not take them.
 NAMES = frozenset({
-    "argparse", "math", "np", "tf", "numpy_dtype", "target_shape", "random_input", "features", "signal",
-    "target", "label_input", "make_arrays", "RANK", "CIRCLE_CLASSES", "INPUTS", "TARGET_KINDS", "LOSS_NODES",
-    "output_shapes", "synthetic_data", "make_strategy", "train", "main",
-})
+    "argparse", "math", "time", "np", "tf", "INPUTS", "TARGET_KINDS", "LOSS_NODES", "output_shapes",
+    "synthetic_data", "train", "main",
+}.union(*(_defined(name) for name in COPIED)))
 
-IMPORTS = ["import argparse", "import math", "", "import numpy as np", "import tensorflow as tf"]
+IMPORTS = ["import argparse", "import math", "import time", "", "import numpy as np", "import tensorflow as tf"]
 
 _FUNCTIONS = '''\
 def output_shapes(model, none_dim):
@@ -56,25 +80,26 @@ def synthetic_data(model, samples, seed, none_dim={none_dim}, task={task}):
     return x, (y[0] if len(y) == 1 else y)
 
 
-def make_strategy(name):
-    """Where to train: "default", one device (a GPU when TensorFlow sees one); "mirrored",
-    every GPU of this machine; "multiworker", several machines (set TF_CONFIG on each)."""
-    if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
-    if name == "multiworker":
-        return tf.distribute.MultiWorkerMirroredStrategy()
-    return tf.distribute.get_strategy()
-
-
 def train(epochs={epochs}, batch_size={batch_size}, samples={samples}, validation_split={validation_split},
-          seed={seed}, strategy={strategy}):
-    """Build the model under `strategy` and fit it on synthetic data; returns (model, history)."""
+          seed={seed}, strategy={strategy}, save=None):
+    """Build the model under `strategy` and train it on synthetic data; returns (model, history).
+
+    "multiworker" trains with fit_distributed (Keras 3's model.fit fails under
+    MultiWorkerMirroredStrategy: keras-team/keras#20585); the others with model.fit.
+    `save`: a .keras path; only the chief writes it."""
+    distribution = make_strategy(strategy)  # first: MultiWorkerMirroredStrategy wants TensorFlow untouched
     keras.utils.set_random_seed(seed)  # weights and shuffling too: the same run every time
-    with make_strategy(strategy).scope():
+    with distribution.scope():
         model = build_model()
     x, y = synthetic_data(model, samples, seed)
-    history = model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_split=validation_split,
-                        shuffle=True)
+    if strategy == "multiworker":
+        history = fit_distributed(model, x, y, strategy=distribution, batch_size=batch_size, epochs=epochs,
+                                  validation_split=validation_split, seed=seed)
+    else:
+        history = model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_split=validation_split,
+                            shuffle=True)
+    if save and is_chief(distribution):
+        model.save(save)
     return model, history
 
 
@@ -85,14 +110,18 @@ def main():
     parser.add_argument("--samples", type=int, default={samples})
     parser.add_argument("--validation-split", type=float, default={validation_split})
     parser.add_argument("--seed", type=int, default={seed})
-    parser.add_argument("--strategy", choices={strategies}, default={strategy})
+    parser.add_argument("--strategy", choices={strategies}, default={strategy},
+                        help="multiworker: set TF_CONFIG on each worker (the cluster and this worker's index)")
+    parser.add_argument("--save", metavar="model.keras", help="save the trained model (the chief only)")
     parser.add_argument("--summary-only", action="store_true", help="print the summary, do not train")
     args = parser.parse_args()
     if args.summary_only:
         build_model().summary()
         return
     model, history = train(args.epochs, args.batch_size, args.samples, args.validation_split, args.seed,
-                           args.strategy)
+                           args.strategy, args.save)
+    if not is_chief(model.distribute_strategy):
+        return  # the chief reports for every worker
     model.summary()
     for name, values in history.history.items():
         print(f"{{name}}: {{values[-1]:.4f}}")'''
@@ -100,8 +129,7 @@ def main():
 
 def arrays_source() -> str:
     """editor/arrays.py after its docstring and imports: constants and functions."""
-    text = (Path(__file__).parent / "arrays.py").read_text(encoding="utf-8")
-    return text.split("import numpy as np\n", 1)[1].strip("\n")
+    return module_body("arrays.py")
 
 
 def blocks(project: Project, settings, strategy: str, value) -> list[list[str]]:
@@ -132,4 +160,8 @@ def blocks(project: Project, settings, strategy: str, value) -> list[list[str]]:
         strategies=value(list(STRATEGIES)),
     )
     header = ["# ---- training on synthetic data: the arrays the editor draws, the same for the same seed"]
-    return [header + [""] + arrays_source().splitlines(), spec, *[b.splitlines() for b in functions.split("\n\n\n")]]
+    loop = ["# ---- where to train, and the training loop for several workers (editor/distributed.py)"]
+    return [header + [""] + arrays_source().splitlines(), spec,
+            *[b.splitlines() for b in functions.split("\n\n\n")][:2],
+            loop + [""] + module_body("distributed.py").splitlines(),
+            *[b.splitlines() for b in functions.split("\n\n\n")][2:]]

@@ -36,6 +36,7 @@ project?") stops itself when that has said no for `grace_s` seconds.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
@@ -324,6 +325,12 @@ def _make_callback(run: "TrainingRun"):
     return Recorder()
 
 
+def _is_multiworker(strategy) -> bool:
+    import tensorflow as tf
+
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+
+
 class TrainingRun:
     """One training run of a project's model on synthetic data, in a background thread.
 
@@ -333,11 +340,18 @@ class TrainingRun:
     thread estimates the memory from the preview build and checks it against
     `limit_bytes` (None: half of the free memory; `check_memory=False` skips it), and
     only then builds the model, makes the data and compiles.
+
+    `strategy`: a tf.distribute.Strategy to build and train under (None: the default).
+    Under a MultiWorkerMirroredStrategy (made before TensorFlow runs anything, as it
+    requires) the run trains with editor.distributed.fit_distributed, the loop exported
+    code uses there, since Keras 3's fit fails under it; every worker runs the same
+    TrainingRun, and a stop must come from what all workers share (a NaN loss).
     """
 
     def __init__(self, project: Optional[Project], settings: Settings = Settings(), *, model=None, data=None,
                  limit_bytes: Optional[int] = None, check_memory: bool = True,
-                 still_wanted: Optional[Callable[[], bool]] = None, grace_s: float = GRACE_S, tag: Any = None):
+                 still_wanted: Optional[Callable[[], bool]] = None, grace_s: float = GRACE_S, tag: Any = None,
+                 strategy: Any = None):
         if project is None and (model is None or data is None):
             raise ValueError("give a project, or a compiled model and its data")
         self.project = project
@@ -347,7 +361,13 @@ class TrainingRun:
         self.estimate: Optional[cost.Estimate] = None
         self.limit_bytes = limit_bytes
         self.check_memory = check_memory
+        self.strategy = strategy
+        self.multiworker = strategy is not None and _is_multiworker(strategy)
         self.steps = settings.steps_per_epoch
+        if self.multiworker:  # the loop's count: a last batch too small for every replica is left out
+            from editor.distributed import steps_per_epoch
+
+            self.steps = steps_per_epoch(settings.train_samples, settings.batch_size, strategy.num_replicas_in_sync)
         self.progress = Progress()
         self.stop_reason: Optional[str] = None  # set once, by stop() (any thread)
         self.still_wanted = still_wanted
@@ -460,9 +480,16 @@ class TrainingRun:
             x, y = self.data.fit_args()
             progress.phase = "compiling (the first batch traces the model)"
             try:
-                self.model.fit(x, y, batch_size=self.settings.batch_size, epochs=self.settings.epochs,
-                               validation_split=self.settings.validation_split, shuffle=True, verbose=0,
-                               callbacks=[_make_callback(self)])
+                if self.multiworker:
+                    from editor.distributed import fit_distributed
+
+                    fit_distributed(self.model, x, y, strategy=self.strategy, batch_size=self.settings.batch_size,
+                                    epochs=self.settings.epochs, validation_split=self.settings.validation_split,
+                                    seed=self.settings.seed, callbacks=[_make_callback(self)], verbose=False)
+                else:
+                    self.model.fit(x, y, batch_size=self.settings.batch_size, epochs=self.settings.epochs,
+                                   validation_split=self.settings.validation_split, shuffle=True, verbose=0,
+                                   callbacks=[_make_callback(self)])
             except _Abort:
                 pass
             progress.status = "stopped" if self.stop_reason else "finished"
@@ -508,9 +535,10 @@ class TrainingRun:
                 cost.check_fits(self.estimate, self.limit_bytes)
             seed_everything(self.settings.seed)  # a model handed in is the caller's: its weights are drawn
             progress.phase = "building the model"
-            model, args = build_model(self.project)
-            progress.phase = "compiling"
-            model.compile(**{**args, "optimizer": make_optimizer(self.project, self.settings)})
+            with self.strategy.scope() if self.strategy is not None else contextlib.nullcontext():
+                model, args = build_model(self.project)
+                progress.phase = "compiling"
+                model.compile(**{**args, "optimizer": make_optimizer(self.project, self.settings)})
             self.model = model
         if self.data is None:
             progress.phase = f"making {self.settings.samples} samples of synthetic data"

@@ -100,7 +100,7 @@ CREATE TABLE IF NOT EXISTS drafts (
     project TEXT NOT NULL REFERENCES projects (id),
     base    INTEGER NOT NULL,      -- the revision the unsaved edits started from
     updated REAL NOT NULL,
-    content TEXT NOT NULL          -- editor.project.dumps(project)
+    content TEXT NOT NULL          -- editor.project_files.dumps(project)
 )"""
 
 

@@ -16,6 +16,7 @@ from editor import codegen_train
 from editor.codegen import generate
 from editor.templates import load_template
 from tests.helpers import inp, layer, project
+from editor.graph import Node
 from tests.test_codegen import load_generated
 
 keras = pytest.importorskip("keras")
@@ -60,7 +61,7 @@ def test_settings_become_the_defaults_and_the_optimizer(tmp_path):
     source = generate(load_template("mlp"), train=settings, strategy="mirrored")
     module = load_generated(source, tmp_path)
     defaults = module.train.__defaults__
-    assert defaults == (3, 4, 40, 0.25, 11, "mirrored")
+    assert defaults == (3, 4, 40, 0.25, 11, "mirrored", None)
     model = module.build_model()
     assert type(model.optimizer).__name__ == "SGD"
     assert float(model.optimizer.learning_rate) == pytest.approx(0.05)
@@ -86,6 +87,49 @@ def test_generated_file_trains_from_the_command_line(template_id, strategy, tmp_
     assert "Total params:" in done.stdout
     final = dict(line.split(": ") for line in done.stdout.splitlines() if line.startswith("loss: "))
     assert float(final["loss"]) == float(final["loss"])  # a number, not NaN
+
+
+def everything_project():
+    """What the editor compiles, in one small model: two supervised outputs with their own
+    losses, loss weights and metrics, an output no loss supervises, a loss node on a label input."""
+    return project(
+        inp("x", "x", [8]), inp("t", "label", [2]),
+        layer("h", "hidden", "Dense", "x", units=16, activation="relu"),
+        layer("a", "classes", "Dense", "h", units=3, activation="softmax"),
+        layer("b", "value", "Dense", "h", units=1),
+        layer("c", "features", "Dense", "h", units=2),
+        Node(id="l", kind="loss", name="match", expression="mean(square(t - f))", input_names=("t", "f"),
+             inputs=(Ref(node="t"), Ref(node="c")), weight=0.5),
+        outputs=(Output(ref=Ref(node="a"), loss="sparse_categorical_crossentropy", metrics=("accuracy",)),
+                 Output(ref=Ref(node="b"), loss="mse", loss_weight=0.3, metrics=("mae",)),
+                 Output(ref=Ref(node="c"))),
+    )
+
+
+@pytest.mark.parametrize("template_id", ["everything", "custom_loss_layers", "mlp"])
+def test_the_distributed_loop_trains_as_fit_does(template_id, tmp_path):
+    """fit_distributed (the multiworker loop) on one device, unshuffled: fit's losses, metrics,
+    val_* values and weights. Loss weights, metrics, loss nodes, outputs without a loss."""
+    p = everything_project() if template_id == "everything" else load_template(template_id)
+    module = load_generated(generate(p, train=SETTINGS), tmp_path)
+    runs = []
+    for loop in (False, True):
+        keras.utils.set_random_seed(3)
+        model = module.build_model()
+        x, y = module.synthetic_data(model, 44, 3)  # 33 to train on (a partial batch of 1), 11 held out (8 + 3)
+        if loop:
+            history = module.fit_distributed(model, x, y, strategy=module.tf.distribute.get_strategy(), batch_size=8,
+                                             epochs=2, validation_split=0.25, shuffle=False, verbose=False)
+        else:
+            history = model.fit(x, y, batch_size=8, epochs=2, validation_split=0.25, shuffle=False, verbose=0)
+        runs.append((history.history, [w.numpy() for w in model.weights]))
+    (fit_history, fit_weights), (loop_history, loop_weights) = runs
+    assert set(loop_history) == set(fit_history)
+    assert "val_loss" in loop_history and len(loop_history["loss"]) == 2
+    for key, values in fit_history.items():
+        assert loop_history[key] == pytest.approx(values, rel=1e-4, abs=1e-6), key
+    for got, expected in zip(loop_weights, fit_weights):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6)
 
 
 def test_summary_only_does_not_train(tmp_path):
@@ -124,7 +168,7 @@ def test_user_text_reaches_the_training_part_only_as_literals():
         else:
             assert isinstance(statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.If))
     imported = {a.name for s in tree.body if isinstance(s, ast.Import) for a in s.names}
-    assert imported == {"argparse", "math", "numpy", "tensorflow", "keras"}
+    assert imported == {"argparse", "math", "time", "numpy", "tensorflow", "keras"}
 
 
 def test_unknown_strategy_is_refused():
