@@ -18,7 +18,7 @@ each input and output gets; editor.arrays draws the numbers (standalone, so expo
 code draws the very same arrays).
 
 No Keras here: the caller passes the per-sample shapes of the outputs (with `None`
-dims resolved when it can, see `editor.training.output_shapes`).
+dims resolved when it can, see `editor.run_model.output_shapes`).
 """
 
 from __future__ import annotations

@@ -3,28 +3,12 @@
 No Streamlit here. The UI (through editor.ui.runs, one run per project) or the command
 line makes a `TrainingRun`, calls `start()`, and polls `snapshot()` as often as it
 redraws; `stop()` stops within one batch. Everything a snapshot holds is plain Python.
+What the run trains (model, optimizer, data, NaN checks) is editor.run_model's; what it
+has done so far (the Progress record the Keras callback writes) is editor.run_progress's.
 
-How the numbers get out of Keras: a `keras.callbacks.Callback` appends the floats
-Keras already put in its logs (`CallbackList` turns them into Python floats for every
-batch even in a plain `model.fit(verbose=0)`, for its History callback) to the run's
-`Progress` record, and checks the batch loss is finite. Only the training thread
-writes that record; `snapshot()` copies it. Nothing else happens per batch, so the
-engine keeps plain `fit`'s throughput (benchmarks/bench_training.py measures the ratio).
-
-Per-batch values are what Keras logs at the end of a batch: running means over the
-epoch so far, as its progress bar shows them. Per-epoch values (`history`) are the
-epoch's means plus `val_*` values when a validation split is set; a stopped epoch is
-left out of the history (its batches stay in the per-batch logs).
-
-Before a run: `estimate()` (editor.cost) from a preview build, whose weights are never
-allocated, and `check_fits()` refuses above the limit before the real model is built:
-a model too big to train costs the server nothing.
-
-NaN / Inf: whether a NaN reaches the loss depends on the CPU's kernels (relu(NaN) is 0 on
-some), so three checks: the data before the first batch (`non_finite_data`); Keras's
-per-batch "loss", the epoch's running mean, which turns NaN (or infinite) at the first
-bad batch and stays so (the run stops there, naming it); the trained weights at each
-epoch's end (`non_finite_weights`), for a NaN that a kernel hid from the loss.
+Before a run: `estimate()` (editor.run_model, from a preview build whose weights are
+never allocated) and `cost.check_fits()` refuse above the limit before the real model
+is built: a model too big to train costs the server nothing.
 
 Seed: the training thread calls `keras.utils.set_random_seed(settings.seed)` before it
 builds, as exported code does, so the same seed gives the same weights, shuffling,
@@ -39,154 +23,27 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import math
 import os
 import tempfile
 import threading
 import time
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, Callable, Optional
 
-from editor import cost
-from editor import synthetic
+from editor import cost, synthetic
 from editor.errors import UserError
 from editor.graph import Project
 from editor.problems import one_line
-from editor.run_settings import DEFAULT_NONE_DIM, Settings, with_optimizer
-
-STATUSES = ("idle", "preparing", "training", "finished", "stopped", "failed")
-DONE_STATUSES = ("finished", "stopped", "failed")
+from editor.run_model import (TrainingError, build_model, estimate, make_data, make_optimizer, non_finite_data,
+                              seed_everything)
+from editor import run_progress
+from editor.run_progress import Progress, Snapshot, _Abort  # _Abort: the engine's own signal
+from editor.run_settings import Settings
 
 # Keras warns once per trace that outputs no loss supervises get no gradients. Those are
 # the seed pattern (loss nodes' outputs, feature outputs): expected, not the user's error.
 warnings.filterwarnings("ignore", message="Gradients do not exist for variables")
-
-
-class TrainingError(UserError):
-    """A run cannot start (the model does not build, the optimizer is unknown...)."""
-
-
-# ---- the model, its data ----------------------------------------------------------------
-
-
-def build_model(project: Project, weights: bool = True):
-    """The main model, built (not compiled), and its compile arguments. weights=False:
-    the preview build (shapes only, nothing allocated), for estimates."""
-    from editor.build import build_project
-
-    result = build_project(project, weights=weights)
-    if not result.ok:
-        raise TrainingError(result.first_error)
-    return result.model, result.compile_args
-
-
-def make_optimizer(project: Project, settings: Settings):
-    """The optimizer a run uses: the settings' choice, else the project's (losses.optimizer resolves it)."""
-    from editor import losses
-
-    return losses.optimizer(with_optimizer(project, settings))
-
-
-def compile_model(project: Project, settings: Settings):
-    """The main model compiled as the project says, with the settings' optimizer."""
-    model, args = build_model(project)
-    model.compile(**{**args, "optimizer": make_optimizer(project, settings)})
-    return model
-
-
-def output_shapes(model, project: Project, none_dim: int = DEFAULT_NONE_DIM) -> list[tuple]:
-    """Per-sample shapes of the graph's outputs (loss nodes left out), `None` dims resolved
-    by tracing the model symbolically on inputs whose free dims have length `none_dim`."""
-    count = len(project.main.outputs)
-    shapes = [tuple(t.shape)[1:] for t in model.outputs[:count]]
-    if all(d is not None for s in shapes for d in s):
-        return shapes
-    import keras
-
-    specs = [keras.KerasTensor((1, *synthetic.resolve(t.shape[1:], none_dim)), dtype=t.dtype) for t in model.inputs]
-    try:
-        out = model.compute_output_spec(specs if len(specs) > 1 else specs[0])
-    except Exception:  # noqa: BLE001 - fall back on none_dim for every free dim
-        return shapes
-    out = list(out) if isinstance(out, (list, tuple)) else [out]
-    return [tuple(t.shape)[1:] for t in out[:count]]
-
-
-def make_data(project: Project, settings: Settings, model) -> synthetic.SyntheticData:
-    shapes = output_shapes(model, project, settings.none_dim)
-    return synthetic.synthetic_data(project, shapes, samples=settings.samples, seed=settings.seed,
-                                    none_dim=settings.none_dim, task=settings.task)
-
-
-def estimate(project: Project, settings: Settings = Settings()) -> cost.Estimate:
-    """Memory and time a run of `settings` needs, from the preview build: no weight is
-    allocated, however big the model (the Train tab's Estimate, the run's own check)."""
-    model, _ = build_model(project, weights=False)
-    shapes = output_shapes(model, project, settings.none_dim)
-    data_bytes = synthetic.data_bytes(project, shapes, samples=settings.samples, none_dim=settings.none_dim)
-    return cost.estimate(model, make_optimizer(project, settings), settings, data_bytes)
-
-
-# ---- the run ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Progress:
-    """What the training thread has done so far. Only that thread writes it (through the
-    Keras callback); `TrainingRun.snapshot()` copies it for everyone else."""
-
-    status: str = "idle"
-    phase: str = "not started"
-    epoch: int = 0  # the epoch in progress (1-based; 0 before training)
-    epochs_done: int = 0
-    batch: int = 0  # batches done in the epoch in progress
-    batches_done: int = 0
-    history: dict[str, list[float]] = field(default_factory=dict)
-    batches: dict[str, list[float]] = field(default_factory=dict)
-    batch_epochs: list[int] = field(default_factory=list)
-    steady_time: float = 0.0  # seconds and samples of the batches that do not trace
-    steady_samples: int = 0
-    later_time: float = 0.0  # the same, from epoch 2 on
-    later_samples: int = 0
-    device: str = ""  # known once TensorFlow is loaded, in the training thread
-    error: Optional[str] = None
-
-    @property
-    def samples_per_second(self) -> Optional[float]:
-        if self.later_samples and self.later_time > 0:
-            return self.later_samples / self.later_time
-        if self.steady_samples and self.steady_time > 0:
-            return self.steady_samples / self.steady_time
-        return None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A run as the UI draws it; plain values only."""
-
-    status: str  # idle, preparing, training, finished, stopped, failed
-    phase: str  # what it is doing, in words
-    epoch: int  # the epoch in progress (1-based; 0 before training)
-    epochs: int
-    batch: int  # batches done in the epoch in progress
-    steps_per_epoch: int
-    batches_done: int  # over the whole run
-    progress: float  # 0..1
-    history: dict[str, list[float]]  # metric -> one value per finished epoch
-    batches: dict[str, list[float]]  # metric -> one value per batch (from `batch_offset` on)
-    batch_epochs: list[int]  # the epoch (1-based) of each of those batches
-    batch_offset: int
-    samples_per_second: Optional[float]  # steady state: leaves out batches that trace
-    seconds_left: Optional[float]
-    elapsed: float
-    stopped: Optional[str]  # why the run stopped early (user, NaN loss)
-    error: Optional[str]  # one line, when it failed
-    device: str  # where TensorFlow trains ("CPU", "GPU:0 (...)"); "" until it is loaded
-
-    @property
-    def done(self) -> bool:
-        return self.status in DONE_STATUSES
 
 
 # A run whose owner stops asking for it (the UI: no open tab shows its project) is stopped
@@ -195,134 +52,6 @@ class Snapshot:
 GRACE_S = 5.0
 WATCH_EVERY_S = 0.5
 UNWANTED = "stopped because no open page showed it"
-
-
-def seed_everything(seed: int) -> None:
-    """The same seed, the same run: weights, shuffling, dropout (what exported code does).
-
-    Keras keeps its seed generator per thread, so this is called in the training thread.
-    Python's, numpy's and TensorFlow's global seeds are shared by the process: two runs
-    started at the very same moment (two tabs) may each draw from the other's seed.
-    TensorFlow's set_seed also clears its kernel cache: a run going in another session
-    re-instantiates its compiled step once (a hiccup, not a slowdown).
-    """
-    import keras
-
-    keras.utils.set_random_seed(int(seed))
-
-
-def non_finite_data(data: synthetic.SyntheticData) -> Optional[str]:
-    """What in the data is NaN or infinite (one line naming the input or output), or None.
-
-    Checked before training: whether a NaN in the inputs reaches the loss depends on the
-    CPU's kernels (on some, relu(NaN) is 0), so the loss check alone cannot be relied on.
-    """
-    import numpy as np
-
-    named = [("input", n, a) for n, a in zip(data.input_names, data.x)]
-    named += [("target of output", n, a) for n, a in zip(data.output_names, data.y or [])]
-    for what, name, array in named:
-        if array is None or array.dtype.kind != "f":
-            continue
-        bad = ~np.isfinite(array)
-        if bad.any():
-            sample = int(np.argwhere(bad)[0][0])
-            kind = "NaN" if np.isnan(array).any() else "infinite values"
-            return f"the data of {what} '{name}' hold {kind} (sample {sample + 1} first)"
-    return None
-
-
-def non_finite_weights(model) -> Optional[str]:
-    """'the weights <path> became NaN' (or infinite) for the first trained weight that did,
-    else None. Checked at each epoch's end (a few tensor ops, no copy): a NaN weight can
-    leave the loss finite where a kernel turns NaN into a number (relu, clip, max)."""
-    import keras
-
-    ops = keras.ops
-    for weight in model.trainable_weights:
-        if not bool(ops.all(ops.isfinite(weight))):
-            kind = "NaN" if bool(ops.any(ops.isnan(weight))) else "infinite"
-            return f"the weights {weight.path} became {kind}"
-    return None
-
-
-class _Abort(Exception):
-    """Raised from the callback to skip the validation pass of a stopped epoch."""
-
-
-def _make_callback(run: "TrainingRun"):
-    """The Keras callback of a run (made here so that keras is imported only when training)."""
-    import keras
-
-    progress, settings, steps = run.progress, run.settings, run.steps
-
-    class Recorder(keras.callbacks.Callback):
-        """Keras events -> the run's Progress. Per batch: appends floats, checks the loss."""
-
-        def __init__(self):
-            super().__init__()
-            self.epoch = 0
-            self.full = settings.batch_size
-            self.last = 0.0
-            self.partial = settings.train_samples - (steps - 1) * settings.batch_size
-
-        def on_train_begin(self, logs=None):
-            progress.status = "training"
-            if run.stop_reason:
-                self.model.stop_training = True
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-            progress.epoch, progress.batch = epoch + 1, 0
-            progress.phase = f"epoch {epoch + 1}/{settings.epochs}"
-            if epoch == 0:
-                progress.phase += ": tracing the model (the first batch takes longer)"
-
-        def on_train_batch_end(self, batch, logs=None):
-            now = time.perf_counter()
-            lists = progress.batches
-            for key, value in logs.items():
-                values = lists.get(key)
-                if values is None:
-                    values = lists[key] = []
-                values.append(value)
-            progress.batch_epochs.append(self.epoch + 1)
-            progress.batch = batch + 1
-            progress.batches_done += 1
-            # Steady speed: time between batch ends inside an epoch (the first batch of an
-            # epoch also waits for Keras's new data iterator), leaving out epoch 1's first
-            # batch and its partial last one: those trace the model.
-            size = self.full if batch + 1 < steps else self.partial
-            if batch and (size == self.full or self.epoch):
-                progress.steady_time += now - self.last
-                progress.steady_samples += size
-                if self.epoch:
-                    progress.later_time += now - self.last
-                    progress.later_samples += size
-            self.last = now
-            loss = logs.get("loss")
-            if loss is not None and not math.isfinite(loss):
-                what = "NaN" if loss != loss else "infinite"
-                run.stop(f"loss became {what} at epoch {self.epoch + 1}, batch {batch + 1}", where=False)
-            if run.stop_reason:
-                self.model.stop_training = True
-
-        def on_test_begin(self, logs=None):
-            if run.stop_reason and progress.batch < steps:
-                raise _Abort()  # a stopped epoch: no validation pass, stop now
-
-        def on_epoch_end(self, epoch, logs=None):
-            if progress.batch < steps:
-                return  # a stopped epoch is not a history entry
-            bad = non_finite_weights(self.model)
-            if bad:
-                run.stop(f"{bad} in epoch {epoch + 1}", where=False)
-                self.model.stop_training = True
-            for key, value in logs.items():
-                progress.history.setdefault(key, []).append(value)
-            progress.epochs_done = epoch + 1
-
-    return Recorder()
 
 
 def _is_multiworker(strategy) -> bool:
@@ -485,11 +214,11 @@ class TrainingRun:
 
                     fit_distributed(self.model, x, y, strategy=self.strategy, batch_size=self.settings.batch_size,
                                     epochs=self.settings.epochs, validation_split=self.settings.validation_split,
-                                    seed=self.settings.seed, callbacks=[_make_callback(self)], verbose=False)
+                                    seed=self.settings.seed, callbacks=[run_progress.make_recorder(self)], verbose=False)
                 else:
                     self.model.fit(x, y, batch_size=self.settings.batch_size, epochs=self.settings.epochs,
                                    validation_split=self.settings.validation_split, shuffle=True, verbose=0,
-                                   callbacks=[_make_callback(self)])
+                                   callbacks=[run_progress.make_recorder(self)])
             except _Abort:
                 pass
             progress.status = "stopped" if self.stop_reason else "finished"
@@ -579,10 +308,3 @@ def train(project: Project, settings: Settings = Settings(), **kwargs) -> Traini
     run = TrainingRun(project, settings, **kwargs).start()
     run.wait()
     return run
-
-
-__all__ = [
-    "Settings", "Snapshot", "Progress", "TrainingRun", "TrainingError", "estimate", "history_csv", "model_bytes",
-    "train", "build_model", "compile_model", "make_data", "make_optimizer", "output_shapes", "seed_everything",
-    "non_finite_data", "non_finite_weights", "GRACE_S", "UNWANTED",
-]

@@ -1,7 +1,7 @@
 """Exported code with `train()`: the same synthetic data as the editor, runnable, safe.
 
 The file's `synthetic_data(model, samples, seed)` must give the very arrays
-editor.training.make_data gives (editor.arrays is copied into it); running the file
+editor.run_model.make_data gives (editor.arrays is copied into it); running the file
 trains (also under MirroredStrategy / MultiWorkerMirroredStrategy on one machine).
 """
 
@@ -20,10 +20,11 @@ from editor.graph import Node
 from tests.test_codegen import load_generated
 
 keras = pytest.importorskip("keras")
-from editor import training  # noqa: E402
+from editor import run_model  # noqa: E402
+from editor.run_settings import Settings  # noqa: E402
 from editor.graph import Output, Ref  # noqa: E402
 
-SETTINGS = training.Settings(epochs=1, samples=24, batch_size=8, seed=7)
+SETTINGS = Settings(epochs=1, samples=24, batch_size=8, seed=7)
 # Data-kind coverage: classes, one-hot, binary, real, Embedding vocabularies, label
 # inputs of loss nodes, None dims, several outputs, loss nodes only.
 TEMPLATES = ["mlp", "multi_output", "two_losses_weighted", "shared_loss_function", "shared_embedding", "rnn",
@@ -48,7 +49,7 @@ def test_generated_data_is_the_editors_data(template_id, tmp_path):
     module = load_generated(generate(project_, train=SETTINGS), tmp_path)
     model = module.build_model()
     x, y = module.synthetic_data(model, SETTINGS.samples, SETTINGS.seed)
-    expected_x, expected_y = training.make_data(project_, SETTINGS, model).fit_args()
+    expected_x, expected_y = run_model.make_data(project_, SETTINGS, model).fit_args()
     _arrays_equal(x, expected_x)
     assert (y is None) == (expected_y is None)
     if y is not None:
@@ -56,7 +57,7 @@ def test_generated_data_is_the_editors_data(template_id, tmp_path):
 
 
 def test_settings_become_the_defaults_and_the_optimizer(tmp_path):
-    settings = training.Settings(epochs=3, batch_size=4, samples=40, validation_split=0.25, seed=11,
+    settings = Settings(epochs=3, batch_size=4, samples=40, validation_split=0.25, seed=11,
                                  optimizer="SGD", learning_rate=0.05)
     source = generate(load_template("mlp"), train=settings, strategy="mirrored")
     module = load_generated(source, tmp_path)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from editor import training
+from editor import run_model
 from editor.run_settings import Settings
 from editor.templates import load_template
 from editor.ui import runs
@@ -29,7 +29,7 @@ def test_one_run_at_a_time_per_owner():
     assert second.wait(120) and runs.current_run(owner) is second
     runs.forget_run(owner)
     assert runs.current_run(owner) is None
-    with pytest.raises(training.TrainingError, match="already been started"):
+    with pytest.raises(run_model.TrainingError, match="already been started"):
         second.start()
 
 

@@ -11,11 +11,12 @@ import time
 import numpy as np
 import pytest
 
-from editor import cost, training
+from editor import cost, run_model, run_progress, training
 from editor.errors import UserError
 from editor.synthetic import SyntheticData
 from editor.templates import load_template, template_ids
-from editor.training import Settings, TrainingRun
+from editor.run_settings import Settings
+from editor.training import TrainingRun
 from tests.helpers import inp, layer, project
 
 # Templates too heavy for the quick loop on 2 cores: U-Net (31 M params at 256x256) and
@@ -108,7 +109,7 @@ def test_stop_within_one_batch_keeps_the_history():
 def test_stop_from_the_training_thread_after_the_first_batch():
     """Stopping at the first batch event: at most one more batch runs."""
     run = TrainingRun(load_template("mlp"), Settings(batch_size=4, samples=400, epochs=3))
-    original = training._make_callback
+    original = run_progress.make_recorder
 
     def hooked(r):
         callback = original(r)
@@ -122,12 +123,12 @@ def test_stop_from_the_training_thread_after_the_first_batch():
         callback.on_train_batch_end = on_train_batch_end
         return callback
 
-    training._make_callback = hooked
+    run_progress.make_recorder = hooked
     try:
         run.start()
         assert run.wait(120)
     finally:
-        training._make_callback = original
+        run_progress.make_recorder = original
     assert run.snapshot().batches_done <= 2
     assert run.stopped == "stopped by the user at epoch 1, batch 1"
     assert run.history == {}
@@ -156,8 +157,8 @@ def test_nan_in_the_data_stops_before_training_on_any_machine():
     some): the data are checked before the first batch, so no machine trains on them."""
     p = load_template("mlp")
     settings = Settings(batch_size=8, samples=32, epochs=2, validation_split=0.25)
-    model = training.compile_model(p, settings)
-    good = training.make_data(p, settings, model)
+    model = run_model.compile_model(p, settings)
+    good = run_model.make_data(p, settings, model)
     x = good.x[0].copy()
     x[5, 3] = np.nan
     bad = SyntheticData(x=[x], y=good.y, input_names=good.input_names, output_names=good.output_names)
@@ -170,14 +171,14 @@ def test_nan_in_the_data_stops_before_training_on_any_machine():
 def test_infinite_targets_are_named_by_their_output():
     p = load_template("mlp")
     settings = tiny()
-    model = training.compile_model(p, settings)
-    good = training.make_data(p, settings, model)
+    model = run_model.compile_model(p, settings)
+    good = run_model.make_data(p, settings, model)
     y = good.y[0].astype("float32")
     y[0] = np.inf
     bad = SyntheticData(x=good.x, y=[y], input_names=good.input_names, output_names=good.output_names)
     name = good.output_names[0]
-    assert training.non_finite_data(bad) == f"the data of target of output '{name}' hold infinite values (sample 1 first)"
-    assert training.non_finite_data(good) is None
+    assert run_model.non_finite_data(bad) == f"the data of target of output '{name}' hold infinite values (sample 1 first)"
+    assert run_model.non_finite_data(good) is None
 
 
 @pytest.mark.filterwarnings("ignore:Gradients do not exist")  # the unsupervised output, on purpose
@@ -190,10 +191,10 @@ def test_weights_gone_nan_stop_the_run_even_when_the_loss_stays_finite():
                 layer("n3", "unseen", "Dense", "n1", units=1),
                 outputs=(Output(ref=Ref(node="n2"), loss="mean_squared_error"), Output(ref=Ref(node="n3"))))
     settings = Settings(batch_size=4, samples=16, epochs=3)
-    model = training.compile_model(p, settings)
+    model = run_model.compile_model(p, settings)
     kernel = model.get_layer("unseen").kernel
     kernel.assign(np.full(kernel.shape, np.nan, dtype="float32"))
-    run = run_to_end(None, settings, model=model, data=training.make_data(p, settings, model))
+    run = run_to_end(None, settings, model=model, data=run_model.make_data(p, settings, model))
     assert run.stopped == "the weights unseen/kernel became NaN in epoch 1"
     assert all(math.isfinite(v) for v in run.snapshot().batches["loss"])
     assert len(run.history["loss"]) == 1 and run.snapshot().batches_done == 4
@@ -229,7 +230,7 @@ def test_a_run_nobody_wants_any_more_stops_after_the_grace_time():
 
 def test_memory_refusal_is_one_line_with_a_way_out():
     p = load_template("mlp")
-    est = training.estimate(p, Settings(batch_size=64))
+    est = run_model.estimate(p, Settings(batch_size=64))
     with pytest.raises(cost.NotEnoughMemory) as caught:
         cost.check_fits(est, limit_bytes=1000)
     message = str(caught.value)
@@ -253,7 +254,7 @@ def test_a_run_over_the_limit_fails_before_training():
 
 def test_default_limit_is_half_the_free_memory(monkeypatch):
     monkeypatch.setattr(cost, "available_memory", lambda: 8_000_000)
-    est = training.estimate(load_template("mlp"), Settings())
+    est = run_model.estimate(load_template("mlp"), Settings())
     with pytest.raises(cost.NotEnoughMemory, match="but half of the free memory is 4.0 MB"):
         cost.check_fits(est)
     monkeypatch.setattr(cost, "available_memory", lambda: 8_000_000_000)
@@ -262,27 +263,27 @@ def test_default_limit_is_half_the_free_memory(monkeypatch):
 
 def test_estimate_counts_weights_optimizer_activations_and_data():
     p = load_template("mlp")
-    adam = training.estimate(p, Settings(batch_size=4))
+    adam = run_model.estimate(p, Settings(batch_size=4))
     assert adam.params == 541_794 and adam.weights_bytes == 4 * 541_794
     assert adam.gradients_bytes == adam.weights_bytes
     assert adam.optimizer_slots == 2 and adam.optimizer_bytes == 2 * adam.weights_bytes
     assert adam.data_bytes == 512 * (784 * 4 + 4)
-    double = training.estimate(p, Settings(batch_size=8))
+    double = run_model.estimate(p, Settings(batch_size=8))
     assert double.activations_bytes == 2 * adam.activations_bytes > 0
     assert double.flops_per_step == pytest.approx(2 * adam.flops_per_step)
     assert adam.flops_per_step == pytest.approx(6 * 4 * (784 * 512 + 512 * 216 + 216 * 128 + 128 * 10), rel=0.01)
     assert adam.steps == 128 * 5 and 0 < adam.seconds_per_step < 1
     assert adam.seconds_total == adam.seconds_per_step * adam.steps
-    sgd = training.estimate(p, Settings(optimizer="sgd"))
+    sgd = run_model.estimate(p, Settings(optimizer="sgd"))
     assert sgd.optimizer_bytes == 0
     assert "weights 2.2 MB" in adam.summary()
 
 
 def test_estimates_of_nested_and_recurrent_models():
-    auto = training.estimate(load_template("autoencoder"), Settings(batch_size=1))
+    auto = run_model.estimate(load_template("autoencoder"), Settings(batch_size=1))
     # the nested encoder's and decoder's layers are counted: far more than the 3 top-level outputs
     assert auto.activations_per_sample > 2 * 4 * 26 * 26 * 16
-    rnn = training.estimate(load_template("rnn"), Settings(batch_size=1))
+    rnn = run_model.estimate(load_template("rnn"), Settings(batch_size=1))
     assert rnn.seconds_per_step > 784 * cost._RECURRENT_STEP_S
 
 
@@ -310,7 +311,7 @@ def test_optimizer_slots_match_keras():
 
 def test_unknown_optimizer_and_broken_model_fail_in_one_line():
     with pytest.raises(UserError, match="unknown optimizer 'nesterov'"):
-        training.make_optimizer(load_template("mlp"), Settings(optimizer="nesterov"))
+        run_model.make_optimizer(load_template("mlp"), Settings(optimizer="nesterov"))
     broken = project(inp("a", "a", (4,)), layer("b", "bad", "Dense", "a", units=-3), outputs=("b",))
     run = run_to_end(broken, tiny())
     assert run.snapshot().status == "failed"
@@ -382,7 +383,7 @@ def test_device_is_reported():
 
 _RSS_PROBE = """
 import json
-from editor import training
+from editor import run_model, training
 from editor.templates import load_template
 from tests.helpers import inp, layer, project
 
@@ -391,12 +392,12 @@ def rss():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
 
-training.estimate(load_template("mlp"))  # TensorFlow loaded, matmul speed measured
+run_model.estimate(load_template("mlp"))  # TensorFlow loaded, matmul speed measured
 big = project(inp("a", "a", (16000,)), layer("d", "d", "Dense", "a", units=16000), outputs=("d",))
 before = rss()
-est = training.estimate(big)
+est = run_model.estimate(big)
 after_estimate = rss()
-run = training.TrainingRun(big, training.Settings(), limit_bytes=300_000_000).start()
+run = training.TrainingRun(big, limit_bytes=300_000_000).start()  # default settings
 run.wait()
 print(json.dumps({"params": est.params, "total": est.total_bytes, "estimate_growth": after_estimate - before,
                   "run_growth": rss() - before, "error": run.error, "built": run.model is not None}))

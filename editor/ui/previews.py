@@ -11,6 +11,7 @@ from typing import Optional
 
 import streamlit as st
 
+from editor import run_settings
 from editor.graph import Project
 from editor.problems import distinct
 from editor.ui import preview_cache, state, train_panel
@@ -91,7 +92,7 @@ def _code(project: Project, digest: str, key: str) -> None:
     cols = st.columns([2, 1])
     with_train = cols[0].checkbox("Include train() on synthetic data", key=f"{key}.code_train",
                                   help="The Train tab's settings become its defaults; the same seed draws the same data.")
-    strategy = cols[1].selectbox("Strategy", ["default", "mirrored", "multiworker"], key=f"{key}.code_strategy",
+    strategy = cols[1].selectbox("Strategy", list(run_settings.STRATEGIES), key=f"{key}.code_strategy",
                                  disabled=not with_train,
                                  help="tf.distribute strategy of train(): mirrored uses every GPU of the machine, "
                                       "multiworker several machines (TF_CONFIG).")

@@ -15,7 +15,8 @@ import threading
 from typing import Callable, Hashable, Optional
 
 from editor.run_settings import Settings
-from editor.training import TrainingError, TrainingRun
+from editor.run_model import TrainingError
+from editor.training import TrainingRun
 from editor.graph import Project
 
 

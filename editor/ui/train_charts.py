@@ -16,7 +16,7 @@ import math
 
 import streamlit as st
 
-from editor import training
+from editor import run_progress
 
 MAX_POINTS = 300
 HEIGHT = 240
@@ -64,7 +64,7 @@ def line_chart(x_name: str, xs: list[int], series: dict[str, list]) -> tuple:
     return data, spec
 
 
-def show(snap: training.Snapshot) -> None:
+def show(snap: run_progress.Snapshot) -> None:
     """Losses on one row, metrics on the next; per batch on the left, per epoch on the right."""
     for kind, is_loss in (("Loss", True), ("Metrics", False)):
         batches = {k: v for k, v in snap.batches.items() if k.endswith("loss") == is_loss}

@@ -30,7 +30,8 @@ from typing import Optional
 import streamlit as st
 from pydantic import ValidationError
 
-from editor import cost, run_settings, training
+from editor import cost, run_model, run_settings, training
+from editor.errors import UserError
 from editor.graph import Project, Training
 from editor.problems import one_line
 from editor.ui import preview_cache, fields, keras_reruns, runs, state, train_charts, widgets
@@ -63,7 +64,7 @@ def owner() -> str:
     return state.project_id()
 
 
-def settings() -> training.Settings:
+def settings() -> run_settings.Settings:
     """The session's run settings (the project's optimizer and learning rate apply)."""
     ss = st.session_state
     values = {name: ss.get(f"train.{name}", run_settings.default(name))
@@ -198,11 +199,11 @@ def _set_training(label: str, key: str, **changes) -> None:
 
 
 @state.callback
-def _start(project: Project, chosen: training.Settings, digest: str) -> None:
+def _start(project: Project, chosen: run_settings.Settings, digest: str) -> None:
     try:
         runs.start_run(owner(), project, chosen, limit_bytes=memory_limit(), tag=digest,
                        still_wanted=runs.still_wanted(owner()))
-    except training.TrainingError as err:
+    except UserError as err:  # RunBusy, TrainingError
         state.fail(str(err))
 
 
@@ -219,17 +220,17 @@ def _want_estimate() -> None:
     st.session_state[ESTIMATE_WANTED] = True
 
 
-def _estimate(project: Project, chosen: training.Settings):
+def _estimate(project: Project, chosen: run_settings.Settings):
     """An Estimate, or why there is none (one line)."""
     try:
-        return training.estimate(project, chosen)
-    except training.TrainingError as err:
+        return run_model.estimate(project, chosen)
+    except UserError as err:
         return str(err)
     except Exception as err:  # noqa: BLE001 - a Keras failure while building: one line
         return one_line(err)
 
 
-def _estimate_box(project: Project, digest: str, chosen: training.Settings) -> None:
+def _estimate_box(project: Project, digest: str, chosen: run_settings.Settings) -> None:
     """The estimate of these settings, made here (under a spinner, not in a silent callback)
     when the button asked for it; kept for the same project digest and settings."""
     if st.session_state.pop(ESTIMATE_WANTED, False):
