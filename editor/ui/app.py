@@ -17,7 +17,7 @@ import time
 import streamlit as st
 
 from editor.problems import one_line
-from editor.ui import preview_cache, canvas_view, inspector, palette, previews, sidebar, state
+from editor.ui import canvas_view, inspector, palette, preview_cache, previews, sidebar, state, workspace_session
 from editor.ui.fields import md
 
 # Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
@@ -39,7 +39,7 @@ def main() -> None:
     st.set_page_config(page_title="Keras Graph Studio", page_icon="🧩", layout="wide")
     st.set_option("client.showErrorDetails", "type")  # last line of defence: never a traceback
     st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button in an editor
-    state.begin_run()
+    workspace_session.begin_run()
 
     project = state.project()
     graph_id = state.graph_id()

@@ -7,8 +7,9 @@ the revision it last saved or loaded), and bookkeeping for widgets that mirror t
 project. Panels never write the project themselves: they call `edit_graph` / `commit`
 / `undo` / `redo`, which run a pure edit, catch a UserError as a one-line notice naming
 the node, and leave the project unchanged when it fails. Every change is saved at once
-(`_set_history` -> editor.ui.workspace_session.save), which also opens projects, keeps
-drafts after a conflict and survives a damaged workspace file.
+(`_set_history` -> `save`): a conflict keeps this tab's version as a workspace draft, a
+damaged file moves the tab to memory (`carry_over`). Opening projects, the start of a
+run and the library's actions build on this module in editor.ui.workspace_session.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from editor import canvas_logic, templates
 from editor.errors import UserError
 from editor.graph import Graph, Node, Project, first_error
 from editor.history import History
-from editor.workspace import Draft, Workspace
+from editor.workspace import Conflict, Damaged, Draft, Workspace, WorkspaceError
+from editor.workspace_shared import after_damage
 
 HISTORY = "kgs.history"
 GRAPH = "kgs.graph"
@@ -57,33 +59,6 @@ EditResult = Union[Graph, tuple[Graph, Optional[str]]]
 
 
 # ----------------------------------------------------------------------------- start of a run
-
-
-def _workspace_session():
-    """editor.ui.workspace_session, which builds on this module (so it is imported late)."""
-    from editor.ui import workspace_session
-
-    return workspace_session
-
-
-def begin_run() -> None:
-    """Set up a new session and move the pending notice into this run.
-
-    ?project=ID reopens that workspace project (and ?graph=ID the graph being edited);
-    otherwise ?template=ID, or the default template, becomes a new workspace project
-    whose id then replaces the template in the URL.
-    """
-    from editor.ui.preview_cache import keras_ready
-
-    ss = st.session_state
-    starting = HISTORY not in ss
-    if starting:
-        _workspace_session().start()
-    else:
-        _workspace_session().watch()
-    ss[SHOWN] = ss.pop(NOTICE, None)
-    if starting and ss[SHOWN] and not keras_ready():
-        ss[NOTICE] = ss[SHOWN]  # the page reruns once when TensorFlow has loaded: say it there too
 
 
 # ----------------------------------------------------------------------------- reading
@@ -246,7 +221,65 @@ def _set_history(new_history: History, label: str) -> None:
     changed = new_history.revision != history().revision
     st.session_state[HISTORY] = new_history
     if changed:
-        _workspace_session().save(label)
+        save(label)
+
+
+def carry_over(unsaved: bool) -> None:
+    """Move this tab off its damaged workspace file, keeping its project (same id) in the
+    replacement; `unsaved`: this tab's version is newer than what it last saved."""
+    ss = st.session_state
+    ss[WORKSPACE], ss[WORKSPACE_PROBLEM] = after_damage(ss[WORKSPACE])
+    number = ss[REVISION] + (1 if unsaved else 0)
+    try:
+        if ss[WORKSPACE].adopt(ss[PROJECT_ID], project(), number, "carried over from the damaged file"):
+            ss[REVISION], ss[CONFLICT], ss[SAVE_PROBLEM] = number, None, None
+        elif unsaved:
+            save("carried over from the damaged file")  # another tab carried it over first
+    except WorkspaceError as err:
+        ss[SAVE_PROBLEM] = one_line_message(f"not saved: {err}")
+
+
+def save(label: str) -> None:
+    """Save the project as the next revision; a conflict or failure is recorded, never raised."""
+    ss = st.session_state
+    try:
+        ss[REVISION] = ss[WORKSPACE].save(ss[PROJECT_ID], project(), ss[REVISION], label)
+    except Conflict as err:
+        ss[CONFLICT] = err.latest
+        _keep_draft()
+        return
+    except Damaged:
+        carry_over(unsaved=True)
+        return
+    except WorkspaceError as err:
+        ss[SAVE_PROBLEM] = one_line_message(f"not saved: {err}")
+        return
+    ss[CONFLICT] = ss[SAVE_PROBLEM] = None
+    drop_draft()
+
+
+def _keep_draft() -> None:
+    """Keep this tab's unsaved version as a workspace draft named in the URL (?draft=ID), so
+    a reload of the tab can offer it back; a draft overwrites no saved revision."""
+    ss = st.session_state
+    try:
+        ss[DRAFT] = ss[WORKSPACE].save_draft(ss[PROJECT_ID], project(), ss[REVISION], ss.get(DRAFT))
+    except WorkspaceError:
+        return  # the version is still in this tab, and the conflict line says it is not saved
+    st.query_params["draft"] = ss[DRAFT]
+
+
+def drop_draft() -> None:
+    """This tab's version is saved now (or was let go): its draft is no longer needed."""
+    draft_id = st.session_state.get(DRAFT)
+    st.session_state[DRAFT] = None
+    if draft_id:
+        try:
+            workspace().discard_draft(draft_id)
+        except WorkspaceError:
+            pass  # a stale draft is only offered to a tab whose URL names it
+        if st.query_params.get("draft") == draft_id:
+            del st.query_params["draft"]
 
 
 def edit_graph(

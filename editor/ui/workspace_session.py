@@ -1,10 +1,8 @@
-"""The workspace project a tab edits: opening it, saving every change, conflicts, drafts
-and a damaged file. State lives in editor.ui.state's keys; this module is how they meet
-the workspace (editor.workspace).
+"""The workspace project a tab edits: the start of each page run, opening projects, the
+library's actions, drafts offered back and a damaged file noticed. State lives in
+editor.ui.state's keys (which also saves every change); this module builds on it.
 
-Every change of the project is saved to the workspace right there (state._set_history
-calls `save`), so nothing else has to remember to save. The URL carries the project id
-(?project=ID, plus &graph=ID for a nested graph), so a refresh, a closed tab or a
+The URL carries the project id (?project=ID, plus &graph=ID for a nested graph), so a refresh, a closed tab or a
 restarted server comes back to the same project. A save that finds another tab saved
 first records a conflict and keeps this tab's version in the session until the person
 chooses (load theirs, or save mine as a copy): nothing is overwritten silently. Until
@@ -33,8 +31,28 @@ from editor.graph import Project
 from editor.history import History
 from editor.errors import UserError
 from editor.ui import state
-from editor.workspace import MEMORY, Conflict, Damaged, Workspace, WorkspaceError, clean_title, copy_title
+from editor.workspace import MEMORY, Damaged, Workspace, WorkspaceError, clean_title, copy_title
 from editor.workspace_shared import after_damage, memory_only, shared
+
+
+def begin_run() -> None:
+    """Set up a new session and move the pending notice into this run.
+
+    ?project=ID reopens that workspace project (and ?graph=ID the graph being edited);
+    otherwise ?template=ID, or the default template, becomes a new workspace project
+    whose id then replaces the template in the URL.
+    """
+    from editor.ui.preview_cache import keras_ready
+
+    ss = st.session_state
+    starting = state.HISTORY not in ss
+    if starting:
+        start()
+    else:
+        watch()
+    ss[state.SHOWN] = ss.pop(state.NOTICE, None)
+    if starting and ss[state.SHOWN] and not keras_ready():
+        ss[state.NOTICE] = ss[state.SHOWN]  # the page reruns once when TensorFlow has loaded: say it there too
 
 
 def start() -> None:
@@ -85,27 +103,12 @@ def _reopen_latest() -> bool:
     return True
 
 
-def _carry_over(unsaved: bool) -> None:
-    """Move this tab off its damaged workspace file, keeping its project (same id) in the
-    replacement; `unsaved`: this tab's version is newer than what it last saved."""
-    ss = st.session_state
-    ss[state.WORKSPACE], ss[state.WORKSPACE_PROBLEM] = after_damage(ss[state.WORKSPACE])
-    number = ss[state.REVISION] + (1 if unsaved else 0)
-    try:
-        if ss[state.WORKSPACE].adopt(ss[state.PROJECT_ID], state.project(), number, "carried over from the damaged file"):
-            ss[state.REVISION], ss[state.CONFLICT], ss[state.SAVE_PROBLEM] = number, None, None
-        elif unsaved:
-            save("carried over from the damaged file")  # another tab carried it over first
-    except WorkspaceError as err:
-        ss[state.SAVE_PROBLEM] = state.one_line_message(f"not saved: {err}")
-
-
 def watch() -> None:
     """A workspace file damaged from outside is noticed on the next page run, not only at the next save."""
     try:
         state.workspace().check()
     except Damaged:
-        _carry_over(unsaved=state.conflict() is not None)
+        state.carry_over(unsaved=state.conflict() is not None)
 
 
 def _create(new_project_: Project, label: str) -> str:
@@ -157,49 +160,6 @@ def _begin(history_: History, project_id: str, revision: int, source_: str, temp
     for stale in ("template", "graph", "draft"):
         if stale in st.query_params:
             del st.query_params[stale]
-
-
-def save(label: str) -> None:
-    """Save the project as the next revision; a conflict or failure is recorded, never raised."""
-    ss = st.session_state
-    try:
-        ss[state.REVISION] = ss[state.WORKSPACE].save(ss[state.PROJECT_ID], state.project(), ss[state.REVISION], label)
-    except Conflict as err:
-        ss[state.CONFLICT] = err.latest
-        _keep_draft()
-        return
-    except Damaged:
-        _carry_over(unsaved=True)
-        return
-    except WorkspaceError as err:
-        ss[state.SAVE_PROBLEM] = state.one_line_message(f"not saved: {err}")
-        return
-    ss[state.CONFLICT] = ss[state.SAVE_PROBLEM] = None
-    _drop_draft()
-
-
-def _keep_draft() -> None:
-    """Keep this tab's unsaved version as a workspace draft named in the URL (?draft=ID), so
-    a reload of the tab can offer it back; a draft overwrites no saved revision."""
-    ss = st.session_state
-    try:
-        ss[state.DRAFT] = ss[state.WORKSPACE].save_draft(ss[state.PROJECT_ID], state.project(), ss[state.REVISION], ss.get(state.DRAFT))
-    except WorkspaceError:
-        return  # the version is still in this tab, and the conflict line says it is not saved
-    st.query_params["draft"] = ss[state.DRAFT]
-
-
-def _drop_draft() -> None:
-    """This tab's version is saved now (or was let go): its draft is no longer needed."""
-    draft_id = st.session_state.get(state.DRAFT)
-    st.session_state[state.DRAFT] = None
-    if draft_id:
-        try:
-            state.workspace().discard_draft(draft_id)
-        except WorkspaceError:
-            pass  # a stale draft is only offered to a tab whose URL names it
-        if st.query_params.get("draft") == draft_id:
-            del st.query_params["draft"]
 
 
 def _offer_draft(draft_id: Optional[str]) -> None:
@@ -310,7 +270,7 @@ def save_mine_as_copy() -> None:
     draft_id = st.session_state.get(state.DRAFT)
     if open_copy("copy saved after a conflict") is not None and draft_id:
         st.session_state[state.DRAFT] = draft_id
-        _drop_draft()
+        state.drop_draft()
 
 
 def restore_draft() -> Optional[str]:
@@ -334,4 +294,4 @@ def discard_draft() -> None:
     st.session_state[state.OFFER] = None
     if offer is not None:
         st.session_state[state.DRAFT] = offer.id
-        _drop_draft()
+        state.drop_draft()
