@@ -78,7 +78,8 @@ def import_file(path: Union[str, Path], name: Optional[str] = None) -> ImportRes
     try:
         model_file = read_model_file(path)
         version = f", Keras {model_file.keras_version}" if model_file.keras_version else ""
-        return import_config(model_file.config, title=Path(name).stem or "Imported model", source=f"{name}{version}")
+        return import_config(model_file.config, title=Path(name).stem or "Imported model", source=f"{name}{version}",
+                             notes=model_file.notes)
     except ModelFileError as err:
         raise ModelFileError(f"{name}: {err}") from None
 
@@ -125,15 +126,17 @@ def _application_node(name: str, model, config: dict, source: str, note: str) ->
     return ImportResult(project, (note,))
 
 
-def import_config(config: Any, title: str = "Imported model", source: str = "a Keras config") -> ImportResult:
-    """A Project from a model config (as `model.to_json()` writes it); ModelFileError if refused."""
+def import_config(config: Any, title: str = "Imported model", source: str = "a Keras config",
+                  notes: tuple[str, ...] = ()) -> ImportResult:
+    """A Project from a model config (as `model.to_json()` writes it); ModelFileError if refused.
+    `notes`: what reading the file already changed (a large constant dropped), listed first."""
     check_model_config(config)
     translator = _Translator()
     try:
         translator.model(config)
     except TooSlow as err:
         raise ModelFileError(str(err)) from None
-    notes = tuple(translator.notes)
+    notes = (*notes, *translator.notes)
     description = f"Imported from {source}. Structure only: weights and compile settings are not imported."
     if notes:
         description += "\n" + "\n".join(notes)

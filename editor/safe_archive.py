@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
-from editor import safe_json
+from editor import large_constants, safe_json
 from editor.errors import UserError
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # ResNet50's config is 0.17 MB, DenseNet121's 0.4 MB
@@ -56,6 +56,7 @@ class ModelFile:
     config: dict
     format: str  # "zip", "hdf5" or "json"
     keras_version: Optional[str] = None
+    notes: tuple[str, ...] = ()  # what was changed on the way in (a large constant dropped)
 
 
 def sniff(head: bytes) -> Optional[str]:
@@ -92,12 +93,29 @@ def read_model_file(path: Union[str, Path]) -> ModelFile:
 
 def _read_json(path: Path) -> ModelFile:
     size = path.stat().st_size
-    if size > MAX_CONFIG_BYTES:
-        raise ModelFileError(f"config too large ({size:,} bytes; limit {MAX_CONFIG_BYTES:,})")
+    if size > large_constants.MAX_TEXT_BYTES:
+        raise ModelFileError(f"config too large ({size:,} bytes; limit {large_constants.MAX_TEXT_BYTES:,})")
     with path.open("rb") as handle:
-        data = handle.read(MAX_CONFIG_BYTES + 1)
-    config = parse_config(data)
-    return ModelFile(config, "json", config.get("keras_version") if isinstance(config.get("keras_version"), str) else None)
+        data = handle.read(large_constants.MAX_TEXT_BYTES + 1)
+    config, notes = _config_without_large_constants(data)
+    version = config.get("keras_version") if isinstance(config.get("keras_version"), str) else None
+    return ModelFile(config, "json", version, notes)
+
+
+def _config_without_large_constants(data: bytes, what: str = "config") -> tuple[dict, tuple[str, ...]]:
+    """The config of text over MAX_CONFIG_BYTES only because of Constant initializers'
+    values (editor.large_constants): parsed without them, and notes saying so."""
+    if len(data) <= MAX_CONFIG_BYTES:
+        return parse_config(data, what), ()
+    reduced, sizes = large_constants.take_out(data)
+    if len(reduced) > MAX_CONFIG_BYTES:
+        raise ModelFileError(f"{what} too large ({len(reduced):,} bytes without its large constants; "
+                             f"limit {MAX_CONFIG_BYTES:,})")
+    config = parse_config(reduced, what)
+    try:
+        return config, tuple(large_constants.restore_defaults(config, sizes))
+    except large_constants.ConstantRefused as err:
+        raise ModelFileError(str(err)) from None
 
 
 def _read_zip(path: Path) -> ModelFile:
@@ -108,14 +126,15 @@ def _read_zip(path: Path) -> ModelFile:
             names = [info.filename for info in infos]
             if "config.json" not in names:
                 raise ModelFileError("the archive has no config.json (is it a weights-only file?)")
-            config = parse_config(_read_member(archive, "config.json", MAX_CONFIG_BYTES))
+            config, notes = _config_without_large_constants(
+                _read_member(archive, "config.json", large_constants.MAX_TEXT_BYTES), "config.json")
             version = None
             if "metadata.json" in names:
                 metadata = parse_config(_read_member(archive, "metadata.json", MAX_METADATA_BYTES), "metadata.json")
                 version = metadata.get("keras_version") if isinstance(metadata.get("keras_version"), str) else None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as err:
         raise ModelFileError(f"damaged or truncated archive ({_short(err)})") from None
-    return ModelFile(config, "zip", version)
+    return ModelFile(config, "zip", version, notes)
 
 
 def _check_members(infos: list[zipfile.ZipInfo], archive_size: int) -> None:

@@ -117,14 +117,24 @@ def test_archive_without_config(tmp_path):
 # ----------------------------------------------------------------------------- size caps
 
 def test_zip_bomb_declared_size(tmp_path):
-    """20 MB of spaces deflate to ~20 kB: refused from the header, nothing inflated."""
+    """257 MB of spaces deflate to ~250 kB: refused from the header, nothing inflated (the
+    limit is the text a config may hold with its large constants, editor.large_constants)."""
+    path = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zf.open("config.json", "w") as member:
+            for _ in range(257):
+                member.write(b" " * (1024 * 1024))
+    assert path.stat().st_size < 400_000
+    refused(path, "bomb.keras: config.json is 269,484,032 bytes uncompressed (limit 268,435,456)", seconds=1)
+
+
+def test_zip_bomb_of_20_mb_is_refused_by_its_ratio(tmp_path):
     path = tmp_path / "bomb.keras"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         with zf.open("config.json", "w") as member:
             for _ in range(20):
                 member.write(b" " * (1024 * 1024))
-    assert path.stat().st_size < 100_000
-    refused(path, "bomb.keras: config.json is 20,971,520 bytes uncompressed (limit 16,777,216)", seconds=1)
+    refused(path, "bomb.keras: config.json inflates 1,0", "times (limit 100): refused as a zip bomb", seconds=1)
 
 
 def test_zip_bomb_compression_ratio(tmp_path):
@@ -152,7 +162,8 @@ def test_too_many_members(tmp_path):
 def test_oversized_config(tmp_path):
     path = tmp_path / "big.json"
     path.write_text('{"class_name": "Functional", "config": {"pad": "' + "x" * MAX_CONFIG_BYTES + '"}}')
-    refused(path, f"big.json: config too large ({path.stat().st_size:,} bytes; limit 16,777,216)", seconds=1)
+    refused(path, f"big.json: config too large ({path.stat().st_size:,} bytes without its large constants; "
+                  "limit 16,777,216)", seconds=1)
 
 
 def test_config_nested_100000_deep(tmp_path):
