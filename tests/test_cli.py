@@ -105,7 +105,7 @@ def test_export_code_with_train_writes_the_options_as_defaults(tmp_path):
                  "--epochs", "3", "--samples", "64", "--batch-size", "16", "--seed", "5", "--optimizer", "sgd")
     assert result.returncode == 0, result.stderr
     source = (tmp_path / "mlp.py").read_text()
-    assert "def train(epochs=3, batch_size=16, samples=64, validation_split=0.0,\n          seed=5, strategy=\"mirrored\"):" in source
+    assert "def train(epochs=3, batch_size=16, samples=64, validation_split=0.0,\n          seed=5, strategy=\"mirrored\", save=None):" in source
     assert "optimizer=\"sgd\"" in source
 
 
