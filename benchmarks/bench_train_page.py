@@ -41,7 +41,7 @@ BUDGET_RATIO = 0.9
 STOPS = 5
 STOP_BUDGET_MS = 1000
 SETTINGS = ["--epochs", "5", "--samples", "512", "--batch-size", "32", "--seed", "0"]  # the Train tab's defaults
-DONE = re.compile(r"Trained 5 epochs in .*?, ([\d,]+) samples/s")
+DONE = re.compile(r"Trained 5 epochs with seed \d+ in .*?, ([\d,]+) samples/s")
 
 
 def cli_samples_per_second(template: str) -> float:

@@ -283,7 +283,8 @@ def _results(run: training.TrainingRun) -> None:
         loss = snap.history.get("loss")
         final = f", final loss {loss[-1]:.6g}" if loss else ""
         speed = f", {snap.samples_per_second:,.0f} samples/s" if snap.samples_per_second else ""
-        st.success(md(f"Trained {snap.epochs} epochs in {cost.format_seconds(snap.elapsed)}{final}{speed} "
+        st.success(md(f"Trained {snap.epochs} epochs with seed {run.settings.seed} in "
+                      f"{cost.format_seconds(snap.elapsed)}{final}{speed} "
                       f"on {snap.device}."))
     train_charts.show(snap)
     if snap.history:

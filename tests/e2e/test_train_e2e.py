@@ -118,8 +118,9 @@ def test_a_refreshed_tab_finds_its_run_again(page, server):
     stop_training(page)
 
 
-def final_loss(page) -> str:
-    done = page.get_by_text(re.compile(r"Trained 2 epochs in .*, final loss [\d.e+-]+"))
+def final_loss(page, seed: int) -> str:
+    """The final loss of the run with this seed (waits for its results, not an earlier run's)."""
+    done = page.get_by_text(re.compile(rf"Trained 2 epochs with seed {seed} in .*, final loss [\d.e+-]+"))
     expect(done).to_be_visible(timeout=120_000)
     return re.search(r"final loss ([\d.e+-]+)", done.inner_text()).group(1)
 
@@ -128,14 +129,13 @@ def test_the_same_seed_trains_to_the_same_loss(page, server):
     """Issue 11 #9: the Train tab's seed makes the run repeatable; another seed does not repeat it."""
     open_template(page, server, "mnist_mlp")  # has Dropout: its masks follow the seed too
     start_training(page, epochs=2, samples=128, batch_size=16, seed=0)
-    first = final_loss(page)
+    first = final_loss(page, seed=0)
     page.get_by_role("button", name="Start training").click()
     expect(page.get_by_text("final loss")).to_have_count(0)  # the new run is going
-    assert final_loss(page) == first
+    assert final_loss(page, seed=0) == first
     set_number(page, "train.seed", 1)
     page.get_by_role("button", name="Start training").click()
-    expect(page.get_by_text("final loss")).to_have_count(0)
-    assert final_loss(page) != first
+    assert final_loss(page, seed=1) != first  # waits for seed 1's results: a lost click cannot pass or fail it
 
 
 def test_a_new_loss_node_does_not_take_the_total_loss_name(page, server):

@@ -52,7 +52,7 @@ def test_train_the_mlp_then_results_and_downloads():
     assert done.error is None and done.stopped is None
     assert len(done.history["loss"]) == 3 and done.history["loss"][-1] < done.history["loss"][0]
     assert table_epochs(at) == [1, 2, 3]
-    assert any(s.value.startswith("Trained 3 epochs in ") for s in at.success)
+    assert any(s.value.startswith("Trained 3 epochs with seed 0 in ") for s in at.success)
     assert {"train.model", "train.csv"} <= set(download_keys(at))
     assert training.history_csv(done.history).splitlines()[0] == "epoch,loss,accuracy"
     assert not at.button(key="train.start").disabled and at.button(key="train.stop").disabled
