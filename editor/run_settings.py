@@ -8,7 +8,7 @@ No numpy, no Keras: the command line reads it before deciding to load TensorFlow
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Optional
 
 from editor.errors import UserError
@@ -102,8 +102,6 @@ def default(name: str):
     """The default of setting `name` (e.g. default("epochs") == 5)."""
     return getattr(DEFAULTS, name)
 
-
-NAMES = tuple(f.name for f in fields(Settings))
 
 
 def with_optimizer(project: Project, settings: Settings) -> Project:

@@ -5,23 +5,8 @@ import sqlite3
 
 import pytest
 
-from editor.templates import load_template
 from editor.workspace import KEEP_DRAFTS, Conflict, NotFound, Workspace, is_project_id
-
-
-@pytest.fixture
-def path(tmp_path):
-    return tmp_path / "ws.sqlite3"
-
-
-@pytest.fixture
-def ws(path):
-    with Workspace(path) as workspace:
-        yield workspace
-
-
-def mlp(**changes):
-    return load_template("mlp").model_copy(update=changes)
+from tests.test_workspace import mlp, path, ws  # noqa: F401 - the workspace tests' fixtures
 
 
 def in_conflict(ws):

@@ -34,7 +34,7 @@ from editor import cost, run_model, run_settings, training
 from editor.errors import UserError
 from editor.graph import Project, Training
 from editor.problems import one_line
-from editor.ui import preview_cache, fields, keras_reruns, runs, state, train_charts, widgets
+from editor.ui import fields, keras_reruns, preview_cache, runs, state, train_charts, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
