@@ -10,6 +10,7 @@ still built, so output shapes are known for every valid part while another is br
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -28,6 +29,13 @@ Shape = tuple[Optional[int], ...]
 # about 1,000 layers exceeded Python's default limit of 1,000 frames. Python-to-Python
 # calls do not grow the C stack (CPython 3.11+), so a higher limit is safe in any thread.
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 6 * MAX_NODES + 1_000))
+
+# Keras draws a new layer's default seeds (initializers, dropout) from Python's global
+# `random` when the layer is made, so a build in one thread moves the seeds of a build in
+# another. Every build holds this lock; a run seeds and builds under it in one go
+# (`run_model.build_model(seed=...)`), so the same seed gives the same weights and dropout
+# masks while another tab edits its model.
+CONSTRUCTION = threading.RLock()
 
 
 @dataclass
@@ -230,6 +238,11 @@ def build_project(project: Project, graph_id: Optional[str] = None, weights: boo
     makes the U-Net ten times faster to build. Such a model must not be trained or saved.
     """
     graph_id = graph_id or project.main.id
+    with CONSTRUCTION:
+        return _build_project(project, graph_id, weights)
+
+
+def _build_project(project: Project, graph_id: str, weights: bool) -> BuildResult:
     if weights:
         model, shapes, problems = _build_graphs(project, graph_id)
     else:

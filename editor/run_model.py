@@ -22,12 +22,16 @@ class TrainingError(UserError):
     """A run cannot start (the model does not build, the optimizer is unknown...)."""
 
 
-def build_model(project: Project, weights: bool = True):
+def build_model(project: Project, weights: bool = True, seed: Optional[int] = None):
     """The main model, built (not compiled), and its compile arguments. weights=False:
-    the preview build (shapes only, nothing allocated), for estimates."""
-    from editor.build import build_project
+    the preview build (shapes only, nothing allocated), for estimates. seed: set Keras's
+    seeds first, under the build lock, so that no other thread's build draws in between."""
+    from editor import build
 
-    result = build_project(project, weights=weights)
+    with build.CONSTRUCTION:
+        if seed is not None:
+            seed_everything(seed)
+        result = build.build_project(project, weights=weights)
     if not result.ok:
         raise TrainingError(result.first_error)
     return result.model, result.compile_args
@@ -83,9 +87,11 @@ def estimate(project: Project, settings: Settings = Settings()) -> cost.Estimate
 def seed_everything(seed: int) -> None:
     """The same seed, the same run: weights, shuffling, dropout (what exported code does).
 
-    Keras keeps its seed generator per thread, so this is called in the training thread.
-    Python's, numpy's and TensorFlow's global seeds are shared by the process: two runs
-    started at the very same moment (two tabs) may each draw from the other's seed.
+    Keras keeps its seed generator per thread, so this is called in the training thread,
+    through `build_model(seed=)`: Python's global `random`, which Keras draws layers' seeds
+    from, is shared by the process, and the build lock keeps other builds out meanwhile.
+    TensorFlow's op-seed counter (fit's shuffling) is shared too: two runs training at the
+    same moment may still shuffle differently from a lone run.
     TensorFlow's set_seed also clears its kernel cache: a run going in another session
     re-instantiates its compiled step once (a hiccup, not a slowdown).
     """

@@ -10,8 +10,9 @@ Before a run: `estimate()` (editor.run_model, from a preview build whose weights
 never allocated) and `cost.check_fits()` refuse above the limit before the real model
 is built: a model too big to train costs the server nothing.
 
-Seed: the training thread calls `keras.utils.set_random_seed(settings.seed)` before it
-builds, as exported code does, so the same seed gives the same weights, shuffling,
+Seed: the training thread calls `keras.utils.set_random_seed(settings.seed)` and builds
+under the build lock (no other thread's build draws from the seeds between), as exported
+code does, so the same seed gives the same weights, shuffling,
 dropout and losses (the command line and the Train tab alike).
 
 Nobody watching: a run given `still_wanted` (the UI: "does an open tab show my
@@ -35,8 +36,7 @@ from editor import cost, synthetic
 from editor.errors import UserError
 from editor.graph import Project
 from editor.problems import one_line
-from editor.run_model import (TrainingError, build_model, estimate, make_data, make_optimizer, non_finite_data,
-                              seed_everything)
+from editor.run_model import TrainingError, build_model, estimate, make_data, make_optimizer, non_finite_data
 from editor import run_progress
 from editor.run_progress import Progress, Snapshot, _Abort  # _Abort: the engine's own signal
 from editor.run_settings import Settings
@@ -262,10 +262,9 @@ class TrainingRun:
                 progress.phase = "estimating memory"
                 self.estimate = estimate(self.project, self.settings)
                 cost.check_fits(self.estimate, self.limit_bytes)
-            seed_everything(self.settings.seed)  # a model handed in is the caller's: its weights are drawn
             progress.phase = "building the model"
             with self.strategy.scope() if self.strategy is not None else contextlib.nullcontext():
-                model, args = build_model(self.project)
+                model, args = build_model(self.project, seed=self.settings.seed)
                 progress.phase = "compiling"
                 model.compile(**{**args, "optimizer": make_optimizer(self.project, self.settings)})
             self.model = model

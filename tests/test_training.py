@@ -213,6 +213,41 @@ def test_the_same_seed_gives_the_same_weights_and_losses():
     assert first[0] != other[0]
 
 
+def test_previews_built_in_another_thread_do_not_move_a_runs_seed():
+    """CI failure: the same seed trained to another loss in the page. Keras draws each new
+    layer's seeds from Python's global `random`, and another tab's preview builds drew
+    between a run's seeding and its build. The run seeds and builds under the build lock."""
+    from editor.build import build_project
+
+    p = load_template("mnist_mlp")  # Dropout: its seed generator is drawn at construction too
+    alone = run_model.build_model(p, seed=3)[0].get_weights()
+    done = threading.Event()
+
+    def previews():
+        while not done.is_set():
+            build_project(p, weights=False)
+
+    others = [threading.Thread(target=previews) for _ in range(2)]
+    for t in others:
+        t.start()
+    try:
+        busy = [run_model.build_model(p, seed=3)[0] for _ in range(5)]
+    finally:
+        done.set()
+        for t in others:
+            t.join()
+    for model in busy:
+        assert all(np.array_equal(a, b) for a, b in zip(alone, model.get_weights()))
+        dropout = [layer for layer in model.layers if layer.__class__.__name__ == "Dropout"]
+        assert [d.seed_generator.state.numpy().tolist() for d in dropout] == \
+            [d.seed_generator.state.numpy().tolist() for d in build_seeded_dropouts(p)]
+
+
+def build_seeded_dropouts(p):
+    model = run_model.build_model(p, seed=3)[0]
+    return [layer for layer in model.layers if layer.__class__.__name__ == "Dropout"]
+
+
 def test_a_run_nobody_wants_any_more_stops_after_the_grace_time():
     wanted = threading.Event()
     wanted.set()
