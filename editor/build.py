@@ -9,6 +9,7 @@ still built, so output shapes are known for every valid part while another is br
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any, Optional
 
 import keras
 
-from editor import catalog, losses
+from editor import catalog, expr, losses
 from editor.deadline import Deadline, TooSlow
 from editor.errors import UserError
 from editor.graph import Graph, Node, Project, application_arguments, call_order, topological_order
@@ -147,6 +148,8 @@ class _GraphBuilder:
     def _call(self, graph: Graph, node: Node, args: list, layers: dict[str, Any]):
         if node.kind == "input":
             return keras.Input(shape=node.shape, dtype=node.dtype, name=node.name)
+        if node.kind == "op":
+            return apply_op(node, args)
         callable_ = self._layer(graph, node, layers, args)
         style = node.call_style
         if style == "list":
@@ -176,6 +179,29 @@ class _GraphBuilder:
 
 class _NodeError(Exception):
     """A problem on a node found while building (already phrased for the user)."""
+
+
+def apply_op(node: Node, tensors: list):
+    """An op node's value: its expression computed with keras.ops on the symbolic tensors,
+    which Keras records as operations of the model (saved as keras.src.ops.* entries)."""
+    try:
+        tree = expr.parse(node.expression or "", node.input_names)
+    except expr.ExprError as err:
+        raise _NodeError(f"expression: {err}") from None
+    unused = [name for name in node.input_names if name not in tree.names_used]
+    if unused:
+        raise _NodeError(f"expression does not use input '{unused[0]}' (remove the wire or use the name)")
+    result = expr.evaluate(tree, dict(zip(node.input_names, tensors)))
+    if not isinstance(result, keras.KerasTensor):
+        raise _NodeError("expression must compute a tensor from its inputs")
+    shapes = {name: tuple(t.shape)[1:] for name, t in zip(node.input_names, tensors)}
+    small = all(expr.BATCH * math.prod(shape) <= expr.MAX_TEST_VALUES for shape in shapes.values())
+    if small and all(d is not None for shape in shapes.values() for d in shape):  # free dims would be guessed
+        try:  # symbolic shapes miss what only values show: reshape(x, (-1, 7)) of 4 values
+            expr.dry_run(tree, shapes, "tensor", {n: str(t.dtype) for n, t in zip(node.input_names, tensors)})
+        except expr.ExprError as err:
+            raise _NodeError(f"expression {err}") from None
+    return result
 
 
 def make_layer(node: Node):

@@ -33,6 +33,7 @@ KIND_COLOURS: dict[str, tuple[str, str]] = {
     "merge": ("#FDEBD0", "#CA6F1E"),
     "output": ("#D5F5E3", "#1E8449"),
     "loss": ("#EBDEF0", "#7D3C98"),
+    "op": ("#FEF9E7", "#B7950B"),
     "model": ("#D1F2EB", "#117A65"),
 }
 ERROR_COLOURS = ("#FADBD8", "#C0392B")
@@ -55,6 +56,8 @@ def role(graph: Graph, node: Node) -> str:
         return "input"
     if node.kind == "loss":
         return "loss"
+    if node.kind == "op" and not any(o.ref.node == node.id for o in graph.outputs):
+        return "op"
     if any(o.ref.node == node.id for o in graph.outputs):
         return "output"
     if node.kind in ("model", "application"):
@@ -70,11 +73,19 @@ def class_text(node: Node, graph_names: Mapping[str, str] | None = None) -> str:
         return "InputLayer"
     if node.kind == "loss":
         return "Loss"
+    if node.kind == "op":
+        return op_text(node)
     if node.kind == "model":
         target = (graph_names or {}).get(node.graph or "", node.graph or "?")
         return f"Model {target}"
     text = node.class_name or "?"
     return f"{text} (shared)" if node.shares else text
+
+
+def op_text(node: Node, limit: int = 40) -> str:
+    """An op node's expression as the canvas shows it: `x + inputs`, `expand_dims(x, 1)`."""
+    text = " ".join((node.expression or "?").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def shape_text(shapes: Sequence[Sequence[Optional[int]]] | None) -> str:
@@ -89,8 +100,9 @@ def _tuple_text(shape: Sequence[Optional[int]]) -> str:
 
 
 def node_label(node: Node, shapes=None, graph_names: Mapping[str, str] | None = None) -> str:
-    """'name\\nClass\\n(None, 784)'; the shape line is left out until a build knows it."""
-    lines = [node.name, class_text(node, graph_names)]
+    """'name\\nClass\\n(None, 784)'; the shape line is left out until a build knows it.
+    An op node is small: its expression and shape (its name is in the inspector)."""
+    lines = [class_text(node, graph_names)] if node.kind == "op" else [node.name, class_text(node, graph_names)]
     if shapes is None and node.kind == "input" and node.shape is not None:
         shapes = [(None, *node.shape)]  # an input's shape needs no build
     text = shape_text(shapes)
@@ -243,8 +255,8 @@ def canvas_nodes(
                 "hover": {"background": fill, "border": SELECTED_BORDER},
             },
             "borderWidth": 3 if node.id == selected else (2 if found else 1),
-            "margin": 8,
-            "font": {"face": "monospace", "size": 13, "color": "#17202A"},
+            "margin": 4 if node.kind == "op" else 8,
+            "font": {"face": "monospace", "size": 11 if node.kind == "op" else 13, "color": "#17202A"},
         }
         if found:
             # Every line starts with a mark: the component opens a node's tooltip text as

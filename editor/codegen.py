@@ -283,7 +283,7 @@ class _GraphWriter:
         self.multi = self._multi_output_nodes()
         self.body: list[str] = []
         self.emitters = {"input": self._input, "layer": self._layer, "model": self._model,
-                         "application": self._application, "loss": self._loss}
+                         "application": self._application, "loss": self._loss, "op": self._op}
 
     def _multi_output_nodes(self) -> set[str]:
         """Nodes whose call returns a list, so consumers index it (`lstm[1]`)."""
@@ -378,6 +378,11 @@ class _GraphWriter:
         fn = self.module.loss_fns[(self.graph.id, node.id)]
         weight = f", weight={value(node.weight)}" if node.weight != 1.0 else ""
         return f"AddLoss({fn}{weight}, name={value(node.name)})({self._arguments(node)})"
+
+    def _op(self, node: Node) -> str:
+        """The expression as a person writes it: `x + inputs`, `ops.expand_dims(x, 1)`."""
+        rename = {name: self.tensor(ref) for name, ref in zip(node.input_names, node.inputs)}
+        return self.module._expression(node.expression or "", node.input_names, rename, f"op node '{node.name}'")
 
     def _compile_args(self, count: int) -> list[str]:
         """As losses.compile_args: lists per model output (None for loss nodes); plain values for one output."""

@@ -98,8 +98,8 @@ def remove_node(graph: Graph, node_id: str) -> Graph:
         if any(r.node == node_id for r in n.inputs):
             keep = [i for i, r in enumerate(n.inputs) if r.node != node_id]
             update["inputs"] = tuple(n.inputs[i] for i in keep)
-            if n.kind == "loss":
-                update["input_names"] = tuple(loss_input_names(n)[i] for i in keep)
+            if n.names_inputs:
+                update["input_names"] = tuple(tensor_names(n)[i] for i in keep)
         if n.shares == node_id:
             update["shares"] = None
         nodes.append(n.model_copy(update=update) if update else n)
@@ -123,7 +123,7 @@ def rename(graph: Graph, node_id: str, name: str) -> Graph:
 def set_inputs(graph: Graph, node_id: str, refs: Iterable[Ref], names: Optional[Iterable[str]] = None) -> Graph:
     """Rewire a node: `refs` in call order (reorder = set the same refs in a new order).
 
-    A loss node's `input_names` stay aligned with its inputs: pass `names` to set them,
+    A loss or op node's `input_names` stay aligned with its inputs: pass `names` to set them,
     otherwise a tensor it already took keeps its name, a tensor put where another one was
     takes that one's name (so its expression still works), and a new one gets a fresh name.
     """
@@ -136,22 +136,22 @@ def set_inputs(graph: Graph, node_id: str, refs: Iterable[Ref], names: Optional[
         if ref.node == node_id:
             raise EditError(f"node '{node.name}' cannot take its own output")
     update: dict[str, Any] = {"inputs": refs}
-    if node.kind == "loss":
+    if node.names_inputs:
         names = tuple(names) if names is not None else _names_for(graph, node, refs)
         if len(names) != len(refs):
-            raise EditError(f"loss node '{node.name}': {len(refs)} inputs need {len(refs)} names, not {len(names)}")
+            raise EditError(f"{node.kind} node '{node.name}': {len(refs)} inputs need {len(refs)} names, not {len(names)}")
         update["input_names"] = names
     return _replace(graph, node.model_copy(update=update))
 
 
-def loss_input_names(node: Node) -> tuple[str, ...]:
-    """A loss node's name for each input (x1, x2... for any a hand-written file left out)."""
+def tensor_names(node: Node) -> tuple[str, ...]:
+    """A loss or op node's name for each input (x1, x2... for any a hand-written file left out)."""
     names = node.input_names[: len(node.inputs)]
     return names + tuple(f"x{i + 1}" for i in range(len(names), len(node.inputs)))
 
 
 def _names_for(graph: Graph, node: Node, refs: tuple[Ref, ...]) -> tuple[str, ...]:
-    old = list(zip(node.inputs, loss_input_names(node)))
+    old = list(zip(node.inputs, tensor_names(node)))
     used = [False] * len(old)
     chosen: list[Optional[str]] = []
     for ref in refs:  # a tensor it already took keeps its name
@@ -192,7 +192,7 @@ def remove_input(graph: Graph, node_id: str, index: int) -> Graph:
     if not 0 <= index < len(node.inputs):
         raise EditError(f"node '{node.name}' has no input {index + 1}")
     keep = [i for i in range(len(node.inputs)) if i != index]
-    names = [loss_input_names(node)[i] for i in keep] if node.kind == "loss" else None
+    names = [tensor_names(node)[i] for i in keep] if node.names_inputs else None
     return set_inputs(graph, node_id, [node.inputs[i] for i in keep], names)
 
 
@@ -205,24 +205,24 @@ def move_input(graph: Graph, node_id: str, index: int, offset: int) -> Graph:
     if not (0 <= index < len(order) and 0 <= new_index < len(order)):
         raise EditError(f"node '{node.name}': cannot move input {index + 1} to place {new_index + 1}")
     order.insert(new_index, order.pop(index))
-    names = [loss_input_names(node)[i] for i in order] if node.kind == "loss" else None
+    names = [tensor_names(node)[i] for i in order] if node.names_inputs else None
     return set_inputs(graph, node_id, [node.inputs[i] for i in order], names)
 
 
-def rename_loss_input(graph: Graph, node_id: str, index: int, new: str) -> Graph:
-    """Call input `index` of a loss node `new`, in its expression too: the expression is
+def rename_tensor(graph: Graph, node_id: str, index: int, new: str) -> Graph:
+    """Call input `index` of a loss or op node `new`, in its expression too: the expression is
     renamed on its parsed tree, so in `abs(abs)` only the tensor is renamed."""
     from editor import expr
 
     node = _require(graph, node_id)
-    if node.kind != "loss" or not 0 <= index < len(node.inputs):
-        raise EditError(f"node '{node.name}' has no loss input {index + 1}")
+    if not node.names_inputs or not 0 <= index < len(node.inputs):
+        raise EditError(f"node '{node.name}' has no named input {index + 1}")
     new = new.strip()
-    names = list(loss_input_names(node))
+    names = list(tensor_names(node))
     if not new.isidentifier() or keyword.iskeyword(new):
-        raise EditError(f"loss node '{node.name}': '{new}' is not a name an expression can use (letters, digits, _)")
+        raise EditError(f"{node.kind} node '{node.name}': '{new}' is not a name an expression can use (letters, digits, _)")
     if new in names[:index] + names[index + 1:]:
-        raise EditError(f"loss node '{node.name}': two inputs cannot both be called '{new}'")
+        raise EditError(f"{node.kind} node '{node.name}': two inputs cannot both be called '{new}'")
     old, names[index] = names[index], new
     expression = node.expression or ""
     try:

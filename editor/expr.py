@@ -14,6 +14,7 @@ import math
 import re
 import warnings
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Callable, Mapping, NamedTuple, Sequence, Union
 
 from editor.errors import UserError
@@ -40,28 +41,65 @@ class ExprError(UserError):
 
 
 class Function(NamedTuple):
+    """One function of the language: a keras.ops function and how it may be called."""
+
     op: str  # the keras.ops function it calls
-    arity: int  # positional arguments
-    reduces: bool  # takes axis= and keepdims=
+    arity: int  # tensor (or number) arguments; LIST: one list of tensors, as concatenate([a, b])
+    constants: tuple[str, ...] = ()  # constant arguments (CONSTANTS), after the tensors or by keyword
+    required: int = 0  # how many of `constants` must be given
+
+    @property
+    def reduces(self) -> bool:
+        return "keepdims" in self.constants
 
 
-FUNCTIONS: dict[str, Function] = {
-    **{name: Function(name, 1, True) for name in ("mean", "sum", "max", "min", "std", "var", "logsumexp")},
-    **{name: Function(name, 1, False) for name in (
-        "abs", "square", "sqrt", "log", "log1p", "exp", "tanh", "sigmoid", "relu", "softplus", "sign", "negative")},
-    "maximum": Function("maximum", 2, False),
-    "minimum": Function("minimum", 2, False),
-    "clip": Function("clip", 3, False),
-    "power": Function("power", 2, False),
+LIST = -1
+# The constant arguments a function may take, and what each holds.
+CONSTANTS = {
+    "axis": "an integer or a tuple of integers",
+    "keepdims": "True or False",
+    "approximate": "True or False",
+    "newshape": "a tuple of integers (-1 for one unknown size)",
+    "axes": "a tuple of integers",
+    "dtype": "a dtype name in quotes, e.g. 'float16'",
 }
-ALIASES = {"reduce_mean": "mean", "reduce_sum": "sum", "reduce_max": "max", "reduce_min": "min", "pow": "power"}
-PREFIXES = frozenset({"K", "keras.backend", "ops", "keras.ops", "tf", "tf.math", "np"})
+DTYPE_NAMES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool")
+_REDUCES = ("axis", "keepdims")
 
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_REFUSED_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+# One language for loss expressions and op nodes: the keras.ops functions both may call.
+FUNCTIONS: dict[str, Function] = {
+    **{name: Function(name, 1, _REDUCES) for name in ("mean", "sum", "max", "min", "std", "var", "logsumexp")},
+    **{name: Function(name, 1) for name in (
+        "abs", "square", "sqrt", "log", "log1p", "exp", "tanh", "sigmoid", "relu", "softplus", "sign", "negative")},
+    "gelu": Function("gelu", 1, ("approximate",)),
+    "softmax": Function("softmax", 1, ("axis",)),
+    "maximum": Function("maximum", 2),
+    "minimum": Function("minimum", 2),
+    "clip": Function("clip", 3),
+    "power": Function("power", 2),
+    "matmul": Function("matmul", 2),
+    "where": Function("where", 3),
+    "expand_dims": Function("expand_dims", 1, ("axis",), 1),
+    "squeeze": Function("squeeze", 1, ("axis",)),
+    "reshape": Function("reshape", 1, ("newshape",), 1),
+    "transpose": Function("transpose", 1, ("axes",)),
+    "cast": Function("cast", 1, ("dtype",), 1),
+    "concatenate": Function("concatenate", LIST, ("axis",)),
+    "stack": Function("stack", LIST, ("axis",)),
+}
+ALIASES = {"reduce_mean": "mean", "reduce_sum": "sum", "reduce_max": "max", "reduce_min": "min", "pow": "power",
+           "concat": "concatenate", "absolute": "abs"}
+PREFIXES = frozenset({"K", "keras.backend", "ops", "keras.ops", "ops.nn", "keras.ops.nn", "tf", "tf.math", "tf.nn", "np"})
+
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
+_COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
+_REFUSED_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.LShift: "<<", ast.RShift: ">>",
                 ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Not: "not", ast.Invert: "~"}
-_OPS_FUNCTIONS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power"}
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4, "atom": 5}
+# The keras.ops function of each operator (what `a + b` calls on Keras tensors).
+OPERATORS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power", "@": "matmul",
+             ">": "greater", "<": "less", ">=": "greater_equal", "<=": "less_equal", "==": "equal", "!=": "not_equal"}
+_PRECEDENCE = {**dict.fromkeys(_COMPARE.values(), 0), "+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "neg": 3, "**": 4,
+               "atom": 5}
 _KINDS = {ast.Lambda: "lambda", ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
           ast.DictComp: "dict comprehension", ast.GeneratorExp: "generator expression", ast.Dict: "dict",
           ast.Set: "set", ast.List: "list", ast.Tuple: "tuple", ast.NamedExpr: "assignment ':='",
@@ -94,7 +132,7 @@ class Name(Expr):
 
 @dataclass(frozen=True)
 class BinOp(Expr):
-    op: str  # one of + - * / **
+    op: str  # a key of OPERATORS: + - * / ** @ or a comparison
     left: Expr
     right: Expr
 
@@ -104,11 +142,24 @@ class Neg(Expr):
     operand: Expr
 
 
+Constant = Union[int, tuple[int, ...], bool, str, None]
+
+
+@dataclass(frozen=True)
+class TensorList(Expr):
+    """The list argument of concatenate([a, b]) and stack([a, b])."""
+
+    items: tuple[Expr, ...]
+
+
 @dataclass(frozen=True)
 class Call(Expr):
     func: str  # a key of FUNCTIONS
     args: tuple[Expr, ...]
-    kwargs: tuple[tuple[str, Union[int, tuple[int, ...], bool]], ...] = ()
+    kwargs: tuple[tuple[str, Constant], ...] = ()  # constant arguments (keys of CONSTANTS), in call order
+
+    def constant(self, key: str, default: Constant = None) -> Constant:
+        return dict(self.kwargs).get(key, default)
 
 
 @dataclass(frozen=True)
@@ -121,7 +172,7 @@ class Slice:
 @dataclass(frozen=True)
 class Subscript(Expr):
     value: Expr
-    index: tuple[Union[int, Slice], ...]
+    index: tuple[Union[int, Slice, EllipsisType], ...]  # ... stands for all remaining axes
 
 
 def _children(expr: Expr) -> tuple[Expr, ...]:
@@ -131,6 +182,8 @@ def _children(expr: Expr) -> tuple[Expr, ...]:
         return (expr.operand,)
     if isinstance(expr, Call):
         return expr.args
+    if isinstance(expr, TensorList):
+        return expr.items
     if isinstance(expr, Subscript):
         return (expr.value,)
     return ()
@@ -265,6 +318,8 @@ class _Parser:
             op = _BINARY[type(node.op)]
             right = self._exponent(node.right) if op == "**" else self._expr(node.right)
             return BinOp(op, self._expr(node.left), right)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+            return BinOp(_COMPARE[type(node.ops[0])], self._expr(node.left), self._expr(node.comparators[0]))
         if isinstance(node, ast.Call):
             return self._call(node)
         if isinstance(node, ast.Subscript):
@@ -302,7 +357,9 @@ class _Parser:
             raise self._error(node, message)
         return value
 
-    def _index(self, node: ast.AST) -> int | Slice:
+    def _index(self, node: ast.AST) -> int | Slice | EllipsisType:
+        if isinstance(node, ast.Constant) and node.value is Ellipsis:
+            return ...
         if not isinstance(node, ast.Slice):
             if _signed_number(node) is None:
                 raise self._error(node, "not allowed", f": index '{self._snippet(node)}' "
@@ -336,33 +393,64 @@ class _Parser:
     def _call(self, node: ast.Call) -> Call:
         name = self._function_name(node.func)
         function = FUNCTIONS[name]
-        kwargs = tuple(self._keyword(name, function, kw) for kw in node.keywords)
         starred = [arg for arg in node.args if isinstance(arg, ast.Starred)]
         if starred:
             raise self._refuse(starred[0])
-        if len(node.args) != function.arity:
-            plural = "" if function.arity == 1 else "s"
-            hint = " (pass axis=... by keyword)" if function.reduces and node.args else ""
-            raise self._error(node, f"{name}() takes {function.arity} argument{plural}, got {len(node.args)}", hint)
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self._error(kw, "not allowed", f": '**' arguments in {name}()")
+            if kw.arg not in function.constants:
+                hint = f" (allowed: {', '.join(function.constants)})" if function.constants else ""
+                raise self._error(kw, f"keyword '{kw.arg}' not allowed in {name}()", hint)
+        tensors = 1 if function.arity == LIST else function.arity
+        if not tensors <= len(node.args) <= tensors + len(function.constants):
+            plural = "" if tensors == 1 else "s"
+            hint = f" (then {', '.join(function.constants)})" if function.constants else ""
+            raise self._error(node, f"{name}() takes {tensors} argument{plural}, got {len(node.args)}", hint)
+        given = list(zip(function.constants, node.args[tensors:]))
+        for kw in node.keywords:
+            if kw.arg in dict(given):
+                raise self._error(kw, f"{name}() got '{kw.arg}' twice")
+            given.append((kw.arg, kw.value))
+        missing = [key for key in function.constants[:function.required] if key not in dict(given)]
+        if missing:
+            raise self._error(node, f"{name}() needs {missing[0]}=", f" ({CONSTANTS[missing[0]]})")
         if name == "power":
             self._exponent(node.args[1])
-        return Call(name, tuple(self._expr(arg) for arg in node.args), kwargs)
+        if function.arity == LIST:
+            args: tuple[Expr, ...] = (self._tensor_list(name, node.args[0]),)
+        else:
+            args = tuple(self._expr(arg) for arg in node.args[:tensors])
+        order = {key: i for i, key in enumerate(function.constants)}
+        kwargs = sorted(((key, self._constant(key, value)) for key, value in given), key=lambda kv: order[kv[0]])
+        return Call(name, args, tuple(kwargs))
 
-    def _keyword(self, name: str, function: Function, kw: ast.keyword) -> tuple[str, int | tuple[int, ...] | bool]:
-        if kw.arg is None:
-            raise self._error(kw, "not allowed", f": '**' arguments in {name}()")
-        if not function.reduces or kw.arg not in ("axis", "keepdims"):
-            hint = " (allowed: axis, keepdims)" if function.reduces else ""
-            raise self._error(kw, f"keyword '{kw.arg}' not allowed in {name}()", hint)
-        value = kw.value
-        if kw.arg == "keepdims":
+    def _tensor_list(self, name: str, node: ast.AST) -> TensorList:
+        if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts:
+            raise self._error(node, f"{name}() takes a list of tensors, e.g. {name}([a, b], axis=-1)")
+        return TensorList(tuple(self._expr(item) for item in node.elts))
+
+    def _constant(self, key: str, value: ast.AST) -> Constant:
+        """A constant argument: checked against what CONSTANTS says it holds."""
+        kind = CONSTANTS[key]
+        if key in ("keepdims", "approximate"):
             if not (isinstance(value, ast.Constant) and isinstance(value.value, bool)):
-                raise self._error(value, "keepdims must be True or False")
-            return "keepdims", value.value
-        message = "axis must be an integer or a tuple of integers"
-        if isinstance(value, ast.Tuple) and value.elts:
-            return "axis", tuple(self._int(item, message) for item in value.elts)
-        return "axis", self._int(value, message)
+                raise self._error(value, f"{key} must be True or False")
+            return value.value
+        if key == "dtype":
+            if not (isinstance(value, ast.Constant) and value.value in DTYPE_NAMES):
+                raise self._error(value, f"dtype must be one of {', '.join(DTYPE_NAMES)} (in quotes)")
+            return value.value
+        if isinstance(value, ast.Constant) and value.value is None and key in ("axis", "axes"):
+            return None
+        message = f"{key} must be {kind}"
+        if isinstance(value, (ast.Tuple, ast.List)):
+            if not value.elts or len(value.elts) > 8:
+                raise self._error(value, message)
+            return tuple(self._int(item, message) for item in value.elts)
+        if key in ("newshape", "axes"):
+            raise self._error(value, message)
+        return self._int(value, message)
 
 
 # ----------------------------------------------------------------------------- printing
@@ -378,13 +466,25 @@ def _number_text(value: int | float) -> str:
     return re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", repr(value))
 
 
-def _keyword_text(value: int | tuple[int, ...] | bool) -> str:
+def constant_text(value: Constant) -> str:
+    """A constant argument as Python writes it: 1, (0, 2, 1), True, "float16", None."""
     if isinstance(value, tuple):
         return f"({value[0]},)" if len(value) == 1 else f"({', '.join(map(str, value))})"
+    if isinstance(value, str):
+        return f'"{value}"'
     return str(value)
 
 
-def _index_text(item: int | Slice) -> str:
+def call_arguments(call: Call, args: list[str]) -> list[str]:
+    """The arguments of a call as a person writes them: tensors, then the required
+    constants by position (expand_dims(x, 1)), then the optional ones by keyword."""
+    required = FUNCTIONS[call.func].constants[:FUNCTIONS[call.func].required]
+    return args + [constant_text(v) if k in required else f"{k}={constant_text(v)}" for k, v in call.kwargs]
+
+
+def _index_text(item: int | Slice | EllipsisType) -> str:
+    if item is ...:
+        return "..."
     if isinstance(item, int):
         return str(item)
     bounds = ["" if bound is None else str(bound) for bound in (item.lower, item.upper)]
@@ -407,12 +507,15 @@ def _render(expr: Expr, function: Callable[[str], str], name: Callable[[str], st
         own = _PRECEDENCE[expr.op]
         if expr.op == "**":  # right-associative, and binds tighter than unary minus on its left
             left, right = _precedence(expr.left) <= own, _precedence(expr.right) < _PRECEDENCE["neg"]
+        elif own == 0:  # comparisons do not chain: a > b > c means something else in Python
+            left, right = _precedence(expr.left) <= own, _precedence(expr.right) <= own
         else:  # left-associative
             left, right = _precedence(expr.left) < own, _precedence(expr.right) <= own
         return f"{sub(expr.left, left)} {expr.op} {sub(expr.right, right)}"
+    if isinstance(expr, TensorList):
+        return "[" + ", ".join(_render(item, function, name) for item in expr.items) + "]"
     if isinstance(expr, Call):
-        args = [_render(arg, function, name) for arg in expr.args]
-        args += [f"{key}={_keyword_text(value)}" for key, value in expr.kwargs]
+        args = call_arguments(expr, [_render(arg, function, name) for arg in expr.args])
         return f"{function(expr.func)}({', '.join(args)})"
     value = sub(expr.value, _precedence(expr.value) < _PRECEDENCE["atom"])
     return f"{value}[{', '.join(map(_index_text, expr.index))}]"
@@ -426,9 +529,9 @@ def normalise(expr: Expr) -> str:
 def to_python(expr: Expr, rename: Mapping[str, str] | None = None, ops_name: str = "ops") -> str:
     """Python source computing `expr` with keras.ops (`from keras import ops`), for generated code."""
     rename = dict(rename or {})
-    for target in [*rename.values(), ops_name]:
-        if not target.isidentifier() or keyword.iskeyword(target):
-            raise ValueError(f"{target!r} is not a Python identifier")
+    for target in [*rename.values(), ops_name]:  # a variable, or one output of a layer: lstm[1]
+        if not re.fullmatch(r"[A-Za-z_]\w*(\[\d+\])?", target) or keyword.iskeyword(target.split("[")[0]):
+            raise ValueError(f"{target!r} is not a Python variable")
     return _render(expr, lambda func: f"{ops_name}.{FUNCTIONS[func].op}", lambda name: rename.get(name, name))
 
 
@@ -462,13 +565,16 @@ def rename(text: str, names: Sequence[str], old: str, new: str) -> str:
 def describe_language() -> str:
     """Short help for the UI: what an expression may contain."""
     reductions = ", ".join(name for name, function in FUNCTIONS.items() if function.reduces)
-    elementwise = ", ".join(name for name, function in FUNCTIONS.items() if function.arity == 1 and not function.reduces)
+    elementwise = ", ".join(name for name, function in FUNCTIONS.items() if function.arity == 1 and not function.constants)
     return (
-        "A loss expression uses the tensor names, numbers, + - * / ** (with a number as exponent, "
-        f"at most {MAX_EXPONENT}), parentheses and slices like y_pred[:, 1:].\n"
+        "An expression uses the tensor names, numbers, + - * / @ ** (with a number as exponent, "
+        f"at most {MAX_EXPONENT}), comparisons (a > 0), parentheses and slices like x[:, 1:] or x[..., :3].\n"
         f"Reductions: {reductions} - e.g. mean(x), sum(x, axis=-1, keepdims=True).\n"
-        f"Element-wise: {elementwise}; also maximum(a, b), minimum(a, b), clip(x, low, high), power(x, n).\n"
-        "Functions may also be written K.mean, ops.mean, keras.ops.mean, tf.reduce_mean, np.mean."
+        f"Element-wise: {elementwise}; also maximum(a, b), minimum(a, b), clip(x, low, high), power(x, n), "
+        "softmax(x, axis=-1), gelu(x), where(a > 0, a, b), cast(x, \"float16\").\n"
+        "Shapes: matmul(a, b), expand_dims(x, 1), squeeze(x, axis=1), reshape(x, (-1, 4)), transpose(x, (0, 2, 1)), "
+        "concatenate([a, b], axis=-1), stack([a, b], axis=1).\n"
+        "Functions may also be written K.mean, ops.mean, keras.ops.mean, ops.nn.relu, tf.reduce_mean, np.mean."
     )
 
 
@@ -490,10 +596,12 @@ def evaluate(expr: Expr, env: Mapping[str, object]):
         if isinstance(node, Neg):
             return ops.negative(walk(node.operand))
         if isinstance(node, BinOp):  # the names come from our tables, never from the user's text
-            return getattr(ops, _OPS_FUNCTIONS[node.op])(walk(node.left), walk(node.right))
+            return getattr(ops, OPERATORS[node.op])(walk(node.left), walk(node.right))
+        if isinstance(node, TensorList):
+            return [walk(item) for item in node.items]
         if isinstance(node, Call):
             return getattr(ops, FUNCTIONS[node.func].op)(*map(walk, node.args), **dict(node.kwargs))
-        key = tuple(item if isinstance(item, int) else slice(item.lower, item.upper, item.step)
+        key = tuple(item if isinstance(item, (int, EllipsisType)) else slice(item.lower, item.upper, item.step)
                     for item in node.index)
         return walk(node.value)[key]
 
@@ -506,17 +614,24 @@ def _first_line(error: Exception) -> str:
     return line if len(line) <= 200 else line[:197] + "..."
 
 
-def dry_run(expr: Expr, shapes: Mapping[str, tuple], expect: str) -> tuple:
+def _integral(dtype: str | None) -> bool:
+    return bool(dtype) and (dtype.startswith(("int", "uint")) or dtype == "bool")
+
+
+def dry_run(expr: Expr, shapes: Mapping[str, tuple], expect: str, dtypes: Mapping[str, str] | None = None) -> tuple:
     """Evaluate on seeded random data (batch of 4, None dims -> 3) and check the result.
 
-    `expect` is "scalar" (a loss node: one number) or "per_sample" (a per-output loss:
-    one number, or one value per sample). Returns the result's shape.
+    `expect` is "scalar" (a loss node: one number), "per_sample" (a per-output loss:
+    one number, or one value per sample) or "tensor" (an op node: any values, one row
+    per sample; what symbolic shapes cannot tell, as reshape(x, (-1, 7)) of 4 values).
+    Returns the result's shape.
     """
     import numpy as np
     from keras import ops
 
-    if expect not in ("scalar", "per_sample"):
-        raise ValueError(f"expect must be 'scalar' or 'per_sample', not {expect!r}")
+    if expect not in ("scalar", "per_sample", "tensor"):
+        raise ValueError(f"expect must be 'scalar', 'per_sample' or 'tensor', not {expect!r}")
+    dtypes = dtypes or {}
     missing = sorted(expr.names_used - set(shapes))
     if missing:
         raise ExprError(f"no shape known for {', '.join(missing)}")
@@ -525,14 +640,19 @@ def dry_run(expr: Expr, shapes: Mapping[str, tuple], expect: str) -> tuple:
         raise ExprError(f"inputs too large for a test run (limit {MAX_TEST_VALUES:,} values per tensor)")
     rng = np.random.default_rng(0)
     try:
-        env = {name: rng.uniform(0.05, 1.0, size).astype("float32") for name, size in sizes.items()}
+        env = {name: rng.integers(0, 2, size).astype(dtypes[name]) if _integral(dtypes.get(name))
+               else rng.uniform(0.05, 1.0, size).astype(dtypes.get(name, "float32")) for name, size in sizes.items()}
         result = np.asarray(ops.convert_to_numpy(evaluate(expr, env)))
     except Exception as error:
         given = ", ".join(f"{name} {tuple(shapes[name])}" for name in sizes)
         raise ExprError(f"cannot be computed for inputs shaped {given}: {_first_line(error)}") from error
+    shape = tuple(result.shape)
+    if expect == "tensor":
+        if not shape or shape[0] != BATCH:
+            raise ExprError(f"must keep the batch dimension; it gives shape {shape} for a batch of {BATCH}")
+        return shape
     if not np.all(np.isfinite(result)):
         raise ExprError("gives NaN or Inf on test data (random values between 0.05 and 1)")
-    shape = tuple(result.shape)
     if expect == "scalar" and shape:
         raise ExprError(f"must reduce to a single number; it gives shape {shape}: wrap it in mean(...)")
     if expect == "per_sample" and shape and shape[0] != BATCH:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 FORMAT_VERSION = 1
 
-NodeKind = Literal["input", "layer", "model", "application", "loss"]
+NodeKind = Literal["input", "layer", "model", "application", "loss", "op"]
 
 DTYPES = ("float32", "float16", "bfloat16", "float64", "int32", "int64", "uint8", "bool")
 
@@ -93,6 +93,9 @@ class Node(_Frozen):
         always built with weights=None.
     kind "loss": a loss node; `expression` over the tensors in `inputs`, named by
         `input_names`, added to the training loss times `weight`.
+    kind "op": keras.ops on tensors (`x + inputs`, `expand_dims(x, 1)`): `expression`
+        over the tensors in `inputs`, named by `input_names`, in the language of
+        editor.expr that loss nodes use; its value is the node's one output.
     `shares`: id of another layer node whose layer (and weights) this node reuses.
     """
 
@@ -132,7 +135,7 @@ class Node(_Frozen):
     @property
     def call_style(self) -> str:
         """How the node's tensors are passed: 'single', 'list' or 'args'."""
-        if self.kind == "loss":
+        if self.names_inputs:
             return "args"
         if self.kind in ("model", "application"):
             return "list" if len(self.inputs) > 1 else "single"
@@ -141,6 +144,11 @@ class Node(_Frozen):
         if self.class_name in ARG_CALL_CLASSES:
             return "args"
         return "single"
+
+    @property
+    def names_inputs(self) -> bool:
+        """Loss and op nodes: an expression over inputs named by `input_names`."""
+        return self.kind in ("loss", "op")
 
     @property
     def is_merge(self) -> bool:

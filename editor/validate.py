@@ -71,7 +71,7 @@ def check_node_fields(graph: Graph, project: Project) -> Iterator[Problem]:
                 yield Problem(f"{where} calls graph '{node.graph}', which is not in the project", node=node.id)
             elif node.graph == graph.id:
                 yield Problem(f"{where} calls the graph it is in", node=node.id)
-        elif node.kind == "loss":
+        elif node.names_inputs:
             if not (node.expression or "").strip():
                 yield Problem(f"{where} needs an expression", node=node.id)
             if len(node.input_names) != len(node.inputs):

@@ -252,21 +252,21 @@ def test_loss_inputs_keep_their_names_through_every_wiring_edit():
 def test_renaming_a_loss_input_renames_the_tensor_in_its_expression_not_functions():
     g = chain_with_loss()
     g = edits.set_config(g, "n5", input_names=("abs", "pred"), expression="mean(abs(abs)) +  0.5*pred")
-    g = edits.rename_loss_input(g, "n5", 0, " x ")
+    g = edits.rename_tensor(g, "n5", 0, " x ")
     assert g.node("n5").input_names == ("x", "pred")
     assert g.node("n5").expression == "mean(abs(x)) +  0.5*pred"  # spacing kept as typed
     with pytest.raises(EditError, match="loss node 'loss': two inputs cannot both be called 'pred'"):
-        edits.rename_loss_input(g, "n5", 0, "pred")
+        edits.rename_tensor(g, "n5", 0, "pred")
     with pytest.raises(EditError, match="'2x' is not a name an expression can use"):
-        edits.rename_loss_input(g, "n5", 0, "2x")
+        edits.rename_tensor(g, "n5", 0, "2x")
     with pytest.raises(EditError, match="'lambda' is not a name"):
-        edits.rename_loss_input(g, "n5", 0, "lambda")
+        edits.rename_tensor(g, "n5", 0, "lambda")
     broken = edits.set_config(g, "n5", expression="mean(x +")  # not yet in the language: left as typed
-    assert edits.rename_loss_input(broken, "n5", 0, "y").node("n5").expression == "mean(x +"
+    assert edits.rename_tensor(broken, "n5", 0, "y").node("n5").expression == "mean(x +"
 
 
-def test_loss_input_names_fill_in_names_a_file_left_out():
+def test_tensor_names_fill_in_names_a_file_left_out():
     from editor.graph import Node
 
     node = Node(id="L", kind="loss", name="l", inputs=(Ref(node="a"), Ref(node="b")), input_names=("p",))
-    assert edits.loss_input_names(node) == ("p", "x2")
+    assert edits.tensor_names(node) == ("p", "x2")

@@ -288,7 +288,7 @@ def _add_input(node_id: str, name: str, key: str) -> None:
 @state.callback
 def _set_input_name(node_id: str, name: str, index: int, key: str) -> None:
     new = st.session_state.get(key, "")
-    state.edit_graph(f"rename input {index + 1} of {name}", lambda g: edits.rename_loss_input(g, node_id, index, new),
+    state.edit_graph(f"rename input {index + 1} of {name}", lambda g: edits.rename_tensor(g, node_id, index, new),
                      field=key, node_name=name)
 
 

@@ -1,0 +1,138 @@
+"""Op nodes (issue 13.1): keras.ops on tensors as nodes of the graph, in the language of
+loss expressions. They build as Keras operations, generate the code a person writes,
+and their problems name the node."""
+
+import numpy as np
+import pytest
+
+from editor import canvas_logic, codegen, edits
+from editor.graph import Node, Ref
+from tests.helpers import inp, layer, project
+
+keras = pytest.importorskip("keras")
+from editor.build import build_project  # noqa: E402
+from tests.test_codegen import assert_same_model, build_both, sample_inputs  # noqa: E402
+
+
+def op(node_id, name, expression, **inputs):
+    """An op node over named inputs: op("n3", "sum", "a + b", a="n1", b="n2")."""
+    return Node(id=node_id, kind="op", name=name, expression=expression,
+                input_names=tuple(inputs), inputs=tuple(Ref(node=v) if isinstance(v, str) else v for v in inputs.values()))
+
+
+def residual():
+    """The timeseries transformer's `x + inputs` and the actor's `outputs * upper_bound`."""
+    return project(
+        inp("n1", "inputs", (10, 8)),
+        layer("n2", "dense", "Dense", "n1", units=8),
+        op("n3", "residual", "x + inputs", x="n2", inputs="n1"),
+        op("n4", "scaled", "x * 2.5", x="n3"),
+        outputs=["n4"],
+    )
+
+
+def test_ops_build_as_keras_operations_with_their_shapes():
+    result = build_project(residual())
+    assert result.ok, result.first_error
+    assert result.shapes["n3"] == [(None, 10, 8)] and result.shapes["n4"] == [(None, 10, 8)]
+    config = result.model.get_config()
+    ops_entries = [(l["module"], l["class_name"]) for l in config["layers"] if l["module"].startswith("keras.src.ops")]
+    assert ops_entries == [("keras.src.ops.numpy", "Add"), ("keras.src.ops.numpy", "Multiply")]
+    assert result.model.count_params() == 8 * 8 + 8
+
+
+SHAPES = [
+    ("expand_dims(x, 1)", (5,), (None, 1, 5)),
+    ("squeeze(expand_dims(x, 1), axis=1)", (5,), (None, 5)),
+    ("reshape(x, (-1, 2, 3))", (6,), (None, 2, 3)),
+    ("transpose(x, (0, 2, 1))", (2, 3), (None, 3, 2)),
+    ("x[:, 0]", (4, 3), (None, 3)),
+    ("x[..., :2]", (4, 3), (None, 4, 2)),
+    ("mean(x, axis=-1, keepdims=True)", (4, 3), (None, 4, 1)),
+    ("sum(x, axis=1)", (4, 3), (None, 3)),
+    ("max(x, axis=(1, 2))", (4, 3), (None,)),
+    ("concatenate([x, square(x)], axis=-1)", (4,), (None, 8)),
+    ("stack([x, x], axis=1)", (4,), (None, 2, 4)),
+    ("x @ transpose(x, (0, 2, 1))", (4, 3), (None, 4, 4)),
+    ("matmul(x, transpose(x, (0, 2, 1)))", (4, 3), (None, 4, 4)),
+    ("softmax(x, axis=-1)", (4,), (None, 4)),
+    ("gelu(x) - relu(-x) + sigmoid(x) * tanh(x)", (4,), (None, 4)),
+    ("clip(abs(x), 0.1, 0.9) ** 2", (4,), (None, 4)),
+    ("sqrt(exp(log(x + 2)))", (4,), (None, 4)),
+    ("where(x > 0.5, x, 0.0)", (4,), (None, 4)),
+    ("cast(x, \"float16\")", (4,), (None, 4)),
+]
+
+
+@pytest.mark.parametrize("expression, shape, expected", SHAPES, ids=[s[0] for s in SHAPES])
+def test_each_op_builds_exports_and_predicts_the_same(expression, shape, expected, tmp_path):
+    p = project(inp("n1", "x_in", shape), layer("n2", "x", "Dense", "n1", units=shape[-1]),
+                op("n3", "result", expression, x="n2"), outputs=["n3"])
+    result, generated = build_both(p, tmp_path)
+    assert result.shapes["n3"] == [expected]
+    assert_same_model(result.model, generated)
+    generated.set_weights(result.model.get_weights())
+    data = sample_inputs(result.model, np.random.default_rng(0))
+    np.testing.assert_allclose(generated.predict(data, verbose=0), result.model.predict(data, verbose=0), rtol=1e-5)
+
+
+def test_generated_code_reads_as_a_person_writes_it():
+    source = codegen.generate(residual())
+    assert "    residual = dense + inputs\n" in source
+    assert "    scaled = residual * 2.5\n" in source
+    wide = project(inp("n1", "x0", (4,)), op("n2", "expanded", "expand_dims(x, 1)", x="n1"), outputs=["n2"])
+    assert "    expanded = ops.expand_dims(x0, 1)\n" in codegen.generate(wide)
+    assert "from keras import ops" in codegen.generate(wide)
+
+
+def test_an_op_on_one_output_of_a_multi_output_layer(tmp_path):
+    """`state_h * 2` on an LSTM's second output: the code indexes the layer's list."""
+    p = project(inp("n1", "frames", (5, 3)), layer("n2", "lstm", "LSTM", "n1", units=4, return_state=True),
+                op("n3", "scaled_h", "h * 2", h=Ref(node="n2", output=1)), outputs=["n3"])
+    result, generated = build_both(p, tmp_path)
+    assert result.shapes["n3"] == [(None, 4)]
+    assert "scaled_h = lstm[1] * 2" in codegen.generate(p)
+    assert_same_model(result.model, generated)
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("x + y", "node 'bad': expression: unknown name 'y'"),
+    ("mean(x, axis=5)", "node 'bad':"),
+    ("reshape(x, (-1, 7))", "node 'bad':"),
+    ("2 * 3", "node 'bad': expression does not use input 'x'"),
+    ("open('f')", "node 'bad': expression: unknown function 'open'"),
+])
+def test_problems_name_the_op_node(expression, message):
+    p = project(inp("n1", "inputs", (4,)), op("n2", "bad", expression, x="n1"), outputs=["n2"])
+    result = build_project(p)
+    assert not result.ok
+    assert result.first_error.startswith(message), result.first_error
+    assert [pr.node for pr in result.problems] == ["n2"]
+
+
+def test_an_op_without_tensors_is_refused():
+    p = project(inp("n1", "inputs", (4,)), op("n2", "const", "x * 0 + 1", x="n1"),
+                Node(id="n3", kind="op", name="two", expression="1 + 1", input_names=(), inputs=(Ref(node="n1"),)),
+                outputs=["n2"])
+    problems = [pr.message for pr in build_project(p).problems]
+    assert any("'two'" in m and "2 inputs but 0 names" in m or "'two'" in m and "names" in m for m in problems), problems
+
+
+def test_the_canvas_draws_op_nodes_small_with_their_expression():
+    graph = residual().main
+    drawn = {n["id"]: n for n in canvas_logic.canvas_nodes(graph, shapes={"n3": [(None, 10, 8)]})}
+    assert drawn["n3"]["label"] == "x + inputs\n(None, 10, 8)"
+    assert drawn["n3"]["font"]["size"] < drawn["n2"]["font"]["size"]
+    assert drawn["n3"]["color"]["background"] == canvas_logic.KIND_COLOURS["op"][0]
+
+
+def test_op_inputs_keep_their_names_through_edits():
+    graph = residual().main
+    graph = edits.move_input(graph, "n3", 0, 1)
+    assert graph.node("n3").input_names == ("inputs", "x") and graph.node("n3").expression == "x + inputs"
+    graph = edits.rename_tensor(graph, "n3", 1, "y")
+    assert graph.node("n3").expression == "y + inputs"
+    graph = edits.remove_node(graph, "n1")
+    assert graph.node("n3").input_names == ("y",)
+    graph, _ = edits.insert_after(graph, Ref(node="n2"), "Dropout", {"rate": 0.1})
+    assert graph.node("n3").input_names == ("y",)
