@@ -109,7 +109,9 @@ def object_refusal(obj: dict) -> str | None:
         return f"'{class_name}' is not a Keras class the editor can import"
     allowed = _modules().get(module)
     if allowed is None and module.startswith("keras.src.ops."):
-        return f"'{class_name}' is a keras.ops operation applied to tensors, which the editor has no node for"
+        from editor.op_import import op_refusal
+
+        return op_refusal(module, class_name)
     if allowed is None:
         return f"'{module}.{class_name}' is outside keras.layers, keras.models and keras.initializers/regularizers/constraints"
     if class_name not in allowed:
@@ -118,16 +120,23 @@ def object_refusal(obj: dict) -> str | None:
 
 
 def is_layer_entry(obj: dict) -> bool:
-    """A layer or nested model as a functional config lists it (it has a name to report)."""
+    """A layer, nested model or operation as a functional config lists it (it has a name to report)."""
     return isinstance(obj.get("class_name"), str) and isinstance(obj.get("config"), dict) and (
-        obj["class_name"] in MODEL_CLASSES or _catalog().is_layer_class(obj["class_name"]))
+        obj["class_name"] in MODEL_CLASSES or _catalog().is_layer_class(obj["class_name"])
+        or str(obj.get("module")).startswith("keras.src.ops."))
 
 
 def _label(obj: dict) -> str:
     config = obj.get("config") if isinstance(obj.get("config"), dict) else {}
     name = obj.get("name") if isinstance(obj.get("name"), str) else config.get("name")
-    kind = "model" if obj.get("class_name") in MODEL_CLASSES else "layer"
+    kind = _kind(obj)
     return f"{kind} '{name}' ({obj.get('class_name')})" if isinstance(name, str) else f"a {obj.get('class_name')} {kind}"
+
+
+def _kind(obj: dict) -> str:
+    if obj.get("class_name") in MODEL_CLASSES:
+        return "model"
+    return "operation" if str(obj.get("module")).startswith("keras.src.ops.") else "layer"
 
 
 def check_model_config(config: Any) -> None:

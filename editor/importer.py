@@ -46,6 +46,7 @@ from pydantic import ValidationError
 
 from editor import names
 from editor.config_check import MODEL_CLASSES, check_model_config
+from editor.op_import import OpRefused, is_op_entry, op_expression
 from editor.deadline import Deadline, TooSlow
 from editor.graph import ARG_CALL_CLASSES, DTYPES, Graph, Node, Output, Project, Ref, first_error
 from editor.safe_archive import ModelFileError, parse_config, read_model_file
@@ -191,7 +192,7 @@ def _layer_name(entry: dict) -> str:
 
 
 def _where(entry: dict) -> str:
-    kind = "model" if entry.get("class_name") in MODEL_CLASSES else "layer"
+    kind = "model" if entry.get("class_name") in MODEL_CLASSES else "operation" if is_op_entry(entry) else "layer"
     return f"{kind} '{_layer_name(entry)}' ({entry.get('class_name')})"
 
 
@@ -284,6 +285,8 @@ class _Translator:
     def _calls(self, entry: dict, calls: "_Calls") -> list[Node]:
         """One node per call of a layer: the first owns the layer, the others share it."""
         name, where = _layer_name(entry), _where(entry)
+        if is_op_entry(entry):
+            return [self._op(entry, k, call, calls) for k, call in enumerate(entry["inbound_nodes"])]
         if entry["class_name"] in MODEL_CLASSES:
             base = {"kind": "model", "graph": self.model(entry)}
         else:
@@ -303,6 +306,20 @@ class _Translator:
                 raise ModelFileError(f"{where}: called with {_STYLES[style]}, where the editor passes {_STYLES[expected]}")
             nodes.append(node)
         return nodes
+
+    def _op(self, entry: dict, k: int, call: Any, calls: "_Calls") -> Node:
+        """One call of a keras.ops operation: an op node computing it (editor.op_import)."""
+        name, where = _layer_name(entry), _where(entry)
+        if not isinstance(call, dict) or not isinstance(call.get("args"), list) or not isinstance(call.get("kwargs", {}), dict):
+            raise ModelFileError(f"{where}: a call the editor cannot read")
+        try:
+            text, input_names, tensors = op_expression(entry["class_name"], dict(entry["config"]), call["args"],
+                                                       call.get("kwargs") or {}, _tensor)
+        except OpRefused as err:
+            raise ModelFileError(f"{where}: {err}") from None
+        node_id = calls.ids[(name, k)]
+        return _node(id=node_id, kind="op", name=name if k == 0 else node_id, expression=text,
+                     input_names=tuple(input_names), inputs=tuple(calls.ref(t, where) for t in tensors), where=where)
 
     def _layer_config(self, entry: dict) -> tuple[str, dict]:
         """(palette class name, the config without Keras's defaults), through Keras's own get_config."""

@@ -276,11 +276,22 @@ def test_application_from_a_keras_file(tmp_path):
 @pytest.mark.slow
 def test_application_the_editor_cannot_expand_becomes_one_node(tmp_path):
     keras.backend.clear_session()  # the input's automatic name: input_layer
+    result = import_application("ConvNeXtTiny")
+    assert [(n.kind, n.name) for n in result.project.main.nodes] == [("input", "input_layer"), ("application", "convnext_tiny")]
+    assert result.notes == ("ConvNeXtTiny is one application node: its layers cannot all be editor nodes "
+                            "(layer 'convnext_tiny_stage_0_block_0_layer_scale' (LayerScale): "
+                            "'keras.src.applications.convnext.LayerScale' is outside keras.layers, keras.models and "
+                            "keras.initializers/regularizers/constraints)",)
+
+
+@pytest.mark.slow
+def test_application_with_keras_ops_expands_into_op_nodes(tmp_path):
+    """MobileNetV3's hard-swish is keras.ops arithmetic (`x + 3.0`, `x * (1/6)`): op nodes since issue 13."""
+    keras.backend.clear_session()
     result = import_application("MobileNetV3Small")
-    assert [(n.kind, n.name) for n in result.project.main.nodes] == [("input", "input_layer"), ("application", "MobileNetV3Small")]
-    assert result.notes == ("MobileNetV3Small is one application node: its layers cannot all be editor nodes "
-                            "(layer 'add' (Add): 'Add' is a keras.ops operation applied to tensors, which the editor "
-                            "has no node for)",)
+    ops_nodes = [n for n in result.project.main.nodes if n.kind == "op"]
+    assert len(result.project.main.nodes) == 182 and len(ops_nodes) > 10 and result.notes == ()
+    assert any(n.expression.endswith(" + 3.0") for n in ops_nodes)
     generated = regenerate(result.project, tmp_path)
     assert generated.count_params() == keras.applications.MobileNetV3Small(weights=None).count_params() == 2_554_968
 
