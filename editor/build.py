@@ -151,12 +151,17 @@ class _GraphBuilder:
         if node.kind == "op":
             return apply_op(node, args)
         callable_ = self._layer(graph, node, layers, args)
+        positional, keywords = node.call_arguments(args)
+        if keywords:
+            _check_keywords(graph.get(node.shares) or node if node.shares else node, keywords)
+        if not positional:
+            raise _NodeError("takes no positional tensor: one input must be passed as the layer's main input")
         style = node.call_style
         if style == "list":
-            return callable_(args)
+            return callable_(positional, **keywords)
         if style == "args":
-            return callable_(*args)
-        return callable_(args[0])
+            return callable_(*positional, **keywords)
+        return callable_(positional[0], **keywords)
 
     def _layer(self, graph: Graph, node: Node, layers: dict[str, Any], args: list):
         if node.kind == "loss":
@@ -179,6 +184,15 @@ class _GraphBuilder:
 
 class _NodeError(Exception):
     """A problem on a node found while building (already phrased for the user)."""
+
+
+def _check_keywords(node: Node, keywords: dict) -> None:
+    """Keyword tensors only where the layer's call takes them (what Keras's signature says)."""
+    accepted = catalog.call_keywords(node.class_name or "") if node.kind == "layer" else ()
+    for keyword in keywords:
+        if keyword not in accepted:
+            takes = f"it takes {', '.join(accepted)}" if accepted else "it takes none"
+            raise _NodeError(f"{node.class_name or node.kind} has no tensor argument '{keyword}' ({takes})")
 
 
 def apply_op(node: Node, tensors: list):

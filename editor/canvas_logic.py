@@ -267,17 +267,20 @@ def canvas_nodes(
 
 
 def canvas_edges(graph: Graph) -> list[dict]:
-    """vis-network edge dicts: one per wire (numbered when a node takes several), and a
-    dashed one from a layer's owner to each node that shares it."""
+    """vis-network edge dicts: one per wire (numbered when a node takes several positional
+    tensors, named by keyword: `initial_state`, `mask`), and a dashed one from a layer's
+    owner to each node that shares it."""
     known = {n.id for n in graph.nodes}
     out = []
     for node in graph.nodes:
-        many = len(node.inputs) > 1
+        many = node.positional_count > 1
         for i, ref in enumerate(node.inputs):
             if ref.node not in known:
                 continue
             label = []
-            if many:
+            if node.keyword(i):
+                label.append(node.keyword(i))
+            elif many:
                 label.append(str(i + 1))
             if ref.output:
                 label.append(f"out {ref.output}")

@@ -147,6 +147,21 @@ def is_layer_class(name: Any) -> bool:
     return isinstance(name, str) and name in _all_classes()[1]
 
 
+@functools.lru_cache(maxsize=None)
+def call_keywords(class_name: str) -> tuple[str, ...]:
+    """The tensor keywords (graph.TENSOR_KEYWORDS) that the layer's `call` accepts, as
+    Keras's own signature says: LSTM -> initial_state, mask; MultiHeadAttention ->
+    query_mask, value_mask, key_mask, attention_mask."""
+    from editor.graph import TENSOR_KEYWORDS
+
+    try:
+        cls = _all_classes()[0][canonical_name(class_name)]
+        accepted = inspect.signature(cls.call).parameters
+    except (UnknownLayer, TypeError, ValueError):
+        return ()
+    return tuple(k for k in TENSOR_KEYWORDS if k in accepted)
+
+
 def group(class_name: str) -> str:
     """The palette group, from the package the class is defined in."""
     parts = _all_classes()[0][canonical_name(class_name)].__module__.split(".")

@@ -335,13 +335,15 @@ class _GraphWriter:
         return f"{self.tensors[ref.node]}[{ref.output}]" if ref.node in self.multi else self.tensors[ref.node]
 
     def _arguments(self, node: Node) -> str:
-        """The call's tensors, passed as build.py passes them: a list, separate arguments, or one."""
-        tensors = [self.tensor(ref) for ref in node.inputs]
+        """The call's tensors, passed as build.py passes them: a list, separate arguments, or
+        one; then the keyword tensors (`initial_state=[state_h, state_c]`, `mask=mask`)."""
+        tensors, keywords = node.call_arguments([self.tensor(ref) for ref in node.inputs])
+        named = [f"{k}=[{', '.join(v)}]" if isinstance(v, list) else f"{k}={v}" for k, v in keywords.items()]
         if node.call_style == "list":
-            return "[" + ", ".join(tensors) + "]"
+            return ", ".join(["[" + ", ".join(tensors) + "]", *named])
         if node.call_style == "single" and len(tensors) != 1:
             raise CodegenError(f"node '{node.name}' takes one tensor, it has {len(tensors)}")
-        return ", ".join(tensors)
+        return ", ".join(tensors + named)
 
     # --- one emitter per node kind: each returns the right-hand side of `variable = ...`
 

@@ -98,8 +98,8 @@ def remove_node(graph: Graph, node_id: str) -> Graph:
         if any(r.node == node_id for r in n.inputs):
             keep = [i for i, r in enumerate(n.inputs) if r.node != node_id]
             update["inputs"] = tuple(n.inputs[i] for i in keep)
-            if n.names_inputs:
-                update["input_names"] = tuple(tensor_names(n)[i] for i in keep)
+            if n.input_names or n.names_inputs:
+                update["input_names"] = _names_at(n, keep)
         if n.shares == node_id:
             update["shares"] = None
         nodes.append(n.model_copy(update=update) if update else n)
@@ -138,10 +138,55 @@ def set_inputs(graph: Graph, node_id: str, refs: Iterable[Ref], names: Optional[
     update: dict[str, Any] = {"inputs": refs}
     if node.names_inputs:
         names = tuple(names) if names is not None else _names_for(graph, node, refs)
-        if len(names) != len(refs):
+    elif names is not None or node.input_names:  # a layer's keyword arguments
+        names = tuple(names) if names is not None else _keywords_for(node, refs)
+        names = names if any(names) else ()
+    if names is not None:
+        if (names or node.names_inputs) and len(names) != len(refs):
             raise EditError(f"{node.kind} node '{node.name}': {len(refs)} inputs need {len(refs)} names, not {len(names)}")
         update["input_names"] = names
     return _replace(graph, node.model_copy(update=update))
+
+
+def _names_at(node: Node, indices: Iterable[int]) -> tuple[str, ...]:
+    """The input names of a node's inputs at `indices` (a layer: "" for positional ones)."""
+    if node.names_inputs:
+        return tuple(tensor_names(node)[i] for i in indices)
+    names = tuple(node.keyword(i) for i in indices)
+    return names if any(names) else ()
+
+
+def _keywords_for(node: Node, refs: tuple[Ref, ...]) -> tuple[str, ...]:
+    """A layer's keyword per new input: a tensor it already took keeps its keyword, one
+    put in another's place takes that one's (a layer inserted on the initial_state wire),
+    a new one is positional."""
+    old = [(r, node.keyword(i)) for i, r in enumerate(node.inputs)]
+    used = [False] * len(old)
+    chosen: list[Optional[str]] = []
+    for ref in refs:
+        match = next((i for i, (r, _) in enumerate(old) if r == ref and not used[i]), None)
+        if match is not None:
+            used[match] = True
+        chosen.append(old[match][1] if match is not None else None)
+    for i, keyword in enumerate(chosen):
+        if keyword is None and i < len(old) and not used[i]:
+            used[i], chosen[i] = True, old[i][1]
+    return tuple(k or "" for k in chosen)
+
+
+def set_keyword(graph: Graph, node_id: str, index: int, keyword: str) -> Graph:
+    """Pass input `index` of a layer node as call argument `keyword` ("" positional), as
+    `LSTM(...)(x, initial_state=[h, c])` passes h and c."""
+    from editor.graph import TENSOR_KEYWORDS
+
+    node = _require(graph, node_id)
+    if node.names_inputs or node.kind not in ("layer", "model") or not 0 <= index < len(node.inputs):
+        raise EditError(f"node '{node.name}' has no input {index + 1} to pass by keyword")
+    if keyword and keyword not in TENSOR_KEYWORDS:
+        raise EditError(f"node '{node.name}': '{keyword}' is not a tensor argument ({', '.join(TENSOR_KEYWORDS)})")
+    names = [node.keyword(i) for i in range(len(node.inputs))]
+    names[index] = keyword
+    return set_inputs(graph, node_id, node.inputs, names)
 
 
 def tensor_names(node: Node) -> tuple[str, ...]:
@@ -192,7 +237,7 @@ def remove_input(graph: Graph, node_id: str, index: int) -> Graph:
     if not 0 <= index < len(node.inputs):
         raise EditError(f"node '{node.name}' has no input {index + 1}")
     keep = [i for i in range(len(node.inputs)) if i != index]
-    names = [tensor_names(node)[i] for i in keep] if node.names_inputs else None
+    names = _names_at(node, keep)
     return set_inputs(graph, node_id, [node.inputs[i] for i in keep], names)
 
 
@@ -205,7 +250,7 @@ def move_input(graph: Graph, node_id: str, index: int, offset: int) -> Graph:
     if not (0 <= index < len(order) and 0 <= new_index < len(order)):
         raise EditError(f"node '{node.name}': cannot move input {index + 1} to place {new_index + 1}")
     order.insert(new_index, order.pop(index))
-    names = [tensor_names(node)[i] for i in order] if node.names_inputs else None
+    names = _names_at(node, order)
     return set_inputs(graph, node_id, [node.inputs[i] for i in order], names)
 
 

@@ -19,7 +19,9 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-FORMAT_VERSION = 1
+# 2: a layer node's `input_names` name the call argument each input is passed as
+#    (`initial_state`, `mask`...); version 1 files are migrated on load (project_files).
+FORMAT_VERSION = 2
 
 NodeKind = Literal["input", "layer", "model", "application", "loss", "op"]
 
@@ -38,6 +40,11 @@ ARG_CALL_CLASSES = {
     "MultiHeadAttention": ("query", "value", "key"),
     "GroupQueryAttention": ("query", "value", "key"),
 }
+# Call arguments that take tensors by keyword (`LSTM(...)(x, initial_state=[h, c])`),
+# where a layer's call accepts them (editor.catalog.call_keywords asks Keras which do).
+# Those in LIST_KEYWORDS take a list of tensors, in the order of the node's inputs.
+TENSOR_KEYWORDS = ("initial_state", "mask", "constants", "attention_mask", "query_mask", "value_mask", "key_mask")
+LIST_KEYWORDS = frozenset({"initial_state", "constants"})
 MERGE_CLASSES = frozenset(
     {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
 )
@@ -97,6 +104,8 @@ class Node(_Frozen):
         over the tensors in `inputs`, named by `input_names`, in the language of
         editor.expr that loss nodes use; its value is the node's one output.
     `shares`: id of another layer node whose layer (and weights) this node reuses.
+    `input_names` of a layer or model node: the call argument each input is passed as,
+        "" for positional (empty: all positional), e.g. ("", "initial_state", "initial_state").
     """
 
     id: str = Field(min_length=1, max_length=64)
@@ -132,13 +141,38 @@ class Node(_Frozen):
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
         return dtype
 
+    def keyword(self, index: int) -> str:
+        """The call argument input `index` is passed as ("" positional); loss and op nodes: ""."""
+        if self.names_inputs or index >= len(self.input_names):
+            return ""
+        return self.input_names[index]
+
+    def call_arguments(self, values: list) -> tuple[list, dict[str, Any]]:
+        """(positional values, keyword values) for a call on `values` (one per input, in
+        order): keyword inputs go by name, those of LIST_KEYWORDS as one list each."""
+        positional: list = []
+        keywords: dict[str, Any] = {}
+        for i, value in enumerate(values):
+            keyword = self.keyword(i)
+            if not keyword:
+                positional.append(value)
+            elif keyword in LIST_KEYWORDS:
+                keywords.setdefault(keyword, []).append(value)
+            else:
+                keywords[keyword] = value
+        return positional, keywords
+
+    @property
+    def positional_count(self) -> int:
+        return sum(not self.keyword(i) for i in range(len(self.inputs)))
+
     @property
     def call_style(self) -> str:
-        """How the node's tensors are passed: 'single', 'list' or 'args'."""
+        """How the node's positional tensors are passed: 'single', 'list' or 'args'."""
         if self.names_inputs:
             return "args"
         if self.kind in ("model", "application"):
-            return "list" if len(self.inputs) > 1 else "single"
+            return "list" if self.positional_count > 1 else "single"
         if self.class_name in LIST_CALL_CLASSES:
             return "list"
         if self.class_name in ARG_CALL_CLASSES:

@@ -48,7 +48,8 @@ from editor import names
 from editor.config_check import MODEL_CLASSES, check_model_config
 from editor.op_import import OpRefused, is_op_entry, op_expression
 from editor.deadline import Deadline, TooSlow
-from editor.graph import ARG_CALL_CLASSES, DTYPES, Graph, Node, Output, Project, Ref, first_error
+from editor.graph import (ARG_CALL_CLASSES, DTYPES, LIST_KEYWORDS, TENSOR_KEYWORDS, Graph, Node, Output, Project, Ref,
+                          first_error)
 from editor.safe_archive import ModelFileError, parse_config, read_model_file
 
 APPLICATION_PREFIX = "applications:"
@@ -294,13 +295,13 @@ class _Translator:
             base = {"kind": "layer", "class_name": class_name, "config": config}
         nodes = []
         for k, call in enumerate(entry["inbound_nodes"]):
-            refs, style, legacy = _call_refs(call, entry, where)
+            refs, style, legacy, keywords = _call_refs(call, entry, where)
             node_id = calls.ids[(name, k)]
             fields = dict(base)
             if k and fields["kind"] == "layer":
                 fields = {**fields, "config": {}, "shares": nodes[0].id}
             node = _node(id=node_id, name=name if k == 0 else node_id, inputs=tuple(calls.ref(h, where, legacy) for h in refs),
-                         where=where, **fields)
+                         input_names=keywords, where=where, **fields)
             expected = node.call_style
             if style != expected:
                 raise ModelFileError(f"{where}: called with {_STYLES[style]}, where the editor passes {_STYLES[expected]}")
@@ -507,9 +508,17 @@ def _tensor(value: Any) -> Optional[tuple[str, int, int]]:
     return None
 
 
-def _call_refs(call: Any, entry: dict, where: str) -> tuple[list[tuple[str, int, int]], str, bool]:
-    """The tensors one call takes, how they are passed ("single", "list" or "args"), and
-    whether the call is in the legacy list form (which counts a functional model's calls from 1)."""
+def _call_refs(call: Any, entry: dict, where: str) -> tuple[list[tuple[str, int, int]], str, bool, tuple[str, ...]]:
+    """The tensors one call takes, how its positional ones are passed ("single", "list" or
+    "args"), whether the call is in the legacy list form (which counts a functional
+    model's calls from 1), and the keyword of each tensor ("" positional; () if none is)."""
+    refs, style, legacy, keywords = _positional_refs(call, entry, where)
+    if not keywords:
+        return refs, style, legacy, ()
+    return refs + [t for _, t in keywords], style, legacy, ("",) * len(refs) + tuple(k for k, _ in keywords)
+
+
+def _positional_refs(call: Any, entry: dict, where: str):
     ports = ARG_CALL_CLASSES.get(entry["class_name"], ())
     legacy = isinstance(call, list)
     if legacy:  # [[name, node, tensor, kwargs], ...]
@@ -528,10 +537,16 @@ def _call_refs(call: Any, entry: dict, where: str) -> tuple[list[tuple[str, int,
     if not isinstance(args, list) or not isinstance(kwargs, dict):
         raise ModelFileError(f"{where}: a call whose args or kwargs are malformed")
     named = {}
+    keywords: list[tuple[str, tuple[str, int, int]]] = []
     for key, value in kwargs.items():
         tensor = _tensor(value)
         if tensor is not None and key in ports:
             named[key] = tensor
+        elif key in TENSOR_KEYWORDS and not legacy and (tensor is not None or _is_tensor_list(value)):
+            if (key in LIST_KEYWORDS) != (tensor is None):
+                shape = "a list of tensors" if key in LIST_KEYWORDS else "one tensor"
+                raise ModelFileError(f"{where}: '{key}' is given as {'one tensor' if tensor else 'a list'}; the editor passes {shape}")
+            keywords += [(key, tensor)] if tensor is not None else [(key, _tensor(v)) for v in value]
         elif tensor is not None or _is_tensor_list(value):
             raise ModelFileError(f"{where}: called with a tensor as '{key}', which the editor cannot wire")
         elif value not in _NEUTRAL_KWARGS.get(key, (None,)):
@@ -539,13 +554,13 @@ def _call_refs(call: Any, entry: dict, where: str) -> tuple[list[tuple[str, int,
             shown = shown if len(shown) <= 40 else shown[:39] + "…"
             raise ModelFileError(f"{where}: called with {key}={shown}, which the editor cannot express")
     if named:
-        return _port_refs(args, named, ports, where), "args", legacy
+        return _port_refs(args, named, ports, where), "args", legacy, keywords
     if len(args) == 1 and _tensor(args[0]) is not None:
-        return [_tensor(args[0])], "single", legacy
+        return [_tensor(args[0])], "single", legacy, keywords
     if len(args) == 1 and _is_tensor_list(args[0]):
-        return [_tensor(v) for v in args[0]], "list", legacy
+        return [_tensor(v) for v in args[0]], "list", legacy, keywords
     if len(args) > 1 and all(_tensor(a) is not None for a in args):
-        return [_tensor(a) for a in args], "args", legacy
+        return [_tensor(a) for a in args], "args", legacy, keywords
     raise ModelFileError(f"{where}: called with arguments that are not tensors, which the editor cannot express")
 
 

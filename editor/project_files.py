@@ -44,12 +44,32 @@ def loads(data: Union[str, bytes]) -> Project:
     if not isinstance(raw, dict):
         raise ProjectError("not a project: the file must hold a JSON object")
     version = raw.get("format_version")
-    if version != FORMAT_VERSION:
-        raise ProjectError(f"unsupported format_version {version!r} (this editor reads {FORMAT_VERSION})")
+    if version == 1:
+        raw = migrate_from_1(raw)
+    elif version != FORMAT_VERSION:
+        raise ProjectError(f"unsupported format_version {version!r} (this editor reads 1 to {FORMAT_VERSION})")
     try:
         return Project.model_validate(raw)
     except ValidationError as err:
         raise ProjectError(f"invalid project at {first_error(err, 'file')}") from None
+
+
+def migrate_from_1(raw: dict) -> dict:
+    """A version 1 project as version 2. In version 1 only loss nodes named their inputs;
+    `input_names` anywhere else meant nothing, and in version 2 it names a layer's call
+    arguments (`initial_state`...): dropped there, so an old file keeps its meaning."""
+    graphs = raw.get("graphs")
+    if isinstance(graphs, list):
+        raw = {**raw, "graphs": [_without_layer_names(g) for g in graphs]}
+    return {**raw, "format_version": FORMAT_VERSION}
+
+
+def _without_layer_names(graph):
+    if not isinstance(graph, dict) or not isinstance(graph.get("nodes"), list):
+        return graph
+    nodes = [{k: v for k, v in n.items() if k != "input_names"} if isinstance(n, dict) and n.get("kind") != "loss" else n
+             for n in graph["nodes"]]
+    return {**graph, "nodes": nodes}
 
 
 def dumps(project: Project) -> str:

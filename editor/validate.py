@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from editor.graph import ARG_CALL_CLASSES, Graph, Project, name_problem, topological_order, upstream
+from editor.graph import (ARG_CALL_CLASSES, LIST_KEYWORDS, TENSOR_KEYWORDS, Graph, Node, Project, name_problem,
+                          topological_order, upstream)
 from editor.problems import Problem
 
 MAX_NODES = 5_000
@@ -78,6 +79,21 @@ def check_node_fields(graph: Graph, project: Project) -> Iterator[Problem]:
                 yield Problem(f"{where} has {len(node.inputs)} inputs but {len(node.input_names)} names", node=node.id)
         if node.kind != "input" and not node.inputs:
             yield Problem(f"{where} has no inputs", node=node.id)
+        if not node.names_inputs and node.input_names:
+            yield from _keyword_problems(node, where)
+
+
+def _keyword_problems(node: Node, where: str) -> Iterator[Problem]:
+    """A layer's keyword inputs: one name per input, each a known tensor keyword."""
+    if len(node.input_names) != len(node.inputs):
+        yield Problem(f"{where} has {len(node.inputs)} inputs but {len(node.input_names)} argument names", node=node.id)
+    for keyword in node.input_names:
+        if keyword and keyword not in TENSOR_KEYWORDS:
+            yield Problem(f"{where}: '{keyword}' is not a tensor argument (known: {', '.join(TENSOR_KEYWORDS)})",
+                          node=node.id)
+    repeated = [k for k in set(node.input_names) if k and k not in LIST_KEYWORDS and node.input_names.count(k) > 1]
+    if repeated:
+        yield Problem(f"{where} passes two tensors as '{repeated[0]}', which takes one", node=node.id)
 
 
 def check_arity(graph: Graph, project: Project) -> Iterator[Problem]:
@@ -85,7 +101,7 @@ def check_arity(graph: Graph, project: Project) -> Iterator[Problem]:
     for node in graph.nodes:
         if node.kind != "layer" or not node.inputs:
             continue
-        count = len(node.inputs)
+        count = node.positional_count  # keyword tensors (initial_state, mask) come on top
         if node.call_style == "single" and count > 1:
             yield Problem(f"node '{node.name}': {node.class_name} takes one tensor but {count} are wired in (use a merge layer)", node=node.id)
         elif node.is_merge and count < 2:

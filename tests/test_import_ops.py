@@ -57,6 +57,26 @@ def wide_and_deep():
     return keras.Model(x0, outputs, name="wide_and_deep")
 
 
+def encoder_decoder():
+    """keras.io "Character-level recurrent sequence-to-sequence model": initial_state=[h, c]."""
+    encoder_inputs = keras.Input((10, 6), name="encoder_inputs")
+    _, state_h, state_c = layers.LSTM(8, return_state=True, name="encoder")(encoder_inputs)
+    decoder_inputs = keras.Input((9, 5), name="decoder_inputs")
+    decoder_outputs, _, _ = layers.LSTM(8, return_sequences=True, return_state=True, name="decoder")(
+        decoder_inputs, initial_state=[state_h, state_c])
+    outputs = layers.Dense(5, activation="softmax", name="next_char")(decoder_outputs)
+    return keras.Model([encoder_inputs, decoder_inputs], outputs, name="seq2seq")
+
+
+def masked_gru():
+    """A GRU over frames with a mask input: `GRU(...)(x, mask=m)`."""
+    frames = keras.Input((7, 3), name="frames")
+    mask = keras.Input((7,), dtype="bool", name="frame_mask")
+    x = layers.Dense(4, name="per_frame")(frames)
+    x = layers.GRU(6, name="gru")(x, mask=mask)
+    return keras.Model([frames, mask], layers.Dense(2, name="head")(x), name="masked_gru")
+
+
 def round_trip(build, tmp_path):
     keras.backend.clear_session()
     model = build()
@@ -73,6 +93,29 @@ def test_models_with_ops_import_export_and_predict_the_same(build, tmp_path):
     ops_nodes = [n for n in result.project.main.nodes if n.kind == "op"]
     assert ops_nodes, "the operations became op nodes"
     assert build_project(result.project).ok
+
+
+@pytest.mark.parametrize("build", [encoder_decoder, masked_gru])
+def test_models_with_keyword_tensors_import_export_and_predict_the_same(build, tmp_path):
+    round_trip(build, tmp_path)
+
+
+def test_keyword_tensors_become_named_inputs(tmp_path):
+    keras.backend.clear_session()
+    project = import_file(save(encoder_decoder(), tmp_path, "keras")).project
+    decoder = project.main.node("decoder")
+    assert [(r.node, r.output) for r in decoder.inputs] == [("decoder_inputs", 0), ("encoder", 1), ("encoder", 2)]
+    assert decoder.input_names == ("", "initial_state", "initial_state")
+    assert "(decoder_inputs, initial_state=[encoder[1], encoder[2]])\n" in regenerate_source(project)
+    keras.backend.clear_session()
+    project = import_file(save(masked_gru(), tmp_path, "keras")).project
+    assert project.main.node("gru").input_names == ("", "mask")
+
+
+def regenerate_source(project):
+    from editor.codegen import generate
+
+    return generate(project)
 
 
 def test_imported_ops_read_as_people_write_them(tmp_path):
@@ -114,3 +157,20 @@ def test_trained_weights_give_the_same_predictions_after_import(tmp_path):
     built.set_weights(model.get_weights())
     x = np.random.default_rng(1).uniform(0, 1, (5, 8)).astype("float32")
     np.testing.assert_allclose(built.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("build", [timeseries_transformer, actor, wide_and_deep, encoder_decoder, masked_gru])
+def test_each_imported_shape_trains(build, tmp_path):
+    """The Train tab's run on the imported project (a loss chosen per output, as a person would)."""
+    from editor.graph import Output
+    from editor.run_settings import Settings
+    from editor.training import TrainingRun
+
+    keras.backend.clear_session()
+    project = import_file(save(build(), tmp_path, "keras")).project
+    outputs = tuple(o.model_copy(update={"loss": "mean_squared_error"}) for o in project.main.outputs)
+    project = project.replace_graph(project.main.model_copy(update={"outputs": outputs}))
+    run = TrainingRun(project, Settings(batch_size=4, samples=16, epochs=2)).start()
+    assert run.wait(300)
+    assert run.error is None, run.error
+    assert len(run.history["loss"]) == 2 and all(np.isfinite(run.history["loss"]))

@@ -136,3 +136,54 @@ def test_op_inputs_keep_their_names_through_edits():
     assert graph.node("n3").input_names == ("y",)
     graph, _ = edits.insert_after(graph, Ref(node="n2"), "Dropout", {"rate": 0.1})
     assert graph.node("n3").input_names == ("y",)
+
+
+# ----------------------------------------------------------------------------- keyword tensors (13.2)
+
+def seq2seq():
+    return project(
+        inp("n1", "enc_in", (6, 3)), inp("n2", "dec_in", (5, 2)),
+        layer("n3", "encoder", "LSTM", "n1", units=4, return_state=True),
+        layer("n4", "decoder", "LSTM", "n2", Ref(node="n3", output=1), Ref(node="n3", output=2),
+              units=4, return_sequences=True).model_copy(update={"input_names": ("", "initial_state", "initial_state")}),
+        layer("n5", "next", "Dense", "n4", units=2),
+        outputs=["n5"],
+    )
+
+
+def test_keyword_tensors_build_and_export(tmp_path):
+    result, generated = build_both(seq2seq(), tmp_path)
+    assert result.shapes["n4"] == [(None, 5, 4)]
+    assert "(dec_in, initial_state=[encoder[1], encoder[2]])" in codegen.generate(seq2seq())
+    assert_same_model(result.model, generated)
+
+
+def test_a_keyword_the_layer_does_not_take_is_a_problem_on_the_node():
+    p = project(inp("n1", "x", (4,)), inp("n2", "m", (4,)),
+                layer("n3", "dense", "Dense", "n1", "n2", units=2).model_copy(update={"input_names": ("", "mask")}),
+                outputs=["n3"])
+    result = build_project(p)
+    assert result.first_error == "node 'dense': Dense has no tensor argument 'mask' (it takes none)"
+    bad = p.main.node("n3").model_copy(update={"input_names": ("", "states")})
+    problems = [pr.message for pr in build_project(project(*p.main.nodes[:2], bad, outputs=["n3"])).problems]
+    assert any("'states' is not a tensor argument" in m for m in problems), problems
+
+
+def test_keywords_follow_their_tensors_through_edits():
+    graph = seq2seq().main
+    graph = edits.move_input(graph, "n4", 2, -1)
+    assert graph.node("n4").input_names == ("", "initial_state", "initial_state")
+    assert [r.output for r in graph.node("n4").inputs] == [0, 2, 1]
+    graph, new = edits.insert_between(graph, Ref(node="n3", output=2), "n4", "Dense", {"units": 4})
+    assert graph.node("n4").input_names == ("", "initial_state", "initial_state")
+    graph = edits.remove_node(graph, new)
+    assert graph.node("n4").input_names == ("", "initial_state")
+    graph = edits.set_keyword(graph, "n4", 1, "")
+    assert graph.node("n4").input_names == ()
+    with pytest.raises(edits.EditError, match="'states' is not a tensor argument"):
+        edits.set_keyword(graph, "n4", 1, "states")
+
+
+def test_the_canvas_labels_keyword_wires():
+    edges = {(e["from"], e["to"]): e.get("label") for e in canvas_logic.canvas_edges(seq2seq().main)}
+    assert edges[("n2", "n4")] is None and edges[("n3", "n4")] == "initial_state out 2"

@@ -43,7 +43,7 @@ def test_any_names_and_values_round_trip(name, values):
 
 def test_saved_json_starts_with_format_version():
     text = project_files.dumps(load_template("mlp"))
-    assert text.startswith('{\n "format_version": 1,')
+    assert text.startswith('{\n "format_version": 2,')
 
 
 GOOD = project_files.dumps(load_template("mlp"))
@@ -58,7 +58,7 @@ GOOD = project_files.dumps(load_template("mlp"))
         (b"\xff\xfe\x00garbage", "not UTF-8 text (byte 0)"),
         ("[1, 2]", "not a project: the file must hold a JSON object"),
         ('{"format_version": ' + "1" * 5000 + "}", "not usable JSON: Exceeds the limit (4300 digits)"),
-        ('{"format_version": 99, "graphs": []}', "unsupported format_version 99 (this editor reads 1)"),
+        ('{"format_version": 99, "graphs": []}', "unsupported format_version 99 (this editor reads 1 to 2)"),
         ('{"graphs": []}', "unsupported format_version None"),
         ('{"format_version": 1, "graphs": []}', "invalid project at graphs: Tuple should have at least 1 item"),
         (GOOD.replace('"shape": [784]', '"shape": "784"'), "invalid project at graphs.0.nodes.0.shape"),
@@ -166,3 +166,18 @@ def test_layout_is_finite_for_crowded_nodes_at_the_limit():
     placed = canvas_logic.layout(Graph(id="g", name="g", nodes=tuple(nodes)))
     xs = sorted(placed[f"b{i}"][0] for i in range(300))
     assert len(set(xs)) == 300 and xs[0] == POSITION_LIMIT and xs[-1] == POSITION_LIMIT + 299 * 150
+
+
+def test_version_1_files_are_migrated_keeping_their_meaning():
+    """Version 2 gives a layer node's input_names a meaning (its call arguments); in version
+    1 they meant nothing there, so the migration drops them and keeps a loss node's."""
+    old = {"format_version": 1, "graphs": [{"id": "g", "name": "m", "nodes": [
+        {"id": "n1", "kind": "input", "name": "x", "shape": [4]},
+        {"id": "n2", "kind": "layer", "name": "d", "class_name": "Dense", "config": {"units": 2},
+         "inputs": [{"node": "n1"}], "input_names": ["mask"]},
+        {"id": "n3", "kind": "loss", "name": "l", "inputs": [{"node": "n2"}], "input_names": ["p"], "expression": "mean(p)"}],
+        "outputs": [{"ref": {"node": "n2"}}]}]}
+    project = loads(json.dumps(old))
+    assert project.format_version == 2
+    assert project.main.node("n2").input_names == () and project.main.node("n3").input_names == ("p",)
+    assert json.loads(project_files.dumps(project))["format_version"] == 2
