@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import keyword
 import re
-from typing import Any, Iterable, Optional
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Union
 
 from editor import names
 from editor.errors import UserError
@@ -58,16 +59,30 @@ def add_node(graph: Graph, node: Node) -> Graph:
     return graph.model_copy(update={"nodes": graph.nodes + (node,)})
 
 
+@dataclass(frozen=True)
+class Op:
+    """What the palette adds for an op node: its name and starting expression of `x` (the
+    tensor it is added after) and maybe `y` (named when it is wired in), editor.op_palette."""
+
+    name: str
+    expression: str
+
+
 def add_layer(
     graph: Graph,
-    class_name: str,
+    class_name: Union[str, Op],
     config: Optional[dict[str, Any]] = None,
     after: Optional[str] = None,
     name: Optional[str] = None,
 ) -> tuple[Graph, str]:
-    """Add a layer node fed by node `after` (if given); returns the graph and the new id."""
+    """Add a layer node (an op node for an `Op`) fed by node `after` (if given); returns
+    the graph and the new id."""
     node_id = new_id(graph)
     inputs = (Ref(node=after),) if after else ()
+    if isinstance(class_name, Op):
+        node = Node(id=node_id, kind="op", name=name or unique_name(graph, class_name.name), inputs=inputs,
+                    expression=class_name.expression, input_names=("x",) if after else ())
+        return add_node(graph, node), node_id
     node = Node(
         id=node_id,
         kind="layer",
@@ -168,8 +183,8 @@ def _keywords_for(node: Node, refs: tuple[Ref, ...]) -> tuple[str, ...]:
         if match is not None:
             used[match] = True
         chosen.append(old[match][1] if match is not None else None)
-    for i, keyword in enumerate(chosen):
-        if keyword is None and i < len(old) and not used[i]:
+    for i, taken in enumerate(chosen):
+        if taken is None and i < len(old) and not used[i]:
             used[i], chosen[i] = True, old[i][1]
     return tuple(k or "" for k in chosen)
 
@@ -207,9 +222,13 @@ def _names_for(graph: Graph, node: Node, refs: tuple[Ref, ...]) -> tuple[str, ..
     for i, name in enumerate(chosen):  # one put in another's place takes that one's name
         if name is None and i < len(old) and not used[i]:
             used[i], chosen[i] = True, old[i][1]
+    from editor import expr
+
+    waiting = [n for n in expr.names_in(node.expression or "") if n not in chosen]  # `y` of "x + y"
     for i, name in enumerate(chosen):
         if name is None:
-            chosen[i] = expression_name(graph.node(refs[i].node).name, [c for c in chosen if c])
+            chosen[i] = waiting.pop(0) if waiting else expression_name(graph.node(refs[i].node).name,
+                                                                        [c for c in chosen if c])
     return tuple(chosen)
 
 

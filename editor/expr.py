@@ -562,6 +562,66 @@ def rename(text: str, names: Sequence[str], old: str, new: str) -> str:
     return text[: len(text) - len(text.lstrip())] + body
 
 
+def settings_of(tree: Expr) -> list[tuple[str, Constant | int | float]]:
+    """The constants an op's form edits: a call's constant arguments (None: the default),
+    or the number of `x * 2.0`; [] for anything else."""
+    if isinstance(tree, Call):
+        return [(key, tree.constant(key)) for key in FUNCTIONS[tree.func].constants]
+    if isinstance(tree, BinOp):
+        number = next((side for side in (tree.right, tree.left) if isinstance(side, Num)), None)
+        if number is not None:
+            return [("number", number.value)]
+    return []
+
+
+def with_setting(text: str, names: Sequence[str], key: str, value_text: str) -> str:
+    """`text` (canonical) with constant `key` of settings_of() set from `value_text` as
+    Python writes it ("1", "(0, 2, 1)", "True", "'float16'"; empty: the default)."""
+    tree = parse(text, names)
+    value_text = value_text.strip()
+    if key == "number" and isinstance(tree, BinOp):
+        node = _field(value_text, key)
+        value = _signed_number(node)
+        if value is None or isinstance(value, bool) or not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            raise ExprError("number: must be a plain number")
+        new: Expr = Num(abs(value)) if value >= 0 else Neg(Num(-value))
+        left, right = (new, tree.right) if isinstance(tree.left, Num) and not isinstance(tree.right, Num) else (tree.left, new)
+        return normalise(BinOp(tree.op, left, right))
+    if not isinstance(tree, Call) or key not in FUNCTIONS[tree.func].constants:
+        raise ExprError(f"the expression has no setting '{key}'")
+    spec = FUNCTIONS[tree.func]
+    kwargs = dict(tree.kwargs)
+    if not value_text:
+        if key in spec.constants[:spec.required]:
+            raise ExprError(f"{key} is needed: {CONSTANTS[key]}")
+        kwargs.pop(key, None)
+    else:
+        kwargs[key] = _Parser(value_text, names)._constant(key, _field(value_text, key))
+    ordered = tuple((k, kwargs[k]) for k in spec.constants if k in kwargs)
+    return normalise(Call(tree.func, tree.args, ordered))
+
+
+def _field(value_text: str, key: str) -> ast.AST:
+    if len(value_text) > 200:
+        raise ExprError(f"{key}: too long")
+    try:
+        return ast.parse(value_text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        raise ExprError(f"{key}: not a value ({CONSTANTS.get(key, 'a number')})") from None
+
+
+def names_in(text: str) -> list[str]:
+    """The tensor names `text` uses, in order of first use (not function names); [] when it
+    is not Python syntax. For wiring: a new input takes the first name not yet bound."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    functions = {id(n) for call in ast.walk(tree) if isinstance(call, ast.Call) for n in ast.walk(call.func)}
+    found = sorted((n.lineno, n.col_offset, n.id) for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in functions)
+    return list(dict.fromkeys(name for _, _, name in found))
+
+
 def describe_language() -> str:
     """Short help for the UI: what an expression may contain."""
     reductions = ", ".join(name for name, function in FUNCTIONS.items() if function.reduces)

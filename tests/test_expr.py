@@ -1,4 +1,5 @@
 """Tests for editor.expr: the safe loss-expression language."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -382,3 +383,28 @@ def test_evaluate_and_to_python_refuse_bad_arguments():
     with pytest.raises(ValueError, match="not a Python variable"):
         expr.to_python(tree, {"y_true": "os.system"})
     assert expr.to_python(tree, ops_name="K") == "K.mean(y_true)"
+
+
+def test_op_settings_are_edited_on_the_tree():
+    assert expr.settings_of(expr.parse("expand_dims(x, 1)", ["x"])) == [("axis", 1)]
+    assert expr.settings_of(expr.parse("mean(x)", ["x"])) == [("axis", None), ("keepdims", None)]
+    assert expr.settings_of(expr.parse("x * 2.5", ["x"])) == [("number", 2.5)]
+    assert expr.settings_of(expr.parse("x + y", ["x", "y"])) == []
+    assert expr.with_setting("expand_dims(x, 1)", ["x"], "axis", "2") == "expand_dims(x, 2)"
+    assert expr.with_setting("mean(x)", ["x"], "axis", "(1, 2)") == "mean(x, axis=(1, 2))"
+    assert expr.with_setting("mean(x, axis=1, keepdims=True)", ["x"], "axis", "") == "mean(x, keepdims=True)"
+    assert expr.with_setting("cast(x, \"float16\")", ["x"], "dtype", "'int32'") == 'cast(x, "int32")'
+    assert expr.with_setting("x * 2.5", ["x"], "number", "-3") == "x * -3"
+    assert expr.with_setting("2.5 * x", ["x"], "number", "4") == "4 * x"
+    for text, key, value, message in [
+        ("expand_dims(x, 1)", "axis", "", "axis is needed"),
+        ("expand_dims(x, 1)", "axis", "x", "axis must be an integer"),
+        ("reshape(x, (2, 2))", "newshape", "(2, y)", "newshape must be a tuple"),
+        ("cast(x, 'float16')", "dtype", "'os'", "dtype must be one of"),
+        ("x * 2.5", "number", "__import__('os')", "must be a plain number"),
+        ("x * 2.5", "number", "1e999", "must be a plain number"),
+        ("abs(x)", "axis", "1", "no setting 'axis'"),
+        ("mean(x)", "axis", "(", "axis: not a value"),
+    ]:
+        with pytest.raises(ExprError, match=re.escape(message)):
+            expr.with_setting(text, ["x"], key, value)

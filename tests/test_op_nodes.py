@@ -187,3 +187,26 @@ def test_keywords_follow_their_tensors_through_edits():
 def test_the_canvas_labels_keyword_wires():
     edges = {(e["from"], e["to"]): e.get("label") for e in canvas_logic.canvas_edges(seq2seq().main)}
     assert edges[("n2", "n4")] is None and edges[("n3", "n4")] == "initial_state out 2"
+
+
+def test_palette_ops_start_from_the_selected_tensor_and_name_the_next_wire():
+    """The palette's "add" after `dense`: `x + y` reads dense as x; the next wire is y."""
+    from editor.op_palette import OPS
+
+    graph = residual().main
+    graph, new = edits.insert_after(graph, Ref(node="n2"), edits.Op("add", OPS["add"]))
+    node = graph.node(new)
+    assert (node.kind, node.name, node.expression, node.input_names) == ("op", "add", "x + y", ("x",))
+    assert graph.node("n3").inputs[0] == Ref(node=new)  # the residual now reads the new op
+    graph = edits.connect(graph, Ref(node="n1"), new)
+    assert graph.node(new).input_names == ("x", "y")
+    p = project(*graph.nodes, outputs=["n4"])
+    assert build_project(p).ok
+
+
+@pytest.mark.parametrize("name", sorted(__import__("editor.op_palette", fromlist=["OPS"]).OPS))
+def test_every_palette_op_is_in_the_language(name):
+    from editor import expr
+    from editor.op_palette import OPS
+
+    assert expr.check(OPS[name], ["x", "y"]) == OPS[name]

@@ -2,8 +2,9 @@
 
 Name; the input's shape and dtype; the layer's constructor arguments (config_widgets);
 its inputs in call order (reorder, remove, add); "model output" with its loss, loss
-weight and metrics; a loss node's expression and input names; sharing another node's
-layer; a nested model's graph (and a button that opens it); delete. Every change is a
+weight and metrics; a loss or op node's expression and input names (ui/op_fields);
+a layer's keyword tensors (initial_state, mask...); sharing another node's layer; a
+nested model's graph (and a button that opens it); delete. Every change is a
 callback that goes through state.edit_graph (editor.edits underneath).
 """
 
@@ -17,7 +18,7 @@ from editor import edits
 from editor import expr
 from editor.canvas_logic import class_text, shape_text
 from editor.graph import DTYPES, Graph, Node, Ref
-from editor.ui import config_widgets, fields, output_fields, state, widgets
+from editor.ui import config_widgets, fields, op_fields, output_fields, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -55,6 +56,8 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
         _application_fields(node, k)
     elif node.kind == "loss":
         _loss_fields(node, k)
+    elif node.kind == "op":
+        op_fields.show(node, k)
     if node.kind != "input":
         _inputs_editor(graph, node, k)
     if node.kind != "loss":
@@ -192,7 +195,7 @@ def _set_app_config(node_id: str, name: str, key: str) -> None:
 
 
 def _loss_fields(node: Node, k: str) -> None:
-    _text_area(f"{k}.expr", "Loss expression", node.expression or "", _set_expression, (node.id, node.name),
+    _text_area(f"{k}.expr", "Loss expression", node.expression or "", op_fields.set_expression, (node.id, node.name),
                help=expr.describe_language())
     with st.expander("Expression language"):
         st.text(expr.describe_language())
@@ -201,21 +204,6 @@ def _loss_fields(node: Node, k: str) -> None:
                     **widgets.bind(key, float(node.weight)),
                     on_change=_set_weight, args=(node.id, node.name, key))
     widgets.field_error(key)
-
-
-@state.callback
-def _set_expression(node_id: str, name: str, key: str) -> None:
-    text = st.session_state.get(key, "").strip()
-    node = state.graph().get(node_id)
-    if node is None:
-        return
-    try:
-        expr.check(text, node.input_names)
-    except expr.ExprError as err:
-        state.fail(f"loss node '{name}': {err}", key)
-        return
-    state.edit_graph(f"set expression of {name}", lambda g: edits.set_config(g, node_id, expression=text),
-                     field=key, node_name=name)
 
 
 @state.callback
@@ -237,9 +225,10 @@ def _inputs_editor(graph: Graph, node: Node, k: str) -> None:
     st.markdown("**Inputs** (in call order)")
     if not node.inputs:
         st.caption("No inputs yet.")
-    loss = node.kind == "loss"
+    loss = node.names_inputs
+    keywords = _keywords(graph, node)
     for i, ref in enumerate(node.inputs):
-        cols = st.columns([4, 1, 1, 1]) if not loss else st.columns([2, 3, 1, 1, 1])
+        cols = st.columns([2, 3, 1, 1, 1]) if loss or keywords else st.columns([4, 1, 1, 1])
         source = names.get(ref.node, f"{ref.node} (missing)") + (f" · output {ref.output}" if ref.output else "")
         cols[0].markdown(f"{i + 1}\\. {md(source)}")
         offset = 0
@@ -250,6 +239,14 @@ def _inputs_editor(graph: Graph, node: Node, k: str) -> None:
             cols[1].text_input(f"Name of input {i + 1} in the expression", key=key, label_visibility="collapsed",
                                **widgets.bind(key, current),
                                on_change=_set_input_name, args=(node.id, node.name, i, key))
+        elif keywords:
+            offset = 1
+            key = f"{k}.kw{i}"
+            options = ["", *keywords]
+            cols[1].selectbox(f"Input {i + 1} is passed as", options, key=key, label_visibility="collapsed",
+                              format_func=lambda o: f"as {o}=" if o else "positional",
+                              **widgets.bind(key, node.keyword(i), options),
+                              on_change=_set_keyword, args=(node.id, node.name, i, key))
         cols[1 + offset].button("↑", key=f"{k}.in{i}.up", disabled=i == 0, help="Move up",
                                 on_click=_move_input, args=(node.id, node.name, i, -1))
         cols[2 + offset].button("↓", key=f"{k}.in{i}.down", disabled=i == len(node.inputs) - 1, help="Move down",
@@ -283,6 +280,23 @@ def _add_input(node_id: str, name: str, key: str) -> None:
     if source is not None:
         state.edit_graph(f"wire an input into {name}", lambda g: edits.connect(g, Ref(node=source), node_id),
                          field=key, node_name=name)
+
+
+def _keywords(graph: Graph, node: Node) -> tuple[str, ...]:
+    """The tensor keywords the node's layer takes (a shared call: its owner's layer)."""
+    from editor import catalog
+
+    owner = graph.get(node.shares) if node.shares else node
+    if node.kind != "layer" or owner is None or not owner.class_name:
+        return ()
+    return catalog.call_keywords(owner.class_name)
+
+
+@state.callback
+def _set_keyword(node_id: str, name: str, index: int, key: str) -> None:
+    keyword = st.session_state.get(key) or ""
+    state.edit_graph(f"pass input {index + 1} of {name} as {keyword or 'positional'}",
+                     lambda g: edits.set_keyword(g, node_id, index, keyword), field=key, node_name=name)
 
 
 @state.callback

@@ -1,6 +1,8 @@
-"""The palette: every Keras layer (grouped, searchable), inserted after the selected node
-(into the chain: its readers now read the new layer), branched from it (a side branch),
-or inserted on one of its input wires; also inputs, loss nodes and nested-model nodes."""
+"""The palette: every Keras layer (grouped, searchable) and the "ops" group (keras.ops
+such as `x + y` or `expand_dims(x, 1)`: editor.op_palette), inserted after the selected
+node (into the chain: its readers now read the new node), branched from it (a side
+branch), or inserted on one of its input wires; also inputs, loss nodes and
+nested-model nodes."""
 
 from __future__ import annotations
 
@@ -8,12 +10,30 @@ from typing import Optional
 
 import streamlit as st
 
+from typing import Union
+
 from editor import canvas_logic
 from editor import edits
 from editor.graph import Graph, Node, Ref
+from editor.op_palette import OPS
 from editor.ui import fields, state, widgets
 
 ALL_GROUPS = "all groups"
+OPS_GROUP = "ops (keras.ops on tensors)"
+Choice = Union[str, edits.Op]  # a layer class name, or an op
+
+
+def _ops(query: str) -> list[str]:
+    words = query.lower().split()
+    return [name for name, text in OPS.items() if all(w in f"{name} {text}" for w in words)]
+
+
+def _what(choice: Choice) -> str:
+    return choice.name if isinstance(choice, edits.Op) else choice
+
+
+def _config(choice: Choice) -> Optional[dict]:
+    return fields.starting_config(choice) if isinstance(choice, str) else None
 
 
 def show(key: str = "palette") -> None:
@@ -21,27 +41,11 @@ def show(key: str = "palette") -> None:
 
     node = state.selected_node()
     graph = state.graph()
-    groups = catalog.groups()
-    infos = catalog.layers()
     with st.container():
         cols = st.columns([2, 3])
-        group = cols[0].selectbox("Group", [ALL_GROUPS, *groups], key=f"{key}.group")
+        group = cols[0].selectbox("Group", [ALL_GROUPS, *catalog.groups(), OPS_GROUP], key=f"{key}.group")
         query = cols[1].text_input("Search layers", key=f"{key}.search", placeholder="e.g. conv, drop, lstm")
-        names = catalog.search(query, limit=len(infos)) if query.strip() else sorted(infos)
-        if group != ALL_GROUPS:
-            allowed = set(groups[group])
-            names = [n for n in names if n in allowed]
-        if not names:
-            st.caption("No layer matches; try another word or group.")
-            class_name = None
-        else:
-            class_name = st.selectbox(
-                f"Layer ({len(names)})", names, key=f"{key}.class",
-                format_func=lambda n: f"{n} · {infos[n].group}",
-                help=None,
-            )
-            if class_name and infos[class_name].doc:
-                st.caption(infos[class_name].doc)
+        class_name = _op_choice(query, key) if group == OPS_GROUP else _layer_choice(query, group, key)
         cols = st.columns(2)
         node_id = node.id if node is not None else None
         cols[0].button(
@@ -100,40 +104,70 @@ def show(key: str = "palette") -> None:
                            help="A node that calls the chosen graph like a layer (after the selected node).")
 
 
+def _layer_choice(query: str, group: str, key: str) -> Optional[str]:
+    """The chosen Keras layer class, among those the group and the search words allow."""
+    from editor import catalog
+
+    infos = catalog.layers()
+    names = catalog.search(query, limit=len(infos)) if query.strip() else sorted(infos)
+    if group != ALL_GROUPS:
+        allowed = set(catalog.groups()[group])
+        names = [n for n in names if n in allowed]
+    if not names:
+        st.caption("No layer matches; try another word or group.")
+        return None
+    class_name = st.selectbox(f"Layer ({len(names)})", names, key=f"{key}.class",
+                              format_func=lambda n: f"{n} · {infos[n].group}")
+    if class_name and infos[class_name].doc:
+        st.caption(infos[class_name].doc)
+    return class_name
+
+
+def _op_choice(query: str, key: str) -> Optional[edits.Op]:
+    """The chosen op of the "ops" group, with its starting expression."""
+    ops = _ops(query)
+    if not ops:
+        st.caption("No op matches; try another word.")
+        return None
+    choice = st.selectbox(f"Op ({len(ops)})", ops, key=f"{key}.op", format_func=lambda n: f"{n}: {OPS[n]}")
+    st.caption("x is the selected node's tensor; y is the next tensor you wire in (inspector: Add an input).")
+    return edits.Op(choice, OPS[choice]) if choice else None
+
+
 def _placed(graph: Graph, node_id: str) -> Graph:
     """Give a just-added node a free position, so the canvas stays stable from now on."""
     return edits.set_config(graph, node_id, position=canvas_logic.new_position(graph, node_id))
 
 
 @state.callback
-def _add_layer(class_name: Optional[str], after: Optional[str]) -> None:
+def _add_layer(class_name: Optional[Choice], after: Optional[str]) -> None:
     if class_name is None:
         return
-    config = fields.starting_config(class_name)
+    config = _config(class_name)
 
     def change(graph: Graph):
         graph, new = edits.add_layer(graph, class_name, config, after=after)
         return _placed(graph, new), new
 
-    state.edit_graph(f"add {class_name}", change, select_new=True)
+    state.edit_graph(f"add {_what(class_name)}", change, select_new=True)
 
 
 @state.callback
-def _insert_after(class_name: Optional[str], source: Optional[str]) -> None:
+def _insert_after(class_name: Optional[Choice], source: Optional[str]) -> None:
     node = state.graph().get(source) if source else None
     if class_name is None or node is None:
         return
-    config = fields.starting_config(class_name)
+    config = _config(class_name)
 
     def change(graph: Graph):
         graph, new = edits.insert_after(graph, Ref(node=node.id), class_name, config)
         return _placed(graph, new), new
 
-    state.edit_graph(f"insert {class_name} after {node.name}", change, select_new=True, node_name=node.name)
+    state.edit_graph(f"insert {_what(class_name)} after {node.name}", change, select_new=True, node_name=node.name)
 
 
 @state.callback
-def _insert_layer(class_name: Optional[str], target: Optional[str], wire: int) -> None:
+def _insert_layer(class_name: Optional[Choice], target: Optional[str], wire: int) -> None:
     if class_name is None or target is None:
         return
     node = state.graph().get(target)
@@ -141,13 +175,13 @@ def _insert_layer(class_name: Optional[str], target: Optional[str], wire: int) -
         state.fail(f"node '{node.name if node else target}' has no input wire to insert on")
         return
     source = node.inputs[min(wire, len(node.inputs) - 1)]
-    config = fields.starting_config(class_name)
+    config = _config(class_name)
 
     def change(graph: Graph):
         graph, new = edits.insert_between(graph, source, target, class_name, config)
         return _placed(graph, new), new
 
-    state.edit_graph(f"insert {class_name} before {node.name}", change, select_new=True, node_name=node.name)
+    state.edit_graph(f"insert {_what(class_name)} before {node.name}", change, select_new=True, node_name=node.name)
 
 
 @state.callback

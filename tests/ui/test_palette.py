@@ -53,7 +53,22 @@ def test_every_group_is_offered():
     from editor import catalog
 
     at = open_app("mlp")
-    assert at.selectbox(key="palette.group").options[1:] == list(catalog.groups())
+    assert at.selectbox(key="palette.group").options[1:] == [*catalog.groups(), "ops (keras.ops on tensors)"]
+
+
+def test_an_op_from_the_ops_group_goes_into_the_chain():
+    """Unit-level: the ops group lists editor.op_palette; Insert after makes an op node."""
+    at = select(open_app("mlp"), "n2")
+    at.selectbox(key="palette.group").set_value("ops (keras.ops on tensors)")
+    run(at)
+    at.selectbox(key="palette.op").set_value("scale")
+    run(at)
+    at.button(key="palette.insert_after").click()
+    run(at)
+    node = next(n for n in graph(at).nodes if n.kind == "op")
+    assert (node.name, node.expression, node.input_names) == ("scale", "x * 2.0", ("x",))
+    assert graph(at).node("n3").inputs[0].node == node.id
+    assert not errors(at)
 
 
 def test_add_input_and_loss_node():
