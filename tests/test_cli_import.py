@@ -54,12 +54,13 @@ def test_import_then_every_export_command(tmp_path):
 
 
 def test_import_application_by_name(tmp_path):
-    """MobileNetV3 adds tensors with keras.ops: no node for that, so it comes in as one application node."""
+    """MobileNetV3's hard-swish is keras.ops arithmetic: op nodes since issue 13, so it expands."""
     result = run("import", "applications:MobileNetV3Small", "-o", str(tmp_path / "small.json"))
     assert result.returncode == 0, result.stderr
-    assert result.stderr.startswith("note: MobileNetV3Small is one application node: its layers cannot all be editor nodes")
+    assert result.stderr == ""
     summary = run("summary", str(tmp_path / "small.json"), "--json")
     assert json.loads(summary.stdout)[0]["total_params"] == 2_554_968
+    assert any(n["kind"] == "op" for n in json.loads((tmp_path / "small.json").read_text())["graphs"][0]["nodes"])
 
 
 def test_refused_lambda_is_one_line_and_writes_nothing(tmp_path):
