@@ -144,17 +144,19 @@ def _layer_costs(model, none_dim: int, costs: Optional[_Costs] = None, calls: in
     their per-step states (about 6 x units a step). Multiply-adds: a layer with weights
     costs its matrix weights once per output position (Dense: per sample, Conv: per pixel,
     recurrent: per step), an Embedding one per output element; a layer without weights
-    one per output element. Nested models count once per call.
+    and an operation (op nodes: `x + y`) one per output element. Nested models count once
+    per call.
     """
     import keras
 
     costs = costs or _Costs()
-    for layer in model.layers:
+    ops = [op for op in getattr(model, "operations", ()) if not isinstance(op, keras.layers.Layer)]  # x + y...
+    for layer in [*model.layers, *ops]:
         nodes = getattr(layer, "_inbound_nodes", ())
         if isinstance(layer, keras.Model):
             _layer_costs(layer, none_dim, costs, calls * max(1, len(nodes)))
             continue
-        matrix = sum(_elements(w.shape, none_dim) for w in layer.weights if len(w.shape) >= 2)
+        matrix = sum(_elements(w.shape, none_dim) for w in getattr(layer, "weights", ()) if len(w.shape) >= 2)
         for node in nodes:
             outs = [t for t in node.output_tensors if len(t.shape) >= 1]
             out_elems = sum(_elements(t.shape[1:], none_dim) for t in outs)

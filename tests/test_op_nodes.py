@@ -210,3 +210,15 @@ def test_every_palette_op_is_in_the_language(name):
     from editor.op_palette import OPS
 
     assert expr.check(OPS[name], ["x", "y"]) == OPS[name]
+
+
+def test_the_memory_estimate_counts_what_op_nodes_keep():
+    """An op's output is kept for the backward pass like a layer's: the estimate grows by it."""
+    from editor import run_model
+    from editor.run_settings import Settings
+
+    plain = project(inp("n1", "inputs", (10, 8)), layer("n2", "dense", "Dense", "n1", units=8), outputs=["n2"])
+    settings = Settings(batch_size=1, samples=1)
+    grown = (run_model.estimate(residual(), settings).activations_per_sample
+             - run_model.estimate(plain, settings).activations_per_sample)
+    assert grown == 2 * (2 * 10 * 8 * 4)  # two float32 outputs of (10, 8), and their gradients
