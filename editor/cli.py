@@ -164,12 +164,35 @@ def cmd_import(args) -> int:
 
     if not args.output.endswith(".json"):
         raise CommandError(f"{args.output}: the project file name must end in .json")
-    result = import_target(args.file)
-    project_files.save(result.project, args.output)
-    for note in result.notes:
+    if args.file.endswith(".py"):
+        notes = _import_code(args)
+    else:
+        if args.model is not None:
+            raise CommandError("--model chooses among the models of a Python file (FILE.py)")
+        result = import_target(args.file)
+        project_files.save(result.project, args.output)
+        notes = result.notes
+    for note in notes:
         print(printable(f"note: {note}"), file=sys.stderr)
     print(args.output)
     return 0
+
+
+def _import_code(args) -> tuple[str, ...]:
+    """A Python file read without running it (editor.code_import): TensorFlow is never loaded."""
+    from editor import project_files
+    from editor.code_import import MAX_FILE_BYTES, import_code
+
+    path = Path(args.file)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CommandError(f"{path.name}: the file is over {MAX_FILE_BYTES:,} bytes")
+        source = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandError(f"{path.name}: not UTF-8 text") from None
+    result = import_code(source, model=args.model, filename=path.name, strict=args.strict)
+    project_files.save(result.project, args.output)
+    return tuple(f"{line} (left out)" for line in result.skipped) + result.notes
 
 
 def cmd_check_loss(args) -> int:
@@ -358,8 +381,14 @@ def _parser() -> argparse.ArgumentParser:
     p = add("import", cmd_import, "turn a Keras model into a project file (structure only: no weights, no compile settings)")
     p.add_argument("file", metavar="FILE", help=(
         "a .keras archive, a legacy .h5 file or a JSON config (model.to_json()), checked before Keras reads it; "
-        "or applications:NAME (e.g. applications:ResNet50) for a keras.applications model, built with weights=None"))
+        "or applications:NAME (e.g. applications:ResNet50) for a keras.applications model, built with weights=None; "
+        "or a Python file (model.py) that builds a functional model, read without running it"))
     p.add_argument("-o", "--output", required=True, metavar="project.json")
+    p.add_argument("--model", default=None, metavar="NAME",
+                   help="a Python file that builds several models: the variable or model name of the one to import")
+    p.add_argument("--strict", action="store_true",
+                   help="a Python file: refuse it if any line cannot be expressed (default: leave such lines out, "
+                        "with a note each)")
     p = add("check-loss", cmd_check_loss, "check a loss expression; print it normalised")
     p.add_argument("expression", metavar="EXPR")
     p.add_argument("--names", default="y_true,y_pred", help="tensor names the expression may use (default: y_true,y_pred)")

@@ -1,0 +1,330 @@
+"""What a call to a Keras name, or a method of a model, means to the code reader. No Keras.
+
+`call()` takes a canonical dotted name (editor.code_reader: `tf.keras.layers.Dense` is
+`keras.layers.Dense`) and the already-computed arguments, and returns a value of
+editor.code_values: a Layer, an input tensor, a model, an expression of tensors, a
+compile setting; or refuses.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from editor import expr, names
+from editor.code_reader import (MERGE_FUNCTIONS, NEUTRAL, OPTIMIZER_CLASSES, OUTSIDE, READ_POSITIONAL, Reader, Refused,
+                                Scope)
+from editor.code_values import Function, Layer, ModelValue, Namespace, Skip, Sym, checked, named_expression
+from editor.edits import snake_case
+from editor.expr import Call, TensorList
+
+FUNCTION_MODULES = ("keras.ops", "keras.ops.nn", "keras.ops.numpy", "keras.ops.math", "keras.backend", "tensorflow",
+                    "tensorflow.math", "tensorflow.nn", "numpy", "keras.activations")
+CONFIG_MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints")
+REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
+                         "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
+
+
+def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, scope: Scope) -> Any:
+    line = node.lineno
+    module, _, last = path.rpartition(".")
+    if any(path == p or path.startswith(p + ".") for p in OUTSIDE):
+        raise Refused(f"line {line}: {path}() reads files or the network: not model-building code")
+    if path in NEUTRAL or path.endswith(".summary"):
+        return None
+    if module == "builtins":
+        return _builtin(reader, last, args, kwargs, line)
+    if path in ("keras.Input", "keras.layers.Input"):
+        return _input(reader, args, kwargs, line)
+    if path in ("keras.Model", "keras.models.Model"):
+        return _model(reader, args, kwargs, line)
+    if path in ("keras.Sequential", "keras.models.Sequential"):
+        return _sequential(reader, args, kwargs, line)
+    if module == "keras.layers" and last in MERGE_FUNCTIONS:
+        if not args:
+            raise Skip(line, f"{last}() without tensors")
+        layer = _layer(reader, MERGE_FUNCTIONS[last], args[1:], kwargs, line)
+        return reader.call_layer(layer, [args[0]], {}, line)
+    if module == "keras.layers" and last == "Lambda":
+        return _lambda(reader, args, kwargs, line)
+    if path == "kgs.AddLoss":
+        return _add_loss_layer(reader, args, kwargs, line)
+    if module == "keras.layers" and last[:1].isupper():
+        return _layer(reader, last, args, kwargs, line)
+    if module in FUNCTION_MODULES and (last in expr.FUNCTIONS or last in expr.ALIASES):
+        if last == "cast" and len(args) == 2 and isinstance(args[1], tuple) and args[1][:1] == ("dtype_of",):
+            return args[0]  # ops.cast(y_true, y_pred.dtype), as exported losses begin
+        return _function(expr.ALIASES.get(last, last), args, kwargs, line)
+    if module == "keras.optimizers" and last.lower() in OPTIMIZER_CLASSES:
+        return ("optimizer", OPTIMIZER_CLASSES[last.lower()], _plain(kwargs, line))
+    if module in CONFIG_MODULES:
+        return _config_object(module, last, args, kwargs, line)
+    if module in ("keras.losses", "keras.metrics") and last[:1].isupper():
+        return snake_case(last)
+    raise Skip(line, f"{path}() is not model-building code the editor can express")
+
+
+def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwargs: dict, node: ast.AST,
+                 scope: Scope) -> Any:
+    line = node.lineno
+    if name == "summary":
+        return None
+    if name == "compile":
+        order = ("optimizer", "loss")
+        if len(args) > len(order):
+            raise Skip(line, "compile() with more than two positional arguments: pass them by keyword")
+        settings = {**dict(zip(order, args)), **kwargs}
+        unknown = set(settings) - {"optimizer", "loss", "loss_weights", "metrics", "run_eagerly", "jit_compile",
+                                   "steps_per_execution"}
+        if unknown:
+            raise Skip(line, f"compile() with {', '.join(sorted(unknown))}, which the editor cannot express")
+        model.compile = {k: v for k, v in settings.items() if k in ("optimizer", "loss", "loss_weights", "metrics")}
+        model.compile["__line__"] = line
+        return None
+    if name == "add_loss":
+        if len(args) != 1 or kwargs:
+            raise Skip(line, "add_loss() takes one tensor")
+        value = args[0]
+        if not isinstance(value, Sym):
+            raise Skip(line, f"add_loss() of a {type(value).__name__}")
+        model.losses.append(_loss_record(reader, value, line))
+        return None
+    if name == "add":
+        if model.sequential is None:
+            raise Skip(line, "add() on a functional model")
+        model.sequential += [_sequential_item(a, line) for a in args]
+        return None
+    raise Skip(line, f"model.{name}() is not part of the model (training and data are set in the Train tab)")
+
+
+# ----------------------------------------------------------------------------- builders
+
+def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> Any:
+    if any(isinstance(a, (Sym, Layer, ModelValue, Function)) for a in [*args, *kwargs.values()]) and name != "len":
+        raise Skip(line, f"{name}() of a tensor, layer or model")
+    if name == "range":
+        if not all(isinstance(a, int) and not isinstance(a, bool) for a in args) or kwargs or not 1 <= len(args) <= 3:
+            raise Skip(line, "range() of something other than integers")
+        return range(*args)
+    if name == "len":
+        if len(args) != 1 or not isinstance(args[0], (list, tuple, dict, str, range)):
+            raise Skip(line, "len() of something other than a list")
+        return len(args[0])
+    if name in ("zip", "enumerate", "reversed", "sorted", "list", "tuple", "dict"):
+        if kwargs and name != "dict":
+            raise Skip(line, f"{name}() with keywords")
+        if name == "dict":
+            result = dict(*[reader.iterate(a, line) if not isinstance(a, dict) else a for a in args], **kwargs)
+        else:
+            lists = [reader.iterate(a, line) if not isinstance(a, dict) else list(a) for a in args]
+            result = {"zip": lambda: list(zip(*lists)), "enumerate": lambda: list(enumerate(*lists)),
+                      "reversed": lambda: list(reversed(*lists)), "sorted": lambda: sorted(*lists),
+                      "list": lambda: list(*lists), "tuple": lambda: tuple(*lists)}[name]()
+        reader.size(result, line)
+        return result
+    if name == "isinstance":
+        raise Skip(line, "isinstance() is not model-building code")
+    try:
+        result = {"min": min, "max": max, "abs": abs, "int": int, "float": float, "str": str, "round": round,
+                  "sum": sum, "bool": bool}[name](*args, **kwargs)
+    except (TypeError, ValueError, ArithmeticError) as err:
+        raise Skip(line, f"{name}(): {err}") from None
+    if isinstance(result, str) and len(result) > 10_000:
+        raise Refused(f"line {line}: a string too long")
+    return result
+
+
+def _plain(value: Any, line: int) -> Any:
+    """A config value as JSON holds it (tuples as lists); Keras names as their strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v, line) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, line) for v in value]
+    if isinstance(value, Namespace):
+        module, _, last = value.path.rpartition(".")
+        if module in ("keras.activations", "keras.losses", "keras.metrics", "keras.initializers"):
+            return last
+        raise Skip(line, f"{value.path} as a setting")
+    if isinstance(value, Layer):
+        config = {**value.config, **({"name": value.name} if value.name_given else {})}
+        return {"module": "keras.layers", "class_name": value.class_name, "config": config}
+    if isinstance(value, tuple) and value and value[0] == "optimizer":
+        return value
+    if isinstance(value, (Sym, ModelValue, Function, range)):
+        raise Skip(line, f"a {type(value).__name__} as a setting")
+    return value
+
+
+def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int) -> Layer:
+    positional = READ_POSITIONAL.get(class_name, ())
+    if len(args) > len(positional):
+        raise Skip(line, f"{class_name}() with {len(args)} positional arguments: pass the ones after "
+                         f"{len(positional)} by keyword")
+    config = {**dict(zip(positional, args)), **kwargs}
+    name = config.pop("name", None)
+    if name is not None and not isinstance(name, str):
+        raise Skip(line, f"{class_name}(name=...) that is not text")
+    config = _plain(config, line)
+    taken = {r.name for r in reader.records} | reader.layer_names
+    final = name or names.unique(snake_case(class_name), taken)
+    reader.layer_names.add(final)
+    return Layer(class_name, config, final, line, name_given=name is not None)
+
+
+def _input(reader: Reader, args: list, kwargs: dict, line: int) -> Sym:
+    if len(args) > 1:
+        raise Skip(line, "Input() with more than one positional argument")
+    settings = {**({"shape": args[0]} if args else {}), **kwargs}
+    if "batch_shape" in settings and "shape" not in settings:
+        batch = settings.pop("batch_shape")
+        settings["shape"] = list(batch)[1:] if isinstance(batch, (list, tuple)) else batch
+    shape = settings.pop("shape", None)
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)  # Input(shape=(10)) as the documents write it
+    if not isinstance(shape, (list, tuple)) or not all(d is None or (isinstance(d, int) and d > 0) for d in shape):
+        raise Skip(line, "Input() needs a shape of positive integers or None")
+    name = settings.pop("name", None)
+    dtype = settings.pop("dtype", "float32")
+    settings.pop("batch_size", None)
+    if settings:
+        raise Skip(line, f"Input() with {', '.join(sorted(settings))}, which the editor cannot express")
+    record = reader.new_record("input", "input_layer", line, name=name if isinstance(name, str) else None,
+                               shape=tuple(shape), dtype=dtype if isinstance(dtype, str) else "float32")
+    return Sym.of(record)
+
+
+def _tensors(value: Any, what: str, line: int) -> list:
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, Sym):
+        return [value]
+    raise Skip(line, f"the model's {what} are a {type(value).__name__}")
+
+
+def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
+    settings = dict(zip(("inputs", "outputs"), args))
+    for old, new in (("input", "inputs"), ("output", "outputs")):  # Keras 2: Model(input=..., output=...)
+        if old in kwargs:
+            kwargs[new] = kwargs.pop(old)
+    settings.update(kwargs)
+    name = settings.pop("name", None)
+    settings.pop("trainable", None)
+    if set(settings) - {"inputs", "outputs"} or "inputs" not in settings or "outputs" not in settings:
+        raise Skip(line, "Model() needs inputs and outputs (and maybe a name), nothing else")
+    inputs = _tensors(settings["inputs"], "inputs", line)
+    for tensor in inputs:
+        record, _ = reader.make(tensor, line)
+        if record.kind != "input":
+            raise Skip(line, f"the model input '{record.name}' is not a keras.Input")
+    outputs = _tensors(settings["outputs"], "outputs", line)
+    for tensor in outputs:
+        reader.make(tensor, line)
+    model = ModelValue(name=_model_name(reader, name, "functional"), line=line, inputs=inputs, outputs=outputs)
+    reader.all_models.append(model)
+    return model
+
+
+def _model_name(reader: Reader, name: Any, base: str) -> str:
+    taken = {m.name for m in reader.all_models}
+    return name if isinstance(name, str) and name else names.unique(base, taken)
+
+
+def _sequential_item(value: Any, line: int) -> Any:
+    if isinstance(value, (Layer, ModelValue)) or (isinstance(value, Sym) and value.made and value.made[0].kind == "input"):
+        return value
+    raise Skip(line, f"a {type(value).__name__} in a Sequential model")
+
+
+def _sequential(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
+    items = args[0] if args else kwargs.pop("layers", None) or []
+    name = kwargs.pop("name", None)
+    if len(args) > 1 or kwargs or not isinstance(items, (list, tuple)):
+        raise Skip(line, "Sequential() takes a list of layers and a name")
+    model = ModelValue(name=_model_name(reader, name, "sequential"), line=line, inputs=[], outputs=[],
+                       sequential=[_sequential_item(v, line) for v in items])
+    reader.all_models.append(model)
+    return model
+
+
+def _lambda(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
+    function = args[0] if args else kwargs.pop("function", None)
+    name = kwargs.pop("name", None)
+    kwargs.pop("output_shape", None)
+    if not isinstance(function, Function) or len(args) > 1 or kwargs:
+        raise Skip(line, "Lambda() of something other than a function of the file")
+    taken = {r.name for r in reader.records} | reader.layer_names
+    layer = Layer("Lambda", {}, name if isinstance(name, str) else names.unique("lambda", taken), line,
+                  function=function, name_given=isinstance(name, str))
+    reader.layer_names.add(layer.name)
+    return layer
+
+
+def _add_loss_layer(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
+    """`AddLoss(fn, weight=w, name=n)` of the editor's exported code: a loss node when called."""
+    function = args[0] if args else None
+    weight, name = kwargs.pop("weight", 1.0), kwargs.pop("name", None)
+    if not isinstance(function, Function) or len(args) != 1 or kwargs or not isinstance(weight, (int, float)):
+        raise Skip(line, "AddLoss() of something other than a function of the file and a weight")
+    layer = Layer("AddLoss", {"weight": float(weight)}, name if isinstance(name, str) else "added_loss", line,
+                  function=function, name_given=isinstance(name, str))
+    return layer
+
+
+def _function(name: str, args: list, kwargs: dict, line: int) -> Sym:
+    """A keras.ops / backend function on tensors: an expression of the language."""
+    spec = expr.FUNCTIONS[name]
+    tensors = 1 if spec.arity == expr.LIST else spec.arity
+    if len(args) > tensors + len(spec.constants):
+        raise Skip(line, f"{name}() with {len(args)} arguments")
+    given = dict(zip(spec.constants, args[tensors:]))
+    for key, value in kwargs.items():
+        if key not in spec.constants:
+            raise Skip(line, f"{name}() with {key}=, which the editor cannot express")
+        given[key] = value
+    leaves: dict = {}
+
+    def operand(value):
+        if isinstance(value, Sym):
+            leaves.update(value.leaves)
+            return value.tree
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return expr.Num(value) if value >= 0 else expr.Neg(expr.Num(-value))
+        raise Skip(line, f"{name}() of a {type(value).__name__}")
+
+    if spec.arity == expr.LIST:
+        if not args or not isinstance(args[0], (list, tuple)):
+            raise Skip(line, f"{name}() takes a list of tensors")
+        values = (TensorList(tuple(operand(v) for v in args[0])),)
+    else:
+        if len(args) < tensors:
+            raise Skip(line, f"{name}() takes {tensors} tensors")
+        values = tuple(operand(v) for v in args[:tensors])
+    constants = []
+    for key in spec.constants:
+        if key in given:
+            value = given[key]
+            constants.append((key, tuple(value) if isinstance(value, list) else value))
+    tree = Call(name, values, tuple(constants))
+    checked(tree, sorted(leaves), line)
+    return Sym(tree, leaves)
+
+
+def _config_object(module: str, last: str, args: list, kwargs: dict, line: int) -> dict:
+    if module == "keras.regularizers" and last in REGULARIZER_FUNCTIONS:
+        class_name, params = REGULARIZER_FUNCTIONS[last]
+        config = {**dict(zip(params, args)), **kwargs}
+    elif args:
+        raise Skip(line, f"{module}.{last}() with positional arguments: pass them by keyword")
+    else:
+        class_name, config = last, dict(kwargs)
+    return {"module": module, "class_name": class_name, "config": _plain(config, line)}
+
+
+def _loss_record(reader: Reader, value: Sym, line: int):
+    """A loss node of add_loss(expression of tensors)."""
+    if not value.leaves:
+        raise Skip(line, "add_loss() of an expression of no tensor")
+    text, order, refs = named_expression(value, line)
+    return reader.new_record("loss", value.hint or "added_loss", line, expression=text, input_names=order, inputs=refs)

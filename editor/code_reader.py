@@ -1,0 +1,787 @@
+"""Model-building Python code, read without running it: an abstract interpreter over `ast`.
+
+Nothing in the file is imported, exec'd or eval'd. The walker below knows the subset
+model-building code uses (imports of keras / tensorflow.keras, constants, assignments
+and unpacking, `for` over ranges and lists, `if` on constants, comprehensions, `def`
+helpers, layer construction and calls, keras.Input / Model / Sequential, keras.ops and
+backend functions, compile, add_loss, Lambda of an expressible body) and computes with
+the values of editor.code_values. Everything costs steps from a fixed budget.
+
+Two kinds of "no": `Refused` ends the whole reading (dunders, exec/open/getattr, imports
+of os or socket, file and network calls, while loops, a spent budget, oversized
+constants); `Skip` gives up on one top-level statement (numpy data, model.fit, print...),
+which is listed with its line and reason while the rest is read.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from typing import Any, Optional
+
+from editor import expr, names
+from editor.code_values import Function, Layer, ModelValue, Namespace, Record, Skip, Sym, Unknown, named_expression
+from editor.codegen import POSITIONAL
+from editor.errors import UserError
+from editor.expr import BinOp, Call, Neg, Num, Slice, Subscript
+from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, LIST_KEYWORDS, MERGE_CLASSES, TENSOR_KEYWORDS
+
+MAX_SOURCE = 1_000_000  # characters
+MAX_STEPS = 200_000  # syntax nodes evaluated
+MAX_CALL_DEPTH = 16  # nested calls of the file's own functions
+MAX_TEXT = 10_000  # characters in one string
+MAX_ITEMS = 10_000  # items in one list, tuple, dict or range walked
+MAX_NUMBER = 10**15
+
+FORBIDDEN = frozenset({
+    "exec", "eval", "compile", "open", "getattr", "setattr", "delattr", "hasattr", "__import__", "globals",
+    "locals", "vars", "input", "breakpoint", "exit", "quit", "help", "memoryview", "type", "object", "super",
+    "classmethod", "staticmethod", "property", "dir", "id", "callable", "issubclass", "bytearray", "bytes"})
+MODULES = frozenset({"keras", "tensorflow", "numpy", "math", "typing", "__future__"})
+# Calls that read or write files, or reach the network: never model-building code.
+OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "keras.utils.image_dataset_from_directory",
+           "keras.utils.text_dataset_from_directory", "keras.datasets", "keras.callbacks", "tensorflow.io",
+           "tensorflow.saved_model", "tensorflow.data", "tensorflow.summary", "tensorflow.py_function",
+           "tensorflow.numpy_function", "tensorflow.compat", "numpy.load", "numpy.save", "numpy.fromfile", "numpy.memmap",
+           "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib")
+# Calls that change nothing in the model: read past quietly.
+NEUTRAL = ("keras.backend.clear_session", "keras.utils.set_random_seed", "tensorflow.random.set_seed",
+           "numpy.random.seed", "keras.utils.plot_model", "print")
+MERGE_FUNCTIONS = {name.lower(): name for name in MERGE_CLASSES}
+OPTIMIZER_CLASSES = {"adam": "adam", "sgd": "sgd", "rmsprop": "rmsprop", "adadelta": "adadelta", "adamw": "adamw",
+                     "adagrad": "adagrad", "adamax": "adamax", "adafactor": "adafactor", "nadam": "nadam",
+                     "ftrl": "ftrl", "lion": "lion"}
+# More leading positional arguments than codegen writes, as people write them.
+READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("filters", "kernel_size", "strides", "padding"),
+                   "Conv2D": ("filters", "kernel_size", "strides", "padding"),
+                   "Conv3D": ("filters", "kernel_size", "strides", "padding"),
+                   "MaxPooling2D": ("pool_size", "strides", "padding"), "MaxPooling1D": ("pool_size", "strides", "padding"),
+                   "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
+                   "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
+                   "InputLayer": ("input_shape",)}
+BUILTINS = ("range", "len", "list", "tuple", "dict", "zip", "enumerate", "min", "max", "abs", "int", "float", "str",
+            "round", "sum", "reversed", "sorted", "bool", "isinstance")
+
+
+class Refused(UserError):
+    """Code the editor will not read any further (one line naming the line and the construct)."""
+
+
+class _Return(Exception):
+    def __init__(self, value):
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class Scope:
+    def __init__(self, parent: Optional["Scope"] = None):
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+
+    def find(self, name: str):
+        scope = self
+        while scope is not None:
+            if name in scope.vars:
+                return scope.vars[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+
+class Reader:
+    """Reads one file; `records`, `models`, `skipped` and `notes` are what it found."""
+
+    def __init__(self, source: str, filename: str = "<code>"):
+        self.source, self.filename = source, filename
+        self.steps = 0
+        self.depth = 0
+        self.records: list[Record] = []
+        self.models: list[tuple[str, ModelValue]] = []  # (variable, model) as assigned
+        self.all_models: list[ModelValue] = []
+        self.skipped: list[Skip] = []
+        self.notes: list[str] = []
+        self.star: list[str] = []  # `from keras.layers import *`
+        self.names_used: set[str] = set()
+        self.layer_names: set[str] = set()  # layers made (a name is taken when the layer is made)
+        self.globals = Scope()
+
+    # --- entry
+
+    def read(self) -> "Reader":
+        if len(self.source) > MAX_SOURCE:
+            raise Refused(f"the file is too long ({len(self.source):,} characters, limit {MAX_SOURCE:,})")
+        try:
+            tree = ast.parse(self.source, filename=self.filename)
+        except SyntaxError as err:
+            raise Refused(f"line {err.lineno or 0}: not Python: {(err.msg or 'invalid syntax').splitlines()[0]}") from None
+        except (RecursionError, MemoryError, ValueError):
+            raise Refused("the code is nested too deeply to read") from None
+        self._screen(tree)
+        for statement in tree.body:
+            try:
+                self.statement(statement, self.globals)
+            except Skip as skip:
+                self.skipped.append(skip)
+                for name in _assigned_names(statement):
+                    self.globals.vars[name] = Unknown(skip.line, skip.reason)
+            except (_Break, _Continue, _Return):
+                raise Refused(f"line {statement.lineno}: return, break or continue outside a function or loop") from None
+            except RecursionError:
+                raise Refused(f"line {statement.lineno}: nested too deeply to read") from None
+        return self
+
+    def _screen(self, tree: ast.AST) -> None:
+        """What is refused wherever it is, even in code never reached: dunders, exec & co."""
+        for node in ast.walk(tree):
+            where = getattr(node, "lineno", 0)
+            if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in FORBIDDEN):
+                raise Refused(f"line {where}: {node.id} is not model-building code")
+            if isinstance(node, ast.Attribute) and node.attr.startswith("__"):
+                raise Refused(f"line {where}: the attribute {node.attr} is not model-building code")
+            if isinstance(node, (ast.While, ast.AsyncWhile if hasattr(ast, "AsyncWhile") else ast.While)):
+                raise Refused(f"line {where}: while loops are not model-building code")
+            if isinstance(node, (ast.AsyncFunctionDef, ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom,
+                                 ast.Global, ast.Nonlocal, ast.Try, ast.Raise, ast.With, ast.Delete)):
+                raise Refused(f"line {where}: {type(node).__name__.lower()} is not model-building code")
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    self._check_module(alias.name, where)
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    raise Refused(f"line {where}: relative imports are not model-building code")
+                self._check_module(node.module or "", where)
+            if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and len(node.value) > MAX_TEXT:
+                raise Refused(f"line {where}: a string of {len(node.value):,} characters (limit {MAX_TEXT:,})")
+
+    @staticmethod
+    def _check_module(module: str, line: int) -> None:
+        top = module.split(".")[0]
+        if top not in MODULES:
+            raise Refused(f"line {line}: import {module} is not model-building code")
+        module = _canonical(module)
+        if any(module == p or module.startswith(p + ".") for p in OUTSIDE):
+            raise Refused(f"line {line}: import {module} reads files or the network: not model-building code")
+
+    # --- budget
+
+    def step(self, node: ast.AST) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise Refused(f"line {getattr(node, 'lineno', 0)}: the code does too much to read "
+                          f"(more than {MAX_STEPS:,} steps): not model-building code")
+
+    # --- statements
+
+    def statement(self, node: ast.stmt, scope: Scope) -> None:
+        self.step(node)
+        line = node.lineno
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node, scope)
+        elif isinstance(node, ast.Assign):
+            value = self.value(node.value, scope)
+            for target in node.targets:
+                self.assign(target, value, scope, line)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.assign(node.target, self.value(node.value, scope), scope, line)
+        elif isinstance(node, ast.AugAssign):
+            if not isinstance(node.target, ast.Name):
+                raise Skip(line, "augmented assignment to something other than a name")
+            current = self.name(node.target.id, scope, line)
+            self.assign(node.target, self.binary(node.op, current, self.value(node.value, scope), line), scope, line)
+        elif isinstance(node, ast.Expr):
+            if isinstance(node.value, ast.Constant):
+                return  # a docstring
+            self.value(node.value, scope)
+        elif isinstance(node, ast.FunctionDef):
+            if node.decorator_list:
+                raise Skip(line, f"decorated function {node.name}()")
+            args = node.args
+            if args.vararg or args.kwarg or args.posonlyargs or args.kwonlyargs:
+                raise Skip(line, f"function {node.name}() with *args, **kwargs or keyword-only arguments")
+            defaults = {a.arg: self.value(d, scope) for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)}
+            scope.vars[node.name] = Function(node, scope, defaults, node.name)
+        elif isinstance(node, ast.Return):
+            raise _Return(self.value(node.value, scope) if node.value is not None else None)
+        elif isinstance(node, ast.For):
+            if node.orelse:
+                raise Skip(line, "for ... else")
+            for item in self.iterate(self.value(node.iter, scope), line):
+                self.assign(node.target, item, scope, line)
+                try:
+                    self.block(node.body, scope)
+                except _Break:
+                    break
+                except _Continue:
+                    continue
+        elif isinstance(node, ast.If):
+            condition = self.value(node.test, scope)
+            self.block(node.body if self.truth(condition, line) else node.orelse, scope)
+        elif isinstance(node, ast.Pass):
+            return
+        elif isinstance(node, ast.Break):
+            raise _Break()
+        elif isinstance(node, ast.Continue):
+            raise _Continue()
+        elif isinstance(node, ast.ClassDef):
+            if node.name == "AddLoss" and "self.add_loss(" in (ast.get_source_segment(self.source, node) or ""):
+                scope.vars["AddLoss"] = Namespace("kgs.AddLoss")  # the loss layer of the editor's own exported code
+                return
+            raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
+        elif isinstance(node, ast.Assert):
+            return
+        else:
+            raise Skip(line, f"{type(node).__name__.lower()} statements are not model-building code")
+
+    def block(self, statements: list, scope: Scope) -> None:
+        for statement in statements:
+            self.statement(statement, scope)
+
+    def _import(self, node, scope: Scope) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope.vars[alias.asname] = Namespace(_canonical(alias.name))
+                else:
+                    top = alias.name.split(".")[0]
+                    scope.vars[top] = Namespace(_canonical(top))
+            return
+        module = _canonical(node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                self.star.append(module)
+                continue
+            scope.vars[alias.asname or alias.name] = Namespace(_canonical(f"{module}.{alias.name}"))
+
+    def assign(self, target: ast.AST, value: Any, scope: Scope, line: int) -> None:
+        if isinstance(target, ast.Name):
+            if isinstance(value, Sym) and value.made is None and value.hint is None:
+                value.hint = target.id
+            elif isinstance(value, Sym) and value.made is not None and value.made[0].kind in ("model", "layer") \
+                    and value.made[0].named_by_call and value.made[0].line == line:
+                record = value.made[0]  # a shared or nested call takes its variable's name, as exported code names it
+                record.name = names.unique(target.id, {r.name for r in self.records if r is not record})
+                record.named_by_call = False
+            if isinstance(value, ModelValue):
+                self.models.append((target.id, value))
+            scope.vars[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = self.unpack(value, len(target.elts), line)
+            for sub, item in zip(target.elts, items):
+                self.assign(sub, item, scope, line)
+        elif isinstance(target, ast.Starred):
+            raise Skip(line, "starred assignment")
+        else:
+            raise Skip(line, f"assignment to {type(target).__name__.lower()}: only names and tuples of names")
+
+    def unpack(self, value: Any, count: int, line: int) -> list:
+        if isinstance(value, Sym) and value.multi:
+            record, _ = value.made
+            return [Sym.of(record, i) for i in range(count)]
+        if isinstance(value, (list, tuple)):
+            if len(value) != count:
+                raise Skip(line, f"unpacking {len(value)} values into {count} names")
+            return list(value)
+        raise Skip(line, f"unpacking a {_kind(value)}")
+
+    def iterate(self, value: Any, line: int) -> list:
+        if isinstance(value, range):
+            if len(value) > MAX_ITEMS:
+                for _ in range(MAX_STEPS + 1):  # as many steps as the loop would take: the budget ends it
+                    self.step(ast.Pass(lineno=line))
+            return list(value)
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        if isinstance(value, dict):
+            return list(value)
+        if isinstance(value, str):
+            return list(value)
+        raise Skip(line, f"a for loop over a {_kind(value)}")
+
+    @staticmethod
+    def truth(value: Any, line: int) -> bool:
+        if isinstance(value, (Sym, Layer, ModelValue, Namespace, Function, Unknown)):
+            raise Skip(line, f"a condition on a {_kind(value)}: only constants decide here")
+        return bool(value)
+
+    # --- expressions
+
+    def value(self, node: ast.AST, scope: Scope) -> Any:
+        self.step(node)
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and abs(node.value) > MAX_NUMBER:
+                raise Refused(f"line {line}: the number is too large (limit {MAX_NUMBER:g})")
+            if isinstance(node.value, (complex, bytes)):
+                raise Skip(line, f"a {_kind(node.value)} constant")
+            return node.value
+        if isinstance(node, ast.Name):
+            return self.name(node.id, scope, line)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(self.value(node.value, scope), node.attr, line)
+        if isinstance(node, ast.Call):
+            return self.call(node, scope)
+        if isinstance(node, ast.BinOp):
+            return self.binary(node.op, self.value(node.left, scope), self.value(node.right, scope), line)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.value(node.operand, scope)
+            if isinstance(operand, Sym):
+                if isinstance(node.op, ast.USub):
+                    return Sym(Neg(operand.tree), operand.leaves)
+                if isinstance(node.op, ast.UAdd):
+                    return operand
+                raise Skip(line, "this operator on a tensor")
+            return self.constant_op(node.op, (operand,), line)
+        if isinstance(node, ast.Compare):
+            left = self.value(node.left, scope)
+            if len(node.ops) != 1:
+                raise Skip(line, "a chained comparison")
+            right = self.value(node.comparators[0], scope)
+            return self.binary(node.ops[0], left, right, line)
+        if isinstance(node, ast.BoolOp):
+            values = [self.value(v, scope) for v in node.values]
+            result = values[0]
+            for v in values[1:]:
+                truth = self.truth(result, line)
+                result = (v if truth else result) if isinstance(node.op, ast.And) else (result if truth else v)
+            return result
+        if isinstance(node, ast.IfExp):
+            return self.value(node.body if self.truth(self.value(node.test, scope), line) else node.orelse, scope)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            items = []
+            for item in node.elts:
+                if isinstance(item, ast.Starred):
+                    items += self.iterate(self.value(item.value, scope), line)
+                else:
+                    items.append(self.value(item, scope))
+            self.size(items, line)
+            return items if isinstance(node, ast.List) else tuple(items)
+        if isinstance(node, ast.Dict):
+            if any(k is None for k in node.keys):
+                raise Skip(line, "** in a dict")
+            result = {self.hashable(self.value(k, scope), line): self.value(v, scope) for k, v in zip(node.keys, node.values)}
+            self.size(result, line)
+            return result
+        if isinstance(node, ast.Subscript):
+            return self.subscript(self.value(node.value, scope), node.slice, scope, line)
+        if isinstance(node, ast.Slice):
+            parts = [None if p is None else self.value(p, scope) for p in (node.lower, node.upper, node.step)]
+            return slice(*parts)
+        if isinstance(node, ast.Lambda):
+            args = node.args
+            if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+                raise Skip(line, "a lambda with *args or **kwargs")
+            defaults = {a.arg: self.value(d, scope) for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)}
+            return Function(node, scope, defaults, "lambda")
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+            return self.comprehension(node, scope, line)
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(str(self.value(v.value, scope)) if isinstance(v, ast.FormattedValue) else str(v.value)
+                           for v in node.values)
+            if len(text) > MAX_TEXT:
+                raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
+            return text
+        raise Skip(line, f"{type(node).__name__.lower()} expressions are not model-building code")
+
+    def size(self, value, line: int) -> None:
+        if len(value) > MAX_ITEMS:
+            raise Refused(f"line {line}: a collection of {len(value):,} items (limit {MAX_ITEMS:,})")
+
+    @staticmethod
+    def hashable(value, line: int):
+        if isinstance(value, (str, int, float, bool, tuple)) or value is None:
+            return value
+        raise Skip(line, f"a dict key that is a {_kind(value)}")
+
+    def comprehension(self, node, scope: Scope, line: int) -> list:
+        if len(node.generators) != 1 or node.generators[0].is_async:
+            raise Skip(line, "a comprehension with more than one for")
+        generator = node.generators[0]
+        results = []
+        for item in self.iterate(self.value(generator.iter, scope), line):
+            inner = Scope(scope)
+            self.assign(generator.target, item, inner, line)
+            if all(self.truth(self.value(c, inner), line) for c in generator.ifs):
+                results.append(self.value(node.elt, inner))
+        self.size(results, line)
+        return results
+
+    def name(self, name: str, scope: Scope, line: int) -> Any:
+        self.names_used.add(name)
+        try:
+            value = scope.find(name)
+        except KeyError:
+            value = self._unbound(name, line)
+        if isinstance(value, Unknown):
+            raise Skip(line, f"uses '{name}', from line {value.line}, which was skipped ({value.reason})")
+        return value
+
+    def _unbound(self, name: str, line: int) -> Any:
+        if name == "__name__":
+            return "__kgs_import__"  # not "__main__": the block under `if __name__ == "__main__"` is skipped
+        if name in BUILTINS:
+            return Namespace(f"builtins.{name}")
+        if name in ("print",):
+            return Namespace("print")
+        for module in self.star:
+            if module in ("keras.layers", "keras.models", "keras") and (name[:1].isupper() or name in MERGE_FUNCTIONS):
+                return Namespace(_canonical(f"{module}.{name}"))
+            if module in ("keras.backend", "keras.ops") and (name in expr.FUNCTIONS or name in expr.ALIASES):
+                return Namespace(f"{module}.{name}")
+        raise Skip(line, f"'{name}' is not defined")
+
+    def attribute(self, value: Any, attr: str, line: int) -> Any:
+        if isinstance(value, Namespace):
+            return Namespace(_canonical(f"{value.path}.{attr}"))
+        if isinstance(value, ModelValue):
+            if attr in ("compile", "add_loss", "add", "summary", "fit", "evaluate", "predict", "save", "save_weights",
+                        "load_weights", "get_layer", "train_on_batch", "predict_on_batch"):
+                return ("method", value, attr)
+            if attr in ("input", "inputs"):
+                return value.inputs[0] if attr == "input" and len(value.inputs) == 1 else list(value.inputs)
+            if attr in ("output", "outputs"):
+                return value.outputs[0] if attr == "output" and len(value.outputs) == 1 else list(value.outputs)
+            if attr == "name":
+                return value.name
+        if isinstance(value, Sym) and attr == "shape":
+            raise Skip(line, "a tensor's shape is only known when the model is built")
+        if isinstance(value, Sym) and attr == "dtype":
+            return ("dtype_of", value)  # ops.cast(y_true, y_pred.dtype): a cast to the same type
+        if isinstance(value, (list, dict)) and attr in ("append", "extend", "items", "keys", "values", "get"):
+            return ("method", value, attr)
+        if isinstance(value, str) and attr in ("format", "lower", "upper", "join", "replace", "strip"):
+            return ("method", value, attr)
+        raise Skip(line, f"the attribute .{attr} of a {_kind(value)} is not model-building code")
+
+    def subscript(self, value: Any, index_node: ast.AST, scope: Scope, line: int) -> Any:
+        index = self.value(index_node, scope)
+        if isinstance(value, Sym):
+            if value.multi and isinstance(index, int):
+                record, _ = value.made
+                return Sym.of(record, index)
+            items = index if isinstance(index, tuple) else (index,)
+            parts = []
+            for item in items:
+                if item is ...:
+                    parts.append(...)
+                elif isinstance(item, slice):
+                    if not all(p is None or isinstance(p, int) for p in (item.start, item.stop, item.step)):
+                        raise Skip(line, "a tensor slice with bounds that are not integers")
+                    parts.append(Slice(item.start, item.stop, item.step))
+                elif isinstance(item, int) and not isinstance(item, bool):
+                    parts.append(item)
+                else:
+                    raise Skip(line, f"indexing a tensor with a {_kind(item)}")
+            return Sym(Subscript(value.tree, tuple(parts)), value.leaves)
+        if isinstance(value, (list, tuple, str)):
+            if isinstance(index, slice) or (isinstance(index, int) and not isinstance(index, bool)):
+                try:
+                    return value[index]
+                except IndexError:
+                    raise Skip(line, f"index {index} is out of range") from None
+        if isinstance(value, dict):
+            try:
+                return value[self.hashable(index, line)]
+            except KeyError:
+                raise Skip(line, f"no key {index!r}") from None
+        raise Skip(line, f"indexing a {_kind(value)}")
+
+    # --- arithmetic
+
+    def binary(self, op: ast.AST, left: Any, right: Any, line: int) -> Any:
+        if isinstance(left, Sym) or isinstance(right, Sym):
+            return self.symbolic(op, left, right, line)
+        return self.constant_op(op, (left, right), line)
+
+    def symbolic(self, op: ast.AST, left: Any, right: Any, line: int) -> Sym:
+        symbols = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@",
+                   ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
+        if type(op) not in symbols:
+            raise Skip(line, f"the operator {type(op).__name__} on tensors is not one the editor has")
+        a, b = self.operand(left, line), self.operand(right, line)
+        if symbols[type(op)] == "+" and isinstance(a[0], Num) and a[0].value == 0:
+            return Sym(b[0], b[1])  # l = 0; l += loss: the sum starts at the first term
+        return Sym(BinOp(symbols[type(op)], a[0], b[0]), {**a[1], **b[1]})
+
+    def operand(self, value: Any, line: int) -> tuple:
+        if isinstance(value, Sym):
+            return value.tree, value.leaves
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return (Num(value) if value >= 0 else Neg(Num(-value))), {}
+        raise Skip(line, f"arithmetic of a tensor and a {_kind(value)}")
+
+    def constant_op(self, op: ast.AST, values: tuple, line: int) -> Any:
+        functions = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+                     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
+                     ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
+                     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+                     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
+                     ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
+        if type(op) not in functions:
+            raise Skip(line, f"the operator {type(op).__name__}")
+        plain = (int, float, bool, str, tuple, list, type(None), dict)
+        if not all(isinstance(v, plain) for v in values):
+            raise Skip(line, f"arithmetic on a {_kind(next(v for v in values if not isinstance(v, plain)))}")
+        if isinstance(op, ast.Pow) and isinstance(values[1], (int, float)) and abs(values[1]) > 64:
+            raise Refused(f"line {line}: a power too large to compute")
+        if isinstance(op, ast.Mult) and any(isinstance(v, (str, list, tuple)) for v in values):
+            count = next((v for v in values if isinstance(v, int)), 0)
+            other = next((v for v in values if isinstance(v, (str, list, tuple))), "")
+            if count * len(other) > MAX_TEXT:
+                raise Refused(f"line {line}: a string or list of more than {MAX_TEXT:,} items")
+        try:
+            result = functions[type(op)](*values)
+        except (ArithmeticError, TypeError, ValueError) as err:
+            raise Skip(line, f"cannot compute: {err}") from None
+        if isinstance(result, (int, float)) and not isinstance(result, bool) and (
+                abs(result) > MAX_NUMBER if math.isfinite(result) else True):
+            raise Refused(f"line {line}: a number too large (limit {MAX_NUMBER:g})")
+        if isinstance(result, (str, list, tuple)) and len(result) > MAX_TEXT:
+            raise Refused(f"line {line}: a string or list of more than {MAX_TEXT:,} items")
+        return result
+
+    # --- calls
+
+    def call(self, node: ast.Call, scope: Scope) -> Any:
+        line = node.lineno
+        target = self.value(node.func, scope)
+        args: list = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                args += self.iterate(self.value(arg.value, scope), line)
+            else:
+                args.append(self.value(arg, scope))
+        kwargs: dict = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                spread = self.value(kw.value, scope)
+                if not isinstance(spread, dict) or not all(isinstance(k, str) for k in spread):
+                    raise Skip(line, "** of something other than a dict of names")
+                kwargs.update(spread)
+            else:
+                kwargs[kw.arg] = self.value(kw.value, scope)
+        return self.apply(target, args, kwargs, node, scope)
+
+    def apply(self, target: Any, args: list, kwargs: dict, node: ast.AST, scope: Scope) -> Any:
+        line = node.lineno
+        if isinstance(target, Function):
+            return self.call_function(target, args, kwargs, line)
+        if isinstance(target, Layer):
+            return self.call_layer(target, args, kwargs, line)
+        if isinstance(target, ModelValue):
+            return self.call_model(target, args, kwargs, line)
+        if isinstance(target, tuple) and target and target[0] == "method":
+            return self.method(target[1], target[2], args, kwargs, node, scope)
+        if isinstance(target, Namespace):
+            from editor import code_calls
+
+            return code_calls.call(self, target.path, args, kwargs, node, scope)
+        raise Skip(line, f"calling a {_kind(target)}")
+
+    def call_function(self, function: Function, args: list, kwargs: dict, line: int) -> Any:
+        node = function.node
+        params = [a.arg for a in node.args.args]
+        if len(args) > len(params):
+            raise Skip(line, f"{function.name}() takes {len(params)} arguments, {len(args)} given")
+        bound = dict(function.defaults)
+        bound.update(zip(params, args))
+        for key, value in kwargs.items():
+            if key not in params:
+                raise Skip(line, f"{function.name}() has no argument '{key}'")
+            bound[key] = value
+        missing = [p for p in params if p not in bound]
+        if missing:
+            raise Skip(line, f"{function.name}() is missing '{missing[0]}'")
+        self.depth += 1
+        if self.depth > MAX_CALL_DEPTH:
+            raise Refused(f"line {line}: calls nested deeper than {MAX_CALL_DEPTH} (recursion is not model-building code)")
+        inner = Scope(function.scope)
+        inner.vars.update(bound)
+        try:
+            if isinstance(node, ast.Lambda):
+                return self.value(node.body, inner)
+            try:
+                self.block(node.body, inner)
+            except _Return as result:
+                return result.value
+            return None
+        finally:
+            self.depth -= 1
+
+    def method(self, owner: Any, name: str, args: list, kwargs: dict, node: ast.AST, scope: Scope) -> Any:
+        line = node.lineno
+        if isinstance(owner, ModelValue):
+            from editor import code_calls
+
+            return code_calls.model_method(self, owner, name, args, kwargs, node, scope)
+        if isinstance(owner, list) and name in ("append", "extend"):
+            owner.append(args[0]) if name == "append" else owner.extend(self.iterate(args[0], line))
+            self.size(owner, line)
+            return None
+        if isinstance(owner, dict) and name in ("items", "keys", "values"):
+            return list(getattr(owner, name)())
+        if isinstance(owner, dict) and name == "get":
+            return owner.get(*args)
+        if isinstance(owner, str):
+            if not all(isinstance(a, (str, int, float)) for a in [*args, *kwargs.values()]):
+                raise Skip(line, f"str.{name}() of something other than text or numbers")
+            if name == "join":
+                parts = self.iterate(args[0], line)
+                result = owner.join(str(p) for p in parts)
+            else:
+                result = getattr(owner, name)(*args, **kwargs)
+            if len(result) > MAX_TEXT:
+                raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
+            return result
+        raise Skip(line, f"{name}() of a {_kind(owner)}")
+
+    # --- layers and models
+
+    def new_record(self, kind: str, base: str, line: int, name: Optional[str] = None, **fields) -> Record:
+        taken = {r.name for r in self.records}
+        record = Record(index=len(self.records), kind=kind, name=name or names.unique(base, taken), line=line, **fields)
+        self.records.append(record)
+        return record
+
+    def make(self, value: Any, line: int) -> tuple:
+        """(record, output) of a tensor, making an op node of an expression where needed."""
+        if not isinstance(value, Sym):
+            raise Skip(line, f"a {_kind(value)} where a tensor is expected")
+        if value.made is not None:
+            return value.made
+        if not value.leaves:
+            raise Skip(line, "an expression of no tensor where a tensor is expected")
+        text, order, refs = named_expression(value, line)
+        base = value.hint or _op_base(value.tree)
+        record = self.new_record("op", base, line, expression=text, input_names=order, inputs=refs)
+        value.made = (record, 0)
+        return value.made
+
+    def call_layer(self, layer: Layer, args: list, kwargs: dict, line: int) -> Sym:
+        if not args:
+            raise Skip(line, f"calling layer '{layer.name}' without a tensor")
+        if layer.class_name == "AddLoss":  # the editor's exported loss layer: a loss node
+            result = self.call_function(layer.function, list(args), {}, line)
+            if not isinstance(result, Sym):
+                raise Skip(line, f"the loss '{layer.name}' is not an expression of tensors")
+            text, order, refs = named_expression(result, line)
+            record = self.new_record("loss", layer.name, line, expression=text, input_names=order, inputs=refs,
+                                     weight=layer.config["weight"])
+            return Sym.of(record)
+        if layer.function is not None:  # Lambda(lambda x: ...): its body, as an op node
+            if kwargs or len(args) != 1:
+                raise Skip(line, f"calling Lambda '{layer.name}' with more than one argument")
+            result = self.call_function(layer.function, args, {}, line)
+            if not isinstance(result, Sym):
+                raise Skip(line, f"Lambda '{layer.name}' gives a {_kind(result)}, not a tensor expression")
+            result = Sym(result.tree, result.leaves, hint=layer.name) if result.made is None else result
+            record, output = self.make(result, line)
+            return Sym.of(record, output)
+        inputs, keywords = [], []
+        if len(args) == 1 and isinstance(args[0], (list, tuple)):
+            inputs = [self.make(a, line) for a in args[0]]
+        else:
+            inputs = [self.make(a, line) for a in args]
+        for key, value in kwargs.items():
+            if key in TENSOR_KEYWORDS and value is not None:
+                values = value if isinstance(value, (list, tuple)) else [value]
+                if key not in LIST_KEYWORDS and len(values) != 1:
+                    raise Skip(line, f"'{key}' takes one tensor")
+                keywords += [(key, self.make(v, line)) for v in values]
+            elif key == "training" and value in (None, True, False):
+                if value is True:
+                    self.notes.append(f"line {line}: training=True on '{layer.name}' dropped (Keras sets it in fit)")
+            elif key == "mask" and value is None:
+                continue
+            else:
+                raise Skip(line, f"calling layer '{layer.name}' with {key}=, which the editor cannot express")
+        style = "list" if len(args) == 1 and isinstance(args[0], (list, tuple)) else "args" if len(args) > 1 else "single"
+        expected = "list" if layer.class_name in LIST_CALL_CLASSES else "args" if layer.class_name in ARG_CALL_CLASSES \
+            else "single"
+        if style != expected:
+            raise Skip(line, f"layer '{layer.name}' ({layer.class_name}) called with "
+                             f"{ {'list': 'a list of tensors', 'args': 'several tensors', 'single': 'one tensor'}[style] }")
+        fields = {"inputs": inputs + [ref for _, ref in keywords],
+                  "input_names": ([""] * len(inputs) + [k for k, _ in keywords]) if keywords else []}
+        if layer.owner is None:
+            record = self.new_record("layer", layer.name, line, name=layer.name if layer.name not in
+                                     {r.name for r in self.records} else None,
+                                     class_name=layer.class_name, config=dict(layer.config), **fields)
+            layer.owner = record
+        else:
+            record = self.new_record("layer", f"{layer.name}_call", line, class_name=layer.class_name, shares=layer.owner,
+                                     **fields)
+            record.named_by_call = True
+        return Sym.of(record, 0, multi=layer.outputs is not None)
+
+    def call_model(self, model: ModelValue, args: list, kwargs: dict, line: int) -> Sym:
+        if kwargs and set(kwargs) - {"training", "mask"}:
+            raise Skip(line, f"calling model '{model.name}' with {', '.join(sorted(kwargs))}")
+        tensors = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
+        inputs = [self.make(a, line) for a in tensors]
+        record = self.new_record("model", model.name, line, inputs=inputs, model=model)
+        record.named_by_call = True
+        outputs = len(model.outputs) + len(model.losses) if model.sequential is None else 1
+        return Sym.of(record, 0, multi=outputs > 1)
+
+
+def _op_base(tree) -> str:
+    if isinstance(tree, Call):
+        return tree.func
+    if isinstance(tree, BinOp):
+        return expr.OPERATORS.get(tree.op, "op")
+    if isinstance(tree, Neg):
+        return "negative"
+    if isinstance(tree, Subscript):
+        return "slice"
+    return "op"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Sym):
+        return "tensor"
+    if isinstance(value, Layer):
+        return f"layer ({value.class_name})"
+    if isinstance(value, ModelValue):
+        return "model"
+    if isinstance(value, Namespace):
+        return value.path
+    if isinstance(value, Function):
+        return "function"
+    if value is None:
+        return "None"
+    return type(value).__name__
+
+
+_ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"), ("tf.keras", "keras"),
+            ("keras.src", "keras"), ("keras.api", "keras"), ("keras.layers.merge", "keras.layers"),
+            ("keras.layers.core", "keras.layers"), ("keras.layers.convolutional", "keras.layers"),
+            ("keras.layers.recurrent", "keras.layers"), ("keras.layers.pooling", "keras.layers"),
+            ("keras.layers.normalization", "keras.layers"), ("keras.layers.embeddings", "keras.layers"),
+            ("keras.engine.topology", "keras.layers"), ("keras.engine", "keras.models"),
+            ("tensorflow.python", "tensorflow"))
+
+
+def _canonical(path: str) -> str:
+    """One spelling for each Keras name: tensorflow.keras.layers.Dense -> keras.layers.Dense."""
+    for old, new in _ALIASES:
+        if path == old or path.startswith(old + "."):
+            path = new + path[len(old):]
+    return path
+
+
+def _assigned_names(statement: ast.stmt) -> list[str]:
+    found = []
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.append(node.id)
+        elif isinstance(node, ast.FunctionDef):
+            found.append(node.name)
+    return found
