@@ -167,8 +167,10 @@ class _Assembler:
             stack += [r for r, _ in record.inputs]
             if record.shares is not None:
                 stack.append(record.shares)
-        others = sorted((r for r in seen.values() if r.kind != "input"), key=lambda r: r.index)
-        return inputs + others
+        # In the order the code made them; the input nodes' order is the model's input order.
+        ordered = sorted(seen.values(), key=lambda r: r.index)
+        slots = iter(inputs)
+        return [next(slots) if r.kind == "input" else r for r in ordered]
 
     def _node(self, record: Record, ids: dict, model: ModelValue) -> Node:
         fields: dict[str, Any] = {"id": ids[id(record)][:64], "kind": record.kind, "name": record.name[:128],
@@ -302,7 +304,7 @@ def _loss_expression(reader: Reader, function: Function, line: int) -> str:
     params = [a.arg for a in function.node.args.args]
     if len(params) != 2:
         raise CodeRefused(f"line {function.node.lineno}: the loss {function.name}() must take (y_true, y_pred)")
-    placeholders = [Sym(expr.Name(n), {}) for n in ("y_true", "y_pred")]
+    placeholders = [Sym(expr.Name(n), {n: None}) for n in ("y_true", "y_pred")]
     try:
         value = reader.call_function(function, placeholders, {}, line)
     except Skip as skip:

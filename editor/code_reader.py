@@ -21,10 +21,10 @@ import operator
 from typing import Any, Optional
 
 from editor import expr, names
-from editor.code_values import Function, Layer, ModelValue, Namespace, Record, Skip, Sym, Unknown, named_expression
+from editor.code_values import Function, Layer, ModelValue, Namespace, Record, Skip, Sym, Unknown, checked, named_expression
 from editor.codegen import POSITIONAL
 from editor.errors import UserError
-from editor.expr import BinOp, Call, Neg, Num, Slice, Subscript
+from editor.expr import BinOp, Call, Name, Neg, Num, Slice, Subscript
 from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, LIST_KEYWORDS, MERGE_CLASSES, TENSOR_KEYWORDS
 
 MAX_SOURCE = 1_000_000  # characters
@@ -138,8 +138,17 @@ class Reader:
         return self
 
     def _screen(self, tree: ast.AST) -> None:
-        """What is refused wherever it is, even in code never reached: dunders, exec & co."""
-        for node in ast.walk(tree):
+        """What is refused wherever it is, even in code never reached: dunders, exec & co.
+        (The one class skipped is a verbatim copy of the editor's own exported AddLoss
+        layer: it is never run either, the reader knows what it does.)"""
+        from editor.codegen import ADD_LOSS_CLASS
+
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.ClassDef) and ast.get_source_segment(self.source, node) == ADD_LOSS_CLASS.rstrip("\n"):
+                continue
+            stack.extend(ast.iter_child_nodes(node))
             where = getattr(node, "lineno", 0)
             if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in FORBIDDEN):
                 raise Refused(f"line {where}: {node.id} is not model-building code")
@@ -231,7 +240,9 @@ class Reader:
         elif isinstance(node, ast.Continue):
             raise _Continue()
         elif isinstance(node, ast.ClassDef):
-            if node.name == "AddLoss" and "self.add_loss(" in (ast.get_source_segment(self.source, node) or ""):
+            from editor.codegen import ADD_LOSS_CLASS
+
+            if node.name == "AddLoss" and ast.get_source_segment(self.source, node) == ADD_LOSS_CLASS.rstrip("\n"):
                 scope.vars["AddLoss"] = Namespace("kgs.AddLoss")  # the loss layer of the editor's own exported code
                 return
             raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
@@ -264,9 +275,9 @@ class Reader:
         if isinstance(target, ast.Name):
             if isinstance(value, Sym) and value.made is None and value.hint is None:
                 value.hint = target.id
-            elif isinstance(value, Sym) and value.made is not None and value.made[0].kind in ("model", "layer") \
+            elif isinstance(value, Sym) and value.made is not None and value.made[0].kind == "layer" \
                     and value.made[0].named_by_call and value.made[0].line == line:
-                record = value.made[0]  # a shared or nested call takes its variable's name, as exported code names it
+                record = value.made[0]  # a shared layer's call takes its variable's name, as exported code names it
                 record.name = names.unique(target.id, {r.name for r in self.records if r is not record})
                 record.named_by_call = False
             if isinstance(value, ModelValue):
@@ -667,13 +678,16 @@ class Reader:
     def call_layer(self, layer: Layer, args: list, kwargs: dict, line: int) -> Sym:
         if not args:
             raise Skip(line, f"calling layer '{layer.name}' without a tensor")
-        if layer.class_name == "AddLoss":  # the editor's exported loss layer: a loss node
-            result = self.call_function(layer.function, list(args), {}, line)
+        if layer.class_name == "AddLoss":  # the editor's exported loss layer: a loss node over its arguments
+            params = [a.arg for a in layer.function.node.args.args]
+            if len(params) != len(args) or kwargs:
+                raise Skip(line, f"the loss '{layer.name}' takes {len(params)} tensors")
+            result = self.call_function(layer.function, [Sym(Name(p), {p: None}) for p in params], {}, line)
             if not isinstance(result, Sym):
                 raise Skip(line, f"the loss '{layer.name}' is not an expression of tensors")
-            text, order, refs = named_expression(result, line)
-            record = self.new_record("loss", layer.name, line, expression=text, input_names=order, inputs=refs,
-                                     weight=layer.config["weight"])
+            text = checked(result.tree, params, line)
+            record = self.new_record("loss", layer.name, line, expression=text, input_names=params,
+                                     inputs=[self.make(a, line) for a in args], weight=layer.config["weight"])
             return Sym.of(record)
         if layer.function is not None:  # Lambda(lambda x: ...): its body, as an op node
             if kwargs or len(args) != 1:
@@ -727,7 +741,6 @@ class Reader:
         tensors = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
         inputs = [self.make(a, line) for a in tensors]
         record = self.new_record("model", model.name, line, inputs=inputs, model=model)
-        record.named_by_call = True
         outputs = len(model.outputs) + len(model.losses) if model.sequential is None else 1
         return Sym.of(record, 0, multi=outputs > 1)
 
