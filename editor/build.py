@@ -165,7 +165,8 @@ class _GraphBuilder:
 
     def _layer(self, graph: Graph, node: Node, layers: dict[str, Any], args: list):
         if node.kind == "loss":
-            return losses.loss_layer(node, [tuple(t.shape)[1:] for t in args])
+            # (a rank-0 tensor, e.g. a Lambda's K.mean(...) of the whole batch, has no batch axis: None)
+            return losses.loss_layer(node, [tuple(t.shape)[1:] if len(t.shape) else None for t in args])
         if node.kind == "model":
             model = self.models.get(node.graph)
             if model is None:

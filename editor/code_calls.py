@@ -9,18 +9,30 @@ compile setting; or refuses.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from editor import expr, names
 from editor.code_reader import (MERGE_FUNCTIONS, NEUTRAL, OPTIMIZER_CLASSES, OUTSIDE, READ_POSITIONAL, Reader, Refused,
                                 Scope)
-from editor.code_values import Function, Layer, ModelValue, Namespace, Skip, Sym, checked, named_expression
+from editor.code_values import Function, Layer, LayerHandle, ModelValue, Namespace, Skip, Sym, checked, named_expression
 from editor.edits import snake_case
 from editor.expr import Call, TensorList
+from editor.graph import name_problem
 
 FUNCTION_MODULES = ("keras.ops", "keras.ops.nn", "keras.ops.numpy", "keras.ops.math", "keras.backend", "tensorflow",
                     "tensorflow.math", "tensorflow.nn", "numpy", "keras.activations")
 CONFIG_MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints")
+# Keras's other names for a layer class -> the one it saves (tests/test_code_import.py checks them against Keras).
+CLASS_ALIASES = {
+    "AvgPool1D": "AveragePooling1D", "AvgPool2D": "AveragePooling2D", "AvgPool3D": "AveragePooling3D",
+    "Convolution1D": "Conv1D", "Convolution1DTranspose": "Conv1DTranspose", "Convolution2D": "Conv2D",
+    "Convolution2DTranspose": "Conv2DTranspose", "Convolution3D": "Conv3D", "Convolution3DTranspose": "Conv3DTranspose",
+    "GlobalAvgPool1D": "GlobalAveragePooling1D", "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalAvgPool3D": "GlobalAveragePooling3D", "GlobalMaxPool1D": "GlobalMaxPooling1D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalMaxPool3D": "GlobalMaxPooling3D", "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D", "SeparableConvolution1D": "SeparableConv1D",
+    "SeparableConvolution2D": "SeparableConv2D"}
 REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
                          "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
 
@@ -89,6 +101,12 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
             raise Skip(line, f"add_loss() of a {type(value).__name__}")
         model.losses.append(_loss_record(reader, value, line))
         return None
+    if name == "get_layer":
+        wanted = args[0] if args else kwargs.get("name")
+        found = [r for r in reader.records if r.name == wanted and r.kind != "input"]
+        if not isinstance(wanted, str) or not found:
+            raise Skip(line, f"get_layer({wanted!r}): no layer of that name")
+        return LayerHandle(found[-1])
     if name == "add":
         if model.sequential is None:
             raise Skip(line, "add() on a functional model")
@@ -156,6 +174,7 @@ def _plain(value: Any, line: int) -> Any:
 
 
 def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int) -> Layer:
+    class_name = CLASS_ALIASES.get(class_name, class_name)
     positional = READ_POSITIONAL.get(class_name, ())
     if len(args) > len(positional):
         raise Skip(line, f"{class_name}() with {len(args)} positional arguments: pass the ones after "
@@ -221,14 +240,20 @@ def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
     outputs = _tensors(settings["outputs"], "outputs", line)
     for tensor in outputs:
         reader.make(tensor, line)
-    model = ModelValue(name=_model_name(reader, name, "functional"), line=line, inputs=inputs, outputs=outputs)
+    model = ModelValue(name=_model_name(reader, name, "functional", line), line=line, inputs=inputs, outputs=outputs)
     reader.all_models.append(model)
     return model
 
 
-def _model_name(reader: Reader, name: Any, base: str) -> str:
+def _model_name(reader: Reader, name: Any, base: str, line: int = 0) -> str:
     taken = {m.name for m in reader.all_models}
-    return name if isinstance(name, str) and name else names.unique(base, taken)
+    if not isinstance(name, str) or not name:
+        return names.unique(base, taken)
+    if name_problem(name, model=True):  # Keras 3 refuses 'mnist model': spaces and the like become _
+        fixed = re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip("_-") or base
+        reader.notes.append(f"line {line}: the model name '{name}' is not one Keras 3 accepts: named '{fixed}'")
+        return fixed
+    return name
 
 
 def _sequential_item(value: Any, line: int) -> Any:
@@ -242,7 +267,7 @@ def _sequential(reader: Reader, args: list, kwargs: dict, line: int) -> ModelVal
     name = kwargs.pop("name", None)
     if len(args) > 1 or kwargs or not isinstance(items, (list, tuple)):
         raise Skip(line, "Sequential() takes a list of layers and a name")
-    model = ModelValue(name=_model_name(reader, name, "sequential"), line=line, inputs=[], outputs=[],
+    model = ModelValue(name=_model_name(reader, name, "sequential", line), line=line, inputs=[], outputs=[],
                        sequential=[_sequential_item(v, line) for v in items])
     reader.all_models.append(model)
     return model

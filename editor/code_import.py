@@ -48,12 +48,13 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
         skipped = tuple(str(s) for s in reader.skipped)
         if strict and skipped:
             raise CodeRefused(skipped[0])
-        project = _Assembler(reader).project(chosen, filename)
+        assembler = _Assembler(reader)
+        project = assembler.project(chosen, filename)
     except (Refused, Skip) as err:
         raise CodeRefused(str(err)) from None
     except RecursionError:
         raise CodeRefused("the code is nested too deeply to read") from None
-    return CodeImport(project, skipped, tuple(reader.notes))
+    return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes))
 
 
 # ----------------------------------------------------------------------------- which model
@@ -164,9 +165,7 @@ class _Assembler:
                 raise CodeRefused(f"line {model.line}: model '{model.name}' uses the input '{record.name}' "
                                   "(line {0}), which is not one of its inputs".format(record.line))
             seen[id(record)] = record
-            stack += [r for r, _ in record.inputs]
-            if record.shares is not None:
-                stack.append(record.shares)
+            stack += [r for r, _ in record.inputs]  # (a shared layer's owner may be in another model: not followed)
         # In the order the code made them; the input nodes' order is the model's input order.
         ordered = sorted(seen.values(), key=lambda r: r.index)
         slots = iter(inputs)

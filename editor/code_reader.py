@@ -8,9 +8,11 @@ backend functions, compile, add_loss, Lambda of an expressible body) and compute
 the values of editor.code_values. Everything costs steps from a fixed budget.
 
 Two kinds of "no": `Refused` ends the whole reading (dunders, exec/open/getattr, imports
-of os or socket, file and network calls, while loops, a spent budget, oversized
-constants); `Skip` gives up on one top-level statement (numpy data, model.fit, print...),
-which is listed with its line and reason while the rest is read.
+of os, socket and other system modules, file and network calls, a spent step budget,
+recursion, oversized constants); `Skip` gives up on one top-level statement (numpy data,
+model.fit, a while loop, an import of matplotlib...), which is listed with its line and
+reason while the rest is read. The file runs as a script would (`__name__` is
+"__main__"), but nothing of it is ever executed by Python.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import operator
 from typing import Any, Optional
 
 from editor import expr, names
-from editor.code_values import Function, Layer, ModelValue, Namespace, Record, Skip, Sym, Unknown, checked, named_expression
+from editor.code_values import (Function, Layer, LayerHandle, ModelValue, Namespace, Record, Skip, Sym, Unknown, checked,
+                                named_expression)
 from editor.codegen import POSITIONAL
 from editor.errors import UserError
 from editor.expr import BinOp, Call, Name, Neg, Num, Slice, Subscript
@@ -39,10 +42,22 @@ FORBIDDEN = frozenset({
     "locals", "vars", "input", "breakpoint", "exit", "quit", "help", "memoryview", "type", "object", "super",
     "classmethod", "staticmethod", "property", "dir", "id", "callable", "issubclass", "bytearray", "bytes"})
 MODULES = frozenset({"keras", "tensorflow", "numpy", "math", "typing", "__future__"})
+# Modules that reach the system, files, processes or the network: an import refuses the
+# file. (Other modules, e.g. matplotlib, are left out with a note: nothing runs either way.)
+SYSTEM_MODULES = frozenset({
+    "os", "sys", "subprocess", "socket", "shutil", "pickle", "cPickle", "marshal", "shelve", "dill", "joblib", "ctypes",
+    "cffi", "importlib", "imp", "builtins", "__builtin__", "io", "pathlib", "urllib", "urllib2", "urllib3", "requests",
+    "http", "httplib", "ftplib", "telnetlib", "smtplib", "poplib", "imaplib", "xmlrpc", "socketserver", "ssl", "select",
+    "selectors", "asyncio", "multiprocessing", "threading", "_thread", "concurrent", "signal", "code", "codeop", "pty",
+    "tty", "termios", "fcntl", "resource", "tempfile", "glob", "fnmatch", "zipfile", "tarfile", "gzip", "bz2", "lzma",
+    "zipimport", "sqlite3", "dbm", "webbrowser", "inspect", "gc", "runpy", "types", "posix", "nt", "pwd", "grp", "mmap",
+    "platform", "getpass", "atexit", "faulthandler", "trace", "pdb", "bdb", "sysconfig", "site", "distutils",
+    "setuptools", "pip", "pkgutil", "ensurepip", "venv", "uuid", "hashlib", "hmac", "secrets", "logging", "warnings",
+    "cloudpickle", "paramiko", "boto3", "google", "h5py"})
 # Calls that read or write files, or reach the network: never model-building code.
 OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "keras.utils.image_dataset_from_directory",
-           "keras.utils.text_dataset_from_directory", "keras.datasets", "keras.callbacks", "tensorflow.io",
-           "tensorflow.saved_model", "tensorflow.data", "tensorflow.summary", "tensorflow.py_function",
+           "keras.utils.text_dataset_from_directory", "keras.datasets", "tensorflow.io",
+           "tensorflow.saved_model", "tensorflow.summary", "tensorflow.py_function",
            "tensorflow.numpy_function", "tensorflow.compat", "numpy.load", "numpy.save", "numpy.fromfile", "numpy.memmap",
            "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib")
 # Calls that change nothing in the model: read past quietly.
@@ -60,6 +75,9 @@ READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("f
                    "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
                    "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
                    "InputLayer": ("input_shape",)}
+# Names documents use without importing them, read as what they always mean there.
+SNIPPET_NAMES = {"keras": "keras", "tf": "tensorflow", "K": "keras.backend", "layers": "keras.layers", "np": "numpy",
+                 "Input": "keras.Input", "Model": "keras.Model", "Sequential": "keras.Sequential"}
 BUILTINS = ("range", "len", "list", "tuple", "dict", "zip", "enumerate", "min", "max", "abs", "int", "float", "str",
             "round", "sum", "reversed", "sorted", "bool", "isinstance")
 
@@ -124,18 +142,25 @@ class Reader:
         except (RecursionError, MemoryError, ValueError):
             raise Refused("the code is nested too deeply to read") from None
         self._screen(tree)
-        for statement in tree.body:
+        try:
+            self.block(tree.body, self.globals)
+        except (_Break, _Continue, _Return):
+            raise Refused("return, break or continue outside a function or loop") from None
+        return self
+
+    def block(self, statements: list, scope: Scope) -> None:
+        """Each statement in turn; one the editor cannot express is left out (listed once,
+        with its line and reason), and the names it would have set are unknown from then on."""
+        for statement in statements:
             try:
-                self.statement(statement, self.globals)
+                self.statement(statement, scope)
             except Skip as skip:
-                self.skipped.append(skip)
+                if not any((s.line, s.reason) == (skip.line, skip.reason) for s in self.skipped):
+                    self.skipped.append(skip)
                 for name in _assigned_names(statement):
-                    self.globals.vars[name] = Unknown(skip.line, skip.reason)
-            except (_Break, _Continue, _Return):
-                raise Refused(f"line {statement.lineno}: return, break or continue outside a function or loop") from None
+                    scope.vars[name] = Unknown(skip.line, skip.reason)
             except RecursionError:
                 raise Refused(f"line {statement.lineno}: nested too deeply to read") from None
-        return self
 
     def _screen(self, tree: ast.AST) -> None:
         """What is refused wherever it is, even in code never reached: dunders, exec & co.
@@ -154,29 +179,10 @@ class Reader:
                 raise Refused(f"line {where}: {node.id} is not model-building code")
             if isinstance(node, ast.Attribute) and node.attr.startswith("__"):
                 raise Refused(f"line {where}: the attribute {node.attr} is not model-building code")
-            if isinstance(node, (ast.While, ast.AsyncWhile if hasattr(ast, "AsyncWhile") else ast.While)):
-                raise Refused(f"line {where}: while loops are not model-building code")
-            if isinstance(node, (ast.AsyncFunctionDef, ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom,
-                                 ast.Global, ast.Nonlocal, ast.Try, ast.Raise, ast.With, ast.Delete)):
-                raise Refused(f"line {where}: {type(node).__name__.lower()} is not model-building code")
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    self._check_module(alias.name, where)
-            if isinstance(node, ast.ImportFrom):
-                if node.level:
-                    raise Refused(f"line {where}: relative imports are not model-building code")
-                self._check_module(node.module or "", where)
+            if isinstance(node, ast.alias) and (node.name.startswith("__") and node.name != "__future__"):
+                raise Refused(f"line {where}: import {node.name} is not model-building code")
             if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and len(node.value) > MAX_TEXT:
                 raise Refused(f"line {where}: a string of {len(node.value):,} characters (limit {MAX_TEXT:,})")
-
-    @staticmethod
-    def _check_module(module: str, line: int) -> None:
-        top = module.split(".")[0]
-        if top not in MODULES:
-            raise Refused(f"line {line}: import {module} is not model-building code")
-        module = _canonical(module)
-        if any(module == p or module.startswith(p + ".") for p in OUTSIDE):
-            raise Refused(f"line {line}: import {module} reads files or the network: not model-building code")
 
     # --- budget
 
@@ -248,14 +254,20 @@ class Reader:
             raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
         elif isinstance(node, ast.Assert):
             return
+        elif isinstance(node, ast.While):
+            raise Skip(line, "while loops are not model-building code")
         else:
-            raise Skip(line, f"{type(node).__name__.lower()} statements are not model-building code")
-
-    def block(self, statements: list, scope: Scope) -> None:
-        for statement in statements:
-            self.statement(statement, scope)
+            raise Skip(line, f"{_STATEMENTS.get(type(node), type(node).__name__.lower())} is not model-building code")
 
     def _import(self, node, scope: Scope) -> None:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            raise Skip(node.lineno, "a relative import is not model-building code")
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        outside = next((m for m in modules if m.split(".")[0] not in MODULES), None)
+        if outside is not None:
+            system = outside.split(".")[0] in SYSTEM_MODULES
+            raise Skip(node.lineno, f"import {outside} {'reaches the system: it' if system else ''} is not model-building code"
+                       .replace("  ", " "))
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -431,21 +443,31 @@ class Reader:
         except KeyError:
             value = self._unbound(name, line)
         if isinstance(value, Unknown):
-            raise Skip(line, f"uses '{name}', from line {value.line}, which was skipped ({value.reason})")
+            raise Skip(line, f"uses '{name}', which line {value.line} left out")
         return value
 
     def _unbound(self, name: str, line: int) -> Any:
         if name == "__name__":
-            return "__kgs_import__"  # not "__main__": the block under `if __name__ == "__main__"` is skipped
+            return "__main__"  # read as a script is run: documents build their model under this `if`
         if name in BUILTINS:
             return Namespace(f"builtins.{name}")
         if name in ("print",):
             return Namespace("print")
-        for module in self.star:
-            if module in ("keras.layers", "keras.models", "keras") and (name[:1].isupper() or name in MERGE_FUNCTIONS):
+        order = ("keras.optimizers", "keras.models", "keras", "keras.backend", "keras.ops", "keras.layers")
+        for module in sorted(self.star, key=lambda m: order.index(m) if m in order else len(order)):
+            # from keras.layers import *: what each module holds (layers last: any capitalized name)
+            holds = {"keras.layers": name[:1].isupper() or name in MERGE_FUNCTIONS,
+                     "keras.models": name in ("Model", "Sequential"),
+                     "keras": name in ("Input", "Model", "Sequential"),
+                     "keras.optimizers": name.lower() in OPTIMIZER_CLASSES,
+                     "keras.backend": name in expr.FUNCTIONS or name in expr.ALIASES,
+                     "keras.ops": name in expr.FUNCTIONS or name in expr.ALIASES}
+            if holds.get(module):
                 return Namespace(_canonical(f"{module}.{name}"))
-            if module in ("keras.backend", "keras.ops") and (name in expr.FUNCTIONS or name in expr.ALIASES):
-                return Namespace(f"{module}.{name}")
+        if name in SNIPPET_NAMES:  # code from documents often leaves its imports out
+            self.notes.append(f"line {line}: '{name}' is not defined: read as {SNIPPET_NAMES[name]}")
+            self.globals.vars[name] = Namespace(SNIPPET_NAMES[name])
+            return self.globals.vars[name]
         raise Skip(line, f"'{name}' is not defined")
 
     def attribute(self, value: Any, attr: str, line: int) -> Any:
@@ -461,6 +483,8 @@ class Reader:
                 return value.outputs[0] if attr == "output" and len(value.outputs) == 1 else list(value.outputs)
             if attr == "name":
                 return value.name
+        if isinstance(value, LayerHandle) and attr in ("output", "name"):
+            return Sym.of(value.record) if attr == "output" else value.record.name
         if isinstance(value, Sym) and attr == "shape":
             raise Skip(line, "a tensor's shape is only known when the model is built")
         if isinstance(value, Sym) and attr == "dtype":
@@ -745,6 +769,11 @@ class Reader:
         return Sym.of(record, 0, multi=outputs > 1)
 
 
+_STATEMENTS = {ast.With: "a with statement", ast.Try: "try", ast.Raise: "raise", ast.Global: "global",
+               ast.Nonlocal: "nonlocal", ast.Delete: "del", ast.AsyncFunctionDef: "async def", ast.AsyncFor: "async for",
+               ast.AsyncWith: "async with"}
+
+
 def _op_base(tree) -> str:
     if isinstance(tree, Call):
         return tree.func
@@ -778,6 +807,10 @@ _ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"),
             ("keras.layers.core", "keras.layers"), ("keras.layers.convolutional", "keras.layers"),
             ("keras.layers.recurrent", "keras.layers"), ("keras.layers.pooling", "keras.layers"),
             ("keras.layers.normalization", "keras.layers"), ("keras.layers.embeddings", "keras.layers"),
+            ("keras.layers.wrappers", "keras.layers"), ("keras.layers.advanced_activations", "keras.layers"),
+            ("keras.layers.noise", "keras.layers"), ("keras.layers.local", "keras.layers"),
+            ("keras.layers.convolutional_recurrent", "keras.layers"), ("keras.layers.cudnn_recurrent", "keras.layers"),
+            ("keras.utils.vis_utils", "keras.utils"),
             ("keras.engine.topology", "keras.layers"), ("keras.engine", "keras.models"),
             ("tensorflow.python", "tensorflow"))
 

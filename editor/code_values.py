@@ -118,6 +118,13 @@ class Function:
 
 
 @dataclass(frozen=True)
+class LayerHandle:
+    """`model.get_layer("loss1")`: a node already made, whose `.output` is its tensor."""
+
+    record: Record
+
+
+@dataclass(frozen=True)
 class Unknown:
     """A name bound by a skipped statement: using it says which line and why."""
 
