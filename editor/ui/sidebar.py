@@ -1,6 +1,7 @@
 """The sidebar: the template gallery (title, description, node and parameter counts), the
-project actions (new, open a file, download) and the project library (editor.ui.library).
-New, a template and a file each become a new workspace project."""
+project actions (new, open a file, import a model file or Python code, download) and the
+project library (editor.ui.library). New, a template, a file and an import each become a
+new workspace project."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import streamlit as st
 from editor import project_files, templates
 from editor.errors import UserError
 from editor.templates import catalogue, load_template
-from editor.ui import library, model_import, preview_cache, state, workspace_session
+from editor.ui import code_import_panel, library, model_import, preview_cache, state, workspace_session
 from editor.ui.fields import md, short_name
 
 
@@ -90,6 +91,7 @@ def _project_actions(key: str) -> None:
                      max_upload_size=max(1, project_files.MAX_BYTES // 2**20),  # MB: the browser refuses more
                      on_change=_uploaded, args=(upload_key,))
     model_import.show()
+    code_import_panel.show()
     st.download_button(
         "Download project (.json)", data=lambda: project_files.dumps(project), file_name=f"{_slug(project.title)}.json",
         mime="application/json", key=f"{key}.download", on_click="ignore", width="stretch",
