@@ -176,7 +176,8 @@ class Reader:
             stack.extend(ast.iter_child_nodes(node))
             where = getattr(node, "lineno", 0)
             if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in FORBIDDEN):
-                raise Refused(f"line {where}: {node.id} is not model-building code")
+                called = "()" if node.id in FORBIDDEN or node.id == "__import__" else ""
+                raise Refused(f"line {where}: {node.id}{called} is not model-building code")
             if isinstance(node, ast.Attribute) and node.attr.startswith("__"):
                 raise Refused(f"line {where}: the attribute {node.attr} is not model-building code")
             if isinstance(node, ast.alias) and (node.name.startswith("__") and node.name != "__future__"):

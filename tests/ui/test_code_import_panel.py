@@ -75,9 +75,9 @@ def test_cancel_keeps_the_project_and_the_text():
 def test_a_refusal_is_one_line_and_keeps_the_project_and_the_text():
     at = open_app("mlp")
     before = project(at)
-    code = "import os\n" + FUNCTIONAL
+    code = "log = open('/tmp/kgs-never-written', 'w')\n" + FUNCTIONAL
     _paste(at, code)
-    assert errors(at) == ["code import refused: line 1: import os is not model-building code"]
+    assert errors(at) == ["code import refused: line 1: open() is not model-building code"]
     assert project(at) == before
     assert at.text_area(key="code.text").value == code
 
