@@ -69,6 +69,8 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
         return _function(expr.ALIASES.get(last, last), args, kwargs, line)
     if module == "keras.optimizers" and last.lower() in OPTIMIZER_CLASSES:
         return ("optimizer", OPTIMIZER_CLASSES[last.lower()], _plain(kwargs, line))
+    if (module == "keras.applications" or module.startswith("keras.applications.")) and last[:1].isupper():
+        return _application(reader, last, args, kwargs, line)
     if module in CONFIG_MODULES:
         return _config_object(module, last, args, kwargs, line)
     if module in ("keras.losses", "keras.metrics") and last[:1].isupper():
@@ -284,6 +286,40 @@ def _lambda(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
                   function=function, name_given=isinstance(name, str))
     reader.layer_names.add(layer.name)
     return layer
+
+
+def _application(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> ModelValue:
+    """`VGG16()`: the keras.applications model expanded into nodes, as the model-file import
+    expands it (this, and only this, loads Keras: the layers are Keras's to tell)."""
+    settings = dict(kwargs)
+    weights = settings.pop("weights", "imagenet")
+    if args or settings:
+        raise Skip(line, f"{name}() with settings: the editor reads keras.applications models with their defaults")
+    from editor.importer import import_application
+    from editor.safe_archive import ModelFileError
+
+    try:
+        graph = import_application(name).project.main
+    except ModelFileError as err:
+        raise Skip(line, str(err)) from None
+    if any(n.kind == "application" for n in graph.nodes):
+        raise Skip(line, f"{name} cannot be expanded into nodes")
+    if weights is not None:
+        reader.notes.append(f"line {line}: {name}(weights={weights!r}): weights are never downloaded; the structure is read")
+    made: dict = {}
+    for node in graph.nodes:
+        taken = {r.name for r in reader.records}
+        made[node.id] = reader.new_record(
+            node.kind, node.name, line, name=names.unique(node.name, taken),
+            inputs=[(made[r.node], r.output) for r in node.inputs], input_names=list(node.input_names),
+            class_name=node.class_name, config=dict(node.config), shape=node.shape, dtype=node.dtype,
+            expression=node.expression, shares=made.get(node.shares) if node.shares else None)
+    model = ModelValue(name=_model_name(reader, graph.name, "application", line), line=line,
+                       inputs=[Sym.of(made[n.id]) for n in graph.inputs],
+                       outputs=[Sym.of(made[o.ref.node], o.ref.output) for o in graph.outputs],
+                       layers=[LayerHandle(made[n.id]) for n in graph.nodes])
+    reader.all_models.append(model)
+    return model
 
 
 def _add_loss_layer(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:

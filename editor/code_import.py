@@ -63,7 +63,9 @@ def _top_models(reader: Reader) -> list[ModelValue]:
     """Models no other model calls or holds."""
     inner = {id(r.model) for r in reader.records if r.kind == "model"}
     inner |= {id(item) for m in reader.all_models for item in (m.sequential or ()) if isinstance(item, ModelValue)}
-    return [m for m in reader.all_models if id(m) not in inner]
+    top = [m for m in reader.all_models if id(m) not in inner]
+    built_on = [m for m in top if m.layers is None]  # a model made from an application's layers is the one
+    return built_on or top
 
 
 def _call_builders(reader: Reader) -> None:

@@ -484,6 +484,8 @@ class Reader:
                 return value.outputs[0] if attr == "output" and len(value.outputs) == 1 else list(value.outputs)
             if attr == "name":
                 return value.name
+            if attr == "layers" and value.layers is not None:
+                return list(value.layers)
         if isinstance(value, LayerHandle) and attr in ("output", "name"):
             return Sym.of(value.record) if attr == "output" else value.record.name
         if isinstance(value, Sym) and attr == "shape":

@@ -105,6 +105,7 @@ class ModelValue:
     compile: dict = field(default_factory=dict)
     sequential: Optional[list] = None  # Sequential: its layers (Layer values), in order
     input_record: Optional[Record] = None
+    layers: Optional[list] = None  # a keras.applications model: its layers (LayerHandles), for .layers
 
 
 @dataclass(eq=False)
