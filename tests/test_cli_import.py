@@ -88,3 +88,52 @@ def test_import_help_documents_the_syntax():
     text = " ".join(result.stdout.split())
     assert "applications:NAME (e.g. applications:ResNet50)" in text
     assert "structure only: no weights, no compile settings" in text
+
+
+TWO_MODELS = '''
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(8,), name="x")
+encoded = layers.Dense(4, name="code")(inputs)
+encoder = keras.Model(inputs, encoded, name="encoder")
+decoded = layers.Dense(8, name="back")(encoded)
+autoencoder = keras.Model(inputs, decoded, name="autoencoder")
+autoencoder.compile(optimizer="adam", loss="mse")
+autoencoder.fit(data, data)
+'''
+
+
+def test_import_python_code_without_running_it(tmp_path):
+    """issue 14: `import model.py`: the model the code builds, the lines left out as notes;
+    --model chooses among several; --strict refuses a file with lines left out."""
+    source = tmp_path / "model.py"
+    source.write_text(TWO_MODELS, encoding="utf-8")
+    project = tmp_path / "project.json"
+    ambiguous = run("import", str(source), "-o", str(project))
+    assert_one_line_failure(ambiguous, "the code builds 2 models (encoder, autoencoder): choose one with --model NAME")
+    assert not project.exists()
+    result = run("import", str(source), "-o", str(project), "--model", "autoencoder")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["note: line 11: 'data' is not defined (left out)"]
+    saved = json.loads(project.read_text())
+    assert [n["name"] for n in saved["graphs"][0]["nodes"]] == ["x", "code", "back"]
+    assert saved["graphs"][0]["outputs"][0]["loss"] == "mse"
+    summary = run("summary", str(project), "--json")
+    assert json.loads(summary.stdout)[0]["total_params"] == 8 * 4 + 4 + 4 * 8 + 8
+    strict = run("import", str(source), "-o", str(tmp_path / "strict.json"), "--model", "autoencoder", "--strict")
+    assert_one_line_failure(strict, "line 11: 'data' is not defined")
+
+
+def test_code_import_loads_no_tensorflow(tmp_path):
+    """Read, not run: a Python file becomes a project before TensorFlow is ever imported."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "model.py"
+    source.write_text(TWO_MODELS, encoding="utf-8")
+    check = ("import sys; from editor.cli import main; "
+             f"code = main(['import', {str(source)!r}, '-o', {str(tmp_path / 'p.json')!r}, '--model', 'encoder']); "
+             "print(code, 'tensorflow' in sys.modules, 'keras' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split()[-3:] == ["0", "False", "False"], out.stderr
