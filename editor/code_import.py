@@ -115,7 +115,7 @@ class _Assembler:
         self.notes: list[str] = []
 
     def project(self, model: ModelValue, filename: str) -> Project:
-        self.graph(model)
+        self.graph(model, main=True)
         training = _training(model.compile, model.line)
         description = f"Imported from {filename} (Python code, read without running it)."
         try:
@@ -132,7 +132,7 @@ class _Assembler:
             raise CodeRefused(str(err)) from None
         return project
 
-    def graph(self, model: ModelValue) -> str:
+    def graph(self, model: ModelValue, main: bool = False) -> str:
         if id(model) in self.graph_ids:
             return self.graph_ids[id(model)]
         graph_id = names.unique(names.identifier(model.name) or "model", set(self.graph_ids.values()), limit=64)
@@ -141,14 +141,15 @@ class _Assembler:
         self.graphs.append(None)  # the caller's graph comes before the graphs it calls
         if model.sequential is not None:
             _sequential_records(self.reader, model)
-        loss_records = [self.reader.make(o, model.line)[0] for o in model.outputs if o.made and o.made[0].kind == "loss"]
-        outputs = [o for o in model.outputs if not (o.made and o.made[0].kind == "loss")]
-        losses = loss_records + list(model.losses)
-        refs = [self.reader.make(o, model.line) for o in outputs]
+        every = [self.reader.make(o, model.line) for o in model.outputs]  # loss nodes' values too, as exported
+        refs = [ref for ref in every if ref[0].kind != "loss"]
+        losses = [r for r, _ in every if r.kind == "loss"] + list(model.losses)
         records = self._reached(model, refs, losses)
+        if main:
+            records = self._with_dead_ends(records)
         ids = {id(r): r.name for r in records}
         nodes = [self._node(r, ids, model) for r in records]
-        compile_outputs = _outputs(self.reader, refs, ids, model)
+        compile_outputs = _outputs(self.reader, every, ids, model)
         try:
             self.graphs[slot] = Graph(id=graph_id, name=model.name[:128], nodes=tuple(nodes), outputs=compile_outputs)
         except ValidationError as err:
@@ -172,6 +173,31 @@ class _Assembler:
         ordered = sorted(seen.values(), key=lambda r: r.index)
         slots = iter(inputs)
         return [next(slots) if r.kind == "input" else r for r in ordered]
+
+    def _with_dead_ends(self, records: list[Record]) -> list[Record]:
+        """The main graph also keeps what its code computed from it without using it (a
+        branch left unfinished): nodes no model's outputs reach, made from this graph's tensors."""
+        used = {id(r) for m in self.reader.all_models for o in m.outputs if o.made for r in self._ancestors(o.made[0])}
+        inside = {id(r) for r in records}
+        extra = []
+        for record in self.reader.records:
+            if id(record) in inside or id(record) in used or record.kind == "input":
+                continue
+            if record.inputs and all(id(r) in inside for r, _ in record.inputs):
+                inside.add(id(record))
+                extra.append(record)
+        return sorted(records + extra, key=lambda r: r.index) if extra else records
+
+    @staticmethod
+    def _ancestors(record: Record) -> list[Record]:
+        found, stack, seen = [], [record], set()
+        while stack:
+            r = stack.pop()
+            if id(r) not in seen:
+                seen.add(id(r))
+                found.append(r)
+                stack += [s for s, _ in r.inputs]
+        return found
 
     def _node(self, record: Record, ids: dict, model: ModelValue) -> Node:
         fields: dict[str, Any] = {"id": ids[id(record)][:64], "kind": record.kind, "name": record.name[:128],
@@ -243,6 +269,8 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
 # ----------------------------------------------------------------------------- compile
 
 def _outputs(reader: Reader, refs: list, ids: dict, model: ModelValue) -> tuple[Output, ...]:
+    """The model's outputs with compile()'s settings; `refs` are all its outputs in order,
+    loss nodes' values included (exported code lists them, with None as their loss)."""
     settings = model.compile
     line = settings.get("__line__", model.line)
     names_out = [ids[id(r)][:64] for r, _ in refs]
@@ -258,6 +286,8 @@ def _outputs(reader: Reader, refs: list, ids: dict, model: ModelValue) -> tuple[
         per_metrics = [list(_listed(metrics or []))] * count
     outputs = []
     for i, (record, output) in enumerate(refs):
+        if record.kind == "loss":
+            continue
         loss = _loss_text(reader, losses[i], line)
         weight = weights[i]
         try:

@@ -18,8 +18,10 @@ reason while the rest is read. The file runs as a script would (`__name__` is
 from __future__ import annotations
 
 import ast
+import json
 import math
 import operator
+import re
 from typing import Any, Optional
 
 from editor import expr, names
@@ -286,12 +288,13 @@ class Reader:
 
     def assign(self, target: ast.AST, value: Any, scope: Scope, line: int) -> None:
         if isinstance(target, ast.Name):
+            wanted = self.node_comment(line) or target.id
             if isinstance(value, Sym) and value.made is None and value.hint is None:
-                value.hint = target.id
-            elif isinstance(value, Sym) and value.made is not None and value.made[0].kind == "layer" \
+                value.hint = wanted
+            elif isinstance(value, Sym) and value.made is not None and value.made[0].kind in ("layer", "model") \
                     and value.made[0].named_by_call and value.made[0].line == line:
-                record = value.made[0]  # a shared layer's call takes its variable's name, as exported code names it
-                record.name = names.unique(target.id, {r.name for r in self.records if r is not record})
+                record = value.made[0]  # a shared layer's or nested model's call takes its variable's name
+                record.name = names.unique(wanted, {r.name for r in self.records if r is not record})
                 record.named_by_call = False
             if isinstance(value, ModelValue):
                 self.models.append((target.id, value))
@@ -304,6 +307,21 @@ class Reader:
             raise Skip(line, "starred assignment")
         else:
             raise Skip(line, f"assignment to {type(target).__name__.lower()}: only names and tuples of names")
+
+    def node_comment(self, line: int) -> Optional[str]:
+        """The node name exported code keeps in a comment where its variable cannot be it:
+        `class_1 = dense_layer(x)  # node: "class"` (a JSON string: read, never run)."""
+        lines = self.lines if hasattr(self, "lines") else self.source.splitlines()
+        self.lines = lines
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        found = re.search(r'#\s*node:\s*("(?:[^"\\]|\\.)*")\s*$', text)
+        if not found:
+            return None
+        try:
+            name = json.loads(found.group(1))
+        except ValueError:
+            return None
+        return name if isinstance(name, str) and 0 < len(name) <= 128 else None
 
     def unpack(self, value: Any, count: int, line: int) -> list:
         if isinstance(value, Sym) and value.multi:
@@ -768,6 +786,7 @@ class Reader:
         tensors = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
         inputs = [self.make(a, line) for a in tensors]
         record = self.new_record("model", model.name, line, inputs=inputs, model=model)
+        record.named_by_call = True
         outputs = len(model.outputs) + len(model.losses) if model.sequential is None else 1
         return Sym.of(record, 0, multi=outputs > 1)
 

@@ -14,6 +14,7 @@ keyword names must be plain ASCII identifiers. No name or value can inject code.
 from __future__ import annotations
 
 import builtins
+import json
 import keyword
 import math
 import textwrap
@@ -318,8 +319,12 @@ class _GraphWriter:
             if emitter is None:
                 raise CodegenError(f"node '{node.name}': unknown kind {node.kind!r}")
             call = emitter(node)  # may first define a shared layer
-            self.tensors[node.id] = self.names.name(node.name)
-            self.body.append(f"    {self.tensors[node.id]} = {call}")
+            self.tensors[node.id] = variable = self.names.name(node.name)
+            # A node with no name= in its call (an op, a nested model's or a shared layer's call)
+            # keeps its name in a comment when the variable cannot be it: the code importer reads it.
+            named_here = node.kind in ("op", "model") or bool(node.shares)
+            note = f"  # node: {json.dumps(node.name)}" if named_here and variable != node.name else ""
+            self.body.append(f"    {variable} = {call}{note}")
         inputs = [self.tensors[n.id] for n in graph.inputs]
         outputs = [self.tensor(o.ref) for o in graph.outputs] + [self.tensors[n.id] for n in graph.nodes if n.kind == "loss"]
         args = [f"inputs={_tensors(inputs) if inputs else '[]'}", f"outputs={_tensors(outputs) if outputs else '[]'}",
