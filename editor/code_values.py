@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from editor import expr
+from editor.errors import UserError
 from editor.expr import BinOp, Call, Expr, Name, Neg, Subscript, TensorList
 
 
-class Skip(Exception):
+class Skip(UserError):
     """A statement the editor cannot express (one line); a top-level one is skipped with a note."""
 
     def __init__(self, line: int, reason: str):

@@ -14,6 +14,7 @@ import math
 from typing import Any, Callable, Optional
 
 from editor import expr, names
+from editor.errors import UserError
 from editor.expr import BinOp, Call, Expr, Name, Neg, Num, Slice, Subscript, TensorList
 
 OPS_MODULES = frozenset({"keras.src.ops.numpy", "keras.src.ops.nn", "keras.src.ops.math", "keras.src.ops.core"})
@@ -36,7 +37,7 @@ _NEUTRAL_SETTINGS = {"initial": None}
 _ARGUMENT_SETTINGS = {"Clip": ("x_min", "x_max")}  # settings the language passes as arguments
 
 
-class OpRefused(ValueError):
+class OpRefused(UserError, ValueError):
     """An operation the editor cannot express (one line, without the place: the caller adds it)."""
 
 

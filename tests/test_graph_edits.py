@@ -242,7 +242,7 @@ def test_loss_inputs_keep_their_names_through_every_wiring_edit():
     g, new = edits.insert_between(g, Ref(node="n3"), "n5", "Dropout", {"rate": 0.1})
     assert names(g) == [(new, "pred")]  # a tensor put in another's place takes its name
     g = edits.set_inputs(g, "n5", [Ref(node="n1"), Ref(node=new)])
-    assert names(g) == [("n1", "x"), (new, "pred")]
+    assert names(g) == [("n1", "feat"), (new, "pred")]  # a new tensor takes the name the expression still uses
     g = edits.remove_node(g, "n1")
     assert names(g) == [(new, "pred")]
     with pytest.raises(EditError, match="loss node 'loss': 1 inputs need 1 names, not 2"):
