@@ -101,6 +101,38 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_cost(args) -> int:
+    """Each node's parameters, FLOPs per sample and activation memory (editor.node_cost)."""
+    from editor.node_cost import node_costs
+
+    if not 1 <= args.batch_size <= 1_000_000:
+        raise CommandError("--batch-size must be between 1 and 1,000,000")
+    reports = []
+    for target, project in _targets(args.targets):
+        _build(target, project)
+        costs = node_costs(project, batch_size=args.batch_size)
+        rows = [(project.main.node(node_id), cost) for node_id, cost in costs.items()]
+        total = {"params": sum(c.params for _, c in rows), "flops": sum(c.flops for _, c in rows),
+                 "activation_bytes": sum(c.activation_bytes for _, c in rows)}
+        if args.json:
+            nodes = [{"name": n.name, "kind": n.kind, "class_name": n.class_name, "params": c.params, "flops": c.flops,
+                      "activation_bytes": c.activation_bytes} for n, c in rows]
+            reports.append({"target": target, "batch_size": args.batch_size, "nodes": nodes, "total": total})
+            continue
+        table = [("node", "class", "params", "FLOPs/sample", f"activations (batch {args.batch_size})")]
+        table += [(n.name, n.class_name or n.kind, f"{c.params:,}", f"{c.flops:,}", f"{c.activation_bytes:,} B")
+                  for n, c in rows]
+        table.append(("total", "", f"{total['params']:,}", f"{total['flops']:,}", f"{total['activation_bytes']:,} B"))
+        widths = [max(len(row[i]) for row in table) for i in range(5)]
+        print(printable(f"{target}:"))
+        for row in table:
+            cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])] + [row[i].rjust(widths[i]) for i in (2, 3, 4)]
+            print(printable("  ".join(cells).rstrip()))
+    if args.json:
+        print(json.dumps(reports, indent=1))
+    return 0
+
+
 def cmd_export_code(args) -> int:
     from editor.codegen import generate
 
@@ -364,6 +396,10 @@ def _parser() -> argparse.ArgumentParser:
     p = add("summary", cmd_summary, "print Keras's model.summary() of each target")
     p.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
     p.add_argument("--json", action="store_true", help="parameter counts, inputs and outputs as JSON")
+    p = add("cost", cmd_cost, "each node's parameters, FLOPs per sample and activation memory")
+    p.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
+    p.add_argument("--batch-size", type=int, default=32, help="batch size for activation memory (default 32)")
+    p.add_argument("--json", action="store_true", help="the figures as JSON, per node and in total")
     p = add("export-code", cmd_export_code, "write runnable Python code (a file, or a directory of ID.py for several targets)")
     p.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
     p.add_argument("-o", "--output", required=True, metavar="PATH")
