@@ -226,8 +226,12 @@ def canvas_nodes(
     shapes: Mapping[str, Sequence] | None = None,
     selected: Optional[str] = None,
     graph_names: Mapping[str, str] | None = None,
+    heat: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[dict]:
-    """vis-network node dicts, in the graph's node order."""
+    """vis-network node dicts, in the graph's node order. `heat`: node id -> (fill, figure),
+    the cost overlay (editor.node_cost): the fill replaces the kind's, the figure is in
+    the tooltip; an error still shows red."""
+    heat = heat or {}
     shapes = shapes or {}
     by_node = node_problems(problems, graph.id)
     positions = layout(graph)
@@ -237,6 +241,8 @@ def canvas_nodes(
         fill, border = KIND_COLOURS[kind]
         found = by_node.get(node.id, [])
         errors = [p for p in found if p.severity == "error"]
+        if node.id in heat:
+            fill = heat[node.id][0]
         if errors:
             fill, border = ERROR_COLOURS
         elif found:
@@ -258,10 +264,13 @@ def canvas_nodes(
             "margin": 4 if node.kind == "op" else 8,
             "font": {"face": "monospace", "size": 11 if node.kind == "op" else 13, "color": "#17202A"},
         }
-        if found:
+        lines = [f"{'✖' if p.severity == 'error' else '⚠'} {p.message}" for p in found]
+        if node.id in heat:
+            lines.append(f"▮ {heat[node.id][1]}")
+        if lines:
             # Every line starts with a mark: the component opens a node's tooltip text as
             # a link on double click, and such text can never read as a javascript: URL.
-            data["title"] = _inert("\n".join(f"{'✖' if p.severity == 'error' else '⚠'} {p.message}" for p in found))
+            data["title"] = _inert("\n".join(lines))
         out.append(data)
     return out
 

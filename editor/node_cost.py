@@ -39,8 +39,14 @@ def node_costs(project: Project, batch_size: int = 1, none_dim: int = 32,
     """Node id -> its cost, for every node of graph `graph_id` (default: main) that builds."""
     from editor.build import build_project
 
-    graph = project.graph(graph_id or project.main.id)
-    result = build_project(project, graph.id, weights=False)
+    graph_id = graph_id or project.main.id
+    return costs_of(project, graph_id, build_project(project, graph_id, weights=False), batch_size, none_dim)
+
+
+def costs_of(project: Project, graph_id: str, result, batch_size: int = 1, none_dim: int = 32) -> dict[str, NodeCost]:
+    """node_costs from a build already made (editor.build.BuildResult of graph `graph_id`):
+    the editor's preview computes them with the summary."""
+    graph = project.graph(graph_id)
     model = result.model
     if model is None:
         return {}
@@ -61,8 +67,8 @@ def node_costs(project: Project, batch_size: int = 1, none_dim: int = 32,
             params = layer.count_params()
             first_calls.add(owner)
         outputs = [s[1:] for s in shapes]
-        if node.kind == "model":  # what its graph's nodes cost, every call
-            flops = sum(c.flops for c in node_costs(project, batch_size, none_dim, node.graph).values())
+        if node.kind == "model":  # what its layers cost, every call
+            flops = model_flops(layer, none_dim) if layer is not None else 0
         elif layer is not None:
             flops = layer_flops(layer, [s[1:] for s in inputs], outputs, none_dim)
         else:
@@ -88,6 +94,22 @@ def _dtype(node: Node, layer) -> str:
         return node.dtype
     policy = getattr(layer, "dtype_policy", None)
     return getattr(policy, "compute_dtype", None) or "float32"
+
+
+def model_flops(model, none_dim: int = 32) -> int:
+    """FLOPs per sample of a whole Keras model: each call of each layer (nested models too)."""
+    import keras
+
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            total += model_flops(layer, none_dim) * max(1, len(layer._inbound_nodes))
+            continue
+        for call in getattr(layer, "_inbound_nodes", ()):
+            inputs = [tuple(t.shape)[1:] for t in call.input_tensors]
+            outputs = [tuple(t.shape)[1:] for t in call.output_tensors]
+            total += layer_flops(layer, inputs, outputs, none_dim)
+    return total
 
 
 def layer_flops(layer, inputs: list[tuple], outputs: list[tuple], none_dim: int = 32) -> int:

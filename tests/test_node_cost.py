@@ -135,3 +135,13 @@ def test_cost_command_json_is_exact():
                                      "flops": 2 * 784 * 512, "activation_bytes": 2 * 512 * 4}
     bad = run("cost", "mlp", "--batch-size", "0")
     assert bad.returncode == 2 and bad.stderr.strip().endswith("--batch-size must be between 1 and 1,000,000")
+
+
+def test_a_nested_model_call_costs_what_its_graph_costs():
+    p = load_template("autoencoder")
+    main = node_costs(p)
+    for node in p.main.nodes:
+        if node.kind == "model":
+            inner = node_costs(p, graph_id=node.graph)
+            assert main[node.id].flops == sum(c.flops for c in inner.values()) > 0
+            assert main[node.id].params == sum(c.params for c in inner.values())

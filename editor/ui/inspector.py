@@ -18,7 +18,7 @@ from editor import edits
 from editor import expr
 from editor.canvas_logic import class_text, shape_text
 from editor.graph import DTYPES, Graph, Node, Ref
-from editor.ui import config_widgets, fields, op_fields, output_fields, state, widgets
+from editor.ui import config_widgets, cost_view, fields, op_fields, output_fields, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -40,6 +40,9 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
     shapes = preview.shapes.get(node.id) if preview is not None else None
     st.markdown(f"#### {md(node.name)}")
     st.caption(md(" · ".join(x for x in (class_text(node), shape_text(shapes), f"id {node.id}") if x)))
+    cost = cost_view.node_line(preview, node.id) if cost_view.mode() != "none" else None
+    if cost:
+        st.caption(cost)
     if preview is not None:
         for problem in preview.problems:
             if problem.node == node.id and problem.graph in (None, graph.id):

@@ -130,6 +130,7 @@ class Preview:
     summary: str = ""
     dot: str = ""
     counts: dict = field(default_factory=dict)
+    costs: dict = field(default_factory=dict)  # node id -> editor.node_cost.NodeCost, batch 1
     failure: str = ""  # an unexpected failure of the build itself, as one line
 
 
@@ -165,6 +166,9 @@ def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
             result.summary = summary_text(model)
             result.dot = dot_source(model)
             result.counts = param_counts(model)
+            from editor.node_cost import costs_of
+
+            result.costs = costs_of(project, graph_id, built)
         except Exception as err:
             result.ok, result.failure = False, f"model '{model.name}': {one_line(err)}"
     # The model is not kept: a cached preview is text, so the garbage collection

@@ -14,7 +14,7 @@ import streamlit as st
 from editor import run_settings
 from editor.graph import Project
 from editor.problems import distinct
-from editor.ui import preview_cache, state, train_panel
+from editor.ui import cost_view, preview_cache, state, train_panel
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -64,6 +64,9 @@ def _summary(shown: Optional[Preview], stale: bool, current: Optional[Preview], 
     if counts:
         st.caption(f"{counts['total_params']:,} parameters · {counts['trainable_params']:,} trainable · "
                    f"{counts['non_trainable_params']:,} non-trainable")
+    totals = cost_view.totals_line(shown)
+    if totals:
+        st.caption(totals)
     st.code(shown.summary, language=None)
 
 
