@@ -133,6 +133,54 @@ def cmd_cost(args) -> int:
     return 0
 
 
+def _diff_side(target: str) -> Project:
+    """A diff side: a project file, a template id, or workspace:ID[@REVISION]."""
+    from editor.templates import resolve
+
+    if not target.startswith("workspace:"):
+        return resolve(target)
+    from editor.workspace import Workspace
+
+    project_id, _, revision = target[len("workspace:"):].partition("@")
+    if revision and not revision.isdigit():
+        raise CommandError(f"{target}: the revision after @ must be a number")
+    workspace = Workspace()
+    return workspace.revision(project_id, int(revision)) if revision else workspace.latest(project_id).project
+
+
+def cmd_diff(args) -> int:
+    """What changed from A to B (editor.diff); exit 0 when equal, 1 when they differ."""
+    from editor.canvas_logic import shape_text
+    from editor.diff import deltas, diff
+
+    a, b = _diff_side(args.a), _diff_side(args.b)
+    found = diff(a, b)
+    extra = deltas(a, b) if not args.no_build else None
+    if args.json:
+        report = found.to_json()
+        if extra is not None:
+            report["params"] = {"a": extra.total[0], "b": extra.total[1]}
+            report["weights_load"] = list(extra.loads)
+            report["weights_do_not_load"] = list(extra.not_loading)
+        print(json.dumps(report, indent=1))
+    else:
+        for line in found.lines():
+            print(printable(line))
+        if extra is not None:
+            names = {n.id: n.name for n in b.main.nodes}
+            for node_id, (shape_a, shape_b, params_a, params_b) in extra.nodes.items():
+                shapes = f"{shape_text(shape_a) or 'none'} -> {shape_text(shape_b) or 'none'}"
+                print(printable(f"delta {names[node_id]}: shape {shapes}, params {params_a:,} -> {params_b:,}"))
+            change = extra.total[1] - extra.total[0]
+            print(f"params: {extra.total[0]:,} -> {extra.total[1]:,} ({change:+,})")
+            print(printable(f"weights that load by name: {', '.join(extra.loads) or 'none'}"))
+            if extra.not_loading:
+                print(printable(f"weights that do not: {', '.join(extra.not_loading)}"))
+        if found.equal:
+            print("no changes")
+    return 0 if found.equal else 1
+
+
 def cmd_export_code(args) -> int:
     from editor.codegen import generate
 
@@ -400,6 +448,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
     p.add_argument("--batch-size", type=int, default=32, help="batch size for activation memory (default 32)")
     p.add_argument("--json", action="store_true", help="the figures as JSON, per node and in total")
+    p = add("diff", cmd_diff, "what changed from A to B, by node identity (exit 0: equal, 1: they differ)")
+    for side in ("a", "b"):
+        p.add_argument(side, metavar=side.upper(), help="a project file, a template id, or workspace:ID[@REVISION]")
+    p.add_argument("--json", action="store_true", help="the changes as JSON")
+    p.add_argument("--no-build", action="store_true", help="leave out shapes, parameters and weights (no Keras)")
     p = add("export-code", cmd_export_code, "write runnable Python code (a file, or a directory of ID.py for several targets)")
     p.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
     p.add_argument("-o", "--output", required=True, metavar="PATH")
