@@ -47,9 +47,11 @@ warnings.filterwarnings("ignore", message="Gradients do not exist for variables"
 
 
 # A run whose owner stops asking for it (the UI: no open tab shows its project) is stopped
-# after GRACE_S seconds: long enough for a refresh to reattach, short enough that a closed
-# tab does not leave the machine training for nobody.
-GRACE_S = 5.0
+# after GRACE_S seconds: long enough for a refresh to reattach on a busy two-core machine
+# (the page reloads and its first script run must come round while the run takes the CPU;
+# 5 s was too short in CI), short enough that a closed tab does not leave the machine
+# training for nobody.
+GRACE_S = 15.0
 WATCH_EVERY_S = 0.5
 UNWANTED = "stopped because no open page showed it"
 

@@ -17,7 +17,7 @@ import time
 import streamlit as st
 
 from editor.problems import one_line
-from editor.ui import canvas_view, inspector, palette, preview_cache, previews, sidebar, state, workspace_session
+from editor.ui import canvas_view, inspector, palette, preview_cache, previews, runs, sidebar, state, workspace_session
 from editor.ui.fields import md
 
 # Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
@@ -40,6 +40,7 @@ def main() -> None:
     st.set_option("client.showErrorDetails", "type")  # last line of defence: never a traceback
     st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button in an editor
     workspace_session.begin_run()
+    runs.shown_here(state.project_id())  # first, so a refreshed tab keeps its run wanted
 
     project = state.project()
     graph_id = state.graph_id()
