@@ -37,6 +37,10 @@ KIND_COLOURS: dict[str, tuple[str, str]] = {
     "model": ("#D1F2EB", "#117A65"),
 }
 ERROR_COLOURS = ("#FADBD8", "#C0392B")
+# The diff overlay (editor.diff): a node added or changed since the version compared with;
+# a removed node is drawn as a ghost where it was.
+DIFF_BORDERS = {"added": "#1E8449", "changed": "#D68910"}
+GHOST_COLOURS = ("#FDEDEC", "#E6B0AA")
 WARNING_BORDER = "#D68910"
 SELECTED_BORDER = "#17202A"
 EDGE_COLOUR = "#7F8C8D"
@@ -227,11 +231,13 @@ def canvas_nodes(
     selected: Optional[str] = None,
     graph_names: Mapping[str, str] | None = None,
     heat: Mapping[str, tuple[str, str]] | None = None,
+    marks: Mapping[str, str] | None = None,
 ) -> list[dict]:
     """vis-network node dicts, in the graph's node order. `heat`: node id -> (fill, figure),
     the cost overlay (editor.node_cost): the fill replaces the kind's, the figure is in
-    the tooltip; an error still shows red."""
-    heat = heat or {}
+    the tooltip; an error still shows red. `marks`: node id -> "added" or "changed" (the
+    diff overlay), drawn as a thick green or amber border."""
+    heat, marks = heat or {}, marks or {}
     shapes = shapes or {}
     by_node = node_problems(problems, graph.id)
     positions = layout(graph)
@@ -260,11 +266,15 @@ def canvas_nodes(
                 "highlight": {"background": fill, "border": SELECTED_BORDER},
                 "hover": {"background": fill, "border": SELECTED_BORDER},
             },
-            "borderWidth": 3 if node.id == selected else (2 if found else 1),
+            "borderWidth": 3 if node.id == selected or node.id in marks else (2 if found else 1),
             "margin": 4 if node.kind == "op" else 8,
             "font": {"face": "monospace", "size": 11 if node.kind == "op" else 13, "color": "#17202A"},
         }
+        if node.id in marks and node.id != selected:
+            data["color"]["border"] = DIFF_BORDERS[marks[node.id]]
         lines = [f"{'✖' if p.severity == 'error' else '⚠'} {p.message}" for p in found]
+        if node.id in marks:
+            lines.append(f"◆ {marks[node.id]} since the version compared with")
         if node.id in heat:
             lines.append(f"▮ {heat[node.id][1]}")
         if lines:
@@ -272,6 +282,29 @@ def canvas_nodes(
             # a link on double click, and such text can never read as a javascript: URL.
             data["title"] = _inert("\n".join(lines))
         out.append(data)
+    return out
+
+
+def ghost_nodes(old: Graph, removed: Iterable[str]) -> list[dict]:
+    """The removed nodes of a diff, drawn faintly where they were in the old graph (their
+    ids start with "ghost:", so a click on one selects nothing)."""
+    positions = layout(old)
+    out = []
+    for node_id in removed:
+        node = old.get(node_id)
+        if node is None:
+            continue
+        x, y = positions[node_id]
+        fill, border = GHOST_COLOURS
+        out.append({
+            "id": f"ghost:{node_id}", "label": f"{node.name}\n(removed)", "shape": "box",
+            "x": x * X_SCALE, "y": y * Y_SCALE, "opacity": 0.6, "borderWidth": 1, "margin": 8,
+            "shapeProperties": {"borderDashes": [4, 4]},
+            "color": {"background": fill, "border": border, "highlight": {"background": fill, "border": border},
+                      "hover": {"background": fill, "border": border}},
+            "font": {"face": "monospace", "size": 13, "color": "#922B21"},
+            "title": _inert(f"✖ removed since the version compared with: {node.name}"),
+        })
     return out
 
 

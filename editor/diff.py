@@ -102,7 +102,7 @@ def _graph_diff(a: Graph, b: Graph, result: ProjectDiff, graphs_a: dict, graphs_
             result.outputs.append(f"output added: {b.name}/{_name(b, node_id)} (loss {output.loss})")
         else:
             result.outputs += _output_details(old, output, b.name, _name(b, node_id))
-    if [o.ref.node for o in a.outputs if o.ref.node in ids_b] != [o.ref.node for o in b.outputs if o.ref.node in ids_a]:
+    if [n for n in outputs_a if n in outputs_b] != [n for n in outputs_b if n in outputs_a]:  # kept ones only
         result.outputs.append(f"outputs reordered in {b.name}")
 
 

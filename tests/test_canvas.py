@@ -94,6 +94,21 @@ def test_selected_node_is_outlined():
     assert nodes["n3"]["borderWidth"] == 1
 
 
+def test_diff_marks_and_ghosts():
+    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(mlp(), marks={"n2": "added", "n3": "changed"}, selected="n4")}
+    assert nodes["n2"]["color"]["border"] == canvas_logic.DIFF_BORDERS["added"] == "#1E8449"
+    assert nodes["n3"]["color"]["border"] == canvas_logic.DIFF_BORDERS["changed"]
+    assert "◆ changed since the version compared with" in nodes["n3"]["title"]
+    assert nodes["n1"]["borderWidth"] == 1 and nodes["n2"]["borderWidth"] == 3
+    ghosts = canvas_logic.ghost_nodes(mlp(), ["n5", "no-such-node"])
+    assert [g["id"] for g in ghosts] == ["ghost:n5"]
+    assert ghosts[0]["label"] == "output\n(removed)"
+    at = canvas_logic.canvas_nodes(mlp())[4]
+    assert (ghosts[0]["x"], ghosts[0]["y"]) == (at["x"], at["y"])  # where it was
+    state, edit = handle_event(CanvasState(selection="n2"), "ghost:n5", mlp())
+    assert state.selection == "n2" and edit is None  # a click on a ghost selects and edits nothing
+
+
 def test_edges_numbered_for_merges_and_dashed_for_shares():
     unet = load_template("unet").main
     edges = [e for e in canvas_logic.canvas_edges(unet) if e["to"] == "n20"]

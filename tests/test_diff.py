@@ -50,6 +50,17 @@ def test_outputs_losses_keywords_and_graphs():
     assert diff(nested, renamed).lines()[0] == "renamed graph encoder -> enc"
 
 
+def test_outputs_reordered_only_when_kept_outputs_change_order():
+    a = load_template("headline_multi_io")
+    swapped = a.replace_graph(a.main.model_copy(update={"outputs": tuple(reversed(a.main.outputs))}))
+    assert "outputs reordered in headline_model" in diff(a, swapped).lines()
+    moved = a.main.outputs[1].model_copy(update={"ref": Ref(node="n1")})  # the other output, now on another node
+    replaced = a.replace_graph(a.main.model_copy(update={"outputs": (a.main.outputs[0], moved)}))
+    lines = diff(a, replaced).lines()
+    assert not any(line.startswith("outputs reordered") for line in lines), lines
+    assert any(line.startswith("output removed:") for line in lines)
+
+
 def test_diff_command_prints_changes_deltas_and_weights_and_exits_1(tmp_path):
     path = tmp_path / "b.json"
     project_files.save(edited_mlp(), path)

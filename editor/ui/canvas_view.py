@@ -8,7 +8,7 @@ from typing import Optional
 import streamlit as st
 
 from editor import canvas_logic
-from editor.ui import cost_view, library, state, widgets
+from editor.ui import compare_view, cost_view, library, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -94,9 +94,10 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     problems = preview.problems if preview is not None else structural_problems
     shapes = preview.shapes if preview is not None else {}
     names = {g.id: g.name for g in project.graphs}
-    cost_view.show_mode()
+    marks, ghosts = compare_view.overlay(project, graph.id)
     data = canvas_logic.canvas_data(graph, problems, shapes=shapes, selected=current.selection, graph_names=names,
-                                    heat=cost_view.heat(preview))
+                                    heat=cost_view.heat(preview), marks=marks)
+    data = canvas_logic.CanvasData(data.nodes + ghosts, data.edges)
 
     view = canvas_logic.choose_view(data, st.session_state.get(view_key, "auto"), current.selection)
     config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
@@ -109,7 +110,15 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
                       f"'{(around or graph.node(view.data.nodes[0]['id'])).name}' at a readable size: select "
                       "another node (click, or Find a node) to move there, or choose the whole graph."))
     event = agraph([_Item(n) for n in view.data.nodes], [_Item(e) for e in view.data.edges], config)
+    # Below the canvas, so that the canvas stays where the eye expects it (the overlays
+    # read their choice from the session state, set by the last run's selects).
+    cols = st.columns(2)
+    with cols[0]:
+        cost_view.show_mode()
+    with cols[1]:
+        compare_view.show_choice()
     cost_view.show_legend_and_table(preview)
+    compare_view.show_changes(project)
     if not isinstance(event, str):
         event = None
     new_state, edit = canvas_logic.handle_event(current, event, graph)

@@ -107,6 +107,7 @@ class LRU:
 _previews = LRU()
 _code = LRU()
 _template_counts = LRU(size=64)
+_deltas = LRU(size=16)
 
 
 def digest(project: Project) -> str:
@@ -201,6 +202,14 @@ def code(project: Project, digest_: Optional[str] = None, train=None, strategy: 
     return _code.get_or_make((digest_, train, strategy), make)
 
 
+def diff_deltas(old: Project, new: Project):
+    """editor.diff.deltas of two project states (two builds), cached by their content."""
+    load_keras()
+    from editor.diff import deltas
+
+    return _deltas.get_or_make((digest(old), digest(new)), lambda: deltas(old, new))
+
+
 def template_counts(template_id: str) -> Optional[dict]:
     """Parameter counts of a template's main model (None if it does not build). Needs Keras."""
     from editor.templates import TEMPLATE_DIR, load_template
@@ -249,3 +258,4 @@ def clear_caches() -> None:
     _previews.clear()
     _code.clear()
     _template_counts.clear()
+    _deltas.clear()
