@@ -215,8 +215,8 @@ def _input(reader: Reader, args: list, kwargs: dict, line: int) -> Sym:
 
 
 def _tensors(value: Any, what: str, line: int) -> list:
-    if isinstance(value, dict):
-        return list(value.values())
+    if isinstance(value, dict):  # Keras flattens a dict of tensors in the order of its keys
+        return [value[k] for k in sorted(value, key=str)]
     if isinstance(value, (list, tuple)):
         return list(value)
     if isinstance(value, Sym):

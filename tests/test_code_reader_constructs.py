@@ -1,0 +1,30 @@
+"""Constructs of public model-building code the code reader reads (issue 14, "Public
+code"): one focused test for each fix the corpus of tests/code_corpus/public needed."""
+
+from __future__ import annotations
+
+from editor.code_import import import_code
+
+
+def test_a_dict_of_outputs_is_in_the_order_keras_flattens_it():
+    """keras.Model(outputs={"priority": p, "department": d}): Keras's model.outputs go by
+    sorted key (department, priority), and so do the graph's outputs."""
+    import keras
+
+    code = """
+import keras
+from keras import layers
+x = keras.Input((4,), name="x")
+p = layers.Dense(1, name="priority")(x)
+d = layers.Dense(3, name="department")(x)
+model = keras.Model(inputs={"x": x}, outputs={"priority": p, "department": d})
+model.compile(loss={"priority": "mse", "department": "categorical_crossentropy"})
+"""
+    graph = import_code(code).project.main
+    names = {n.id: n.name for n in graph.nodes}
+    assert [(names[o.ref.node], o.loss) for o in graph.outputs] == [
+        ("department", "categorical_crossentropy"), ("priority", "mse")]
+    x = keras.Input((4,), name="x")
+    real = keras.Model({"x": x}, {"priority": keras.layers.Dense(1, name="priority")(x),
+                                  "department": keras.layers.Dense(3, name="department")(x)})
+    assert [t._keras_history[0].name for t in real.outputs] == ["department", "priority"]
