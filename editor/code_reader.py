@@ -76,7 +76,7 @@ READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("f
                    "MaxPooling2D": ("pool_size", "strides", "padding"), "MaxPooling1D": ("pool_size", "strides", "padding"),
                    "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
                    "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
-                   "InputLayer": ("input_shape",)}
+                   "InputLayer": ("input_shape",), "Rescaling": ("scale", "offset")}
 # Names documents use without importing them, read as what they always mean there.
 SNIPPET_NAMES = {"keras": "keras", "tf": "tensorflow", "K": "keras.backend", "layers": "keras.layers", "np": "numpy",
                  "Input": "keras.Input", "Model": "keras.Model", "Sequential": "keras.Sequential"}

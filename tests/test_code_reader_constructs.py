@@ -28,3 +28,18 @@ model.compile(loss={"priority": "mse", "department": "categorical_crossentropy"}
     real = keras.Model({"x": x}, {"priority": keras.layers.Dense(1, name="priority")(x),
                                   "department": keras.layers.Dense(3, name="department")(x)})
     assert [t._keras_history[0].name for t in real.outputs] == ["department", "priority"]
+
+
+def test_rescaling_takes_scale_and_offset_by_position():
+    """layers.Rescaling(1.0 / 255) and Rescaling(1 / 127.5, -1), as keras.io writes them."""
+    code = """
+import keras
+from keras import layers
+inputs = keras.Input((8, 8, 3))
+x = layers.Rescaling(1.0 / 255)(inputs)
+x = layers.Rescaling(1 / 127.5, -1)(x)
+model = keras.Model(inputs, x)
+"""
+    result = import_code(code, strict=True)
+    assert [n.config for n in result.project.main.nodes if n.kind == "layer"] == [
+        {"scale": 1.0 / 255}, {"scale": 1 / 127.5, "offset": -1}]
