@@ -303,6 +303,17 @@ class Reader:
             items = self.unpack(value, len(target.elts), line)
             for sub, item in zip(target.elts, items):
                 self.assign(sub, item, scope, line)
+        elif isinstance(target, ast.Subscript):  # inputs[name] = keras.Input(...): an item of a dict or list
+            container, key = self.value(target.value, scope), self.value(target.slice, scope)
+            if isinstance(container, dict):
+                container[self.hashable(key, line)] = value
+                self.size(container, line)
+            elif isinstance(container, list) and isinstance(key, int) and not isinstance(key, bool):
+                if not -len(container) <= key < len(container):
+                    raise Skip(line, f"index {key} is out of range")
+                container[key] = value
+            else:
+                raise Skip(line, f"assignment to an item of a {_kind(container)}")
         elif isinstance(target, ast.Starred):
             raise Skip(line, "starred assignment")
         else:

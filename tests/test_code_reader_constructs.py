@@ -43,3 +43,40 @@ model = keras.Model(inputs, x)
     result = import_code(code, strict=True)
     assert [n.config for n in result.project.main.nodes if n.kind == "layer"] == [
         {"scale": 1.0 / 255}, {"scale": 1 / 127.5, "offset": -1}]
+
+
+def test_items_of_dicts_and_lists_can_be_assigned():
+    """inputs[name] = keras.Input(...) in a loop over the features (keras.io structured
+    data), losses[name] = ... per head, a list item replaced."""
+    code = """
+import keras
+from keras import layers
+FEATURES = {"b": 3, "a": 2}
+inputs, losses = {}, {}
+for name, size in FEATURES.items():
+    inputs[name] = keras.Input((size,), name=name)
+    losses["out_" + name] = "mse"
+sizes = [1, 1]
+sizes[-1] = 4
+outputs = [layers.Dense(sizes[0], name="out_a")(inputs["a"]), layers.Dense(sizes[1], name="out_b")(inputs["b"])]
+model = keras.Model(inputs, outputs)
+model.compile(loss=losses)
+"""
+    graph = import_code(code, strict=True).project.main
+    names = {n.id: n.name for n in graph.nodes}
+    assert [n.name for n in graph.inputs] == ["a", "b"]
+    assert [n.config["units"] for n in graph.nodes if n.kind == "layer"] == [1, 4]
+    assert [(names[o.ref.node], o.loss) for o in graph.outputs] == [("out_a", "mse"), ("out_b", "mse")]
+
+
+def test_assigning_an_item_of_something_else_is_left_out():
+    code = """
+import keras
+from keras import layers
+inputs = keras.Input((3,))
+sizes = (1, 2)
+sizes[0] = 4
+model = keras.Model(inputs, layers.Dense(2)(inputs))
+"""
+    result = import_code(code)
+    assert result.skipped == ("line 6: assignment to an item of a tuple",)
