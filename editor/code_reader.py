@@ -43,6 +43,9 @@ FORBIDDEN = frozenset({
     "exec", "eval", "compile", "open", "getattr", "setattr", "delattr", "hasattr", "__import__", "globals",
     "locals", "vars", "input", "breakpoint", "exit", "quit", "help", "memoryview", "type", "object", "super",
     "classmethod", "staticmethod", "property", "dir", "id", "callable", "issubclass", "bytearray", "bytes"})
+# Forbidden builtins public code also names its variables (keras.io's siamese example:
+# `input = layers.Input(...)`): in a file that binds one, the name is that variable.
+SHADOWABLE = frozenset({"input", "type", "id"})
 MODULES = frozenset({"keras", "tensorflow", "numpy", "math", "typing", "__future__"})
 # Modules that reach the system, files, processes or the network: an import refuses the
 # file. (Other modules, e.g. matplotlib, are left out with a note: nothing runs either way.)
@@ -170,6 +173,9 @@ class Reader:
         layer: it is never run either, the reader knows what it does.)"""
         from editor.codegen import ADD_LOSS_CLASS
 
+        bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+        forbidden = FORBIDDEN - (SHADOWABLE & bound)
         stack = [tree]
         while stack:
             node = stack.pop()
@@ -177,8 +183,8 @@ class Reader:
                 continue
             stack.extend(ast.iter_child_nodes(node))
             where = getattr(node, "lineno", 0)
-            if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in FORBIDDEN):
-                called = "()" if node.id in FORBIDDEN or node.id == "__import__" else ""
+            if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in forbidden):
+                called = "()" if node.id in forbidden or node.id == "__import__" else ""
                 raise Refused(f"line {where}: {node.id}{called} is not model-building code")
             if isinstance(node, ast.Attribute) and node.attr.startswith("__"):
                 raise Refused(f"line {where}: the attribute {node.attr} is not model-building code")

@@ -80,3 +80,28 @@ model = keras.Model(inputs, layers.Dense(2)(inputs))
 """
     result = import_code(code)
     assert result.skipped == ("line 6: assignment to an item of a tuple",)
+
+
+def test_a_variable_named_input_is_read_as_that_variable():
+    """keras.io's siamese network: `input = layers.Input(...)`, and helpers taking `input`."""
+    code = """
+import keras
+from keras import layers
+def tower(input, type="relu"):
+    return layers.Dense(4, activation=type)(input)
+input = layers.Input((3,))
+model = keras.Model(input, tower(input))
+"""
+    graph = import_code(code, strict=True).project.main
+    assert [(n.kind, n.config.get("activation")) for n in graph.nodes] == [("input", None), ("layer", "relu")]
+
+
+def test_the_builtin_input_is_still_refused():
+    import pytest
+
+    from editor.code_import import CodeRefused
+
+    with pytest.raises(CodeRefused, match=r"line 3: input\(\) is not model-building code"):
+        import_code("import keras\nsize = 3\nname = input('name? ')\n")
+    with pytest.raises(CodeRefused, match=r"line 2: exec\(\) is not model-building code"):
+        import_code("exec = 1\nexec\n")
