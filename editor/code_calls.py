@@ -33,6 +33,9 @@ CLASS_ALIASES = {
     "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalMaxPool3D": "GlobalMaxPooling3D", "MaxPool1D": "MaxPooling1D",
     "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D", "SeparableConvolution1D": "SeparableConv1D",
     "SeparableConvolution2D": "SeparableConv2D"}
+# Keys a class's from_config reads although its constructor has a default for them (the
+# editor builds layers from their config): the default, where the code leaves it out.
+FROM_CONFIG_DEFAULTS = {"Rescaling": {"offset": 0.0}}
 REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
                          "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
 
@@ -181,7 +184,7 @@ def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int)
     if len(args) > len(positional):
         raise Skip(line, f"{class_name}() with {len(args)} positional arguments: pass the ones after "
                          f"{len(positional)} by keyword")
-    config = {**dict(zip(positional, args)), **kwargs}
+    config = {**FROM_CONFIG_DEFAULTS.get(class_name, {}), **dict(zip(positional, args)), **kwargs}
     name = config.pop("name", None)
     if name is not None and not isinstance(name, str):
         raise Skip(line, f"{class_name}(name=...) that is not text")

@@ -31,7 +31,8 @@ model.compile(loss={"priority": "mse", "department": "categorical_crossentropy"}
 
 
 def test_rescaling_takes_scale_and_offset_by_position():
-    """layers.Rescaling(1.0 / 255) and Rescaling(1 / 127.5, -1), as keras.io writes them."""
+    """layers.Rescaling(1.0 / 255) and Rescaling(1 / 127.5, -1), as keras.io writes them; the
+    config holds the offset even when the code leaves it out, as Rescaling.from_config needs."""
     code = """
 import keras
 from keras import layers
@@ -40,9 +41,12 @@ x = layers.Rescaling(1.0 / 255)(inputs)
 x = layers.Rescaling(1 / 127.5, -1)(x)
 model = keras.Model(inputs, x)
 """
+    from editor.build import build_project
+
     result = import_code(code, strict=True)
     assert [n.config for n in result.project.main.nodes if n.kind == "layer"] == [
-        {"scale": 1.0 / 255}, {"scale": 1 / 127.5, "offset": -1}]
+        {"offset": 0.0, "scale": 1.0 / 255}, {"scale": 1 / 127.5, "offset": -1}]
+    assert build_project(result.project, weights=False).ok  # Keras's from_config needs the offset
 
 
 def test_items_of_dicts_and_lists_can_be_assigned():
