@@ -109,3 +109,22 @@ def test_the_builtin_input_is_still_refused():
         import_code("import keras\nsize = 3\nname = input('name? ')\n")
     with pytest.raises(CodeRefused, match=r"line 2: exec\(\) is not model-building code"):
         import_code("exec = 1\nexec\n")
+
+
+def test_a_sequential_model_starting_with_a_model_takes_its_input():
+    """keras.Sequential([base_model, layers.Dense(...)]), as transfer learning stacks a base
+    model: the Sequential's input is the base model's (shape and dtype)."""
+    from editor.build import build_project
+
+    code = """
+import keras
+from keras import layers
+tokens = keras.Input(shape=(6,), dtype="int32")
+base_model = keras.Model(tokens, layers.GlobalAveragePooling1D()(layers.Embedding(50, 4)(tokens)), name="base")
+model = keras.Sequential([base_model, layers.Dense(2)], name="head")
+"""
+    project = import_code(code, strict=True).project
+    first = project.main.nodes[0]
+    assert (first.kind, first.shape, first.dtype) == ("input", (6,), "int32")
+    assert [n.kind for n in project.main.nodes] == ["input", "model", "layer"]
+    assert build_project(project, weights=False).model.count_params() == 50 * 4 + 4 * 2 + 2
