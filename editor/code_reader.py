@@ -79,7 +79,12 @@ READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("f
                    "MaxPooling2D": ("pool_size", "strides", "padding"), "MaxPooling1D": ("pool_size", "strides", "padding"),
                    "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
                    "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
-                   "InputLayer": ("input_shape",), "Rescaling": ("scale", "offset")}
+                   "InputLayer": ("input_shape",), "Rescaling": ("scale", "offset"),
+                   # keras.io's data augmentation: RandomFlip("horizontal"), RandomRotation(0.1)
+                   "RandomFlip": ("mode",), "RandomRotation": ("factor",), "RandomContrast": ("factor",),
+                   "RandomBrightness": ("factor",), "RandomZoom": ("height_factor", "width_factor"),
+                   "RandomTranslation": ("height_factor", "width_factor"), "RandomCrop": ("height", "width"),
+                   "Resizing": ("height", "width"), "CenterCrop": ("height", "width")}
 # Names documents use without importing them, read as what they always mean there.
 SNIPPET_NAMES = {"keras": "keras", "tf": "tensorflow", "K": "keras.backend", "layers": "keras.layers", "np": "numpy",
                  "Input": "keras.Input", "Model": "keras.Model", "Sequential": "keras.Sequential"}

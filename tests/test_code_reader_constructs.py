@@ -128,3 +128,22 @@ model = keras.Sequential([base_model, layers.Dense(2)], name="head")
     assert (first.kind, first.shape, first.dtype) == ("input", (6,), "int32")
     assert [n.kind for n in project.main.nodes] == ["input", "model", "layer"]
     assert build_project(project, weights=False).model.count_params() == 50 * 4 + 4 * 2 + 2
+
+
+def test_preprocessing_layers_take_their_leading_arguments_by_position():
+    """keras.io's data augmentation writes RandomFlip("horizontal"), RandomRotation(0.1),
+    RandomZoom(0.1, 0.2), Resizing(8, 8)."""
+    code = """
+import keras
+from keras import layers
+inputs = keras.Input((16, 16, 3))
+x = layers.RandomFlip("horizontal")(inputs)
+x = layers.RandomRotation(0.1)(x)
+x = layers.RandomZoom(0.1, 0.2)(x)
+x = layers.Resizing(8, 8)(x)
+model = keras.Model(inputs, x)
+"""
+    nodes = import_code(code, strict=True).project.main.nodes
+    assert [n.config for n in nodes if n.kind == "layer"] == [
+        {"mode": "horizontal"}, {"factor": 0.1}, {"height_factor": 0.1, "width_factor": 0.2},
+        {"height": 8, "width": 8}]
