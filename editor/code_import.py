@@ -254,6 +254,9 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
                 shape = [config.pop("input_dim")]
             elif "batch_input_shape" in config:
                 shape = config.pop("batch_input_shape")[1:]
+        calls = [r.inputs[0][0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
+        if shape is None and calls and calls[0].kind == "input":  # data_augmentation(inputs): the input's shape
+            shape, dtype = calls[0].shape, calls[0].dtype
         if shape is None:
             raise CodeRefused(f"line {model.line}: the Sequential model '{model.name}' has no input shape "
                               "(start it with keras.Input(shape=...))")

@@ -147,3 +147,39 @@ model = keras.Model(inputs, x)
     assert [n.config for n in nodes if n.kind == "layer"] == [
         {"mode": "horizontal"}, {"factor": 0.1}, {"height_factor": 0.1, "width_factor": 0.2},
         {"height": 8, "width": 8}]
+
+
+def test_a_sequential_model_without_input_called_on_an_input_takes_its_shape():
+    """data_augmentation = keras.Sequential([RandomFlip(...), ...]); x = data_augmentation(inputs)
+    (keras.io's image classification from scratch): Keras builds it on the input's shape."""
+    from editor.build import build_project
+
+    code = """
+import keras
+from keras import layers
+data_augmentation = keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])
+inputs = keras.Input(shape=(16, 16, 3))
+x = data_augmentation(inputs)
+x = layers.Conv2D(4, 3)(x)
+model = keras.Model(inputs, x)
+"""
+    project = import_code(code, strict=True).project
+    inner = project.graph(project.main.nodes[1].graph)
+    assert (inner.nodes[0].kind, inner.nodes[0].shape) == ("input", (16, 16, 3))
+    assert build_project(project, weights=False).model.count_params() == 3 * 3 * 3 * 4 + 4
+
+
+def test_a_sequential_model_without_input_called_on_a_layer_output_is_still_refused():
+    import pytest
+
+    from editor.code_import import CodeRefused
+
+    code = """
+import keras
+from keras import layers
+head = keras.Sequential([layers.Dense(2)])
+inputs = keras.Input(shape=(3,))
+model = keras.Model(inputs, head(layers.Dense(4)(inputs)))
+"""
+    with pytest.raises(CodeRefused, match="line 4: the Sequential model 'sequential' has no input shape"):
+        import_code(code)
