@@ -183,3 +183,21 @@ model = keras.Model(inputs, head(layers.Dense(4)(inputs)))
 """
     with pytest.raises(CodeRefused, match="line 4: the Sequential model 'sequential' has no input shape"):
         import_code(code)
+
+
+def test_the_backend_epsilon_is_kerass_fuzz_factor():
+    """keras.io's siamese distance: ops.sqrt(ops.maximum(sum_square, keras.backend.epsilon()))."""
+    import keras
+
+    code = """
+import keras
+from keras import layers, ops
+from keras import backend as K
+a, b = keras.Input((3,)), keras.Input((3,))
+d = layers.Lambda(lambda v: ops.sqrt(ops.maximum(ops.sum(ops.square(v[0] - v[1]), axis=1, keepdims=True), K.epsilon())))([a, b])
+model = keras.Model([a, b], ops.maximum(d, keras.config.epsilon()))
+"""
+    ops = [n.expression for n in import_code(code, strict=True).project.main.nodes if n.kind == "op"]
+    assert keras.config.epsilon() == 1e-7
+    assert ops == ["sqrt(maximum(sum(square(input_layer - input_layer_1), axis=1, keepdims=True), 1e-7))",
+                   "maximum(lambda_1, 1e-7)"]
