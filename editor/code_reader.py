@@ -444,7 +444,7 @@ class Reader:
                 raise Skip(line, "a lambda with *args or **kwargs")
             defaults = {a.arg: self.value(d, scope) for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)}
             return Function(node, scope, defaults, "lambda")
-        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.DictComp)):
             return self.comprehension(node, scope, line)
         if isinstance(node, ast.JoinedStr):
             text = "".join(str(self.value(v.value, scope)) if isinstance(v, ast.FormattedValue) else str(v.value)
@@ -464,7 +464,7 @@ class Reader:
             return value
         raise Skip(line, f"a dict key that is a {_kind(value)}")
 
-    def comprehension(self, node, scope: Scope, line: int) -> list:
+    def comprehension(self, node, scope: Scope, line: int) -> list | dict:
         if len(node.generators) != 1 or node.generators[0].is_async:
             raise Skip(line, "a comprehension with more than one for")
         generator = node.generators[0]
@@ -473,9 +473,12 @@ class Reader:
             inner = Scope(scope)
             self.assign(generator.target, item, inner, line)
             if all(self.truth(self.value(c, inner), line) for c in generator.ifs):
-                results.append(self.value(node.elt, inner))
+                if isinstance(node, ast.DictComp):  # loss={name: "mse" for name in HEADS}
+                    results.append((self.hashable(self.value(node.key, inner), line), self.value(node.value, inner)))
+                else:
+                    results.append(self.value(node.elt, inner))
         self.size(results, line)
-        return results
+        return dict(results) if isinstance(node, ast.DictComp) else results
 
     def name(self, name: str, scope: Scope, line: int) -> Any:
         self.names_used.add(name)

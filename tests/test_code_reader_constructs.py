@@ -201,3 +201,23 @@ model = keras.Model([a, b], ops.maximum(d, keras.config.epsilon()))
     assert keras.config.epsilon() == 1e-7
     assert ops == ["sqrt(maximum(sum(square(input_layer - input_layer_1), axis=1, keepdims=True), 1e-7))",
                    "maximum(lambda_1, 1e-7)"]
+
+
+def test_dict_comprehensions_are_read():
+    """compile(loss={name: ... for name in HEADS}, loss_weights={...}) and a dict of inputs."""
+    code = """
+import keras
+from keras import layers
+HEADS = {"color": 5, "size": 3}
+inputs = {name: keras.Input((4,), name=name) for name in ("x", "y") if name != "z"}
+joined = layers.concatenate(list(inputs.values()))
+outputs = [layers.Dense(units, name=name)(joined) for name, units in HEADS.items()]
+model = keras.Model(inputs, outputs)
+model.compile(loss={name: "categorical_crossentropy" for name in HEADS},
+              loss_weights={name: 1.0 / (i + 1) for i, name in enumerate(HEADS)})
+"""
+    graph = import_code(code, strict=True).project.main
+    names = {n.id: n.name for n in graph.nodes}
+    assert [n.name for n in graph.inputs] == ["x", "y"]
+    assert [(names[o.ref.node], o.loss, o.loss_weight) for o in graph.outputs] == [
+        ("color", "categorical_crossentropy", 1.0), ("size", "categorical_crossentropy", 0.5)]
