@@ -73,7 +73,10 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
             return args[0]  # ops.cast(y_true, y_pred.dtype), as exported losses begin
         return _function(expr.ALIASES.get(last, last), args, kwargs, line)
     if module == "keras.optimizers" and last.lower() in OPTIMIZER_CLASSES:
-        return ("optimizer", OPTIMIZER_CLASSES[last.lower()], _plain(kwargs, line))
+        if len(args) > 1:
+            raise Skip(line, f"{last}() with {len(args)} positional arguments: pass all but the learning rate by keyword")
+        settings = {**dict(zip(("learning_rate",), args)), **kwargs}  # Adam(1e-3), as keras.io writes it
+        return ("optimizer", OPTIMIZER_CLASSES[last.lower()], _plain(settings, line))
     if (module == "keras.applications" or module.startswith("keras.applications.")) and last[:1].isupper():
         return _application(reader, last, args, kwargs, line)
     if module in CONFIG_MODULES:

@@ -221,3 +221,16 @@ model.compile(loss={name: "categorical_crossentropy" for name in HEADS},
     assert [n.name for n in graph.inputs] == ["x", "y"]
     assert [(names[o.ref.node], o.loss, o.loss_weight) for o in graph.outputs] == [
         ("color", "categorical_crossentropy", 1.0), ("size", "categorical_crossentropy", 0.5)]
+
+
+def test_an_optimizers_first_positional_argument_is_its_learning_rate():
+    """keras.optimizers.Adam(3e-4), as keras.io writes it (it was read as Adam's default)."""
+    code = """
+import keras
+from keras import layers
+inputs = keras.Input((3,))
+model = keras.Model(inputs, layers.Dense(1)(inputs))
+model.compile(optimizer=keras.optimizers.Adam(3e-4), loss="mse")
+"""
+    training = import_code(code, strict=True).project.training
+    assert (training.optimizer, training.learning_rate) == ("adam", 3e-4)
