@@ -24,4 +24,4 @@ for name, classes in HEADS.items():
     losses[name] = "sparse_categorical_crossentropy"
 
 model = keras.Model(inputs=inputs, outputs=outputs)
-model.compile(optimizer="adam", loss=losses, loss_weights=HEAD_WEIGHTS, metrics=["accuracy"])
+model.compile(optimizer="adam", loss=losses, loss_weights=HEAD_WEIGHTS, metrics={name: ["accuracy"] for name in HEADS})

@@ -8,7 +8,7 @@ from keras import layers, ops
 def euclidean_distance(vects):
     x, y = vects
     sum_square = ops.sum(ops.square(x - y), axis=1, keepdims=True)
-    return ops.sqrt(ops.maximum(sum_square, 1e-7))
+    return ops.sqrt(ops.maximum(sum_square, keras.backend.epsilon()))
 
 
 def contrastive_loss(y_true, y_pred):
