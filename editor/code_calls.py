@@ -36,6 +36,9 @@ CLASS_ALIASES = {
 # Keys a class's from_config reads although its constructor has a default for them (the
 # editor builds layers from their config): the default, where the code leaves it out.
 FROM_CONFIG_DEFAULTS = {"Rescaling": {"offset": 0.0}}
+# TensorFlow's activation functions Keras has under the same name: Dense(64, activation=tf.nn.relu).
+TF_ACTIVATIONS = frozenset({"relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "sigmoid", "tanh", "softmax",
+                            "softplus", "softsign", "leaky_relu", "log_softmax"})
 REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
                          "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
 
@@ -171,6 +174,8 @@ def _plain(value: Any, line: int) -> Any:
     if isinstance(value, Namespace):
         module, _, last = value.path.rpartition(".")
         if module in ("keras.activations", "keras.losses", "keras.metrics", "keras.initializers"):
+            return last
+        if module in ("tensorflow.nn", "tensorflow.math", "tensorflow") and last in TF_ACTIVATIONS:
             return last
         raise Skip(line, f"{value.path} as a setting")
     if isinstance(value, Layer):

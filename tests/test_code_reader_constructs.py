@@ -234,3 +234,31 @@ model.compile(optimizer=keras.optimizers.Adam(3e-4), loss="mse")
 """
     training = import_code(code, strict=True).project.training
     assert (training.optimizer, training.learning_rate) == ("adam", 3e-4)
+
+
+def test_tensorflow_activation_functions_are_kerass_of_the_same_name():
+    """TensorFlow tutorials write Dense(128, activation=tf.nn.relu), Activation(tf.nn.softmax)."""
+    code = """
+import tensorflow as tf
+inputs = tf.keras.Input((4,))
+x = tf.keras.layers.Dense(8, activation=tf.nn.relu)(inputs)
+x = tf.keras.layers.Dense(3, activation=tf.math.tanh)(x)
+x = tf.keras.layers.Activation(tf.nn.softmax)(x)
+model = tf.keras.Model(inputs, x)
+"""
+    nodes = import_code(code, strict=True).project.main.nodes
+    assert [n.config.get("activation") for n in nodes if n.kind == "layer"] == ["relu", "tanh", "softmax"]
+
+
+def test_other_tensorflow_functions_are_still_no_setting():
+    import pytest
+
+    from editor.code_import import CodeRefused
+
+    code = """
+import tensorflow as tf
+inputs = tf.keras.Input((4,))
+model = tf.keras.Model(inputs, tf.keras.layers.Dense(8, activation=tf.nn.dropout)(inputs))
+"""
+    with pytest.raises(CodeRefused, match=r"line 4: tensorflow\.nn\.dropout as a setting"):
+        import_code(code)
