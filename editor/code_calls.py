@@ -120,6 +120,13 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
         if not isinstance(wanted, str) or not found:
             raise Skip(line, f"get_layer({wanted!r}): no layer of that name")
         return LayerHandle(found[-1])
+    if name == "build" and model.sequential is not None:  # model.build((None, 28, 28, 1)): the batch input shape
+        shape = args[0] if len(args) == 1 and not kwargs else kwargs.get("input_shape") if not args else None
+        if not isinstance(shape, (list, tuple)) or len(shape) < 2:
+            raise Skip(line, "build() takes the batch input shape, e.g. (None, 10)")
+        if not any(isinstance(item, Sym) for item in model.sequential):  # (with a keras.Input, Keras built it already)
+            model.sequential.insert(0, _input(reader, [list(shape)[1:]], {}, line))
+        return None
     if name == "add":
         if model.sequential is None:
             raise Skip(line, "add() on a functional model")

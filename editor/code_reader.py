@@ -519,7 +519,7 @@ class Reader:
             return Namespace(_canonical(f"{value.path}.{attr}"))
         if isinstance(value, ModelValue):
             if attr in ("compile", "add_loss", "add", "summary", "fit", "evaluate", "predict", "save", "save_weights",
-                        "load_weights", "get_layer", "train_on_batch", "predict_on_batch"):
+                        "load_weights", "get_layer", "train_on_batch", "predict_on_batch", "build"):
                 return ("method", value, attr)
             if attr in ("input", "inputs"):
                 return value.inputs[0] if attr == "input" and len(value.inputs) == 1 else list(value.inputs)

@@ -262,3 +262,23 @@ model = tf.keras.Model(inputs, tf.keras.layers.Dense(8, activation=tf.nn.dropout
 """
     with pytest.raises(CodeRefused, match=r"line 4: tensorflow\.nn\.dropout as a setting"):
         import_code(code)
+
+
+def test_building_a_sequential_model_gives_it_its_input_shape():
+    """model = keras.Sequential([...]); model.build((None, 10)), as TensorFlow tutorials do."""
+    from editor.build import build_project
+
+    code = """
+import keras
+from keras import layers
+model = keras.Sequential([layers.Dense(8, activation="relu"), layers.Dense(2)])
+model.build((None, 10))
+other = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+other.build(input_shape=(None, 3))
+"""
+    project = import_code(code, model="model").project
+    assert (project.main.nodes[0].kind, project.main.nodes[0].shape) == ("input", (10,))
+    assert build_project(project, weights=False).model.count_params() == 10 * 8 + 8 + 8 * 2 + 2
+    assert import_code(code, model="other", strict=True).project.main.nodes[0].shape == (3,)
+    result = import_code(code.replace("model.build((None, 10))", "model.build(10)"), model="other")
+    assert result.skipped == ("line 5: build() takes the batch input shape, e.g. (None, 10)",)
