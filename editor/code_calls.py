@@ -33,6 +33,12 @@ CLASS_ALIASES = {
     "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalMaxPool3D": "GlobalMaxPooling3D", "MaxPool1D": "MaxPooling1D",
     "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D", "SeparableConvolution1D": "SeparableConv1D",
     "SeparableConvolution2D": "SeparableConv2D"}
+# Keys a class's from_config reads although its constructor has a default for them (the
+# editor builds layers from their config): the default, where the code leaves it out.
+FROM_CONFIG_DEFAULTS = {"Rescaling": {"offset": 0.0}}
+# TensorFlow's activation functions Keras has under the same name: Dense(64, activation=tf.nn.relu).
+TF_ACTIVATIONS = frozenset({"relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "sigmoid", "tanh", "softmax",
+                            "softplus", "softsign", "leaky_relu", "log_softmax"})
 REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
                          "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
 
@@ -44,6 +50,8 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
         raise Refused(f"line {line}: {path}() reads files or the network: not model-building code")
     if path in NEUTRAL or path.endswith(".summary"):
         return None
+    if path in ("keras.backend.epsilon", "keras.config.epsilon") and not args and not kwargs:
+        return 1e-7  # Keras's fuzz factor (keras.config.set_epsilon() is not read: it would be left out)
     if module == "builtins":
         return _builtin(reader, last, args, kwargs, line)
     if path in ("keras.Input", "keras.layers.Input"):
@@ -68,7 +76,10 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
             return args[0]  # ops.cast(y_true, y_pred.dtype), as exported losses begin
         return _function(expr.ALIASES.get(last, last), args, kwargs, line)
     if module == "keras.optimizers" and last.lower() in OPTIMIZER_CLASSES:
-        return ("optimizer", OPTIMIZER_CLASSES[last.lower()], _plain(kwargs, line))
+        if len(args) > 1:
+            raise Skip(line, f"{last}() with {len(args)} positional arguments: pass all but the learning rate by keyword")
+        settings = {**dict(zip(("learning_rate",), args)), **kwargs}  # Adam(1e-3), as keras.io writes it
+        return ("optimizer", OPTIMIZER_CLASSES[last.lower()], _plain(settings, line))
     if (module == "keras.applications" or module.startswith("keras.applications.")) and last[:1].isupper():
         return _application(reader, last, args, kwargs, line)
     if module in CONFIG_MODULES:
@@ -109,6 +120,13 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
         if not isinstance(wanted, str) or not found:
             raise Skip(line, f"get_layer({wanted!r}): no layer of that name")
         return LayerHandle(found[-1])
+    if name == "build" and model.sequential is not None:  # model.build((None, 28, 28, 1)): the batch input shape
+        shape = args[0] if len(args) == 1 and not kwargs else kwargs.get("input_shape") if not args else None
+        if not isinstance(shape, (list, tuple)) or len(shape) < 2:
+            raise Skip(line, "build() takes the batch input shape, e.g. (None, 10)")
+        if not any(isinstance(item, Sym) for item in model.sequential):  # (with a keras.Input, Keras built it already)
+            model.sequential.insert(0, _input(reader, [list(shape)[1:]], {}, line))
+        return None
     if name == "add":
         if model.sequential is None:
             raise Skip(line, "add() on a functional model")
@@ -164,6 +182,8 @@ def _plain(value: Any, line: int) -> Any:
         module, _, last = value.path.rpartition(".")
         if module in ("keras.activations", "keras.losses", "keras.metrics", "keras.initializers"):
             return last
+        if module in ("tensorflow.nn", "tensorflow.math", "tensorflow") and last in TF_ACTIVATIONS:
+            return last
         raise Skip(line, f"{value.path} as a setting")
     if isinstance(value, Layer):
         config = {**value.config, **({"name": value.name} if value.name_given else {})}
@@ -181,7 +201,7 @@ def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int)
     if len(args) > len(positional):
         raise Skip(line, f"{class_name}() with {len(args)} positional arguments: pass the ones after "
                          f"{len(positional)} by keyword")
-    config = {**dict(zip(positional, args)), **kwargs}
+    config = {**FROM_CONFIG_DEFAULTS.get(class_name, {}), **dict(zip(positional, args)), **kwargs}
     name = config.pop("name", None)
     if name is not None and not isinstance(name, str):
         raise Skip(line, f"{class_name}(name=...) that is not text")
@@ -215,8 +235,8 @@ def _input(reader: Reader, args: list, kwargs: dict, line: int) -> Sym:
 
 
 def _tensors(value: Any, what: str, line: int) -> list:
-    if isinstance(value, dict):
-        return list(value.values())
+    if isinstance(value, dict):  # Keras flattens a dict of tensors in the order of its keys
+        return [value[k] for k in sorted(value, key=str)]
     if isinstance(value, (list, tuple)):
         return list(value)
     if isinstance(value, Sym):

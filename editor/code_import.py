@@ -237,12 +237,15 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
     if isinstance(first, Sym):
         tensor, items = first, items[1:]
     else:
-        shape = None
+        shape, dtype = None, "float32"
         if getattr(first, "class_name", None) == "InputLayer":
             config = first.config
             shape = config.get("shape", config.get("input_shape", config.get("batch_shape", [None])[1:]
                                                    if config.get("batch_shape") else None))
             items = items[1:]
+        elif isinstance(first, ModelValue) and len(first.inputs) == 1:  # Sequential([base_model, ...])
+            record = reader.make(first.inputs[0], model.line)[0]
+            shape, dtype = record.shape, record.dtype
         elif hasattr(first, "config"):
             config = first.config
             if "input_shape" in config:
@@ -251,11 +254,14 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
                 shape = [config.pop("input_dim")]
             elif "batch_input_shape" in config:
                 shape = config.pop("batch_input_shape")[1:]
+        calls = [r.inputs[0][0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
+        if shape is None and calls and calls[0].kind == "input":  # data_augmentation(inputs): the input's shape
+            shape, dtype = calls[0].shape, calls[0].dtype
         if shape is None:
             raise CodeRefused(f"line {model.line}: the Sequential model '{model.name}' has no input shape "
                               "(start it with keras.Input(shape=...))")
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        record = reader.new_record("input", f"{model.name}_input", model.line, shape=shape)
+        record = reader.new_record("input", f"{model.name}_input", model.line, shape=shape, dtype=dtype)
         tensor = Sym.of(record)
     model.inputs = [tensor]
     for item in items:

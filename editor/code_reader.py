@@ -43,6 +43,9 @@ FORBIDDEN = frozenset({
     "exec", "eval", "compile", "open", "getattr", "setattr", "delattr", "hasattr", "__import__", "globals",
     "locals", "vars", "input", "breakpoint", "exit", "quit", "help", "memoryview", "type", "object", "super",
     "classmethod", "staticmethod", "property", "dir", "id", "callable", "issubclass", "bytearray", "bytes"})
+# Forbidden builtins public code also names its variables (keras.io's siamese example:
+# `input = layers.Input(...)`): in a file that binds one, the name is that variable.
+SHADOWABLE = frozenset({"input", "type", "id"})
 MODULES = frozenset({"keras", "tensorflow", "numpy", "math", "typing", "__future__"})
 # Modules that reach the system, files, processes or the network: an import refuses the
 # file. (Other modules, e.g. matplotlib, are left out with a note: nothing runs either way.)
@@ -76,7 +79,12 @@ READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("f
                    "MaxPooling2D": ("pool_size", "strides", "padding"), "MaxPooling1D": ("pool_size", "strides", "padding"),
                    "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
                    "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
-                   "InputLayer": ("input_shape",)}
+                   "InputLayer": ("input_shape",), "Rescaling": ("scale", "offset"),
+                   # keras.io's data augmentation: RandomFlip("horizontal"), RandomRotation(0.1)
+                   "RandomFlip": ("mode",), "RandomRotation": ("factor",), "RandomContrast": ("factor",),
+                   "RandomBrightness": ("factor",), "RandomZoom": ("height_factor", "width_factor"),
+                   "RandomTranslation": ("height_factor", "width_factor"), "RandomCrop": ("height", "width"),
+                   "Resizing": ("height", "width"), "CenterCrop": ("height", "width")}
 # Names documents use without importing them, read as what they always mean there.
 SNIPPET_NAMES = {"keras": "keras", "tf": "tensorflow", "K": "keras.backend", "layers": "keras.layers", "np": "numpy",
                  "Input": "keras.Input", "Model": "keras.Model", "Sequential": "keras.Sequential"}
@@ -170,6 +178,9 @@ class Reader:
         layer: it is never run either, the reader knows what it does.)"""
         from editor.codegen import ADD_LOSS_CLASS
 
+        bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+        forbidden = FORBIDDEN - (SHADOWABLE & bound)
         stack = [tree]
         while stack:
             node = stack.pop()
@@ -177,8 +188,8 @@ class Reader:
                 continue
             stack.extend(ast.iter_child_nodes(node))
             where = getattr(node, "lineno", 0)
-            if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in FORBIDDEN):
-                called = "()" if node.id in FORBIDDEN or node.id == "__import__" else ""
+            if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in forbidden):
+                called = "()" if node.id in forbidden or node.id == "__import__" else ""
                 raise Refused(f"line {where}: {node.id}{called} is not model-building code")
             if isinstance(node, ast.Attribute) and node.attr.startswith("__"):
                 raise Refused(f"line {where}: the attribute {node.attr} is not model-building code")
@@ -303,6 +314,17 @@ class Reader:
             items = self.unpack(value, len(target.elts), line)
             for sub, item in zip(target.elts, items):
                 self.assign(sub, item, scope, line)
+        elif isinstance(target, ast.Subscript):  # inputs[name] = keras.Input(...): an item of a dict or list
+            container, key = self.value(target.value, scope), self.value(target.slice, scope)
+            if isinstance(container, dict):
+                container[self.hashable(key, line)] = value
+                self.size(container, line)
+            elif isinstance(container, list) and isinstance(key, int) and not isinstance(key, bool):
+                if not -len(container) <= key < len(container):
+                    raise Skip(line, f"index {key} is out of range")
+                container[key] = value
+            else:
+                raise Skip(line, f"assignment to an item of a {_kind(container)}")
         elif isinstance(target, ast.Starred):
             raise Skip(line, "starred assignment")
         else:
@@ -422,7 +444,7 @@ class Reader:
                 raise Skip(line, "a lambda with *args or **kwargs")
             defaults = {a.arg: self.value(d, scope) for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)}
             return Function(node, scope, defaults, "lambda")
-        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.DictComp)):
             return self.comprehension(node, scope, line)
         if isinstance(node, ast.JoinedStr):
             text = "".join(str(self.value(v.value, scope)) if isinstance(v, ast.FormattedValue) else str(v.value)
@@ -442,7 +464,7 @@ class Reader:
             return value
         raise Skip(line, f"a dict key that is a {_kind(value)}")
 
-    def comprehension(self, node, scope: Scope, line: int) -> list:
+    def comprehension(self, node, scope: Scope, line: int) -> list | dict:
         if len(node.generators) != 1 or node.generators[0].is_async:
             raise Skip(line, "a comprehension with more than one for")
         generator = node.generators[0]
@@ -451,9 +473,12 @@ class Reader:
             inner = Scope(scope)
             self.assign(generator.target, item, inner, line)
             if all(self.truth(self.value(c, inner), line) for c in generator.ifs):
-                results.append(self.value(node.elt, inner))
+                if isinstance(node, ast.DictComp):  # loss={name: "mse" for name in HEADS}
+                    results.append((self.hashable(self.value(node.key, inner), line), self.value(node.value, inner)))
+                else:
+                    results.append(self.value(node.elt, inner))
         self.size(results, line)
-        return results
+        return dict(results) if isinstance(node, ast.DictComp) else results
 
     def name(self, name: str, scope: Scope, line: int) -> Any:
         self.names_used.add(name)
@@ -494,7 +519,7 @@ class Reader:
             return Namespace(_canonical(f"{value.path}.{attr}"))
         if isinstance(value, ModelValue):
             if attr in ("compile", "add_loss", "add", "summary", "fit", "evaluate", "predict", "save", "save_weights",
-                        "load_weights", "get_layer", "train_on_batch", "predict_on_batch"):
+                        "load_weights", "get_layer", "train_on_batch", "predict_on_batch", "build"):
                 return ("method", value, attr)
             if attr in ("input", "inputs"):
                 return value.inputs[0] if attr == "input" and len(value.inputs) == 1 else list(value.inputs)
