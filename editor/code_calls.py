@@ -105,6 +105,7 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
         return None
     if name == "get_layer":
         wanted = args[0] if args else kwargs.get("name")
+        reader.charge(len(reader.records), line)  # the search below
         found = [r for r in reader.records if r.name == wanted and r.kind != "input"]
         if not isinstance(wanted, str) or not found:
             raise Skip(line, f"get_layer({wanted!r}): no layer of that name")
@@ -122,6 +123,8 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
 def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> Any:
     if any(isinstance(a, (Sym, Layer, ModelValue, Function)) for a in [*args, *kwargs.values()]) and name != "len":
         raise Skip(line, f"{name}() of a tensor, layer or model")
+    if name not in ("range", "len", "isinstance"):
+        reader.charge_size([args, kwargs], line)  # sorting, summing or printing a list walks it
     if name == "range":
         if not all(isinstance(a, int) and not isinstance(a, bool) for a in args) or kwargs or not 1 <= len(args) <= 3:
             raise Skip(line, "range() of something other than integers")
@@ -185,6 +188,7 @@ def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int)
     name = config.pop("name", None)
     if name is not None and not isinstance(name, str):
         raise Skip(line, f"{class_name}(name=...) that is not text")
+    reader.charge_size(config, line)  # copied below, and into the node
     config = _plain(config, line)
     taken = {r.name for r in reader.records} | reader.layer_names
     final = name or names.unique(snake_case(class_name), taken)
@@ -248,6 +252,7 @@ def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
 
 
 def _model_name(reader: Reader, name: Any, base: str, line: int = 0) -> str:
+    reader.charge(len(reader.all_models), line)  # the set below
     taken = {m.name for m in reader.all_models}
     if not isinstance(name, str) or not name:
         return names.unique(base, taken)

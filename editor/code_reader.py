@@ -33,7 +33,7 @@ from editor.expr import BinOp, Call, Name, Neg, Num, Slice, Subscript
 from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, LIST_KEYWORDS, MERGE_CLASSES, TENSOR_KEYWORDS
 
 MAX_SOURCE = 1_000_000  # characters
-MAX_STEPS = 200_000  # syntax nodes evaluated
+MAX_STEPS = 50_000  # syntax nodes evaluated, and items walked (a legit 500-line file takes a few thousand)
 MAX_CALL_DEPTH = 16  # nested calls of the file's own functions
 MAX_TEXT = 10_000  # characters in one string
 MAX_ITEMS = 10_000  # items in one list, tuple, dict or range walked
@@ -192,8 +192,20 @@ class Reader:
     def step(self, node: ast.AST) -> None:
         self.steps += 1
         if self.steps > MAX_STEPS:
-            raise Refused(f"line {getattr(node, 'lineno', 0)}: the code does too much to read "
+            self.charge(0, getattr(node, "lineno", 0))
+
+    def charge(self, count: int, line: int) -> None:
+        """`count` steps at once: work that grows with a value (copying, comparing or sorting
+        a list, searching many nodes) costs what it does, so that a loop of cheap-looking
+        statements on big lists still ends within the budget."""
+        self.steps += count
+        if self.steps > MAX_STEPS:
+            raise Refused(f"line {line}: the code does too much to read "
                           f"(more than {MAX_STEPS:,} steps): not model-building code")
+
+    def charge_size(self, value: Any, line: int) -> None:
+        """Steps for walking `value` whole, as comparing, hashing or printing it would."""
+        self.charge(_size(value, MAX_STEPS - self.steps + 1), line)
 
     # --- statements
 
@@ -335,15 +347,11 @@ class Reader:
 
     def iterate(self, value: Any, line: int) -> list:
         if isinstance(value, range):
-            if len(value) > MAX_ITEMS:
-                for _ in range(MAX_STEPS + 1):  # as many steps as the loop would take: the budget ends it
-                    self.step(ast.Pass(lineno=line))
+            # a range too long to list takes as many steps as the loop would: the budget ends it
+            self.charge(len(value) if len(value) <= MAX_ITEMS else MAX_STEPS + 1, line)
             return list(value)
-        if isinstance(value, (list, tuple)):
-            return list(value)
-        if isinstance(value, dict):
-            return list(value)
-        if isinstance(value, str):
+        if isinstance(value, (list, tuple, dict, str)):
+            self.charge(len(value), line)
             return list(value)
         raise Skip(line, f"a for loop over a {_kind(value)}")
 
@@ -436,9 +444,9 @@ class Reader:
         if len(value) > MAX_ITEMS:
             raise Refused(f"line {line}: a collection of {len(value):,} items (limit {MAX_ITEMS:,})")
 
-    @staticmethod
-    def hashable(value, line: int):
+    def hashable(self, value, line: int):
         if isinstance(value, (str, int, float, bool, tuple)) or value is None:
+            self.charge_size(value, line)  # hashing a tuple walks it
             return value
         raise Skip(line, f"a dict key that is a {_kind(value)}")
 
@@ -538,6 +546,8 @@ class Reader:
             return Sym(Subscript(value.tree, tuple(parts)), value.leaves)
         if isinstance(value, (list, tuple, str)):
             if isinstance(index, slice) or (isinstance(index, int) and not isinstance(index, bool)):
+                if isinstance(index, slice):
+                    self.charge(len(value), line)  # at most what a slice copies
                 try:
                     return value[index]
                 except IndexError:
@@ -562,6 +572,7 @@ class Reader:
         if type(op) not in symbols:
             raise Skip(line, f"the operator {type(op).__name__} on tensors is not one the editor has")
         a, b = self.operand(left, line), self.operand(right, line)
+        self.charge(len(a[1]) + len(b[1]), line)  # the tensors it reads, copied into the new expression
         if symbols[type(op)] == "+" and isinstance(a[0], Num) and a[0].value == 0:
             return Sym(b[0], b[1])  # l = 0; l += loss: the sum starts at the first term
         return Sym(BinOp(symbols[type(op)], a[0], b[0]), {**a[1], **b[1]})
@@ -585,6 +596,8 @@ class Reader:
         plain = (int, float, bool, str, tuple, list, type(None), dict)
         if not all(isinstance(v, plain) for v in values):
             raise Skip(line, f"arithmetic on a {_kind(next(v for v in values if not isinstance(v, plain)))}")
+        if any(isinstance(v, (str, tuple, list, dict)) for v in values):
+            self.charge_size(values, line)  # comparing or copying them walks them
         if isinstance(op, ast.Pow) and isinstance(values[1], (int, float)) and abs(values[1]) > 64:
             raise Refused(f"line {line}: a power too large to compute")
         if isinstance(op, ast.Mult) and any(isinstance(v, (str, list, tuple)) for v in values):
@@ -682,6 +695,7 @@ class Reader:
             self.size(owner, line)
             return None
         if isinstance(owner, dict) and name in ("items", "keys", "values"):
+            self.charge(len(owner), line)
             return list(getattr(owner, name)())
         if isinstance(owner, dict) and name == "get":
             return owner.get(*args)
@@ -822,6 +836,21 @@ def _kind(value: Any) -> str:
     if value is None:
         return "None"
     return type(value).__name__
+
+
+def _size(value: Any, limit: int) -> int:
+    """How many items walking `value` visits (a list repeated inside it each time), up to `limit`."""
+    count, stack = 0, [value]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.items())
+        elif isinstance(item, str):
+            count += len(item) // 64
+    return count
 
 
 _ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"), ("tf.keras", "keras"),
