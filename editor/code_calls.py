@@ -190,8 +190,7 @@ def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int)
         raise Skip(line, f"{class_name}(name=...) that is not text")
     reader.charge_size(config, line)  # copied below, and into the node
     config = _plain(config, line)
-    taken = {r.name for r in reader.records} | reader.layer_names
-    final = name or names.unique(snake_case(class_name), taken)
+    final = name or reader.layer_names.unique(snake_case(class_name))
     reader.layer_names.add(final)
     return Layer(class_name, config, final, line, name_given=name is not None)
 
@@ -286,8 +285,7 @@ def _lambda(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
     kwargs.pop("output_shape", None)
     if not isinstance(function, Function) or len(args) > 1 or kwargs:
         raise Skip(line, "Lambda() of something other than a function of the file")
-    taken = {r.name for r in reader.records} | reader.layer_names
-    layer = Layer("Lambda", {}, name if isinstance(name, str) else names.unique("lambda", taken), line,
+    layer = Layer("Lambda", {}, name if isinstance(name, str) else reader.layer_names.unique("lambda"), line,
                   function=function, name_given=isinstance(name, str))
     reader.layer_names.add(layer.name)
     return layer
@@ -313,9 +311,8 @@ def _application(reader: Reader, name: str, args: list, kwargs: dict, line: int)
         reader.notes.append(f"line {line}: {name}(weights={weights!r}): weights are never downloaded; the structure is read")
     made: dict = {}
     for node in graph.nodes:
-        taken = {r.name for r in reader.records}
         made[node.id] = reader.new_record(
-            node.kind, node.name, line, name=names.unique(node.name, taken),
+            node.kind, node.name, line, name=reader.record_names.unique(node.name),
             inputs=[(made[r.node], r.output) for r in node.inputs], input_names=list(node.input_names),
             class_name=node.class_name, config=dict(node.config), shape=node.shape, dtype=node.dtype,
             expression=node.expression, shares=made.get(node.shares) if node.shares else None)

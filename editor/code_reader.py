@@ -24,7 +24,7 @@ import operator
 import re
 from typing import Any, Optional
 
-from editor import expr, names
+from editor import expr
 from editor.code_values import (Function, Layer, LayerHandle, ModelValue, Namespace, Record, Skip, Sym, Unknown, checked,
                                 named_expression)
 from editor.codegen import POSITIONAL
@@ -115,6 +115,47 @@ class Scope:
         raise KeyError(name)
 
 
+class Taken:
+    """Names in use (counted: two inputs may share one), and the first free one of a base as
+    names.unique gives it. Naming the n-th layer looks at a few names, not at a set of all
+    n and every base_1, base_2... before it (thousands of layers took seconds)."""
+
+    def __init__(self, *also: "Taken"):
+        self.counts: dict[str, int] = {}
+        self.also = also  # names taken there are taken here too
+        self.freed: dict[str, int] = {}  # base -> names of it given back (a hint noted before is stale)
+        self.hints: dict[str, tuple[int, int]] = {}  # base -> (freed then, k: base, base_1.. base_{k-1} taken)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.counts or any(name in t for t in self.also)
+
+    def _freed(self, base: str) -> int:
+        return self.freed.get(base, 0) + sum(t._freed(base) for t in self.also)
+
+    def add(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+    def discard(self, name: str) -> None:
+        if self.counts.get(name, 0) > 1:
+            self.counts[name] -= 1
+        else:
+            self.counts.pop(name, None)
+        head, _, tail = name.rpartition("_")
+        for base in (name, head) if tail.isdigit() else (name,):  # the bases `name` is a candidate of
+            self.freed[base] = self.freed.get(base, 0) + 1
+
+    def unique(self, base: str) -> str:
+        freed = self._freed(base)
+        noted, k = self.hints.get(base, (freed, 0))
+        k = k if noted == freed else 0
+        candidate = base if k == 0 else f"{base}_{k}"
+        while candidate in self:
+            k += 1
+            candidate = f"{base}_{k}"
+        self.hints[base] = (freed, k)
+        return candidate
+
+
 class Reader:
     """Reads one file; `records`, `models`, `skipped` and `notes` are what it found."""
 
@@ -129,7 +170,8 @@ class Reader:
         self.notes: list[str] = []
         self.star: list[str] = []  # `from keras.layers import *`
         self.names_used: set[str] = set()
-        self.layer_names: set[str] = set()  # layers made (a name is taken when the layer is made)
+        self.record_names = Taken()  # the records' names
+        self.layer_names = Taken(self.record_names)  # and those of layers made (taken when the layer is made)
         self.globals = Scope()
 
     # --- entry
@@ -306,7 +348,9 @@ class Reader:
             elif isinstance(value, Sym) and value.made is not None and value.made[0].kind in ("layer", "model") \
                     and value.made[0].named_by_call and value.made[0].line == line:
                 record = value.made[0]  # a shared layer's or nested model's call takes its variable's name
-                record.name = names.unique(wanted, {r.name for r in self.records if r is not record})
+                self.record_names.discard(record.name)
+                record.name = self.record_names.unique(wanted)
+                self.record_names.add(record.name)
                 record.named_by_call = False
             if isinstance(value, ModelValue):
                 self.models.append((target.id, value))
@@ -715,9 +759,10 @@ class Reader:
     # --- layers and models
 
     def new_record(self, kind: str, base: str, line: int, name: Optional[str] = None, **fields) -> Record:
-        taken = {r.name for r in self.records}
-        record = Record(index=len(self.records), kind=kind, name=name or names.unique(base, taken), line=line, **fields)
+        record = Record(index=len(self.records), kind=kind, name=name or self.record_names.unique(base), line=line,
+                        **fields)
         self.records.append(record)
+        self.record_names.add(record.name)
         return record
 
     def make(self, value: Any, line: int) -> tuple:
@@ -785,7 +830,7 @@ class Reader:
                   "input_names": ([""] * len(inputs) + [k for k, _ in keywords]) if keywords else []}
         if layer.owner is None:
             record = self.new_record("layer", layer.name, line, name=layer.name if layer.name not in
-                                     {r.name for r in self.records} else None,
+                                     self.record_names else None,
                                      class_name=layer.class_name, config=dict(layer.config), **fields)
             layer.owner = record
         else:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.code_import import CodeRefused, import_code
 from tests.test_cli import assert_one_line_failure, run
@@ -278,3 +280,31 @@ def test_each_canary_fires_when_the_file_really_runs(path, canaries, stand_in_ke
     subprocess.run([sys.executable, str(path)], capture_output=True, text=True, cwd=canaries.work, env=env,
                    timeout=60, stdin=subprocess.DEVNULL)
     assert hostile.canary in canaries.fired()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["add", "discard", "unique", "view"]),
+                          st.sampled_from(["x", "x_1", "x_2", "x_1_1", "dense", "dense_1", "dense_3", "y_01"])),
+                max_size=60))
+def test_taken_names_are_those_names_unique_gives(operations):
+    """The reader's fast naming (thousands of layers stay linear) picks the names it always did."""
+    from editor import names
+    from editor.code_reader import Taken
+
+    records, layers_made = Taken(), set()
+    view = Taken(records)  # records' names and layers' names, as the reader names a new layer
+    plain: list[str] = []
+    for operation, name in operations:
+        if operation == "add":
+            records.add(name)
+            plain.append(name)
+        elif operation == "discard" and name in plain:
+            records.discard(name)
+            plain.remove(name)
+        elif operation == "unique":
+            assert records.unique(name) == names.unique(name, set(plain))
+        elif operation == "view":
+            made = view.unique(name)
+            assert made == names.unique(name, set(plain) | layers_made)
+            view.add(made)
+            layers_made.add(made)
