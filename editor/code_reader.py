@@ -173,6 +173,7 @@ class Reader:
         self.record_names = Taken()  # the records' names
         self.layer_names = Taken(self.record_names)  # and those of layers made (taken when the layer is made)
         self.globals = Scope()
+        self.memo: dict = {}  # what is worked out once per syntax node or line, however often it is run
 
     # --- entry
 
@@ -199,9 +200,12 @@ class Reader:
             try:
                 self.statement(statement, scope)
             except Skip as skip:
-                if not any((s.line, s.reason) == (skip.line, skip.reason) for s in self.skipped):
+                if ("skip", skip.line, skip.reason) not in self.memo:
+                    self.memo["skip", skip.line, skip.reason] = True
                     self.skipped.append(skip)
-                for name in _assigned_names(statement):
+                if id(statement) not in self.memo:  # a statement left out in a loop is walked once
+                    self.memo[id(statement)] = _assigned_names(statement)
+                for name in self.memo[id(statement)]:
                     scope.vars[name] = Unknown(skip.line, skip.reason)
             except RecursionError:
                 raise Refused(f"line {statement.lineno}: nested too deeply to read") from None
@@ -210,12 +214,10 @@ class Reader:
         """What is refused wherever it is, even in code never reached: dunders, exec & co.
         (The one class skipped is a verbatim copy of the editor's own exported AddLoss
         layer: it is never run either, the reader knows what it does.)"""
-        from editor.codegen import ADD_LOSS_CLASS
-
         stack = [tree]
         while stack:
             node = stack.pop()
-            if isinstance(node, ast.ClassDef) and ast.get_source_segment(self.source, node) == ADD_LOSS_CLASS.rstrip("\n"):
+            if isinstance(node, ast.ClassDef) and self.is_add_loss(node):
                 continue
             stack.extend(ast.iter_child_nodes(node))
             where = getattr(node, "lineno", 0)
@@ -303,9 +305,7 @@ class Reader:
         elif isinstance(node, ast.Continue):
             raise _Continue()
         elif isinstance(node, ast.ClassDef):
-            from editor.codegen import ADD_LOSS_CLASS
-
-            if node.name == "AddLoss" and ast.get_source_segment(self.source, node) == ADD_LOSS_CLASS.rstrip("\n"):
+            if self.is_add_loss(node):
                 scope.vars["AddLoss"] = Namespace("kgs.AddLoss")  # the loss layer of the editor's own exported code
                 return
             raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
@@ -364,9 +364,28 @@ class Reader:
         else:
             raise Skip(line, f"assignment to {type(target).__name__.lower()}: only names and tuples of names")
 
+    def is_add_loss(self, node: ast.ClassDef) -> bool:
+        """The editor's exported AddLoss class, verbatim: compared with the file's lines split
+        once (ast.get_source_segment splits the whole file in Python for each class)."""
+        from editor.codegen import ADD_LOSS_CLASS
+
+        if node.name != "AddLoss" or node.col_offset or node.end_lineno - node.lineno != ADD_LOSS_CLASS.count("\n"):
+            return False
+        if "lines" not in self.memo:
+            self.memo["lines"] = re.split(r"\r\n|\r|\n", self.source)  # as ast numbers lines
+        text = self.memo["lines"][node.lineno - 1:node.end_lineno]
+        text[-1] = text[-1].encode()[:node.end_col_offset].decode("utf-8", "replace")
+        return "\n".join(text) == ADD_LOSS_CLASS.rstrip("\n")
+
     def node_comment(self, line: int) -> Optional[str]:
         """The node name exported code keeps in a comment where its variable cannot be it:
-        `class_1 = dense_layer(x)  # node: "class"` (a JSON string: read, never run)."""
+        `class_1 = dense_layer(x)  # node: "class"` (a JSON string: read, never run). Each
+        line is searched once (a loop on one long line would search it each time round)."""
+        if ("comment", line) not in self.memo:
+            self.memo["comment", line] = self._comment(line)
+        return self.memo["comment", line]
+
+    def _comment(self, line: int) -> Optional[str]:
         lines = self.lines if hasattr(self, "lines") else self.source.splitlines()
         self.lines = lines
         text = lines[line - 1] if 0 < line <= len(lines) else ""
