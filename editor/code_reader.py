@@ -22,6 +22,7 @@ import json
 import math
 import operator
 import re
+import string
 from typing import Any, Optional
 
 from editor import expr
@@ -663,6 +664,8 @@ class Reader:
             self.charge_size(values, line)  # comparing or copying them walks them
         if isinstance(op, ast.Pow) and isinstance(values[1], (int, float)) and abs(values[1]) > 64:
             raise Refused(f"line {line}: a power too large to compute")
+        if isinstance(op, ast.Mod) and isinstance(values[0], str):
+            _check_percent(values[0], line)
         if isinstance(op, ast.Mult) and any(isinstance(v, (str, list, tuple)) for v in values):
             count = next((v for v in values if isinstance(v, int)), 0)
             other = next((v for v in values if isinstance(v, (str, list, tuple))), "")
@@ -765,11 +768,16 @@ class Reader:
         if isinstance(owner, str):
             if not all(isinstance(a, (str, int, float)) for a in [*args, *kwargs.values()]):
                 raise Skip(line, f"str.{name}() of something other than text or numbers")
+            if name == "format":
+                _check_format(owner, line)
             if name == "join":
                 parts = self.iterate(args[0], line)
                 result = owner.join(str(p) for p in parts)
             else:
-                result = getattr(owner, name)(*args, **kwargs)
+                try:
+                    result = getattr(owner, name)(*args, **kwargs)
+                except (LookupError, ValueError, TypeError) as err:  # "{x}".format(1), "{:d}".format("a")
+                    raise Skip(line, f"str.{name}(): {err}") from None
             if len(result) > MAX_TEXT:
                 raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
             return result
@@ -900,6 +908,34 @@ def _kind(value: Any) -> str:
     if value is None:
         return "None"
     return type(value).__name__
+
+
+def _check_format(text: str, line: int) -> None:
+    """A str.format template with fields that only name their argument, and widths that fit
+    in a string: `{0.__class__}` reaches into Python objects, `{:>999999999}` makes a gigabyte."""
+    try:
+        fields = [(field, spec) for _, field, spec, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError as err:
+        raise Skip(line, f"a format string Python refuses: {err}") from None
+    for field, spec in fields:
+        if not re.fullmatch(r"\d*|[A-Za-z_]\w*", field):
+            raise Refused(f"line {line}: a format field with attributes or indexes is not model-building code")
+        if "{" in spec:
+            raise Skip(line, "a nested format spec is not model-building code")
+    _check_width(sum(int(n) for _, spec in fields for n in re.findall(r"\d+", spec)), line)
+
+
+def _check_percent(text: str, line: int) -> None:
+    """The same for a %-format: no width taken from an argument (`%*d`), none too large."""
+    specs = re.findall(r"%(?:\([^)]*\))?([^a-zA-Z%]*)[a-zA-Z%]", text)
+    if any("*" in spec for spec in specs):
+        raise Refused(f"line {line}: a format width from an argument is not model-building code")
+    _check_width(sum(int(n) for spec in specs for n in re.findall(r"\d+", spec)), line)
+
+
+def _check_width(width: int, line: int) -> None:
+    if width > MAX_TEXT:
+        raise Refused(f"line {line}: a format width too large (limit {MAX_TEXT:,})")
 
 
 def _size(value: Any, limit: int) -> int:
