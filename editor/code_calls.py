@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from editor import expr, names
-from editor.code_reader import (MERGE_FUNCTIONS, NEUTRAL, OPTIMIZER_CLASSES, OUTSIDE, READ_POSITIONAL, Reader, Refused,
-                                Scope)
+from editor.code_reader import (MAX_NUMBER, MERGE_FUNCTIONS, NEUTRAL, OPTIMIZER_CLASSES, OUTSIDE, READ_POSITIONAL, Reader,
+                                Refused, Scope)
 from editor.code_values import Function, Layer, LayerHandle, ModelValue, Namespace, Skip, Sym, checked, named_expression
 from editor.edits import snake_case
 from editor.expr import Call, TensorList
@@ -123,11 +123,15 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
 def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> Any:
     if any(isinstance(a, (Sym, Layer, ModelValue, Function)) for a in [*args, *kwargs.values()]) and name != "len":
         raise Skip(line, f"{name}() of a tensor, layer or model")
+    if name == "str" and not all(isinstance(a, (str, int, float, bool, type(None))) for a in args):
+        raise Skip(line, f"str() of a {type(args[0]).__name__}: only of text and numbers")
     if name not in ("range", "len", "isinstance"):
         reader.charge_size([args, kwargs], line)  # sorting, summing or printing a list walks it
     if name == "range":
         if not all(isinstance(a, int) and not isinstance(a, bool) for a in args) or kwargs or not 1 <= len(args) <= 3:
             raise Skip(line, "range() of something other than integers")
+        if len(args) == 3 and args[2] == 0:
+            raise Skip(line, "range() with a step of 0")
         return range(*args)
     if name == "len":
         if len(args) != 1 or not isinstance(args[0], (list, tuple, dict, str, range)):
@@ -136,17 +140,23 @@ def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> 
     if name in ("zip", "enumerate", "reversed", "sorted", "list", "tuple", "dict"):
         if kwargs and name != "dict":
             raise Skip(line, f"{name}() with keywords")
-        if name == "dict":
-            result = dict(*[reader.iterate(a, line) if not isinstance(a, dict) else a for a in args], **kwargs)
-        else:
-            lists = [reader.iterate(a, line) if not isinstance(a, dict) else list(a) for a in args]
-            result = {"zip": lambda: list(zip(*lists)), "enumerate": lambda: list(enumerate(*lists)),
-                      "reversed": lambda: list(reversed(*lists)), "sorted": lambda: sorted(*lists),
-                      "list": lambda: list(*lists), "tuple": lambda: tuple(*lists)}[name]()
+        try:  # dict([1]), sorted([1, "a"]): what Python refuses is a skipped line, not a traceback
+            if name == "dict":
+                result = dict(*[reader.iterate(a, line) if not isinstance(a, dict) else a for a in args], **kwargs)
+            else:
+                lists = [reader.iterate(a, line) if not isinstance(a, dict) else list(a) for a in args]
+                result = {"zip": lambda: list(zip(*lists)), "enumerate": lambda: list(enumerate(*lists)),
+                          "reversed": lambda: list(reversed(*lists)), "sorted": lambda: sorted(*lists),
+                          "list": lambda: list(*lists), "tuple": lambda: tuple(*lists)}[name]()
+        except (TypeError, ValueError) as err:
+            raise Skip(line, f"{name}(): {err}") from None
         reader.size(result, line)
         return result
     if name == "isinstance":
         raise Skip(line, "isinstance() is not model-building code")
+    if name in ("min", "max", "sum") and args and isinstance(args[0], (range, list, tuple, dict, str)) \
+            and (name == "sum" or len(args) == 1):
+        args = [reader.iterate(args[0], line), *args[1:]]  # Python would walk all of range(10**15)
     try:
         result = {"min": min, "max": max, "abs": abs, "int": int, "float": float, "str": str, "round": round,
                   "sum": sum, "bool": bool}[name](*args, **kwargs)
@@ -154,6 +164,8 @@ def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> 
         raise Skip(line, f"{name}(): {err}") from None
     if isinstance(result, str) and len(result) > 10_000:
         raise Refused(f"line {line}: a string too long")
+    if isinstance(result, (int, float)) and not isinstance(result, bool) and not abs(result) <= MAX_NUMBER:
+        raise Refused(f"line {line}: a number too large (limit {MAX_NUMBER:g})")  # int("9" * 30), float("inf")
     return result
 
 

@@ -497,10 +497,14 @@ class Reader:
         if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
             return self.comprehension(node, scope, line)
         if isinstance(node, ast.JoinedStr):
-            text = "".join(str(self.value(v.value, scope)) if isinstance(v, ast.FormattedValue) else str(v.value)
-                           for v in node.values)
-            if len(text) > MAX_TEXT:
-                raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
+            text = ""
+            for part in node.values:
+                value = self.value(part.value, scope) if isinstance(part, ast.FormattedValue) else part.value
+                if not isinstance(value, (str, int, float, bool, type(None))):  # str() of a list walks all of it
+                    raise Skip(line, f"a {_kind(value)} in an f-string: only text and numbers")
+                text += str(value)
+                if len(text) > MAX_TEXT:
+                    raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
             return text
         raise Skip(line, f"{type(node).__name__.lower()} expressions are not model-building code")
 
