@@ -515,6 +515,10 @@ class Reader:
     def hashable(self, value, line: int):
         if isinstance(value, (str, int, float, bool, tuple)) or value is None:
             self.charge_size(value, line)  # hashing a tuple walks it
+            try:
+                hash(value)
+            except TypeError:  # a tuple holding a list
+                raise Skip(line, "a dict key that holds a list or dict") from None
             return value
         raise Skip(line, f"a dict key that is a {_kind(value)}")
 
@@ -620,6 +624,8 @@ class Reader:
                     return value[index]
                 except IndexError:
                     raise Skip(line, f"index {index} is out of range") from None
+                except (TypeError, ValueError) as err:  # [1, 2]["a":], "abc"[::0]
+                    raise Skip(line, f"cannot slice: {err}") from None
         if isinstance(value, dict):
             try:
                 return value[self.hashable(index, line)]
@@ -761,6 +767,8 @@ class Reader:
 
             return code_calls.model_method(self, owner, name, args, kwargs, node, scope)
         if isinstance(owner, list) and name in ("append", "extend"):
+            if len(args) != 1 or kwargs:
+                raise Skip(line, f"list.{name}() takes one argument")
             owner.append(args[0]) if name == "append" else owner.extend(self.iterate(args[0], line))
             self.size(owner, line)
             return None
@@ -768,12 +776,20 @@ class Reader:
             self.charge(len(owner), line)
             return list(getattr(owner, name)())
         if isinstance(owner, dict) and name == "get":
-            return owner.get(*args)
+            if not 1 <= len(args) <= 2 or kwargs:
+                raise Skip(line, "dict.get() takes a key and a default")
+            return owner.get(self.hashable(args[0], line), *args[1:])
         if isinstance(owner, str):
             if not all(isinstance(a, (str, int, float)) for a in [*args, *kwargs.values()]):
                 raise Skip(line, f"str.{name}() of something other than text or numbers")
             if name == "format":
                 _check_format(owner, line)
+            if name == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
+                times = min([owner.count(args[0]), *[a for a in args[2:3] if isinstance(a, int) and a >= 0]])
+                if len(owner) + times * (len(args[1]) - len(args[0])) > MAX_TEXT:  # before Python makes it
+                    raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
+            if name == "join" and len(args) != 1:
+                raise Skip(line, "str.join() takes one list")
             if name == "join":
                 parts = self.iterate(args[0], line)
                 result = owner.join(str(p) for p in parts)

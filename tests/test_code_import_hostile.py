@@ -319,3 +319,57 @@ def test_a_long_line_run_in_a_loop_is_searched_once():
     _, refused, seconds = timed(lambda: import_code(source, strict=True))
     assert "line 3: the code does too much to read" in str(refused)
     assert seconds < SECONDS
+
+
+# Random statements over a small model, from fragments that mix every kind of value the reader
+# has (numbers, text, lists, dicts, ranges, tensors, layers, models, Keras names, functions).
+FUZZ_HEAD = """import keras
+from keras import layers
+inp = keras.Input((4,))
+x = layers.Dense(4)(inp)
+d = layers.Dense(2)
+def f(a, b=1):
+    return a
+m = keras.Model(inp, x)
+"""
+FUZZ_ATOMS = ("0", "-3", "2.5", "1e300", "10**15", "True", "None", "'ab'", "'{}'", "'%s'", "[1, 2]", "[]", "(1,)",
+              "{'a': 1}", "range(3)", "range(10**15)", "x", "d", "m", "keras", "layers", "f", "lambda q: q", "[x, x]",
+              "{1: x}", "[[1], [2]]", "((1, [2]),)", "...", "x[:, 1]")
+FUZZ_OPERATORS = ("+", "-", "*", "/", "//", "%", "**", "@", "==", "<", "in", "and", "or", "&", "<<")
+FUZZ_CALLS = ("len", "range", "list", "dict", "zip", "min", "max", "sum", "int", "str", "sorted", "print",
+              "keras.ops.add", "keras.ops.mean", "keras.ops.reshape", "keras.ops.concatenate", "layers.Dense",
+              "layers.Concatenate", "layers.Lambda", "layers.LSTM", "keras.Input", "keras.Model", "keras.Sequential",
+              "m", "d", "f", "layers.add", "keras.optimizers.Adam", "m.compile", "m.add_loss", "m.get_layer",
+              "[].append", "{}.get", "'a'.format", "'a'.join", "'a'.replace")
+FUZZ_KEYWORDS = ("axis", "name", "units", "shape", "activation", "inputs", "outputs", "training", "loss", "return_state")
+
+
+def fuzz_expression(r, depth=0) -> str:
+    k = r.random()
+    if depth > 2 or k < 0.35:
+        return r.choice(FUZZ_ATOMS)
+    if k < 0.55:
+        return f"({fuzz_expression(r, depth + 1)} {r.choice(FUZZ_OPERATORS)} {fuzz_expression(r, depth + 1)})"
+    if k < 0.85:
+        args = [fuzz_expression(r, depth + 1) for _ in range(r.randint(0, 3))]
+        args += [f"{r.choice(FUZZ_KEYWORDS)}={fuzz_expression(r, depth + 1)}" for _ in range(r.randint(0, 2))]
+        args += [f"*{fuzz_expression(r, depth + 1)}"] * (r.random() < 0.1)
+        return f"{r.choice(FUZZ_CALLS)}({', '.join(args)})"
+    if k < 0.92:
+        return f"{fuzz_expression(r, depth + 1)}[{fuzz_expression(r, depth + 1)}]"
+    if k < 0.96:
+        return f"{fuzz_expression(r, depth + 1)}[{r.choice(['1', '', 'x'])}:{r.choice(['2', '', 'x', repr('a')])}:0]"
+    return f"[{fuzz_expression(r, depth + 1)} for q in {fuzz_expression(r, depth + 1)}]"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_random_statements_are_read_or_refused_in_one_line(r):
+    """Whatever Python would raise on such values (TypeError, IndexError, OverflowError...) is a
+    skipped line or a one-line refusal, never a traceback, and quick."""
+    body = "\n".join(f"{r.choice('xyzw')} = {fuzz_expression(r)}" for _ in range(r.randint(1, 4)))
+    source = FUZZ_HEAD + body + "\nmodel = keras.Model(inp, [x])\n"
+    result, refused, seconds = timed(lambda: import_code(source, model="model"))
+    if refused is not None:
+        assert_one_line(str(refused))
+    assert seconds < SECONDS, body
