@@ -62,7 +62,10 @@ OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "k
            "keras.utils.text_dataset_from_directory", "keras.datasets", "tensorflow.io",
            "tensorflow.saved_model", "tensorflow.summary", "tensorflow.py_function",
            "tensorflow.numpy_function", "tensorflow.compat", "numpy.load", "numpy.save", "numpy.fromfile", "numpy.memmap",
-           "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib")
+           "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib", "numpy.savez",
+           "numpy.savez_compressed", "numpy.DataSource", "tensorflow.load_op_library", "tensorflow.load_library",
+           "tensorflow.gfile", "keras.utils.load_img", "keras.utils.save_img", "keras.utils.audio_dataset_from_directory",
+           "keras.preprocessing.image.load_img", "keras.preprocessing.image.save_img")
 # Calls that change nothing in the model: read past quietly.
 NEUTRAL = ("keras.backend.clear_session", "keras.utils.set_random_seed", "tensorflow.random.set_seed",
            "numpy.random.seed", "keras.utils.plot_model", "print")
