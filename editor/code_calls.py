@@ -33,6 +33,7 @@ CLASS_ALIASES = {
     "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalMaxPool3D": "GlobalMaxPooling3D", "MaxPool1D": "MaxPooling1D",
     "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D", "SeparableConvolution1D": "SeparableConv1D",
     "SeparableConvolution2D": "SeparableConv2D"}
+MAX_APPLICATIONS = 2  # keras.applications calls a file may make: each loads Keras and builds the model
 REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
                          "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
 
@@ -313,10 +314,14 @@ def _application(reader: Reader, name: str, args: list, kwargs: dict, line: int)
     from editor.importer import import_application
     from editor.safe_archive import ModelFileError
 
+    reader.memo["applications"] = reader.memo.get("applications", 0) + 1
+    if reader.memo["applications"] > MAX_APPLICATIONS:  # a loop of them would build for minutes
+        raise Refused(f"line {line}: more than {MAX_APPLICATIONS} keras.applications models in one file")
     try:
         graph = import_application(name).project.main
     except ModelFileError as err:
         raise Skip(line, str(err)) from None
+    reader.charge(len(graph.nodes), line)  # the nodes made below
     if any(n.kind == "application" for n in graph.nodes):
         raise Skip(line, f"{name} cannot be expanded into nodes")
     if weights is not None:

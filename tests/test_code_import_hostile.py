@@ -373,3 +373,22 @@ def test_random_statements_are_read_or_refused_in_one_line(r):
     if refused is not None:
         assert_one_line(str(refused))
     assert seconds < SECONDS, body
+
+
+def test_keras_applications_are_built_at_most_twice_per_file(monkeypatch):
+    """Each keras.applications call loads Keras and builds the model (seconds): a loop of
+    them is refused at the third (here with a stand-in build, so without TensorFlow)."""
+    from types import SimpleNamespace
+
+    from editor import importer
+    from tests.helpers import inp, layer, project
+
+    small = project(inp("image", "image", (8,)), layer("dense", "dense", "Dense", "image", units=2), outputs=["dense"],
+                    name="tiny")
+    built = []
+    monkeypatch.setattr(importer, "import_application", lambda name: built.append(name) or SimpleNamespace(project=small))
+    source = "import keras\nfor i in range(1000):\n    backbone = keras.applications.VGG16(weights=None)\nmodel = backbone\n"
+    with pytest.raises(CodeRefused, match="^line 3: more than 2 keras.applications models in one file$"):
+        import_code(source)
+    assert built == ["VGG16", "VGG16"]
+    assert [n.name for n in import_code(source.replace("1000", "1")).project.main.nodes] == ["image", "dense"]
