@@ -30,6 +30,7 @@ from editor.code_values import (Function, Layer, LayerHandle, ModelValue, Namesp
                                 named_expression)
 from editor.codegen import POSITIONAL
 from editor.errors import UserError
+from editor.problems import printable
 from editor.expr import BinOp, Call, Name, Neg, Num, Slice, Subscript
 from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, LIST_KEYWORDS, MERGE_CLASSES, TENSOR_KEYWORDS
 
@@ -90,6 +91,9 @@ BUILTINS = ("range", "len", "list", "tuple", "dict", "zip", "enumerate", "min", 
 
 class Refused(UserError):
     """Code the editor will not read any further (one line naming the line and the construct)."""
+
+    def __init__(self, message: str):
+        super().__init__(printable(message))  # names from the file may hold line breaks
 
 
 class _Return(Exception):
