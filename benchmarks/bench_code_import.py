@@ -4,8 +4,9 @@ Budget: a 500-line functional model file (three branches, helper blocks, loops,
 hand-written heads: about 400 nodes, generated the same way each run) becomes a project
 in <= 1 s, and the slowest hostile file of tests/code_corpus/hostile is refused in
 <= 1 s. Baseline in the same run: `ast.parse` of the same text, the floor for any reader
-of Python source (the importer parses it once, then walks the tree). Everything is measured in a fresh process that must not load
-TensorFlow or Keras (the benchmarks run before this one load both), which it reports.
+of Python source (the importer parses it once, then walks the tree). Everything is
+measured in a fresh process that must not load TensorFlow or Keras (the benchmarks run
+before this one load both), which it reports.
 
     .venv/bin/python -m benchmarks.bench_code_import
 """

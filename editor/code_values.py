@@ -13,8 +13,8 @@ from typing import Any, Optional
 
 from editor import expr
 from editor.errors import UserError
-from editor.problems import printable
 from editor.expr import BinOp, Call, Expr, Name, Neg, Subscript, TensorList
+from editor.problems import printable
 
 
 class Skip(UserError):
