@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from editor import expr, names
-from editor.code_reader import (MERGE_FUNCTIONS, NEUTRAL, OPTIMIZER_CLASSES, OUTSIDE, READ_POSITIONAL, Reader, Refused,
-                                Scope)
+from editor.code_reader import (MAX_NUMBER, MERGE_FUNCTIONS, NEUTRAL, OPTIMIZER_CLASSES, OUTSIDE, READ_POSITIONAL, Reader,
+                                Refused, Scope)
 from editor.code_values import Function, Layer, LayerHandle, ModelValue, Namespace, Skip, Sym, checked, named_expression
 from editor.edits import snake_case
 from editor.expr import Call, TensorList
@@ -39,6 +39,7 @@ FROM_CONFIG_DEFAULTS = {"Rescaling": {"offset": 0.0}}
 # TensorFlow's activation functions Keras has under the same name: Dense(64, activation=tf.nn.relu).
 TF_ACTIVATIONS = frozenset({"relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "sigmoid", "tanh", "softmax",
                             "softplus", "softsign", "leaky_relu", "log_softmax"})
+MAX_APPLICATIONS = 2  # keras.applications calls a file may make: each loads Keras and builds the model
 REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
                          "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
 
@@ -116,6 +117,7 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
         return None
     if name == "get_layer":
         wanted = args[0] if args else kwargs.get("name")
+        reader.charge(len(reader.records), line)  # the search below
         found = [r for r in reader.records if r.name == wanted and r.kind != "input"]
         if not isinstance(wanted, str) or not found:
             raise Skip(line, f"get_layer({wanted!r}): no layer of that name")
@@ -140,9 +142,15 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
 def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> Any:
     if any(isinstance(a, (Sym, Layer, ModelValue, Function)) for a in [*args, *kwargs.values()]) and name != "len":
         raise Skip(line, f"{name}() of a tensor, layer or model")
+    if name == "str" and not all(isinstance(a, (str, int, float, bool, type(None))) for a in args):
+        raise Skip(line, f"str() of a {type(args[0]).__name__}: only of text and numbers")
+    if name not in ("range", "len", "isinstance"):
+        reader.charge_size([args, kwargs], line)  # sorting, summing or printing a list walks it
     if name == "range":
         if not all(isinstance(a, int) and not isinstance(a, bool) for a in args) or kwargs or not 1 <= len(args) <= 3:
             raise Skip(line, "range() of something other than integers")
+        if len(args) == 3 and args[2] == 0:
+            raise Skip(line, "range() with a step of 0")
         return range(*args)
     if name == "len":
         if len(args) != 1 or not isinstance(args[0], (list, tuple, dict, str, range)):
@@ -151,17 +159,23 @@ def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> 
     if name in ("zip", "enumerate", "reversed", "sorted", "list", "tuple", "dict"):
         if kwargs and name != "dict":
             raise Skip(line, f"{name}() with keywords")
-        if name == "dict":
-            result = dict(*[reader.iterate(a, line) if not isinstance(a, dict) else a for a in args], **kwargs)
-        else:
-            lists = [reader.iterate(a, line) if not isinstance(a, dict) else list(a) for a in args]
-            result = {"zip": lambda: list(zip(*lists)), "enumerate": lambda: list(enumerate(*lists)),
-                      "reversed": lambda: list(reversed(*lists)), "sorted": lambda: sorted(*lists),
-                      "list": lambda: list(*lists), "tuple": lambda: tuple(*lists)}[name]()
+        try:  # dict([1]), sorted([1, "a"]): what Python refuses is a skipped line, not a traceback
+            if name == "dict":
+                result = dict(*[reader.iterate(a, line) if not isinstance(a, dict) else a for a in args], **kwargs)
+            else:
+                lists = [reader.iterate(a, line) if not isinstance(a, dict) else list(a) for a in args]
+                result = {"zip": lambda: list(zip(*lists)), "enumerate": lambda: list(enumerate(*lists)),
+                          "reversed": lambda: list(reversed(*lists)), "sorted": lambda: sorted(*lists),
+                          "list": lambda: list(*lists), "tuple": lambda: tuple(*lists)}[name]()
+        except (TypeError, ValueError) as err:
+            raise Skip(line, f"{name}(): {err}") from None
         reader.size(result, line)
         return result
     if name == "isinstance":
         raise Skip(line, "isinstance() is not model-building code")
+    if name in ("min", "max", "sum") and args and isinstance(args[0], (range, list, tuple, dict, str)) \
+            and (name == "sum" or len(args) == 1):
+        args = [reader.iterate(args[0], line), *args[1:]]  # Python would walk all of range(10**15)
     try:
         result = {"min": min, "max": max, "abs": abs, "int": int, "float": float, "str": str, "round": round,
                   "sum": sum, "bool": bool}[name](*args, **kwargs)
@@ -169,6 +183,8 @@ def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> 
         raise Skip(line, f"{name}(): {err}") from None
     if isinstance(result, str) and len(result) > 10_000:
         raise Refused(f"line {line}: a string too long")
+    if isinstance(result, (int, float)) and not isinstance(result, bool) and not abs(result) <= MAX_NUMBER:
+        raise Refused(f"line {line}: a number too large (limit {MAX_NUMBER:g})")  # int("9" * 30), float("inf")
     return result
 
 
@@ -205,9 +221,9 @@ def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int)
     name = config.pop("name", None)
     if name is not None and not isinstance(name, str):
         raise Skip(line, f"{class_name}(name=...) that is not text")
+    reader.charge_size(config, line)  # copied below, and into the node
     config = _plain(config, line)
-    taken = {r.name for r in reader.records} | reader.layer_names
-    final = name or names.unique(snake_case(class_name), taken)
+    final = name or reader.layer_names.unique(snake_case(class_name))
     reader.layer_names.add(final)
     return Layer(class_name, config, final, line, name_given=name is not None)
 
@@ -268,6 +284,7 @@ def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
 
 
 def _model_name(reader: Reader, name: Any, base: str, line: int = 0) -> str:
+    reader.charge(len(reader.all_models), line)  # the set below
     taken = {m.name for m in reader.all_models}
     if not isinstance(name, str) or not name:
         return names.unique(base, taken)
@@ -301,8 +318,7 @@ def _lambda(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
     kwargs.pop("output_shape", None)
     if not isinstance(function, Function) or len(args) > 1 or kwargs:
         raise Skip(line, "Lambda() of something other than a function of the file")
-    taken = {r.name for r in reader.records} | reader.layer_names
-    layer = Layer("Lambda", {}, name if isinstance(name, str) else names.unique("lambda", taken), line,
+    layer = Layer("Lambda", {}, name if isinstance(name, str) else reader.layer_names.unique("lambda"), line,
                   function=function, name_given=isinstance(name, str))
     reader.layer_names.add(layer.name)
     return layer
@@ -318,19 +334,22 @@ def _application(reader: Reader, name: str, args: list, kwargs: dict, line: int)
     from editor.importer import import_application
     from editor.safe_archive import ModelFileError
 
+    reader.memo["applications"] = reader.memo.get("applications", 0) + 1
+    if reader.memo["applications"] > MAX_APPLICATIONS:  # a loop of them would build for minutes
+        raise Refused(f"line {line}: more than {MAX_APPLICATIONS} keras.applications models in one file")
     try:
         graph = import_application(name).project.main
     except ModelFileError as err:
         raise Skip(line, str(err)) from None
+    reader.charge(len(graph.nodes), line)  # the nodes made below
     if any(n.kind == "application" for n in graph.nodes):
         raise Skip(line, f"{name} cannot be expanded into nodes")
     if weights is not None:
         reader.notes.append(f"line {line}: {name}(weights={weights!r}): weights are never downloaded; the structure is read")
     made: dict = {}
     for node in graph.nodes:
-        taken = {r.name for r in reader.records}
         made[node.id] = reader.new_record(
-            node.kind, node.name, line, name=names.unique(node.name, taken),
+            node.kind, node.name, line, name=reader.record_names.unique(node.name),
             inputs=[(made[r.node], r.output) for r in node.inputs], input_names=list(node.input_names),
             class_name=node.class_name, config=dict(node.config), shape=node.shape, dtype=node.dtype,
             expression=node.expression, shares=made.get(node.shares) if node.shares else None)

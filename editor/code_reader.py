@@ -22,19 +22,24 @@ import json
 import math
 import operator
 import re
+import string
 from typing import Any, Optional
 
-from editor import expr, names
+from editor import expr
 from editor.code_values import (Function, Layer, LayerHandle, ModelValue, Namespace, Record, Skip, Sym, Unknown, checked,
                                 named_expression)
 from editor.codegen import POSITIONAL
 from editor.errors import UserError
 from editor.expr import BinOp, Call, Name, Neg, Num, Slice, Subscript
 from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, LIST_KEYWORDS, MERGE_CLASSES, TENSOR_KEYWORDS
+from editor.problems import printable
 
 MAX_SOURCE = 1_000_000  # characters
-MAX_STEPS = 200_000  # syntax nodes evaluated
+MAX_STEPS = 50_000  # nodes evaluated, items walked (the 500-line benchmark model: 6,500; documents: < 1,000)
 MAX_CALL_DEPTH = 16  # nested calls of the file's own functions
+# Syntax nested deeper than this is refused before reading: the reader recurses, and the
+# process's recursion limit is not ours to rely on (editor.build raises it for Keras).
+MAX_NESTING = 200
 MAX_TEXT = 10_000  # characters in one string
 MAX_ITEMS = 10_000  # items in one list, tuple, dict or range walked
 MAX_NUMBER = 10**15
@@ -64,7 +69,10 @@ OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "k
            "keras.utils.text_dataset_from_directory", "keras.datasets", "tensorflow.io",
            "tensorflow.saved_model", "tensorflow.summary", "tensorflow.py_function",
            "tensorflow.numpy_function", "tensorflow.compat", "numpy.load", "numpy.save", "numpy.fromfile", "numpy.memmap",
-           "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib")
+           "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib", "numpy.savez",
+           "numpy.savez_compressed", "numpy.DataSource", "tensorflow.load_op_library", "tensorflow.load_library",
+           "tensorflow.gfile", "keras.utils.load_img", "keras.utils.save_img", "keras.utils.audio_dataset_from_directory",
+           "keras.preprocessing.image.load_img", "keras.preprocessing.image.save_img")
 # Calls that change nothing in the model: read past quietly.
 NEUTRAL = ("keras.backend.clear_session", "keras.utils.set_random_seed", "tensorflow.random.set_seed",
            "numpy.random.seed", "keras.utils.plot_model", "print")
@@ -95,6 +103,9 @@ BUILTINS = ("range", "len", "list", "tuple", "dict", "zip", "enumerate", "min", 
 class Refused(UserError):
     """Code the editor will not read any further (one line naming the line and the construct)."""
 
+    def __init__(self, message: str):
+        super().__init__(printable(message))  # names from the file may hold line breaks
+
 
 class _Return(Exception):
     def __init__(self, value):
@@ -123,6 +134,47 @@ class Scope:
         raise KeyError(name)
 
 
+class Taken:
+    """Names in use (counted: two inputs may share one), and the first free one of a base as
+    names.unique gives it. Naming the n-th layer looks at a few names, not at a set of all
+    n and every base_1, base_2... before it (thousands of layers took seconds)."""
+
+    def __init__(self, *also: "Taken"):
+        self.counts: dict[str, int] = {}
+        self.also = also  # names taken there are taken here too
+        self.freed: dict[str, int] = {}  # base -> names of it given back (a hint noted before is stale)
+        self.hints: dict[str, tuple[int, int]] = {}  # base -> (freed then, k: base, base_1.. base_{k-1} taken)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.counts or any(name in t for t in self.also)
+
+    def _freed(self, base: str) -> int:
+        return self.freed.get(base, 0) + sum(t._freed(base) for t in self.also)
+
+    def add(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+    def discard(self, name: str) -> None:
+        if self.counts.get(name, 0) > 1:
+            self.counts[name] -= 1
+        else:
+            self.counts.pop(name, None)
+        head, _, tail = name.rpartition("_")
+        for base in (name, head) if tail.isdigit() else (name,):  # the bases `name` is a candidate of
+            self.freed[base] = self.freed.get(base, 0) + 1
+
+    def unique(self, base: str) -> str:
+        freed = self._freed(base)
+        noted, k = self.hints.get(base, (freed, 0))
+        k = k if noted == freed else 0
+        candidate = base if k == 0 else f"{base}_{k}"
+        while candidate in self:
+            k += 1
+            candidate = f"{base}_{k}"
+        self.hints[base] = (freed, k)
+        return candidate
+
+
 class Reader:
     """Reads one file; `records`, `models`, `skipped` and `notes` are what it found."""
 
@@ -137,8 +189,10 @@ class Reader:
         self.notes: list[str] = []
         self.star: list[str] = []  # `from keras.layers import *`
         self.names_used: set[str] = set()
-        self.layer_names: set[str] = set()  # layers made (a name is taken when the layer is made)
+        self.record_names = Taken()  # the records' names
+        self.layer_names = Taken(self.record_names)  # and those of layers made (taken when the layer is made)
         self.globals = Scope()
+        self.memo: dict = {}  # what is worked out once per syntax node or line, however often it is run
 
     # --- entry
 
@@ -165,9 +219,12 @@ class Reader:
             try:
                 self.statement(statement, scope)
             except Skip as skip:
-                if not any((s.line, s.reason) == (skip.line, skip.reason) for s in self.skipped):
+                if ("skip", skip.line, skip.reason) not in self.memo:
+                    self.memo["skip", skip.line, skip.reason] = True
                     self.skipped.append(skip)
-                for name in _assigned_names(statement):
+                if id(statement) not in self.memo:  # a statement left out in a loop is walked once
+                    self.memo[id(statement)] = _assigned_names(statement)
+                for name in self.memo[id(statement)]:
                     scope.vars[name] = Unknown(skip.line, skip.reason)
             except RecursionError:
                 raise Refused(f"line {statement.lineno}: nested too deeply to read") from None
@@ -176,18 +233,18 @@ class Reader:
         """What is refused wherever it is, even in code never reached: dunders, exec & co.
         (The one class skipped is a verbatim copy of the editor's own exported AddLoss
         layer: it is never run either, the reader knows what it does.)"""
-        from editor.codegen import ADD_LOSS_CLASS
-
         bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         forbidden = FORBIDDEN - (SHADOWABLE & bound)
-        stack = [tree]
+        stack = [(tree, 0)]
         while stack:
-            node = stack.pop()
-            if isinstance(node, ast.ClassDef) and ast.get_source_segment(self.source, node) == ADD_LOSS_CLASS.rstrip("\n"):
+            node, depth = stack.pop()
+            if isinstance(node, ast.ClassDef) and self.is_add_loss(node):
                 continue
-            stack.extend(ast.iter_child_nodes(node))
             where = getattr(node, "lineno", 0)
+            if depth > MAX_NESTING:
+                raise Refused(f"line {where}: nested too deeply to read (more than {MAX_NESTING} levels)")
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
             if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in forbidden):
                 called = "()" if node.id in forbidden or node.id == "__import__" else ""
                 raise Refused(f"line {where}: {node.id}{called} is not model-building code")
@@ -203,8 +260,20 @@ class Reader:
     def step(self, node: ast.AST) -> None:
         self.steps += 1
         if self.steps > MAX_STEPS:
-            raise Refused(f"line {getattr(node, 'lineno', 0)}: the code does too much to read "
+            self.charge(0, getattr(node, "lineno", 0))
+
+    def charge(self, count: int, line: int) -> None:
+        """`count` steps at once: work that grows with a value (copying, comparing or sorting
+        a list, searching many nodes) costs what it does, so that a loop of cheap-looking
+        statements on big lists still ends within the budget."""
+        self.steps += count
+        if self.steps > MAX_STEPS:
+            raise Refused(f"line {line}: the code does too much to read "
                           f"(more than {MAX_STEPS:,} steps): not model-building code")
+
+    def charge_size(self, value: Any, line: int) -> None:
+        """Steps for walking `value` whole, as comparing, hashing or printing it would."""
+        self.charge(_size(value, MAX_STEPS - self.steps + 1), line)
 
     # --- statements
 
@@ -260,9 +329,7 @@ class Reader:
         elif isinstance(node, ast.Continue):
             raise _Continue()
         elif isinstance(node, ast.ClassDef):
-            from editor.codegen import ADD_LOSS_CLASS
-
-            if node.name == "AddLoss" and ast.get_source_segment(self.source, node) == ADD_LOSS_CLASS.rstrip("\n"):
+            if self.is_add_loss(node):
                 scope.vars["AddLoss"] = Namespace("kgs.AddLoss")  # the loss layer of the editor's own exported code
                 return
             raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
@@ -305,7 +372,9 @@ class Reader:
             elif isinstance(value, Sym) and value.made is not None and value.made[0].kind in ("layer", "model") \
                     and value.made[0].named_by_call and value.made[0].line == line:
                 record = value.made[0]  # a shared layer's or nested model's call takes its variable's name
-                record.name = names.unique(wanted, {r.name for r in self.records if r is not record})
+                self.record_names.discard(record.name)
+                record.name = self.record_names.unique(wanted)
+                self.record_names.add(record.name)
                 record.named_by_call = False
             if isinstance(value, ModelValue):
                 self.models.append((target.id, value))
@@ -330,9 +399,28 @@ class Reader:
         else:
             raise Skip(line, f"assignment to {type(target).__name__.lower()}: only names and tuples of names")
 
+    def is_add_loss(self, node: ast.ClassDef) -> bool:
+        """The editor's exported AddLoss class, verbatim: compared with the file's lines split
+        once (ast.get_source_segment splits the whole file in Python for each class)."""
+        from editor.codegen import ADD_LOSS_CLASS
+
+        if node.name != "AddLoss" or node.col_offset or node.end_lineno - node.lineno != ADD_LOSS_CLASS.count("\n"):
+            return False
+        if "lines" not in self.memo:
+            self.memo["lines"] = re.split(r"\r\n|\r|\n", self.source)  # as ast numbers lines
+        text = self.memo["lines"][node.lineno - 1:node.end_lineno]
+        text[-1] = text[-1].encode()[:node.end_col_offset].decode("utf-8", "replace")
+        return "\n".join(text) == ADD_LOSS_CLASS.rstrip("\n")
+
     def node_comment(self, line: int) -> Optional[str]:
         """The node name exported code keeps in a comment where its variable cannot be it:
-        `class_1 = dense_layer(x)  # node: "class"` (a JSON string: read, never run)."""
+        `class_1 = dense_layer(x)  # node: "class"` (a JSON string: read, never run). Each
+        line is searched once (a loop on one long line would search it each time round)."""
+        if ("comment", line) not in self.memo:
+            self.memo["comment", line] = self._comment(line)
+        return self.memo["comment", line]
+
+    def _comment(self, line: int) -> Optional[str]:
         lines = self.lines if hasattr(self, "lines") else self.source.splitlines()
         self.lines = lines
         text = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -357,15 +445,11 @@ class Reader:
 
     def iterate(self, value: Any, line: int) -> list:
         if isinstance(value, range):
-            if len(value) > MAX_ITEMS:
-                for _ in range(MAX_STEPS + 1):  # as many steps as the loop would take: the budget ends it
-                    self.step(ast.Pass(lineno=line))
+            # a range too long to list takes as many steps as the loop would: the budget ends it
+            self.charge(len(value) if len(value) <= MAX_ITEMS else MAX_STEPS + 1, line)
             return list(value)
-        if isinstance(value, (list, tuple)):
-            return list(value)
-        if isinstance(value, dict):
-            return list(value)
-        if isinstance(value, str):
+        if isinstance(value, (list, tuple, dict, str)):
+            self.charge(len(value), line)
             return list(value)
         raise Skip(line, f"a for loop over a {_kind(value)}")
 
@@ -447,10 +531,14 @@ class Reader:
         if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.DictComp)):
             return self.comprehension(node, scope, line)
         if isinstance(node, ast.JoinedStr):
-            text = "".join(str(self.value(v.value, scope)) if isinstance(v, ast.FormattedValue) else str(v.value)
-                           for v in node.values)
-            if len(text) > MAX_TEXT:
-                raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
+            text = ""
+            for part in node.values:
+                value = self.value(part.value, scope) if isinstance(part, ast.FormattedValue) else part.value
+                if not isinstance(value, (str, int, float, bool, type(None))):  # str() of a list walks all of it
+                    raise Skip(line, f"a {_kind(value)} in an f-string: only text and numbers")
+                text += str(value)
+                if len(text) > MAX_TEXT:
+                    raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
             return text
         raise Skip(line, f"{type(node).__name__.lower()} expressions are not model-building code")
 
@@ -458,9 +546,13 @@ class Reader:
         if len(value) > MAX_ITEMS:
             raise Refused(f"line {line}: a collection of {len(value):,} items (limit {MAX_ITEMS:,})")
 
-    @staticmethod
-    def hashable(value, line: int):
+    def hashable(self, value, line: int):
         if isinstance(value, (str, int, float, bool, tuple)) or value is None:
+            self.charge_size(value, line)  # hashing a tuple walks it
+            try:
+                hash(value)
+            except TypeError:  # a tuple holding a list
+                raise Skip(line, "a dict key that holds a list or dict") from None
             return value
         raise Skip(line, f"a dict key that is a {_kind(value)}")
 
@@ -563,10 +655,14 @@ class Reader:
             return Sym(Subscript(value.tree, tuple(parts)), value.leaves)
         if isinstance(value, (list, tuple, str)):
             if isinstance(index, slice) or (isinstance(index, int) and not isinstance(index, bool)):
+                if isinstance(index, slice):
+                    self.charge(len(value), line)  # at most what a slice copies
                 try:
                     return value[index]
                 except IndexError:
                     raise Skip(line, f"index {index} is out of range") from None
+                except (TypeError, ValueError) as err:  # [1, 2]["a":], "abc"[::0]
+                    raise Skip(line, f"cannot slice: {err}") from None
         if isinstance(value, dict):
             try:
                 return value[self.hashable(index, line)]
@@ -587,6 +683,7 @@ class Reader:
         if type(op) not in symbols:
             raise Skip(line, f"the operator {type(op).__name__} on tensors is not one the editor has")
         a, b = self.operand(left, line), self.operand(right, line)
+        self.charge(len(a[1]) + len(b[1]), line)  # the tensors it reads, copied into the new expression
         if symbols[type(op)] == "+" and isinstance(a[0], Num) and a[0].value == 0:
             return Sym(b[0], b[1])  # l = 0; l += loss: the sum starts at the first term
         return Sym(BinOp(symbols[type(op)], a[0], b[0]), {**a[1], **b[1]})
@@ -610,8 +707,12 @@ class Reader:
         plain = (int, float, bool, str, tuple, list, type(None), dict)
         if not all(isinstance(v, plain) for v in values):
             raise Skip(line, f"arithmetic on a {_kind(next(v for v in values if not isinstance(v, plain)))}")
+        if any(isinstance(v, (str, tuple, list, dict)) for v in values):
+            self.charge_size(values, line)  # comparing or copying them walks them
         if isinstance(op, ast.Pow) and isinstance(values[1], (int, float)) and abs(values[1]) > 64:
             raise Refused(f"line {line}: a power too large to compute")
+        if isinstance(op, ast.Mod) and isinstance(values[0], str):
+            _check_percent(values[0], line)
         if isinstance(op, ast.Mult) and any(isinstance(v, (str, list, tuple)) for v in values):
             count = next((v for v in values if isinstance(v, int)), 0)
             other = next((v for v in values if isinstance(v, (str, list, tuple))), "")
@@ -703,21 +804,37 @@ class Reader:
 
             return code_calls.model_method(self, owner, name, args, kwargs, node, scope)
         if isinstance(owner, list) and name in ("append", "extend"):
+            if len(args) != 1 or kwargs:
+                raise Skip(line, f"list.{name}() takes one argument")
             owner.append(args[0]) if name == "append" else owner.extend(self.iterate(args[0], line))
             self.size(owner, line)
             return None
         if isinstance(owner, dict) and name in ("items", "keys", "values"):
+            self.charge(len(owner), line)
             return list(getattr(owner, name)())
         if isinstance(owner, dict) and name == "get":
-            return owner.get(*args)
+            if not 1 <= len(args) <= 2 or kwargs:
+                raise Skip(line, "dict.get() takes a key and a default")
+            return owner.get(self.hashable(args[0], line), *args[1:])
         if isinstance(owner, str):
             if not all(isinstance(a, (str, int, float)) for a in [*args, *kwargs.values()]):
                 raise Skip(line, f"str.{name}() of something other than text or numbers")
+            if name == "format":
+                _check_format(owner, line)
+            if name == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
+                times = min([owner.count(args[0]), *[a for a in args[2:3] if isinstance(a, int) and a >= 0]])
+                if len(owner) + times * (len(args[1]) - len(args[0])) > MAX_TEXT:  # before Python makes it
+                    raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
+            if name == "join" and len(args) != 1:
+                raise Skip(line, "str.join() takes one list")
             if name == "join":
                 parts = self.iterate(args[0], line)
                 result = owner.join(str(p) for p in parts)
             else:
-                result = getattr(owner, name)(*args, **kwargs)
+                try:
+                    result = getattr(owner, name)(*args, **kwargs)
+                except (LookupError, ValueError, TypeError) as err:  # "{x}".format(1), "{:d}".format("a")
+                    raise Skip(line, f"str.{name}(): {err}") from None
             if len(result) > MAX_TEXT:
                 raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
             return result
@@ -726,9 +843,10 @@ class Reader:
     # --- layers and models
 
     def new_record(self, kind: str, base: str, line: int, name: Optional[str] = None, **fields) -> Record:
-        taken = {r.name for r in self.records}
-        record = Record(index=len(self.records), kind=kind, name=name or names.unique(base, taken), line=line, **fields)
+        record = Record(index=len(self.records), kind=kind, name=name or self.record_names.unique(base), line=line,
+                        **fields)
         self.records.append(record)
+        self.record_names.add(record.name)
         return record
 
     def make(self, value: Any, line: int) -> tuple:
@@ -796,7 +914,7 @@ class Reader:
                   "input_names": ([""] * len(inputs) + [k for k, _ in keywords]) if keywords else []}
         if layer.owner is None:
             record = self.new_record("layer", layer.name, line, name=layer.name if layer.name not in
-                                     {r.name for r in self.records} else None,
+                                     self.record_names else None,
                                      class_name=layer.class_name, config=dict(layer.config), **fields)
             layer.owner = record
         else:
@@ -847,6 +965,49 @@ def _kind(value: Any) -> str:
     if value is None:
         return "None"
     return type(value).__name__
+
+
+def _check_format(text: str, line: int) -> None:
+    """A str.format template with fields that only name their argument, and widths that fit
+    in a string: `{0.__class__}` reaches into Python objects, `{:>999999999}` makes a gigabyte."""
+    try:
+        fields = [(field, spec) for _, field, spec, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError as err:
+        raise Skip(line, f"a format string Python refuses: {err}") from None
+    for field, spec in fields:
+        if not re.fullmatch(r"\d*|[A-Za-z_]\w*", field):
+            raise Refused(f"line {line}: a format field with attributes or indexes is not model-building code")
+        if "{" in spec:
+            raise Skip(line, "a nested format spec is not model-building code")
+    _check_width(sum(int(n) for _, spec in fields for n in re.findall(r"\d+", spec)), line)
+
+
+def _check_percent(text: str, line: int) -> None:
+    """The same for a %-format: no width taken from an argument (`%*d`), none too large."""
+    specs = re.findall(r"%(?:\([^)]*\))?([^a-zA-Z%]*)[a-zA-Z%]", text)
+    if any("*" in spec for spec in specs):
+        raise Refused(f"line {line}: a format width from an argument is not model-building code")
+    _check_width(sum(int(n) for spec in specs for n in re.findall(r"\d+", spec)), line)
+
+
+def _check_width(width: int, line: int) -> None:
+    if width > MAX_TEXT:
+        raise Refused(f"line {line}: a format width too large (limit {MAX_TEXT:,})")
+
+
+def _size(value: Any, limit: int) -> int:
+    """How many items walking `value` visits (a list repeated inside it each time), up to `limit`."""
+    count, stack = 0, [value]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.items())
+        elif isinstance(item, str):
+            count += len(item) // 64
+    return count
 
 
 _ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"), ("tf.keras", "keras"),

@@ -14,12 +14,14 @@ from typing import Any, Optional
 from editor import expr
 from editor.errors import UserError
 from editor.expr import BinOp, Call, Expr, Name, Neg, Subscript, TensorList
+from editor.problems import printable
 
 
 class Skip(UserError):
     """A statement the editor cannot express (one line); a top-level one is skipped with a note."""
 
     def __init__(self, line: int, reason: str):
+        reason = printable(reason)  # a layer named "a\nb" stays on the one line
         super().__init__(f"line {line}: {reason}")
         self.line, self.reason = line, reason
 

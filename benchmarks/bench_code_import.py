@@ -1,0 +1,197 @@
+"""Python code import speed (issue 14): a 500-line model file -> project, before any TensorFlow.
+
+Budget: a 500-line functional model file (three branches, helper blocks, loops,
+hand-written heads: about 400 nodes, generated the same way each run) becomes a project
+in <= 1 s, and the slowest hostile file of tests/code_corpus/hostile is refused in
+<= 1 s. Baseline in the same run: `ast.parse` of the same text, the floor for any reader
+of Python source (the importer parses it once, then walks the tree). Everything is
+measured in a fresh process that must not load TensorFlow or Keras (the benchmarks run
+before this one load both), which it reports.
+
+    .venv/bin/python -m benchmarks.bench_code_import
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import median_ms, report  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ROOT / "tests" / "code_corpus" / "hostile"
+LINES = 500
+
+HEADER = '''"""Multi-branch classifier: images, tokens and tabular features (generated for the benchmark)."""
+import keras
+from keras import layers, ops
+
+IMAGE_SHAPE = (64, 64, 3)
+SEQUENCE, VOCAB = 48, 8000
+FEATURES = 24
+CLASSES = 10
+STAGES = [(32, 2), (64, 2), (96, 3), (128, 2)]
+
+
+def conv_bn(x, filters, kernel_size=3, strides=1, name="conv"):
+    """Convolution, batch norm and ReLU, the unit every stage repeats."""
+    x = layers.Conv2D(filters, kernel_size, strides=strides, padding="same", use_bias=False, name=name + "_conv")(x)
+    x = layers.BatchNormalization(name=name + "_bn")(x)
+    return layers.Activation("relu", name=name + "_relu")(x)
+
+
+def residual(x, filters, name):
+    """Two convolutions and a shortcut (projected when the width changes)."""
+    shortcut = x
+    x = conv_bn(x, filters, name=name + "_a")
+    x = layers.Conv2D(filters, 3, padding="same", name=name + "_b_conv")(x)
+    x = layers.BatchNormalization(name=name + "_b_bn")(x)
+    shortcut = layers.Conv2D(filters, 1, padding="same", name=name + "_proj")(shortcut)
+    x = layers.Add(name=name + "_add")([x, shortcut])
+    return layers.Activation("relu", name=name + "_out")(x)
+
+
+def squeeze_excite(x, filters, ratio, name):
+    """Channel attention: pool, bottleneck, gate."""
+    s = layers.GlobalAveragePooling2D(name=name + "_pool")(x)
+    s = layers.Dense(filters // ratio, activation="relu", name=name + "_reduce")(s)
+    s = layers.Dense(filters, activation="sigmoid", name=name + "_expand")(s)
+    s = layers.Reshape((1, 1, filters), name=name + "_shape")(s)
+    return layers.Multiply(name=name + "_scale")([x, s])
+
+
+def text_block(x, units, name):
+    """A recurrent layer with dropout, as text encoders stack them."""
+    x = layers.Bidirectional(layers.LSTM(units, return_sequences=True), name=name + "_bilstm")(x)
+    return layers.Dropout(0.2, name=name + "_drop")(x)
+
+
+def dense_block(x, units, dropout, name):
+    x = layers.Dense(units, name=name + "_dense")(x)
+    x = layers.LayerNormalization(name=name + "_norm")(x)
+    x = layers.Activation("gelu", name=name + "_gelu")(x)
+    return layers.Dropout(dropout, name=name + "_drop")(x)
+
+
+image = keras.Input(shape=IMAGE_SHAPE, name="image")
+tokens = keras.Input(shape=(SEQUENCE,), dtype="int32", name="tokens")
+table = keras.Input(shape=(FEATURES,), name="table")
+
+x = conv_bn(image, 32, strides=2, name="stem")
+for stage, (filters, blocks) in enumerate(STAGES):
+    for block in range(blocks):
+        x = residual(x, filters, name=f"stage{stage}_block{block}")
+    x = squeeze_excite(x, filters, 4, name=f"stage{stage}_se")
+    if stage < len(STAGES) - 1:
+        x = layers.MaxPooling2D(name=f"stage{stage}_pool")(x)
+vision = layers.GlobalAveragePooling2D(name="vision_pool")(x)
+
+t = layers.Embedding(VOCAB, 64, name="embedding")(tokens)
+for i, units in enumerate([64, 32]):
+    t = text_block(t, units, name=f"text{i}")
+text = layers.GlobalMaxPooling1D(name="text_pool")(t)
+
+f = table
+for i, units in enumerate([128, 64, 32]):
+    f = dense_block(f, units, 0.1 * (i + 1), name=f"table{i}")
+'''
+
+FOOTER = '''
+merged = layers.Concatenate(name="merged")([vision, text, f] + heads)
+merged = dense_block(merged, 256, 0.3, name="fusion")
+logits = layers.Dense(CLASSES, name="logits")(merged)
+probabilities = layers.Activation("softmax", name="probabilities")(logits)
+aux = layers.Dense(1, activation="sigmoid", name="aux")(ops.mean(merged, axis=-1, keepdims=True))
+model = keras.Model([image, tokens, table], [probabilities, aux], name="multi_branch")
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=3e-4),
+              loss=["sparse_categorical_crossentropy", "binary_crossentropy"],
+              loss_weights=[1.0, 0.2], metrics=[["accuracy"], []])
+'''
+
+
+def _head(r: random.Random, index: int) -> list[str]:
+    """One explicit projection head over the three branches (the part written out by hand)."""
+    name, units = f"head{index}", r.choice([16, 24, 32, 48])
+    source = r.choice(["vision", "text", "f"])
+    activation = r.choice(["relu", "tanh", "swish"])
+    return [
+        "",
+        f"# head {index}: {activation} projection of the {source} branch",
+        f'h = layers.Dense({units}, activation="{activation}", name="{name}_in")({source})',
+        f'h = layers.Dropout({r.choice([0.1, 0.2, 0.3])}, name="{name}_drop")(h)',
+        f'g = layers.Dense({units}, activation="sigmoid", name="{name}_gate")({source})',
+        f'h = layers.Multiply(name="{name}_gated")([h, g])',
+        f'h = layers.Dense({units // 2}, name="{name}_out")(h)',
+        f'h = layers.LayerNormalization(name="{name}_norm")(h)',
+        "heads.append(h)",
+    ]
+
+
+def model_source(lines: int = LINES, seed: int = 14) -> str:
+    """The benchmark's model file: the header, explicit heads until `lines`, the footer."""
+    r = random.Random(seed)
+    text = HEADER.splitlines() + ["", "heads = []"]
+    footer = FOOTER.splitlines()
+    index = 0
+    while len(text) + len(footer) + 9 <= lines:
+        text += _head(r, index)
+        index += 1
+    text += footer
+    text += [f"# padding line {i}" for i in range(lines - len(text))]
+    return "\n".join(text) + "\n"
+
+
+def measure() -> dict:
+    """The figures, in this process (run fresh: TensorFlow must not be loaded by any of it)."""
+    import ast
+
+    from editor.code_import import CodeRefused, import_code
+
+    source = model_source()
+    result = import_code(source, filename="bench_model.py")
+    assert result.skipped == (), result.skipped
+    figures = {"lines": len(source.splitlines()), "nodes": sum(len(g.nodes) for g in result.project.graphs),
+               "parse_ms": median_ms(lambda: ast.parse(source), repeat=15),
+               "import_ms": median_ms(lambda: import_code(source, filename="bench_model.py"), repeat=15)}
+
+    def refuse(path: Path, text: str):
+        try:
+            import_code(text, filename=path.name, strict=True)
+        except CodeRefused:
+            return
+        raise AssertionError(f"{path.name} was not refused")
+
+    worst = max((median_ms(lambda: refuse(p, p.read_text(encoding="utf-8")), repeat=3, warmup=0), p.name)
+                for p in sorted(HOSTILE.glob("*.py")))
+    figures.update(hostile_ms=worst[0], hostile_file=worst[1], hostile_files=len(list(HOSTILE.glob("*.py"))),
+                   loaded=sorted(m for m in ("tensorflow", "keras") if m in sys.modules))
+    return figures
+
+
+def run() -> list[dict]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_code_import", "--measure"], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["loaded"] == [], f"the code import loaded {figures['loaded']}"
+    return [
+        report(f"import {figures['lines']}-line model code ({figures['nodes']} nodes)", figures["import_ms"], 1000,
+               figures["parse_ms"], "ast.parse of it"),
+        report(f"slowest of {figures['hostile_files']} hostile files ({figures['hostile_file']})",
+               figures["hostile_ms"], 1000),
+    ]
+
+
+if __name__ == "__main__":
+    if "--measure" in sys.argv:
+        print(json.dumps(measure()))
+    else:
+        run()
