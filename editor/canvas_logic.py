@@ -138,6 +138,19 @@ def layout(graph: Graph) -> dict[str, tuple[float, float]]:
     return placed
 
 
+def keep_in_place(before: Graph, after: Graph) -> Graph:
+    """`after` (an edit of `before`) with every node that was already drawn pinned where it
+    was: a graph without stored positions (an import, generated code) is laid out row by
+    row, so inserting one node would push every node below it down a row. Pinned, only the
+    new node looks for a free spot."""
+    if all(n.position is not None for n in after.nodes):
+        return after
+    drawn = layout(before)
+    nodes = tuple(n.model_copy(update={"position": drawn[n.id]}) if n.position is None and n.id in drawn else n
+                  for n in after.nodes)
+    return after.model_copy(update={"nodes": nodes})
+
+
 def _wanted(node: Node, placed: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
     parents = [placed[r.node] for r in node.inputs if r.node in placed]
     if not parents:
@@ -501,7 +514,8 @@ def vis_options(height: int = 640) -> dict:
 def node_choices(graph: Graph) -> list[tuple[str, str]]:
     """(id, 'name · Class') for a searchable node picker, in topological order."""
     order = topological_order(graph)
-    order += [n.id for n in graph.nodes if n.id not in set(order)]
+    placed = set(order)
+    order += [n.id for n in graph.nodes if n.id not in placed]  # nodes on a cycle, last
     return [(i, f"{graph.node(i).name} · {class_text(graph.node(i))}") for i in order]
 
 

@@ -320,3 +320,23 @@ def test_fit_and_fixed_heights_show_the_whole_graph():
 def test_auto_never_cuts_columns_of_a_short_wide_graph():
     data = canvas_logic.canvas_data(load_template("add_loss_labels").main)  # 6 nodes side by side
     assert canvas_logic.choose_view(data, "auto").data == data
+
+
+def test_an_edit_keeps_every_drawn_node_in_place():
+    """A graph without stored positions (an import) is laid out row by row: inserting a node
+    pushed every node below it down a row. Pinned by keep_in_place, only the new one moves in."""
+    from benchmarks.big_graphs import residual_stack
+    from editor import edits
+
+    graph = residual_stack(10).main
+    assert all(n.position is None for n in graph.nodes)
+    before = canvas_logic.layout(graph)
+    inserted, new_id = edits.insert_after(graph, Ref(node="n2"), "Dropout", {"rate": 0.1})
+    assert canvas_logic.layout(inserted)["n3"] != before["n3"]  # unpinned, dense_2 moves down a row
+    kept = canvas_logic.keep_in_place(graph, inserted)
+    after = canvas_logic.layout(kept)
+    assert all(after[node_id] == spot for node_id, spot in before.items())
+    assert kept.get(new_id).position is None and after[new_id] not in before.values()
+    pinned = canvas_logic.keep_in_place(kept, kept)  # the next edit pins the new node where it was drawn
+    assert pinned.get(new_id).position == after[new_id]
+    assert canvas_logic.keep_in_place(pinned, pinned) is pinned  # all stored: nothing to do

@@ -24,6 +24,13 @@ from editor.ui.fields import md
 # moment first lets the browser draw the canvas it has just been sent (measured: the
 # canvas shows 1 to 1.5 s sooner on a fresh server, and TensorFlow loads about as soon).
 STARTUP_PAUSE_S = float(os.environ.get("KGS_STARTUP_PAUSE", "1.5"))
+# A graph up to this size is built before the canvas is drawn (well under a second), so
+# the canvas shows its shapes at once. A bigger one opened in this session for the first
+# time is drawn first, then built, then the page reruns once to put the shapes on it (a
+# person sees the graph at once, not after seconds of building); its edits after that are
+# built first again (editor.quick_build: the unchanged nodes are cached).
+BUILD_FIRST_NODES = 300
+BUILT_HERE = "kgs.app.built_here"  # (project id, graph id) previewed in this session
 
 
 @contextlib.contextmanager
@@ -45,8 +52,11 @@ def main() -> None:
     project = state.project()
     graph_id = state.graph_id()
     digest = preview_cache.digest(project)
-    preview = None
-    if preview_cache.keras_ready():
+    preview = preview_cache.cached_preview(digest, graph_id)
+    built_here = st.session_state.setdefault(BUILT_HERE, set())
+    where = (state.project_id(), graph_id)
+    small = len(project.graph(graph_id).nodes) <= BUILD_FIRST_NODES
+    if preview is None and preview_cache.keras_ready() and (small or where in built_here):
         with guarded("model build"):
             preview = preview_cache.preview(project, graph_id, digest)
     structural = []
@@ -87,6 +97,8 @@ def main() -> None:
         with guarded("previews"):
             previews.show(project, preview, structural, digest)
 
+    if preview is not None:
+        built_here.add(where)
     if drew_without_build and preview is not None:
         state.keep_notice()  # the start-up rerun must not wipe a notice the person has not read
         st.rerun()  # once, after start-up: put the shapes and build problems on the canvas

@@ -27,7 +27,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from editor import project_files
 from editor.graph import Project
 from editor.problems import Problem, errors, one_line
 
@@ -108,11 +107,13 @@ _previews = LRU()
 _code = LRU()
 _template_counts = LRU(size=64)
 _deltas = LRU(size=16)
+_dots = LRU(size=8)
 
 
 def digest(project: Project) -> str:
-    """A short fingerprint of the project's content (its file text)."""
-    return hashlib.sha1(project_files.dumps(project).encode("utf-8")).hexdigest()
+    """A short fingerprint of the project's content (pydantic's JSON of it: 14 ms at 5,000
+    nodes, where the indented file text took 117 ms on every rerun)."""
+    return hashlib.sha1(project.model_dump_json().encode("utf-8")).hexdigest()
 
 
 # ----------------------------------------------------------------------------- previews
@@ -133,6 +134,7 @@ class Preview:
     counts: dict = field(default_factory=dict)
     costs: dict = field(default_factory=dict)  # node id -> editor.node_cost.NodeCost, batch 1
     failure: str = ""  # an unexpected failure of the build itself, as one line
+    quick: bool = False  # a big graph's quick preview (editor.quick_build): no diagram until asked
 
 
 def cached_preview(digest_: str, graph_id: str) -> Optional[Preview]:
@@ -148,9 +150,12 @@ def preview(project: Project, graph_id: str, digest_: Optional[str] = None) -> P
 
 def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
     load_keras()
+    from editor import quick_build
     from editor.build import build_project, param_counts, summary_text
     from editor.diagram import dot_source
 
+    if quick_build.applies(project, graph_id):
+        return _quick_preview(project, graph_id, digest_)
     try:
         built = build_project(project, graph_id, weights=False)
         model, shapes, problems = built.model, built.shapes, built.problems
@@ -175,6 +180,39 @@ def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
     # The model is not kept: a cached preview is text, so the garbage collection
     # Streamlit runs after every rerun has little to walk (see load_keras).
     return result
+
+
+def _quick_preview(project: Project, graph_id: str, digest_: str) -> Preview:
+    """A big graph's preview from editor.quick_build: milliseconds per edit, no diagram."""
+    from editor import quick_build
+    from editor.node_cost import costs_of
+
+    try:
+        quick = quick_build.quick_build(project, graph_id)
+    except Exception as err:  # a bug or an unforeseen Keras failure: one line, never a traceback
+        from editor.validate import check_project
+
+        return Preview(digest_, graph_id, False, check_project(project), quick=True,
+                       failure=f"the editor could not build this graph (a bug: please report it): {one_line(err)}")
+    result = Preview(digest_, graph_id, quick.ok, quick.problems, quick.shapes, quick=True)
+    if result.ok:
+        name = project.graph(graph_id).name
+        result.model_name, result.counts = name, quick.counts
+        result.summary = quick_build.summary_table(name, quick)
+        result.costs = costs_of(project, graph_id, quick_build.as_build_result(quick))
+    return result
+
+
+def full_dot(project: Project, graph_id: str, digest_: str) -> str:
+    """The diagram of a quick preview, built when the person asks for it ('' if it fails)."""
+    def make() -> str:
+        from editor.build import build_project
+        from editor.diagram import dot_source
+
+        built = build_project(project, graph_id, weights=False)
+        return dot_source(built.model) if built.model is not None else ""
+
+    return _dots.get_or_make((digest_, graph_id), make)
 
 
 # ----------------------------------------------------------------------------- code, counts
@@ -259,3 +297,4 @@ def clear_caches() -> None:
     _code.clear()
     _template_counts.clear()
     _deltas.clear()
+    _dots.clear()

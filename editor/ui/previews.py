@@ -67,7 +67,29 @@ def _summary(shown: Optional[Preview], stale: bool, current: Optional[Preview], 
     totals = cost_view.totals_line(shown)
     if totals:
         st.caption(totals)
-    st.code(shown.summary, language=None)
+    text, cut = _head(shown.summary, tail=4)  # the totals lines stay
+    st.code(text, language=None)
+    if cut:
+        name = preview_cache.file_stem(shown.model_name or "model")
+        st.caption(f"The first {SHOWN_LINES} lines of {cut + SHOWN_LINES + 4:,}: a page with every row of a big "
+                   "model is slow to draw. The whole summary is in the download.")
+        st.download_button("Download the summary (.txt)", data=shown.summary, file_name=f"{name}-summary.txt",
+                           mime="text/plain", key=f"{key}.summary_download", on_click="ignore")
+
+
+# Long texts (the summary and code of a big graph) are shown up to this many lines: sending
+# and drawing 5,000 lines on every rerun made each click take seconds; the rest is downloadable.
+SHOWN_LINES = 400
+
+
+def _head(text: str, tail: int = 0) -> tuple[str, int]:
+    """The first SHOWN_LINES lines (and the last `tail`), and how many were left out."""
+    lines = text.splitlines()
+    cut = len(lines) - SHOWN_LINES - tail
+    if cut <= 0:
+        return text, 0
+    kept = lines[:SHOWN_LINES] + [f"… {cut:,} more lines (download them all)"] + (lines[-tail:] if tail else [])
+    return "\n".join(kept), cut
 
 
 def _diagram(shown: Optional[Preview], stale: bool, key: str) -> None:
@@ -76,19 +98,41 @@ def _diagram(shown: Optional[Preview], stale: bool, key: str) -> None:
         return
     if stale:
         _stale_note("diagram")
-    st.graphviz_chart(preview_cache.screen_dot(shown.dot))
+    dot = shown.dot
+    if shown.quick:  # a big graph: laying out its diagram takes the browser seconds, so on request
+        dot = _diagram_on_request(shown, key)
+        if not dot:
+            return
+    st.graphviz_chart(preview_cache.screen_dot(dot))
     name = preview_cache.file_stem(shown.model_name or "model")
     cols = st.columns(3)
-    cols[0].download_button("Download DOT", data=shown.dot, file_name=f"{name}.dot", mime="text/vnd.graphviz",
+    cols[0].download_button("Download DOT", data=dot, file_name=f"{name}.dot", mime="text/vnd.graphviz",
                             key=f"{key}.dot", on_click="ignore", width="stretch")
     if shutil.which("dot"):
-        dot = shown.dot
         cols[1].download_button("Download PNG", data=lambda: preview_cache.render_dot(dot, "png"), file_name=f"{name}.png",
                                 mime="image/png", key=f"{key}.png", on_click="ignore", width="stretch")
         cols[2].download_button("Download SVG", data=lambda: preview_cache.render_dot(dot, "svg"), file_name=f"{name}.svg",
                                 mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", width="stretch")
     else:
         cols[1].caption("PNG and SVG need Graphviz's `dot` program.")
+
+
+def _diagram_on_request(shown: Preview, key: str) -> str:
+    """The DOT of a big graph once the person has asked for it on this project state."""
+    asked = st.session_state.get(f"{key}.diagram_for") == shown.digest
+    if not asked:
+        count = len(state.project().graph(shown.graph_id).nodes)
+        st.caption(f"{count:,} nodes: the diagram is laid out when you ask for it (the browser needs seconds "
+                   "for a graph this big, and the canvas shows the same graph).")
+        if st.button("Draw the diagram", key=f"{key}.diagram"):
+            st.session_state[f"{key}.diagram_for"] = shown.digest
+            st.rerun()
+        return ""
+    with st.spinner("Building the model for its diagram…"):
+        dot = preview_cache.full_dot(state.project(), shown.graph_id, shown.digest)
+    if not dot:
+        st.info("The diagram could not be made: the model does not build.")
+    return dot
 
 
 def _code(project: Project, digest: str, key: str) -> None:
@@ -121,7 +165,10 @@ def _code(project: Project, digest: str, key: str) -> None:
     name = preview_cache.file_stem(project.main.name)
     st.download_button("Download code (.py)", data=source, file_name=f"{name}.py", mime="text/x-python",
                        key=f"{key}.code_download", on_click="ignore", type="primary")
-    st.code(source, language="python")
+    text, cut = _head(source)
+    st.code(text, language="python")
+    if cut:
+        st.caption(f"The first {SHOWN_LINES} lines of {cut + SHOWN_LINES:,}: the download has them all.")
 
 
 def _problems(project: Project, problems, failure: str, key: str) -> None:

@@ -297,9 +297,10 @@ def edit_graph(
     a node already.
     """
     try:
-        result = change(graph())
+        before = graph()
+        result = change(before)
         new_graph, new_id = result if isinstance(result, tuple) else (result, None)
-        updated = project().replace_graph(new_graph)
+        updated = project().replace_graph(canvas_logic.keep_in_place(before, new_graph))
     except (UserError, ValidationError) as err:  # anything else is a bug: callback() says so
         message = describe_error(err)
         if node_name and f"'{node_name}'" not in message:

@@ -81,3 +81,15 @@ def test_another_projects_last_good_output_is_never_shown_as_this_ones():
     assert any("has no inputs" in e for e in errors(at))
     assert MLP_TOTAL not in summary(at)
     assert not any("Out of date" in w for w in warnings(at))
+
+
+def test_a_long_text_shows_its_head_and_keeps_the_totals():
+    from editor.ui.previews import SHOWN_LINES, _head
+
+    short = "\n".join(f"row {i}" for i in range(SHOWN_LINES + 4))
+    assert _head(short, tail=4) == (short, 0)
+    long = "\n".join(f"row {i}" for i in range(SHOWN_LINES + 104)) + "\n Total params: 9"
+    text, cut = _head(long, tail=1)
+    lines = text.splitlines()
+    assert cut == 104 and lines[SHOWN_LINES - 1] == f"row {SHOWN_LINES - 1}"
+    assert lines[SHOWN_LINES] == "… 104 more lines (download them all)" and lines[-1] == " Total params: 9"
