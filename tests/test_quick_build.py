@@ -82,3 +82,16 @@ def test_shared_layers_count_once():
     full = build_project(project, weights=False)
     assert quick.counts == param_counts(full.model)
     assert quick.shapes["s1"] == full.shapes["s1"] == [(None, 16)]
+
+
+def test_an_imported_densenet121_previews_as_the_full_build_does():
+    """The issue's example of a big import: 429 nodes of layers, previewed quickly."""
+    from editor.importer import import_application
+
+    project = import_application("DenseNet121").project
+    assert quick_build.applies(project, project.main.id)
+    quick = quick_build.quick_build(project, project.main.id)
+    full = build_project(project, weights=False)
+    assert quick.ok and quick.shapes == full.shapes
+    assert quick.counts == param_counts(full.model) == {
+        "total_params": 8_062_504, "trainable_params": 7_978_856, "non_trainable_params": 83_648}
