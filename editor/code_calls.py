@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from editor import expr, names
-from editor.code_reader import (MAX_NUMBER, MERGE_FUNCTIONS, NEUTRAL, OPTIMIZER_CLASSES, OUTSIDE, READ_POSITIONAL, Reader,
-                                Refused, Scope)
+from editor.code_values import MAX_NUMBER, Refused
 from editor.code_values import Function, Layer, LayerHandle, ModelValue, Namespace, Skip, Sym, checked, named_expression
 from editor.edits import snake_case
 from editor.expr import Call, TensorList
-from editor.graph import name_problem
+from editor.codegen import POSITIONAL
+from editor.graph import MERGE_CLASSES, name_problem
+
+if TYPE_CHECKING:  # the reader calls this module; this module only names the reader's types
+    from editor.code_reader import Reader, Scope
 
 FUNCTION_MODULES = ("keras.ops", "keras.ops.nn", "keras.ops.numpy", "keras.ops.math", "keras.backend", "tensorflow",
                     "tensorflow.math", "tensorflow.nn", "numpy", "keras.activations")
@@ -40,6 +43,35 @@ FROM_CONFIG_DEFAULTS = {"Rescaling": {"offset": 0.0}}
 TF_ACTIVATIONS = frozenset({"relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "sigmoid", "tanh", "softmax",
                             "softplus", "softsign", "leaky_relu", "log_softmax"})
 MAX_APPLICATIONS = 2  # keras.applications calls a file may make: each loads Keras and builds the model
+# Calls that read or write files, or reach the network: never model-building code.
+OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "keras.utils.image_dataset_from_directory",
+           "keras.utils.text_dataset_from_directory", "keras.datasets", "tensorflow.io",
+           "tensorflow.saved_model", "tensorflow.summary", "tensorflow.py_function",
+           "tensorflow.numpy_function", "tensorflow.compat", "numpy.load", "numpy.save", "numpy.fromfile", "numpy.memmap",
+           "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib", "numpy.savez",
+           "numpy.savez_compressed", "numpy.DataSource", "tensorflow.load_op_library", "tensorflow.load_library",
+           "tensorflow.gfile", "keras.utils.load_img", "keras.utils.save_img", "keras.utils.audio_dataset_from_directory",
+           "keras.preprocessing.image.load_img", "keras.preprocessing.image.save_img")
+# Calls that change nothing in the model: read past quietly.
+NEUTRAL = ("keras.backend.clear_session", "keras.utils.set_random_seed", "tensorflow.random.set_seed",
+           "numpy.random.seed", "keras.utils.plot_model", "print")
+MERGE_FUNCTIONS = {name.lower(): name for name in MERGE_CLASSES}
+OPTIMIZER_CLASSES = {"adam": "adam", "sgd": "sgd", "rmsprop": "rmsprop", "adadelta": "adadelta", "adamw": "adamw",
+                     "adagrad": "adagrad", "adamax": "adamax", "adafactor": "adafactor", "nadam": "nadam",
+                     "ftrl": "ftrl", "lion": "lion"}
+# More leading positional arguments than codegen writes, as people write them.
+READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("filters", "kernel_size", "strides", "padding"),
+                   "Conv2D": ("filters", "kernel_size", "strides", "padding"),
+                   "Conv3D": ("filters", "kernel_size", "strides", "padding"),
+                   "MaxPooling2D": ("pool_size", "strides", "padding"), "MaxPooling1D": ("pool_size", "strides", "padding"),
+                   "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
+                   "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
+                   "InputLayer": ("input_shape",), "Rescaling": ("scale", "offset"),
+                   # keras.io's data augmentation: RandomFlip("horizontal"), RandomRotation(0.1)
+                   "RandomFlip": ("mode",), "RandomRotation": ("factor",), "RandomContrast": ("factor",),
+                   "RandomBrightness": ("factor",), "RandomZoom": ("height_factor", "width_factor"),
+                   "RandomTranslation": ("height_factor", "width_factor"), "RandomCrop": ("height", "width"),
+                   "Resizing": ("height", "width"), "CenterCrop": ("height", "width")}
 REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
                          "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
 

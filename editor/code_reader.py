@@ -25,14 +25,12 @@ import re
 import string
 from typing import Any, Optional
 
-from editor import expr
-from editor.code_values import (Function, Layer, LayerHandle, ModelValue, Namespace, Record, Skip, Sym, Unknown, checked,
-                                named_expression)
-from editor.codegen import POSITIONAL
-from editor.errors import UserError
+from editor import code_calls, expr
+from editor.code_calls import MERGE_FUNCTIONS, OPTIMIZER_CLASSES
+from editor.code_values import (MAX_NUMBER, Function, Layer, LayerHandle, ModelValue, Namespace, Record, Refused, Skip, Sym,
+                                Unknown, checked, named_expression)
 from editor.expr import BinOp, Call, Name, Neg, Num, Slice, Subscript
-from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, LIST_KEYWORDS, MERGE_CLASSES, TENSOR_KEYWORDS
-from editor.problems import printable
+from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, LIST_KEYWORDS, TENSOR_KEYWORDS
 
 MAX_SOURCE = 1_000_000  # characters
 MAX_STEPS = 50_000  # nodes evaluated, items walked (the 500-line benchmark model: 6,500; documents: < 1,000)
@@ -42,7 +40,6 @@ MAX_CALL_DEPTH = 16  # nested calls of the file's own functions
 MAX_NESTING = 200
 MAX_TEXT = 10_000  # characters in one string
 MAX_ITEMS = 10_000  # items in one list, tuple, dict or range walked
-MAX_NUMBER = 10**15
 
 FORBIDDEN = frozenset({
     "exec", "eval", "compile", "open", "getattr", "setattr", "delattr", "hasattr", "__import__", "globals",
@@ -64,47 +61,11 @@ SYSTEM_MODULES = frozenset({
     "platform", "getpass", "atexit", "faulthandler", "trace", "pdb", "bdb", "sysconfig", "site", "distutils",
     "setuptools", "pip", "pkgutil", "ensurepip", "venv", "uuid", "hashlib", "hmac", "secrets", "logging", "warnings",
     "cloudpickle", "paramiko", "boto3", "google", "h5py"})
-# Calls that read or write files, or reach the network: never model-building code.
-OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "keras.utils.image_dataset_from_directory",
-           "keras.utils.text_dataset_from_directory", "keras.datasets", "tensorflow.io",
-           "tensorflow.saved_model", "tensorflow.summary", "tensorflow.py_function",
-           "tensorflow.numpy_function", "tensorflow.compat", "numpy.load", "numpy.save", "numpy.fromfile", "numpy.memmap",
-           "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib", "numpy.savez",
-           "numpy.savez_compressed", "numpy.DataSource", "tensorflow.load_op_library", "tensorflow.load_library",
-           "tensorflow.gfile", "keras.utils.load_img", "keras.utils.save_img", "keras.utils.audio_dataset_from_directory",
-           "keras.preprocessing.image.load_img", "keras.preprocessing.image.save_img")
-# Calls that change nothing in the model: read past quietly.
-NEUTRAL = ("keras.backend.clear_session", "keras.utils.set_random_seed", "tensorflow.random.set_seed",
-           "numpy.random.seed", "keras.utils.plot_model", "print")
-MERGE_FUNCTIONS = {name.lower(): name for name in MERGE_CLASSES}
-OPTIMIZER_CLASSES = {"adam": "adam", "sgd": "sgd", "rmsprop": "rmsprop", "adadelta": "adadelta", "adamw": "adamw",
-                     "adagrad": "adagrad", "adamax": "adamax", "adafactor": "adafactor", "nadam": "nadam",
-                     "ftrl": "ftrl", "lion": "lion"}
-# More leading positional arguments than codegen writes, as people write them.
-READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("filters", "kernel_size", "strides", "padding"),
-                   "Conv2D": ("filters", "kernel_size", "strides", "padding"),
-                   "Conv3D": ("filters", "kernel_size", "strides", "padding"),
-                   "MaxPooling2D": ("pool_size", "strides", "padding"), "MaxPooling1D": ("pool_size", "strides", "padding"),
-                   "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
-                   "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
-                   "InputLayer": ("input_shape",), "Rescaling": ("scale", "offset"),
-                   # keras.io's data augmentation: RandomFlip("horizontal"), RandomRotation(0.1)
-                   "RandomFlip": ("mode",), "RandomRotation": ("factor",), "RandomContrast": ("factor",),
-                   "RandomBrightness": ("factor",), "RandomZoom": ("height_factor", "width_factor"),
-                   "RandomTranslation": ("height_factor", "width_factor"), "RandomCrop": ("height", "width"),
-                   "Resizing": ("height", "width"), "CenterCrop": ("height", "width")}
 # Names documents use without importing them, read as what they always mean there.
 SNIPPET_NAMES = {"keras": "keras", "tf": "tensorflow", "K": "keras.backend", "layers": "keras.layers", "np": "numpy",
                  "Input": "keras.Input", "Model": "keras.Model", "Sequential": "keras.Sequential"}
 BUILTINS = ("range", "len", "list", "tuple", "dict", "zip", "enumerate", "min", "max", "abs", "int", "float", "str",
             "round", "sum", "reversed", "sorted", "bool", "isinstance")
-
-
-class Refused(UserError):
-    """Code the editor will not read any further (one line naming the line and the construct)."""
-
-    def __init__(self, message: str):
-        super().__init__(printable(message))  # names from the file may hold line breaks
 
 
 class _Return(Exception):
@@ -762,8 +723,6 @@ class Reader:
         if isinstance(target, tuple) and target and target[0] == "method":
             return self.method(target[1], target[2], args, kwargs, node, scope)
         if isinstance(target, Namespace):
-            from editor import code_calls
-
             return code_calls.call(self, target.path, args, kwargs, node, scope)
         raise Skip(line, f"calling a {_kind(target)}")
 
@@ -800,8 +759,6 @@ class Reader:
     def method(self, owner: Any, name: str, args: list, kwargs: dict, node: ast.AST, scope: Scope) -> Any:
         line = node.lineno
         if isinstance(owner, ModelValue):
-            from editor import code_calls
-
             return code_calls.model_method(self, owner, name, args, kwargs, node, scope)
         if isinstance(owner, list) and name in ("append", "extend"):
             if len(args) != 1 or kwargs:

@@ -16,6 +16,15 @@ from editor.errors import UserError
 from editor.expr import BinOp, Call, Expr, Name, Neg, Subscript, TensorList
 from editor.problems import printable
 
+MAX_NUMBER = 10**15  # the largest number a file may compute (the reader and the Keras calls refuse more)
+
+
+class Refused(UserError):
+    """Code the editor will not read any further (one line naming the line and the construct)."""
+
+    def __init__(self, message: str):
+        super().__init__(printable(message))  # names from the file may hold line breaks
+
 
 class Skip(UserError):
     """A statement the editor cannot express (one line); a top-level one is skipped with a note."""

@@ -79,7 +79,7 @@ def diff(a: Project, b: Project) -> ProjectDiff:
 
 
 def _graph_diff(a: Graph, b: Graph, result: ProjectDiff, graphs_a: dict, graphs_b: dict) -> None:
-    ids_a, ids_b = {n.id for n in a.nodes}, {n.id for n in b.nodes}
+    ids_b = {n.id for n in b.nodes}
     for node in a.nodes:
         if node.id not in ids_b:
             result.nodes.append(NodeChange(b.name, node.name, node.id, "removed"))

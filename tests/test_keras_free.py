@@ -1,8 +1,8 @@
 """Which modules stay free of TensorFlow (and Streamlit): importing them must not pay
 TensorFlow's seconds of start-up, so the canvas, validation, the workspace and most of
-the command line answer at once. The list is every editor module except the four that
-exist to call Keras (build, losses, diagram, and distributed: the training loop exported
-code copies, imports and all) and the UI."""
+the command line answer at once. The list is every editor module except the five that
+exist to call Keras (build, quick_build, losses, diagram, and distributed: the training
+loop exported code copies, imports and all) and the UI."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-KERAS_MODULES = {"build", "losses", "diagram", "distributed"}  # they call Keras at import, by design
+KERAS_MODULES = {"build", "quick_build", "losses", "diagram", "distributed"}  # they call Keras at import, by design
 
 
 def editor_modules() -> list[str]:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from editor import synthetic
-from editor.graph import Graph, Node, Output, Project, Ref
+from editor.graph import Graph, Node, Output, Ref
 from editor.templates import load_template
 from tests.helpers import inp, layer, project
 
