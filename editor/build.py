@@ -70,6 +70,7 @@ class _GraphBuilder:
         self.problems = problems
         self.deadline = Deadline("build")
         self.stopped = False
+        self._op_naming: dict[str, bool] = {}  # graph id -> expr.ops_need_names
 
     def build(self, graph: Graph) -> tuple[Optional[keras.Model], dict[str, list[Shape]]]:
         tensors: dict[str, tuple] = {}
@@ -108,6 +109,11 @@ class _GraphBuilder:
             self.problems.append(Problem(f"model '{graph.name}': {one_line(err)}", graph=graph.id, check="build"))
             return None, shapes
         return model, shapes
+
+    def _ops_need_names(self, graph: Graph) -> bool:
+        if graph.id not in self._op_naming:
+            self._op_naming[graph.id] = expr.ops_need_names((n.kind, n.name) for n in graph.nodes)
+        return self._op_naming[graph.id]
 
     def _over_budget(self, graph: Graph, node: Node) -> bool:
         """True once the build's time budget is spent; the node it stopped at gets the one problem."""
@@ -149,7 +155,10 @@ class _GraphBuilder:
         if node.kind == "input":
             return keras.Input(shape=node.shape, dtype=node.dtype, name=node.name)
         if node.kind == "op":
-            return apply_op(node, args)
+            result = apply_op(node, args)
+            if self._ops_need_names(graph) and all(result is not t for t in args):
+                result._keras_history.operation.name = node.name  # as the exported code's named() does
+            return result
         callable_ = self._layer(graph, node, layers, args)
         positional, keywords = node.call_arguments(args)
         if keywords:

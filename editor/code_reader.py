@@ -373,6 +373,14 @@ class Reader:
         text[-1] = text[-1].encode()[:node.end_col_offset].decode("utf-8", "replace")
         return "\n".join(text) == ADD_LOSS_CLASS.rstrip("\n")
 
+    def is_named_op(self, node: ast.AST) -> bool:
+        """The `named_op` helper of exported code, as codegen writes it."""
+        from editor.codegen import NAMED_OP
+
+        if "named_op" not in self.memo:
+            self.memo["named_op"] = ast.dump(ast.parse(NAMED_OP).body[0])
+        return ast.dump(node) == self.memo["named_op"]
+
     def node_comment(self, line: int) -> Optional[str]:
         """The node name exported code keeps in a comment where its variable cannot be it:
         `class_1 = dense_layer(x)  # node: "class"` (a JSON string: read, never run). Each
@@ -740,6 +748,8 @@ class Reader:
         missing = [p for p in params if p not in bound]
         if missing:
             raise Skip(line, f"{function.name}() is missing '{missing[0]}'")
+        if function.name == "named_op" and self.is_named_op(node):
+            return bound["tensor"]  # exported code's naming of an operation: the tensor itself
         self.depth += 1
         if self.depth > MAX_CALL_DEPTH:
             raise Refused(f"line {line}: calls nested deeper than {MAX_CALL_DEPTH} (recursion is not model-building code)")

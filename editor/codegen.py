@@ -24,7 +24,8 @@ from editor import codegen_train, expr, names, run_settings
 from editor.errors import UserError
 from editor.graph import Graph, Node, Output, Project, Ref, application_arguments, call_order, topological_order
 
-RESERVED = names.KEYWORDS | frozenset(dir(builtins)) | {"keras", "layers", "ops", "model", "build_model", "AddLoss"}
+RESERVED = names.KEYWORDS | frozenset(dir(builtins)) | {"keras", "layers", "ops", "model", "build_model", "AddLoss",
+                                                       "named_op"}
 WIDTH = 88
 
 # keras.optimizers.get() looks names up lower-cased; these have a public class to spell out.
@@ -46,6 +47,16 @@ POSITIONAL = {
     "Embedding": ("input_dim", "output_dim"), "Activation": ("activation",), "Reshape": ("target_shape",),
     "Permute": ("dims",), "RepeatVector": ("n",), "MultiHeadAttention": ("num_heads", "key_dim"),
 }
+
+# Written only where expr.ops_need_names says so (a layer named like an operation Keras names
+# itself); the code reader knows it verbatim, as it knows AddLoss.
+NAMED_OP = '''\
+def named_op(tensor, name):
+    """Names the keras.ops operation that computed `tensor`. Keras names operations itself
+    ("add", "add_1", ...) whatever the layers are named, and a layer here has such a name."""
+    tensor._keras_history.operation.name = name
+    return tensor
+'''
 
 ADD_LOSS_CLASS = '''\
 class AddLoss(layers.Layer):
@@ -205,7 +216,8 @@ class _Module:
         functions = [self._loss_function(g, n) for g in self.graphs for n in g.nodes if n.kind == "loss"]
         functions += [self._output_loss_function(self.main.outputs[i], name) for i, name in self.output_fns.items()]
         functions += [_GraphWriter(self, graph).lines() for graph in self.graphs]
-        blocks = ([ADD_LOSS_CLASS.splitlines()] if "AddLoss" in self.uses else []) + functions
+        blocks = ([ADD_LOSS_CLASS.splitlines()] if "AddLoss" in self.uses else [])
+        blocks += ([NAMED_OP.splitlines()] if "named_op" in self.uses else []) + functions
         header = comment(self.project.title) + ["#", *comment(self._facts())]
         imports = ["import keras"] + [f"from keras import {m}" for m in ("layers", "ops") if m in self.uses]
         if self.train is None:
@@ -389,7 +401,11 @@ class _GraphWriter:
     def _op(self, node: Node) -> str:
         """The expression as a person writes it: `x + inputs`, `ops.expand_dims(x, 1)`."""
         rename = {name: self.tensor(ref) for name, ref in zip(node.input_names, node.inputs)}
-        return self.module._expression(node.expression or "", node.input_names, rename, f"op node '{node.name}'")
+        text = self.module._expression(node.expression or "", node.input_names, rename, f"op node '{node.name}'")
+        if not expr.ops_need_names((n.kind, n.name) for n in self.graph.nodes) or text in rename.values():
+            return text
+        self.module.uses.add("named_op")
+        return f"named_op({text}, {value(node.name)})"
 
     def _compile_args(self, count: int) -> list[str]:
         """As losses.compile_args: lists per model output (None for loss nodes); plain values for one output."""

@@ -610,6 +610,27 @@ def _field(value_text: str, key: str) -> ast.AST:
         raise ExprError(f"{key}: not a value ({CONSTANTS.get(key, 'a number')})") from None
 
 
+# The names Keras gives the operations this language records: a function's own name,
+# but ops.abs records "absolute" and x[...] "get_item" (tests/test_op_nodes.py checks each
+# against Keras). Keras numbers them ("add", "add_1", ...) without looking at the names
+# the model's layers were given, so a layer named "add" beside `x + y` made Keras refuse
+# the model ("the name 'add' is used 2 times").
+KERAS_OP_NAMES = frozenset({*(f.op for f in FUNCTIONS.values()), *OPERATORS.values(), "absolute", "get_item"})
+
+
+def may_name_an_op(name: str) -> bool:
+    """True if Keras could give this name to an operation an expression records."""
+    return re.sub(r"_[0-9]+$", "", name) in KERAS_OP_NAMES
+
+
+def ops_need_names(kinds_and_names) -> bool:
+    """The one rule build and codegen follow: an op node's operation is named after the
+    node (rather than left to Keras) when the graph has op nodes and another node's name
+    is one Keras might give an operation. `kinds_and_names`: (kind, name) of every node."""
+    pairs = list(kinds_and_names)
+    return any(kind == "op" for kind, _ in pairs) and any(kind != "op" and may_name_an_op(name) for kind, name in pairs)
+
+
 def names_in(text: str) -> list[str]:
     """The tensor names `text` uses, in order of first use (not function names); [] when it
     is not Python syntax. For wiring: a new input takes the first name not yet bound."""

@@ -222,3 +222,54 @@ def test_the_memory_estimate_counts_what_op_nodes_keep():
     grown = (run_model.estimate(residual(), settings).activations_per_sample
              - run_model.estimate(plain, settings).activations_per_sample)
     assert grown == 2 * (2 * 10 * 8 * 4)  # two float32 outputs of (10, 8), and their gradients
+
+
+def _op_name(text: str, tensors: dict) -> str:
+    from editor import expr
+
+    out = expr.evaluate(expr.parse(text, list(tensors)), tensors)
+    return out._keras_history.operation.name
+
+
+def test_the_op_names_keras_gives_are_known():
+    """expr.KERAS_OP_NAMES, which decides when an operation must be named after its node, holds
+    the name Keras gives each function and operator of the language."""
+    from editor import expr
+
+    x, y, z = (keras.Input((4, 3)) for _ in range(3))
+    tensors = {"x": x, "y": y, "z": z}
+    written = {"expand_dims": "expand_dims(x, 1)", "reshape": "reshape(x, (12,))", "cast": "cast(x, 'float16')",
+               "power": "power(x, 2)", "matmul": "matmul(x, transpose(y, (0, 2, 1)))", "clip": "clip(x, 0.1, 0.9)",
+               "where": "where(x > 0, y, z)"}
+    texts = [written.get(name) or (f"{name}([x, y])" if f.arity == expr.LIST else
+                                   f"{name}({', '.join('xyz'[:f.arity])})") for name, f in expr.FUNCTIONS.items()]
+    texts += [f"x {o} y" for o in expr.OPERATORS if o not in ("@", "**")] + ["x ** 2", "-x", "x[:, 0]", "x[..., :2]"]
+    for text in texts:
+        name = _op_name(text, tensors)
+        assert expr.may_name_an_op(name), (text, name)
+
+
+def clash():
+    """A layer named as Keras names an operation ("concatenate", as imported code names it)
+    beside an op node that records that operation: Keras refused the model ("used 2 times")."""
+    return project(
+        inp("n1", "x", (4,)),
+        layer("n2", "concatenate", "Concatenate", "n1", "n1"),
+        op("n3", "joined", "concatenate([c, square(c)], axis=-1)", c="n2"),
+        outputs=["n3"],
+    )
+
+
+def test_an_op_beside_a_layer_of_its_keras_name_builds_exports_and_imports(tmp_path):
+    from editor.code_import import import_code
+    from tests.test_code_import import shape_of
+
+    result, generated = build_both(clash(), tmp_path)
+    names = [entry["name"] for entry in result.model.get_config()["layers"]]
+    assert names[:2] == ["x", "concatenate"] and names[-1] == "joined"
+    assert result.shapes["n3"] == [(None, 16)]
+    assert_same_model(result.model, generated)
+    source = codegen.generate(clash())
+    assert 'joined = named_op(ops.concatenate([concatenate, ops.square(concatenate)], axis=-1), "joined")' in source
+    assert shape_of(import_code(source).project) == shape_of(clash())
+    assert "named_op" not in codegen.generate(residual())  # no layer named like an operation: plain ops
