@@ -16,7 +16,7 @@ pooled = layers.Lambda(lambda t: ops.mean(t, axis=1), name="time_mean")(x)
 peak = layers.Lambda(lambda t: ops.max(t, axis=1), name="time_max")(x)
 features = layers.concatenate([pooled, peak])
 features = layers.Lambda(lambda t: l2_normalize(t))(features)
-gated = layers.Lambda(lambda t: t * ops.sigmoid(t))(features)
+gated = layers.Lambda(lambda t: ops.concatenate([t, t * ops.sigmoid(t)], axis=-1))(features)  # beside the layer "concatenate"
 outputs = layers.Dense(3, activation="softmax")(gated)
 
 model = keras.Model(frames, outputs)
