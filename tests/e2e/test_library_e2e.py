@@ -37,8 +37,10 @@ def sidebar(page):
 
 
 def select_box(page, label: str):
-    """A sidebar selectbox by its label."""
-    return sidebar(page).get_by_role("combobox", name=label, exact=True)
+    """A sidebar selectbox by its label; not the faded copy Streamlit keeps while a rerun
+    replaces it (CI saw both for 5 s: a strict-mode failure, though the page was right)."""
+    current = sidebar(page).locator("[data-testid='stElementContainer'][data-stale='false']")
+    return current.get_by_role("combobox", name=label, exact=True)
 
 
 def choose(page, label: str, option: str) -> None:
