@@ -19,7 +19,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.common import report
+from benchmarks.common import page_server, report
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITS = 9
@@ -77,33 +77,19 @@ def _core_edits(template: str, node: str, param: str, first: int) -> list[float]
 
 
 def run() -> list[dict]:
-    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path, free_port, start_server, stop_server, wait_healthy
-
-    path = chromium_path()
-    if path is None:
-        print("edit to updated summary in the page: skipped (no Chromium)")
-        return []
-    from playwright.sync_api import sync_playwright
-
     os.environ.setdefault("KGS_WORKSPACE", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"kgs-bench-{os.getpid()}.sqlite3"))
-    port = free_port()
-    proc = start_server(port, Path(os.devnull))
     rows = []
-    try:
-        server = f"http://127.0.0.1:{port}"
-        wait_healthy(server, proc)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-            for template, node, param, first in CASES:
-                page = statistics.median(_page_edits(browser, server, template, node, param, first))
-                core = statistics.median(_core_edits(template, node, param, first))
-                rows.append(report(f"edit to updated summary in the page, {template}", page, None, core,
-                                   "core build + summary"))
-            browser.close()
-    finally:
-        stop_server(proc)
+    with page_server() as served:
+        if served is None:
+            print("edit to updated summary in the page: skipped (no Chromium)")
+            return []
+        browser, server = served
+        for template, node, param, first in CASES:
+            page = statistics.median(_page_edits(browser, server, template, node, param, first))
+            core = statistics.median(_core_edits(template, node, param, first))
+            rows.append(report(f"edit to updated summary in the page, {template}", page, None, core,
+                               "core build + summary"))
     return rows
-
 
 if __name__ == "__main__":
     run()

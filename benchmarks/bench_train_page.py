@@ -32,7 +32,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import report  # noqa: E402
+from benchmarks.common import page_server, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "headline_multi_io"
@@ -100,35 +100,22 @@ def stop_and_start_ms(browser, url: str) -> tuple[list[float], list[float]]:
 
 
 def run(template: str = TEMPLATE, rounds: int = ROUNDS) -> list[dict]:
-    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path, free_port, start_server, stop_server, wait_healthy
-
-    path = chromium_path()
-    if path is None:
-        print("train page vs CLI: skipped (no Chromium)")
-        return []
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = start_server(port, Path(tempfile.mkdtemp(prefix="kgs-bench-")) / "server.log")
     page_rates, cli_rates = [], []
-    try:
-        wait_healthy(url, proc)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-            page_samples_per_second(browser, url, template)  # warm: TensorFlow imported, the page's caches
-            for i in range(rounds):
-                order = ("page", "cli") if i % 2 == 0 else ("cli", "page")
-                for side in order:
-                    if side == "page":
-                        page_rates.append(page_samples_per_second(browser, url, template))
-                    else:
-                        cli_rates.append(cli_samples_per_second(template))
-                print(f"  round {i + 1}: page {page_rates[-1]:.0f}, CLI {cli_rates[-1]:.0f} samples/s", flush=True)
-            stops, starts = stop_and_start_ms(browser, url)
-            browser.close()
-    finally:
-        stop_server(proc)
+    with page_server(Path(tempfile.mkdtemp(prefix="kgs-bench-")) / "server.log") as served:
+        if served is None:
+            print("train page vs CLI: skipped (no Chromium)")
+            return []
+        browser, url = served
+        page_samples_per_second(browser, url, template)  # warm: TensorFlow imported, the page's caches
+        for i in range(rounds):
+            order = ("page", "cli") if i % 2 == 0 else ("cli", "page")
+            for side in order:
+                if side == "page":
+                    page_rates.append(page_samples_per_second(browser, url, template))
+                else:
+                    cli_rates.append(cli_samples_per_second(template))
+            print(f"  round {i + 1}: page {page_rates[-1]:.0f}, CLI {cli_rates[-1]:.0f} samples/s", flush=True)
+        stops, starts = stop_and_start_ms(browser, url)
     page_rate, cli_rate = statistics.median(page_rates), statistics.median(cli_rates)
     ratio = page_rate / cli_rate
     paired = statistics.median(p / c for p, c in zip(page_rates, cli_rates))

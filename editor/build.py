@@ -157,7 +157,7 @@ class _GraphBuilder:
         if node.kind == "op":
             result = apply_op(node, args)
             if self._ops_need_names(graph) and all(result is not t for t in args):
-                result._keras_history.operation.name = node.name  # as the exported code's named() does
+                result._keras_history.operation.name = node.name  # as exported code's named_op() does
             return result
         callable_ = self._layer(graph, node, layers, args)
         positional, keywords = node.call_arguments(args)

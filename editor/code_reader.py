@@ -367,9 +367,7 @@ class Reader:
 
         if node.name != "AddLoss" or node.col_offset or node.end_lineno - node.lineno != ADD_LOSS_CLASS.count("\n"):
             return False
-        if "lines" not in self.memo:
-            self.memo["lines"] = re.split(r"\r\n|\r|\n", self.source)  # as ast numbers lines
-        text = self.memo["lines"][node.lineno - 1:node.end_lineno]
+        text = self.source_lines()[node.lineno - 1:node.end_lineno]
         text[-1] = text[-1].encode()[:node.end_col_offset].decode("utf-8", "replace")
         return "\n".join(text) == ADD_LOSS_CLASS.rstrip("\n")
 
@@ -389,9 +387,14 @@ class Reader:
             self.memo["comment", line] = self._comment(line)
         return self.memo["comment", line]
 
+    def source_lines(self) -> list[str]:
+        """The file's lines as ast numbers them (split once)."""
+        if "lines" not in self.memo:
+            self.memo["lines"] = re.split(r"\r\n|\r|\n", self.source)
+        return self.memo["lines"]
+
     def _comment(self, line: int) -> Optional[str]:
-        lines = self.lines if hasattr(self, "lines") else self.source.splitlines()
-        self.lines = lines
+        lines = self.source_lines()
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         found = re.search(r'#\s*node:\s*("(?:[^"\\]|\\.)*")\s*$', text)
         if not found:

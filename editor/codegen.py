@@ -294,6 +294,7 @@ class _GraphWriter:
         self.layer_vars: dict[str, str] = {}  # owner node id -> variable holding its shared layer
         self.shared = {n.shares for n in graph.nodes if n.kind == "layer" and n.shares}
         self.multi = self._multi_output_nodes()
+        self.ops_need_names = expr.ops_need_names((n.kind, n.name) for n in graph.nodes)  # named_op(...) then
         self.body: list[str] = []
         self.emitters = {"input": self._input, "layer": self._layer, "model": self._model,
                          "application": self._application, "loss": self._loss, "op": self._op}
@@ -402,7 +403,7 @@ class _GraphWriter:
         """The expression as a person writes it: `x + inputs`, `ops.expand_dims(x, 1)`."""
         rename = {name: self.tensor(ref) for name, ref in zip(node.input_names, node.inputs)}
         text = self.module._expression(node.expression or "", node.input_names, rename, f"op node '{node.name}'")
-        if not expr.ops_need_names((n.kind, n.name) for n in self.graph.nodes) or text in rename.values():
+        if not self.ops_need_names or text in rename.values():
             return text
         self.module.uses.add("named_op")
         return f"named_op({text}, {value(node.name)})"

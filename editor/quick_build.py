@@ -18,11 +18,12 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Optional
 
 import keras
 
-from editor.build import BuildResult, _GraphBuilder, _NodeError, _forget_deferred_variables
+from editor.build import BuildResult, _GraphBuilder, _NodeError, _forget_deferred_variables, _size
 from editor.graph import Graph, Node, Project, topological_order
 from editor.problems import Problem, errors, one_line
 from editor.validate import check_project
@@ -137,13 +138,6 @@ class _Spec:
     shape: tuple
 
 
-def _size(weight) -> int:
-    size = 1
-    for dim in weight.shape:
-        size *= int(dim)
-    return size
-
-
 def quick_build(project: Project, graph_id: str) -> QuickResult:
     """Shapes, problems, summary rows and counts of graph `graph_id` (see applies())."""
     problems: list[Problem] = check_project(project)
@@ -157,10 +151,7 @@ def quick_build(project: Project, graph_id: str) -> QuickResult:
 def as_build_result(result: QuickResult) -> BuildResult:
     """A BuildResult stand-in for editor.node_cost.costs_of: its layers by name and the shapes."""
 
-    class _Layers:
-        layers = result.layers
-
-    return BuildResult(model=_Layers(), shapes=result.shapes, problems=result.problems)
+    return BuildResult(model=SimpleNamespace(layers=result.layers), shapes=result.shapes, problems=result.problems)
 
 
 def summary_table(name: str, result: QuickResult, limit: Optional[int] = None) -> str:

@@ -94,7 +94,8 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     problems = preview.problems if preview is not None else structural_problems
     shapes = preview.shapes if preview is not None else {}
     names = {g.id: g.name for g in project.graphs}
-    marks, ghosts = compare_view.overlay(project, graph.id)
+    compared = compare_view.comparison(project)
+    marks, ghosts = compare_view.overlay(compared, project, graph.id)
     data = canvas_logic.canvas_data(graph, problems, shapes=shapes, selected=current.selection, graph_names=names,
                                     heat=cost_view.heat(preview), marks=marks)
     data = canvas_logic.CanvasData(data.nodes + ghosts, data.edges)
@@ -118,7 +119,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     with cols[1]:
         compare_view.show_choice()
     cost_view.show_legend_and_table(preview)
-    compare_view.show_changes(project)
+    compare_view.show_changes(compared, project)
     if not isinstance(event, str):
         event = None
     new_state, edit = canvas_logic.handle_event(current, event, graph)

@@ -6,6 +6,7 @@ line (editor.diff), the shape and parameter deltas and which weights would still
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import streamlit as st
@@ -63,31 +64,42 @@ def other() -> Optional[Project]:
     return None
 
 
-def overlay(project: Project, graph_id: str) -> tuple[dict, list]:
-    """(marks for canvas_logic.canvas_nodes, ghost node dicts) of graph `graph_id`."""
+@dataclass(frozen=True)
+class Comparison:
+    """The project compared with and what changed since it (worked out once per rerun)."""
+
+    old: Project
+    found: project_diff.ProjectDiff
+
+
+def comparison(project: Project) -> Optional[Comparison]:
     old = other()
-    if old is None:
+    return None if old is None else Comparison(old, project_diff.diff(old, project))
+
+
+def overlay(compared: Optional[Comparison], project: Project, graph_id: str) -> tuple[dict, list]:
+    """(marks for canvas_logic.canvas_nodes, ghost node dicts) of graph `graph_id`."""
+    if compared is None:
         return {}, []
-    found = project_diff.diff(old, project)
     graph = project.graph(graph_id)
-    marks = {c.node_id: c.status for c in found.nodes if c.status != "removed" and c.graph == graph.name}
-    removed = [c.node_id for c in found.nodes if c.status == "removed" and c.graph == graph.name]
-    old_graph = next((g for g in old.graphs if g.id == graph_id), None)
+    changes = [c for c in compared.found.nodes if c.graph == graph.name]
+    marks = {c.node_id: c.status for c in changes if c.status != "removed"}
+    removed = [c.node_id for c in changes if c.status == "removed"]
+    old_graph = next((g for g in compared.old.graphs if g.id == graph_id), None)
     return marks, ghost_nodes(old_graph, removed) if old_graph is not None else []
 
 
-def show_changes(project: Project) -> None:
+def show_changes(compared: Optional[Comparison], project: Project) -> None:
     """Every change in one line, then what the builds say (parameters, weights)."""
-    old = other()
-    if old is None:
+    if compared is None:
         return
-    found = project_diff.diff(old, project)
+    found = compared.found
     if found.equal:
         st.caption("No changes from the version compared with.")
         return
     with st.expander(f"Changes ({len(found.lines())})", expanded=True):
         st.markdown("\n".join(f"- {md(line)}" for line in found.lines()))
-        extra = diff_deltas(old, project) if keras_ready() else None
+        extra = diff_deltas(compared.old, project) if keras_ready() else None
         if extra is None:
             return
         names = {n.id: n.name for n in project.main.nodes}

@@ -160,11 +160,7 @@ def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
         built = build_project(project, graph_id, weights=False)
         model, shapes, problems = built.model, built.shapes, built.problems
     except Exception as err:  # a bug or an unforeseen Keras failure: one line, never a traceback
-        from editor.validate import check_project
-
-        # The structural problems still land on their nodes; the failure says it is ours.
-        return Preview(digest_, graph_id, False, check_project(project),
-                       failure=f"the editor could not build this graph (a bug: please report it): {one_line(err)}")
+        return _failed(project, graph_id, digest_, err)
     result = Preview(digest_, graph_id, model is not None and not errors(problems), problems, shapes)
     if result.ok:
         try:
@@ -190,10 +186,7 @@ def _quick_preview(project: Project, graph_id: str, digest_: str) -> Preview:
     try:
         quick = quick_build.quick_build(project, graph_id)
     except Exception as err:  # a bug or an unforeseen Keras failure: one line, never a traceback
-        from editor.validate import check_project
-
-        return Preview(digest_, graph_id, False, check_project(project), quick=True,
-                       failure=f"the editor could not build this graph (a bug: please report it): {one_line(err)}")
+        return _failed(project, graph_id, digest_, err, quick=True)
     result = Preview(digest_, graph_id, quick.ok, quick.problems, quick.shapes, quick=True)
     if result.ok:
         name = project.graph(graph_id).name
@@ -201,6 +194,15 @@ def _quick_preview(project: Project, graph_id: str, digest_: str) -> Preview:
         result.summary = quick_build.summary_table(name, quick)
         result.costs = costs_of(project, graph_id, quick_build.as_build_result(quick))
     return result
+
+
+def _failed(project: Project, graph_id: str, digest_: str, err: Exception, quick: bool = False) -> Preview:
+    """A build that failed unexpectedly: the structural problems still land on their nodes;
+    the failure says it is ours."""
+    from editor.validate import check_project
+
+    return Preview(digest_, graph_id, False, check_project(project), quick=quick,
+                   failure=f"the editor could not build this graph (a bug: please report it): {one_line(err)}")
 
 
 def full_dot(project: Project, graph_id: str, digest_: str) -> str:

@@ -73,7 +73,6 @@ def settings() -> run_settings.Settings:
 
 
 def show(project: Project, preview: Optional[Preview], digest: str) -> None:
-    runs.shown_here(owner())
     run = runs.current_run(owner())
     going = run is not None and not run.done
     _compile_settings(project, disabled=going)

@@ -48,9 +48,15 @@ NODE_POSITION = """
 
 
 def canvas_frame(page: Page) -> Frame:
-    """The component's frame, once vis-network has drawn its <canvas>."""
-    handle = page.wait_for_selector(IFRAME)
-    frame = handle.content_frame()
+    """The component's frame, once vis-network has drawn its <canvas>. (An iframe the page
+    replaces between the two looks has no frame: it is looked up again.)"""
+    for _ in range(100):
+        frame = page.wait_for_selector(IFRAME).content_frame()
+        if frame is not None:
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the canvas component's frame never loaded")
     frame.wait_for_selector(".vis-network canvas")
     return frame
 
@@ -98,3 +104,22 @@ def click_node(page: Page, node_id: str, layout=None) -> None:
     frame = canvas_frame(page)
     x, y = node_point(page, node_id, layout)
     frame.locator(".vis-network canvas").click(position={"x": x, "y": y})
+
+
+def polled(page: Page, probe, wanted=bool, seconds: float = 60):
+    """(True, value) once `wanted(probe())`, else (False, the last value) after `seconds`.
+    The canvas redraws in a new frame a moment after the page changes, and a loaded
+    machine can take seconds: a probe that fails while the frame is replaced is retried."""
+    import time
+
+    deadline, last = time.monotonic() + seconds, None
+    while True:
+        try:
+            last = probe()
+            if wanted(last):
+                return True, last
+        except Exception:  # noqa: BLE001 - the frame was replaced while we looked
+            pass
+        if time.monotonic() > deadline:
+            return False, last
+        page.wait_for_timeout(200)

@@ -265,20 +265,10 @@ def in_view(page, node_id: str) -> bool:
 
 
 def comes_into_view(page, node_id: str, seconds: float = 30) -> bool:
-    """in_view, polled: the canvas redraws (a new frame) a moment after the inspector
-    changes, and a loaded machine can take seconds to do it."""
-    import time
+    """in_view, polled while the canvas redraws."""
+    from tests.e2e.canvas import polled
 
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if in_view(page, node_id):
-                return True
-        except Exception:  # noqa: BLE001 - the frame was replaced while we looked
-            pass
-        if time.monotonic() > deadline:
-            return False
-        page.wait_for_timeout(200)
+    return polled(page, lambda: in_view(page, node_id), seconds=seconds)[0]
 
 
 @pytest.fixture
@@ -306,23 +296,19 @@ def test_unet_labels_are_legible_by_default_and_follow_the_selection(issue_page,
 def network_state(page, wanted) -> dict:
     """Wait until the canvas's vis-network (which restarts after each data change) has
     `wanted(state)` true; state: node ids, zoom and edge ids. Polls; fails after a minute."""
-    import time
+    from tests.e2e.canvas import polled
 
-    deadline = time.monotonic() + 60
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            frame = canvas_frame(page)
-            if frame.evaluate(FIND_NETWORK):
-                last = frame.evaluate(
-                    "() => ({ids: Object.keys(window.__kgsNetwork.getPositions()), scale: window.__kgsNetwork.getScale(),"
-                    " edges: Object.keys(window.__kgsNetwork.body.edges)})")
-                if wanted(last):
-                    return last
-        except Exception:  # noqa: BLE001 - the frame was replaced while we looked
-            pass
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the canvas never reached the wanted state; last seen: {last}")
+    def state() -> dict:
+        frame = canvas_frame(page)
+        assert frame.evaluate(FIND_NETWORK)
+        return frame.evaluate(
+            "() => ({ids: Object.keys(window.__kgsNetwork.getPositions()), scale: window.__kgsNetwork.getScale(),"
+            " edges: Object.keys(window.__kgsNetwork.body.edges)})")
+
+    reached, last = polled(page, state, wanted)
+    if not reached:
+        raise AssertionError(f"the canvas never reached the wanted state; last seen: {last}")
+    return last
 
 
 def test_zoom_to_selected_and_fit_the_whole_graph(issue_page, server):

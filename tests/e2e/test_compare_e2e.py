@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editor import canvas_logic
-from tests.e2e.canvas import click_node
+from tests.e2e.canvas import click_node, polled
 from tests.e2e.test_canvas_e2e import MLP, add_dropout, field, inspector_heading, mlp_total, type_into, wait_total
 from tests.e2e.test_cost_e2e import drawn
 from tests.e2e.test_editor_e2e import open_template
@@ -33,18 +33,11 @@ def changes(page):
 
 
 def wait_drawn(page, node_id: str, wanted) -> dict:
-    """The node as vis-network holds it, once `wanted(node)` is true (the canvas redraws
-    a moment after the page changes)."""
-    last = None
-    for _ in range(150):
-        try:
-            last = drawn(page, node_id)
-            if last is not None and wanted(last):
-                return last
-        except Exception:  # noqa: BLE001 - the frame was replaced while we looked
-            pass
-        page.wait_for_timeout(200)
-    raise AssertionError(f"{node_id} never looked as wanted; last seen: {last}")
+    """The node as vis-network holds it, once `wanted(node)` is true."""
+    reached, last = polled(page, lambda: drawn(page, node_id), lambda node: node is not None and wanted(node), 30)
+    if not reached:
+        raise AssertionError(f"{node_id} never looked as wanted; last seen: {last}")
+    return last
 
 
 def test_compare_with_the_first_revision_marks_added_and_changed_nodes(page, server):
