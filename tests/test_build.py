@@ -171,7 +171,8 @@ def test_loss_node_only_model_trains_with_an_optimizer_alone():
     assert result.ok, result.problems
     assert set(result.compile_args) == {"optimizer"}
     model = compiled_model(p)
-    data = [np.random.rand(32, 10).astype("float32") for _ in range(2)]
+    rng = np.random.default_rng(0)
+    data = [rng.random((32, 10), dtype="float32") for _ in range(2)]
     history = model.fit(data, epochs=3, verbose=0).history
     assert len(history["loss"]) == 3 and history["loss"][-1] < history["loss"][0]
 
@@ -196,8 +197,9 @@ def test_per_output_losses_weights_and_custom_expression_compile_and_train():
     args = build_project(p).compile_args
     assert args["loss"][0] == "binary_crossentropy" and args["loss_weights"] == [1.0, 0.2]
     model = compiled_model(p)
-    x = np.random.rand(16, 6).astype("float32")
-    history = model.fit(x, [np.random.randint(0, 2, (16, 1)), np.random.rand(16, 3)], verbose=0).history
+    rng = np.random.default_rng(0)
+    x = rng.random((16, 6), dtype="float32")
+    history = model.fit(x, [rng.integers(0, 2, (16, 1)), rng.random((16, 3), dtype="float32")], verbose=0).history
     assert {"a_loss", "b_loss", "a_accuracy"} <= set(history)
 
 

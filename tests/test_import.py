@@ -18,7 +18,7 @@ from editor.importer import import_application, import_config, import_file
 from editor.safe_archive import ModelFileError
 from tests.test_codegen import assert_only_safe_code, load_generated
 
-keras = pytest.importorskip("keras")
+import keras
 layers = keras.layers
 
 MODEL_CLASSES = ("Functional", "Sequential")

@@ -15,7 +15,7 @@ from editor.importer import import_file
 from editor.safe_archive import ModelFileError
 from tests.test_import import assert_same_model, regenerate, save
 
-keras = pytest.importorskip("keras")
+import keras
 layers, ops = keras.layers, keras.ops
 
 

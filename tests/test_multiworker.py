@@ -27,8 +27,8 @@ from editor.templates import load_template
 from tests.test_cli import ROOT, assert_one_line_failure, run
 from tests.test_codegen import load_generated
 
-keras = pytest.importorskip("keras")
-tf = pytest.importorskip("tensorflow")
+import keras
+import tensorflow as tf
 
 pytestmark = pytest.mark.slow
 

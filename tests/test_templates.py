@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
+import keras
 
 from editor import edits, expr  # noqa: E402
 from editor.build import build_project, param_counts  # noqa: E402
