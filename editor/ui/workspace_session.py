@@ -50,6 +50,7 @@ def begin_run() -> None:
         start()
     else:
         watch()
+    state.sync_url()  # also when the browser asked for this run from an address a dropped write left stale
     ss[state.SHOWN] = ss.pop(state.NOTICE, None)
     if starting and ss[state.SHOWN] and not keras_ready():
         ss[state.NOTICE] = ss[state.SHOWN]  # the page reruns once when TensorFlow has loaded: say it there too
@@ -73,7 +74,6 @@ def start() -> None:
         else:
             if graph_param in {g.id for g in state.history().value.graphs}:
                 ss[state.GRAPH] = graph_param
-                st.query_params["graph"] = graph_param
             _offer_draft(draft_param)
             return
     wanted = st.query_params.get("template")
@@ -156,10 +156,7 @@ def _begin(history_: History, project_id: str, revision: int, source_: str, temp
     ss[state.CANVAS] = canvas_logic.CanvasState()
     ss[state.SOURCE] = source_
     ss[state.TEMPLATE] = template_id
-    st.query_params["project"] = project_id
-    for stale in ("template", "graph", "draft"):
-        if stale in st.query_params:
-            del st.query_params[stale]
+    state.sync_url()
 
 
 def _offer_draft(draft_id: Optional[str]) -> None:
@@ -171,8 +168,7 @@ def _offer_draft(draft_id: Optional[str]) -> None:
     except WorkspaceError:
         return  # restored or discarded already, or unreadable: nothing to offer
     if found.project_id == state.project_id():
-        st.session_state[state.OFFER] = found
-        st.query_params["draft"] = found.id  # a second reload offers it again
+        st.session_state[state.OFFER] = found  # and the URL keeps naming it: a second reload offers it again
 
 
 def load(new_project: Project, label: str, source_: str, template_id: Optional[str] = None) -> None:
