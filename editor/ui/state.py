@@ -246,7 +246,10 @@ def commit(new_project: Project, label: str, field: Optional[str] = None) -> boo
     except UserError as err:
         fail(str(err), field)
         return False
-    _set_history(history().push(new_project, label), label)
+    if history().takes_back(new_project, label):  # a field's own undo, committed: the same as Undo
+        _set_history(history().undo(), history().undo_entry)
+    else:
+        _set_history(history().push(new_project, label), label)
     return True
 
 

@@ -39,8 +39,10 @@ def begin_run() -> None:
     """Set up a new session and move the pending notice into this run.
 
     ?project=ID reopens that workspace project (and ?graph=ID the graph being edited);
-    otherwise ?template=ID, or the default template, becomes a new workspace project
-    whose id then replaces the template in the URL.
+    ?template=ID opens that template as a workspace project whose id then replaces the
+    template in the URL; a plain visit, or a link to a project that is not there (which
+    says so and names what it opened), reopens the project saved last, else the default
+    template.
     """
     from editor.ui.preview_cache import keras_ready
 
@@ -64,20 +66,22 @@ def start() -> None:
     except Damaged:
         ss[state.WORKSPACE], ss[state.WORKSPACE_PROBLEM] = after_damage(ss[state.WORKSPACE])
     wanted_id = st.query_params.get("project")
+    missing = None  # why the project the link names cannot be opened
     if wanted_id:
         graph_param = st.query_params.get("graph")
         draft_param = st.query_params.get("draft")
         try:
             _open_saved(wanted_id)
         except WorkspaceError as err:
-            ss[state.NOTICE] = state.Notice(state.one_line_message(f"cannot open project '{wanted_id}': {err}; opened a new project"))
+            missing = f"cannot open project '{wanted_id}': {err}"
         else:
             if graph_param in {g.id for g in state.history().value.graphs}:
                 ss[state.GRAPH] = graph_param
             _offer_draft(draft_param)
             return
     wanted = st.query_params.get("template")
-    if not wanted_id and not wanted and _reopen_latest():
+    if not wanted and _reopen_latest():  # a plain visit, or a link to a project that is not there
+        _opened_instead(missing, "the project saved last")
         return
     template_id = wanted or state.DEFAULT_TEMPLATE
     try:
@@ -88,6 +92,14 @@ def start() -> None:
         project = templates.new_project()
     label = f"open template {template_id}" if template_id else "new project"
     _open_new(project, label, f"template {template_id}" if template_id else "new project", template_id)
+    _opened_instead(missing, f"template {template_id}" if template_id else "a new project")
+
+
+def _opened_instead(missing: Optional[str], what: str) -> None:
+    """Say what a link to a project that cannot be opened opened instead (by its title)."""
+    if missing:
+        message = f"{missing}; opened '{state.project().title}' ({what}) instead"
+        st.session_state[state.NOTICE] = state.Notice(state.one_line_message(message))
 
 
 def _reopen_latest() -> bool:

@@ -20,7 +20,7 @@ from editor import project_files
 from editor.templates import load_template
 from tests.e2e.canvas import canvas_frame
 from tests.e2e.conftest import quiet_tab
-from tests.e2e.test_editor_e2e import field, open_template, summary_block
+from tests.e2e.test_editor_e2e import MLP_256_TOTAL, field, open_template, summary_block
 from tests.e2e.test_library_e2e import open_title, rename, settled, workspace
 
 pytestmark = pytest.mark.e2e
@@ -128,3 +128,41 @@ def test_a_name_the_file_cannot_hold_is_refused_and_the_work_survives_a_reload(p
     with workspace() as ws:
         saved = ws.latest(url_project(page)).project.main
     assert [saved.node(i).name for i in ("n3", "n4")] == ["middle", "last_hidden"]
+
+
+def test_a_link_to_a_missing_project_says_what_it_opened(page, server):
+    open_template(page, server, "cnn")
+    title = "Saved last before a broken link"
+    rename(page, title)  # the project saved last, which a plain visit reopens
+    latest = url_project(page)
+    page.goto(f"{server}/?project=doesnotexist")
+    loaded(page)
+    expect(page.locator("[data-testid='stAlert']", has_text="doesnotexist")).to_have_text(
+        f"cannot open project 'doesnotexist': no project 'doesnotexist' in this workspace; "
+        f"opened '{title}' (the project saved last) instead")
+    expect(open_title(page)).to_have_text(title)
+    assert url_project(page) == latest
+
+
+def test_ctrl_z_in_a_focused_number_field_is_an_undo_not_a_new_change(page, server):
+    open_template(page, server, "mlp")
+    settled(page)
+    pick(page, "hidden1")
+    units = field(page, "insp.main.n2.cfg.units").locator("input")
+    units.fill("256")
+    units.press("Enter")
+    page.locator("pre", has_text=f"Total params: {MLP_256_TOTAL}").wait_for()
+    settled(page)
+    units.press("Control+z")  # the browser's own undo of the field's text...
+    expect(units).to_have_value("512")
+    units.press("Enter")  # ...committed: the Undo it is, so Redo brings 256 back
+    page.locator("pre", has_text="Total params: 541,794").wait_for()
+    settled(page)
+    redo = page.get_by_role("button", name="↷ Redo")
+    expect(redo).to_be_enabled()
+    expect(page.get_by_role("button", name="↶ Undo")).to_be_disabled()
+    with workspace() as ws:
+        labels = [r.label for r in ws.revisions(url_project(page))]
+    assert labels[:2] == ["undo set units of hidden1", "set units of hidden1"]
+    redo.click()
+    page.locator("pre", has_text=f"Total params: {MLP_256_TOTAL}").wait_for()

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from editor.templates import load_template
 from editor.workspace import Workspace, WorkspaceError
-from tests.ui.helpers import APP, errors, graph, node_key, open_app, project, run, select, warnings
+from tests.ui.helpers import APP, cfg_key, errors, graph, node_key, open_app, project, run, select, warnings
 
 
 def test_a_run_started_from_a_stale_address_puts_the_open_project_back_in_it():
@@ -68,3 +68,43 @@ def test_a_failed_save_keeps_a_draft_that_a_reload_offers_back(monkeypatch, work
     again.button(key="toolbar.draft.restore").click()  # ...and the edits come back, as a copy
     run(again)
     assert project(again) == mine.model_copy(update={"title": f"{mine.title} (copy)"})
+
+
+# ----------------------------------------------------------------------------- item 9
+
+
+def test_a_field_set_back_to_its_value_before_its_last_change_is_an_undo(workspace_file):
+    """What Ctrl+Z in a focused number field commits (the browser's own undo of the text)."""
+    at = select(open_app("mlp"), "n2")
+    at.number_input(key=cfg_key("n2", "units")).set_value(256)
+    run(at)
+    at.number_input(key=cfg_key("n2", "units")).set_value(512)
+    run(at)
+    history = at.session_state["kgs.history"]
+    assert project(at) == load_template("mlp") and not history.can_undo
+    assert history.redo_label == "set units of hidden1"
+    with Workspace(workspace_file) as ws:
+        labels = [r.label for r in ws.revisions(at.session_state["kgs.project_id"])]
+    assert labels == ["undo set units of hidden1", "set units of hidden1", "open template mlp"]
+
+
+def test_a_link_to_a_missing_project_says_what_it_opened_instead(workspace_file):
+    edited = open_app("cnn")
+    title = project(edited).title
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["project"] = "doesnotexist"
+    run(at)
+    assert errors(at) == [f"cannot open project 'doesnotexist': no project 'doesnotexist' in this workspace; "
+                          f"opened '{title}' (the project saved last) instead"]
+    assert at.session_state["kgs.project_id"] == edited.session_state["kgs.project_id"]
+    with Workspace(workspace_file) as ws:
+        assert len(ws.list()) == 1  # nothing new was made
+
+
+def test_a_link_to_a_missing_project_in_an_empty_library_opens_the_default_template():
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["project"] = "doesnotexist"
+    run(at)
+    assert errors(at) == ["cannot open project 'doesnotexist': no project 'doesnotexist' in this workspace; "
+                          "opened 'Multilayer perceptron (MLP)' (template mlp) instead"]
+    assert project(at) == load_template("mlp")
