@@ -108,6 +108,13 @@ class History(Generic[T]):
         past = (self.past + (self.present,))[-self.limit:]
         return History(Step(value, label), past, (), self.limit, self.revision + 1)
 
+    def takes_back(self, value: T, label: str) -> bool:
+        """Whether a change to `value` labelled `label` takes the last change back: the same
+        change ("set units of hidden1") bringing back the value before it. The editor records
+        that as an Undo (Redo brings it back), not as a new step: Ctrl+Z in a focused field is
+        the browser's own undo of the text, which the page then commits as an edit."""
+        return bool(self.past) and label == self.present.label and value == self.past[-1].value
+
     def undo(self) -> "History[T]":
         """Go one step back (no change if there is nothing to undo)."""
         if not self.past:

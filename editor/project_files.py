@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 from pydantic import ValidationError
 
 from editor import safe_json
 from editor.errors import UserError
-from editor.graph import FORMAT_VERSION, Project, first_error
+from editor.graph import FORMAT_VERSION, Project, schema_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -37,10 +37,7 @@ _WORDING = {
 
 def loads(data: Union[str, bytes]) -> Project:
     """A Project from JSON text; raises ProjectError with one line on any problem."""
-    try:
-        raw = safe_json.load(data, MAX_BYTES, MAX_DEPTH, finite=True)
-    except safe_json.JSONRefused as refused:
-        raise ProjectError(refused.say(_WORDING)) from None
+    raw = _parsed(data)
     if not isinstance(raw, dict):
         raise ProjectError("not a project: the file must hold a JSON object")
     version = raw.get("format_version")
@@ -48,10 +45,43 @@ def loads(data: Union[str, bytes]) -> Project:
         raw = migrate_from_1(raw)
     elif version != FORMAT_VERSION:
         raise ProjectError(f"unsupported format_version {version!r} (this editor reads 1 to {FORMAT_VERSION})")
+    return _validated(raw, "invalid project: ")
+
+
+def _parsed(data: Union[str, bytes]):
+    try:
+        return safe_json.load(data, MAX_BYTES, MAX_DEPTH, finite=True)
+    except safe_json.JSONRefused as refused:
+        raise ProjectError(refused.say(_WORDING)) from None
+
+
+def _validated(raw: dict, prefix: str, before: Optional[Project] = None) -> Project:
     try:
         return Project.model_validate(raw)
     except ValidationError as err:
-        raise ProjectError(f"invalid project at {first_error(err, 'file')}") from None
+        raise ProjectError(prefix + schema_problem(err, raw, before)) from None
+
+
+_CHECKED: Optional[tuple[Project, str]] = None  # the last project `checked` passed, with its text
+
+
+def checked(project: Project, before: Optional[Project] = None) -> str:
+    """The file text of `project`, checked to open again: the one check of every edit
+    (editor.ui.state.commit, before the edit is applied) and of every save and draft
+    (editor.workspace), so what the editor holds can always be saved and reopened.
+
+    Raises ProjectError in one line naming the node and field at fault (by their names
+    in `before`, the project the edit started from: the names the person knows). A
+    project is immutable, so the last one passed is remembered: the save that follows
+    an edit's check costs nothing more."""
+    global _CHECKED
+    last = _CHECKED
+    if last is not None and last[0] is project:
+        return last[1]
+    text = dumps(project)
+    _validated(_parsed(text), "", before)
+    _CHECKED = (project, text)
+    return text
 
 
 def migrate_from_1(raw: dict) -> dict:

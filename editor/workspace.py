@@ -478,12 +478,10 @@ class Workspace:
     def _text(project: Project) -> str:
         """The file text of a project, checked to open again: a revision that could not be
         loaded back would lose the work it holds."""
-        text = project_files.dumps(project)
         try:
-            project_files.loads(text)
+            return project_files.checked(project)
         except project_files.ProjectError as err:
-            raise WorkspaceError(f"not saved: the project would not open again ({err})") from None
-        return text
+            raise WorkspaceError(f"the project would not open again ({err})") from None
 
     def _append(self, db: sqlite3.Connection, project_id: str, number: int, project: Project, text: str,
                 label: str, now: float) -> None:

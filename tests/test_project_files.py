@@ -60,12 +60,12 @@ GOOD = project_files.dumps(load_template("mlp"))
         ('{"format_version": ' + "1" * 5000 + "}", "not usable JSON: Exceeds the limit (4300 digits)"),
         ('{"format_version": 99, "graphs": []}', "unsupported format_version 99 (this editor reads 1 to 2)"),
         ('{"graphs": []}', "unsupported format_version None"),
-        ('{"format_version": 1, "graphs": []}', "invalid project at graphs: Tuple should have at least 1 item"),
-        (GOOD.replace('"shape": [784]', '"shape": "784"'), "invalid project at graphs.0.nodes.0.shape"),
-        (GOOD.replace('"kind": "layer"', '"kind": "macro"', 1), "invalid project at graphs.0.nodes.1.kind"),
-        (GOOD.replace('"units": 512', '"units": 512}, "extra": {"x": 1'), "invalid project at graphs.0.nodes.1.extra: Extra inputs are not permitted"),
+        ('{"format_version": 1, "graphs": []}', "invalid project: graphs needs at least 1 item"),
+        (GOOD.replace('"shape": [784]', '"shape": "784"'), "invalid project: node 'input': shape: Input should be a valid tuple"),
+        (GOOD.replace('"kind": "layer"', '"kind": "macro"', 1), "invalid project: node 'hidden1': kind: Input should be 'input', 'layer'"),
+        (GOOD.replace('"units": 512', '"units": 512}, "extra": {"x": 1'), "invalid project: node 'hidden1': extra: Extra inputs are not permitted"),
         ('{"format_version": 1, "graphs": [{"id": "g", "name": "m", "nodes": [{"id": "n1", "kind": "input", "name": "x", "shape": [-3]}]}]}',
-         "invalid project at graphs.0.nodes.0.shape: Value error, dimension -3 must be a positive integer or None"),
+         "invalid project: node 'x': shape: dimension -3 must be a positive integer or None"),
     ],
 )
 def test_bad_files_give_one_line(data, message):
@@ -125,7 +125,7 @@ def test_positions_out_of_bounds_are_refused_in_one_line(position, fragment):
     with pytest.raises(ProjectError) as found:
         loads(text)
     message = str(found.value)
-    assert message.startswith("invalid project at graphs.0.nodes.0.position") and fragment in message
+    assert message.startswith("invalid project: node 'x': position: ") and fragment in message
     assert "\n" not in message
 
 

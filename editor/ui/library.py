@@ -67,7 +67,8 @@ def show_draft_offer(key: str = "draft") -> None:
     offer = state.draft_offer()
     if offer is None:
         return
-    st.warning(f"This tab was reloaded with edits that were not saved: another tab saved this project first "
+    why = ": another tab saved this project first" if state.revision() > offer.base else ""  # else a save failed
+    st.warning(f"This tab was reloaded with edits that were not saved{why} "
                f"(yours started from revision {offer.base}; last edit {ago(offer.updated)}).")
     cols = st.columns(2)
     cols[0].button("Restore my unsaved edits as a copy", key=f"{key}.restore", on_click=_restore_draft,

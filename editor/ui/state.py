@@ -6,9 +6,10 @@ one-line notice of the last refused edit, the workspace project this tab edits (
 the revision it last saved or loaded), and bookkeeping for widgets that mirror the
 project. Panels never write the project themselves: they call `edit_graph` / `commit`
 / `undo` / `redo`, which run a pure edit, catch a UserError as a one-line notice naming
-the node, and leave the project unchanged when it fails. Every change is saved at once
-(`_set_history` -> `save`): a conflict keeps this tab's version as a workspace draft, a
-damaged file moves the tab to memory (`carry_over`). Opening projects, the start of a
+the node, and leave the project unchanged when it fails. Every change is first checked
+to save and reopen (`commit`: editor.project_files.checked, the project schema), then
+saved at once (`_set_history` -> `save`): a conflict or a failed save keeps this tab's
+version as a workspace draft, a damaged file moves the tab to memory (`carry_over`). Opening projects, the start of a
 run and the library's actions build on this module in editor.ui.workspace_session.
 """
 
@@ -21,7 +22,7 @@ from typing import Callable, Optional, Union
 import streamlit as st
 from pydantic import ValidationError
 
-from editor import canvas_logic, templates
+from editor import canvas_logic, project_files, templates
 from editor.errors import UserError
 from editor.graph import Graph, Node, Project, first_error
 from editor.history import History
@@ -192,11 +193,34 @@ def set_graph(graph_id_: str) -> None:
     if graph_id_ in {g.id for g in project().graphs} and graph_id_ != graph_id():
         st.session_state[GRAPH] = graph_id_
         set_canvas_state(canvas_logic.CanvasState())
-        if graph_id_ == project().main.id:
-            if "graph" in st.query_params:
-                del st.query_params["graph"]
-        else:
-            st.query_params["graph"] = graph_id_
+        sync_url()
+
+
+def url_params() -> dict[str, str]:
+    """What the address bar says for this tab: the open project, the nested graph being
+    edited (not the main one) and the draft that keeps or offers unsaved edits."""
+    params = {"project": project_id()}
+    if graph_id() != project().main.id:
+        params["graph"] = graph_id()
+    offer = draft_offer()
+    draft = st.session_state.get(DRAFT) or (offer.id if offer is not None else None)
+    if draft:
+        params["draft"] = draft
+    return params
+
+
+def sync_url() -> None:
+    """Make the address bar name what this tab holds, in one message, if it does not yet.
+
+    Called whenever that changes and at the start and end of every run: Streamlit drops
+    a query-parameter write that meets a rerun the browser asked for meanwhile (the write
+    is an interruption point: st.query_params raises the rerun before sending it), and
+    the rerun then starts from the browser's old address. Writing the URL from the state
+    at every run repairs that within the run that follows, so a reload never opens the
+    previous project (issue 22 item 4)."""
+    wanted = url_params()
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
 
 
 def fail(message: str, field: Optional[str] = None) -> None:
@@ -212,8 +236,21 @@ def describe_error(err: BaseException) -> str:
     return one_line_message(first_error(err))
 
 
-def commit(new_project: Project, label: str) -> None:
-    _set_history(history().push(new_project, label), label)
+def commit(new_project: Project, label: str, field: Optional[str] = None) -> bool:
+    """Make `new_project` the next version if its file would open again: every edit is
+    checked against the project schema (a name of at most 128 characters...) before it is
+    applied, so nothing a save would refuse enters the history. Else say why in one line,
+    as a notice of `field` if given, and change nothing; returns whether it applied."""
+    try:
+        project_files.checked(new_project, project())
+    except UserError as err:
+        fail(str(err), field)
+        return False
+    if history().takes_back(new_project, label):  # a field's own undo, committed: the same as Undo
+        _set_history(history().undo(), history().undo_entry)
+    else:
+        _set_history(history().push(new_project, label), label)
+    return True
 
 
 def _set_history(new_history: History, label: str) -> None:
@@ -253,20 +290,22 @@ def save(label: str) -> None:
         return
     except WorkspaceError as err:
         ss[SAVE_PROBLEM] = one_line_message(f"not saved: {err}")
+        _keep_draft()  # any failure, not only a conflict: a reload offers this version back
         return
     ss[CONFLICT] = ss[SAVE_PROBLEM] = None
     drop_draft()
 
 
 def _keep_draft() -> None:
-    """Keep this tab's unsaved version as a workspace draft named in the URL (?draft=ID), so
-    a reload of the tab can offer it back; a draft overwrites no saved revision."""
+    """Keep this tab's unsaved version (a save met a conflict or failed) as a workspace
+    draft named in the URL (?draft=ID), so a reload of the tab can offer it back; a draft
+    overwrites no saved revision."""
     ss = st.session_state
     try:
         ss[DRAFT] = ss[WORKSPACE].save_draft(ss[PROJECT_ID], project(), ss[REVISION], ss.get(DRAFT))
     except WorkspaceError:
         return  # the version is still in this tab, and the conflict line says it is not saved
-    st.query_params["draft"] = ss[DRAFT]
+    sync_url()
 
 
 def drop_draft() -> None:
@@ -278,8 +317,7 @@ def drop_draft() -> None:
             workspace().discard_draft(draft_id)
         except WorkspaceError:
             pass  # a stale draft is only offered to a tab whose URL names it
-        if st.query_params.get("draft") == draft_id:
-            del st.query_params["draft"]
+        sync_url()
 
 
 def edit_graph(
@@ -307,7 +345,8 @@ def edit_graph(
             message = f"node '{node_name}': {message}"
         fail(message, field)
         return False
-    commit(updated, label)
+    if not commit(updated, label, field):
+        return False
     if select_new and new_id:
         select(new_id)
     return True

@@ -39,8 +39,10 @@ def begin_run() -> None:
     """Set up a new session and move the pending notice into this run.
 
     ?project=ID reopens that workspace project (and ?graph=ID the graph being edited);
-    otherwise ?template=ID, or the default template, becomes a new workspace project
-    whose id then replaces the template in the URL.
+    ?template=ID opens that template as a workspace project whose id then replaces the
+    template in the URL; a plain visit, or a link to a project that is not there (which
+    says so and names what it opened), reopens the project saved last, else the default
+    template.
     """
     from editor.ui.preview_cache import keras_ready
 
@@ -50,6 +52,7 @@ def begin_run() -> None:
         start()
     else:
         watch()
+    state.sync_url()  # also when the browser asked for this run from an address a dropped write left stale
     ss[state.SHOWN] = ss.pop(state.NOTICE, None)
     if starting and ss[state.SHOWN] and not keras_ready():
         ss[state.NOTICE] = ss[state.SHOWN]  # the page reruns once when TensorFlow has loaded: say it there too
@@ -63,21 +66,22 @@ def start() -> None:
     except Damaged:
         ss[state.WORKSPACE], ss[state.WORKSPACE_PROBLEM] = after_damage(ss[state.WORKSPACE])
     wanted_id = st.query_params.get("project")
+    missing = None  # why the project the link names cannot be opened
     if wanted_id:
         graph_param = st.query_params.get("graph")
         draft_param = st.query_params.get("draft")
         try:
             _open_saved(wanted_id)
         except WorkspaceError as err:
-            ss[state.NOTICE] = state.Notice(state.one_line_message(f"cannot open project '{wanted_id}': {err}; opened a new project"))
+            missing = f"cannot open project '{wanted_id}': {err}"
         else:
             if graph_param in {g.id for g in state.history().value.graphs}:
                 ss[state.GRAPH] = graph_param
-                st.query_params["graph"] = graph_param
             _offer_draft(draft_param)
             return
     wanted = st.query_params.get("template")
-    if not wanted_id and not wanted and _reopen_latest():
+    if not wanted and _reopen_latest():  # a plain visit, or a link to a project that is not there
+        _opened_instead(missing, "the project saved last")
         return
     template_id = wanted or state.DEFAULT_TEMPLATE
     try:
@@ -88,6 +92,14 @@ def start() -> None:
         project = templates.new_project()
     label = f"open template {template_id}" if template_id else "new project"
     _open_new(project, label, f"template {template_id}" if template_id else "new project", template_id)
+    _opened_instead(missing, f"template {template_id}" if template_id else "a new project")
+
+
+def _opened_instead(missing: Optional[str], what: str) -> None:
+    """Say what a link to a project that cannot be opened opened instead (by its title)."""
+    if missing:
+        message = f"{missing}; opened '{state.project().title}' ({what}) instead"
+        st.session_state[state.NOTICE] = state.Notice(state.one_line_message(message))
 
 
 def _reopen_latest() -> bool:
@@ -156,10 +168,7 @@ def _begin(history_: History, project_id: str, revision: int, source_: str, temp
     ss[state.CANVAS] = canvas_logic.CanvasState()
     ss[state.SOURCE] = source_
     ss[state.TEMPLATE] = template_id
-    st.query_params["project"] = project_id
-    for stale in ("template", "graph", "draft"):
-        if stale in st.query_params:
-            del st.query_params[stale]
+    state.sync_url()
 
 
 def _offer_draft(draft_id: Optional[str]) -> None:
@@ -171,8 +180,7 @@ def _offer_draft(draft_id: Optional[str]) -> None:
     except WorkspaceError:
         return  # restored or discarded already, or unreadable: nothing to offer
     if found.project_id == state.project_id():
-        st.session_state[state.OFFER] = found
-        st.query_params["draft"] = found.id  # a second reload offers it again
+        st.session_state[state.OFFER] = found  # and the URL keeps naming it: a second reload offers it again
 
 
 def load(new_project: Project, label: str, source_: str, template_id: Optional[str] = None) -> None:

@@ -24,7 +24,7 @@ def project_file(*nodes) -> str:
 
 CASES = {
     "huge_position.json": (project_file({**INPUT, "position": [1e20, 1e20]}, DENSE),
-                           "invalid project at graphs.0.nodes.0.position.0"),
+                           "invalid project: node 'x': position: Input should be less than or equal to 1000000"),
     "infinite.json": (project_file({**INPUT, "position": [0, 0]}, DENSE).replace("[0, 0]", "[Infinity, 0]"),
                       "Infinity is not a number a project can hold"),
     "same_ids.json": (project_file(INPUT, {**DENSE, "id": "n1"}), "nodes 'x' and 'd' have the same id 'n1'"),
