@@ -26,12 +26,12 @@ MAX_FILE_BYTES = MAX_BYTES  # the page and the command line refuse a bigger file
 
 
 class CodeRefused(UserError):
-    """Code that gives no project (one line: the line number and the construct); `steps`:
-    the reader's steps until then (what tests measure the work by: no clock)."""
+    """Code that gives no project (one line: the line number and the construct); `steps`
+    and `parsed`: the reader's counts until then (what tests measure its work by, never a clock)."""
 
-    def __init__(self, message: str, steps: int = 0):
+    def __init__(self, message: str, steps: int = 0, parsed: int = 0):
         super().__init__(message)
-        self.steps = steps
+        self.steps, self.parsed = steps, parsed
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class CodeImport:
     project: Project
     skipped: tuple[str, ...] = ()  # "line N: why", statements left out
     notes: tuple[str, ...] = ()
-    steps: int = 0  # the reader's steps (of its budget of code_reader.MAX_STEPS), building the project's included
+    steps: int = 0  # the reader's steps, of its budget of code_reader.MAX_STEPS (MAX_STEPS + 1: spent)
+    parsed: int = 0  # the file's syntax nodes (its size is checked before it is parsed)
 
 
 def import_code(source: str, model: Optional[str] = None, filename: str = "model.py", strict: bool = False) -> CodeImport:
@@ -58,13 +59,13 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
         assembler = _Assembler(reader)
         project = assembler.project(chosen, filename)
     except CodeRefused as err:
-        err.steps = reader.steps
+        err.steps, err.parsed = reader.steps, reader.parsed
         raise
     except (Refused, Skip) as err:
-        raise CodeRefused(str(err), reader.steps) from None
+        raise CodeRefused(str(err), reader.steps, reader.parsed) from None
     except RecursionError:
-        raise CodeRefused("the code is nested too deeply to read", reader.steps) from None
-    return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes), reader.steps)
+        raise CodeRefused("the code is nested too deeply to read", reader.steps, reader.parsed) from None
+    return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes), reader.steps, reader.parsed)
 
 
 # ----------------------------------------------------------------------------- which model

@@ -238,6 +238,7 @@ class Reader:
         statements on big lists still ends within the budget."""
         self.steps += count
         if self.steps > MAX_STEPS:
+            self.steps = MAX_STEPS + 1  # the work charged is not done: the count says "budget spent"
             raise Refused(f"line {line}: the code does too much to read "
                           f"(more than {MAX_STEPS:,} steps): not model-building code")
 
