@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 from editor.code_import import CodeRefused, import_code
 from editor.code_reader import MAX_STEPS
 from tests.test_cli import assert_one_line_failure, run
-from tests.work import calls
+from tests.work import measure
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "code_corpus" / "hostile"
@@ -218,15 +218,15 @@ def test_no_hostile_file_loads_tensorflow_or_touches_a_canary(canaries):
         "from pathlib import Path\n"
         "import editor.codegen, editor.importer, editor.safe_archive\n"
         "from editor.code_import import import_code\n"
-        "from tests.work import calls\n"
+        "from tests.work import measure\n"
         "refused, work = 0, []\n"
         "for path in sorted(Path(sys.argv[1]).glob('*.py')):\n"
         "    for strict in (True, False):\n"
         "        source = path.read_text(encoding='utf-8')\n"
-        "        result, error, made = calls(lambda: import_code(source, filename=path.name, strict=strict))\n"
-        "        refused += strict and error is not None\n"
-        "        counts = result or error\n"
-        "        work.append([path.name, strict, made, counts.steps, counts.parsed])\n"
+        "        done = measure(lambda: import_code(source, filename=path.name, strict=strict))\n"
+        "        refused += strict and done.error is not None\n"
+        "        counts = done.result or done.error\n"
+        "        work.append([path.name, strict, done.calls, counts.steps, counts.parsed])\n"
         "loaded = sorted(m for m in ('tensorflow', 'keras') if m in sys.modules)\n"
         "print(json.dumps({'refused': refused, 'loaded': loaded, 'work': work}))\n"
     )
@@ -412,13 +412,13 @@ def test_random_statements_are_read_or_refused_in_one_line(r):
 
     body = "\n".join(f"{r.choice('xyzw')} = {fuzz_expression(r)}" for _ in range(r.randint(1, 4)))
     source = FUZZ_HEAD + body + "\nmodel = keras.Model(inp, [x])\n"
-    outcome, error, made = calls(lambda: imported(lambda: import_code(source, model="model")))
-    if error is not None:
-        raise error
-    result, refused = outcome
+    done = measure(lambda: imported(lambda: import_code(source, model="model")))
+    if done.error is not None:
+        raise done.error
+    result, refused = done.result
     if refused is not None:
         assert_one_line(str(refused))
-    assert_within_counts(made, result or refused)
+    assert_within_counts(done.calls, result or refused)
 
 
 def test_keras_applications_are_built_at_most_twice_per_file(monkeypatch):

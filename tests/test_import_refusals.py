@@ -6,7 +6,6 @@ sentinel file). The file-level refusals happen before Keras is needed and are ti
 
 import json
 import os
-import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from editor.importer import import_config, import_file
 from editor.safe_archive import MAX_CONFIG_BYTES, ModelFileError
-from tests.work import calls
+from tests.work import measure
 
 keras = pytest.importorskip("keras")
 layers = keras.layers
@@ -30,21 +29,16 @@ def refused(target, *fragments, bounded=False, peak=None) -> str:
     with little work, counted, not timed (issue 22): at most MAX_CALLS calls, and at most
     `peak` bytes allocated at once (default: twice the file, plus 1 MB), so that a bomb
     inflated or a file read whole before the check would fail here on any machine."""
-    tracemalloc.start()
-    try:
-        _, error, made = calls(lambda: import_config(target) if isinstance(target, dict) else import_file(target))
-        most = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert isinstance(error, ModelFileError), repr(error)
-    message = str(error)
+    done = measure(lambda: import_config(target) if isinstance(target, dict) else import_file(target), memory=bounded)
+    assert isinstance(done.error, ModelFileError), repr(done.error)
+    message = str(done.error)
     assert "\n" not in message and "Traceback" not in message
     for fragment in fragments:
         assert fragment in message, message
     if bounded:
         size = target.stat().st_size if isinstance(target, Path) and target.exists() else 0
-        assert made <= MAX_CALLS, f"{made:,} calls: {message}"
-        assert most <= (peak or 2 * size + 2**20), f"{most:,} bytes at once: {message}"
+        assert done.calls <= MAX_CALLS, f"{done.calls:,} calls: {message}"
+        assert done.peak <= (peak or 2 * size + 2**20), f"{done.peak:,} bytes at once: {message}"
     return message
 
 
