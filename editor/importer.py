@@ -99,7 +99,11 @@ def import_application(name: str) -> ImportResult:
         raise ModelFileError(f"'{name}' is not a keras.applications model (known: {known})")
     import keras
 
-    model = getattr(keras.applications, name)(weights=None)
+    from editor.build import _forget_deferred_variables
+
+    with keras.StatelessScope(initialize_variables=False):  # the structure only: VGG16's 138 M weights took 2 GB
+        model = getattr(keras.applications, name)(weights=None)
+    _forget_deferred_variables()
     config = parse_config(model.to_json())  # as a file would hold it: lists, not tuples
     source = f"keras.applications.{name} (weights=None)"
     try:
