@@ -15,7 +15,7 @@ real once here, with a stand-in Keras, to show that each canary does fire.
 
 No clock (issue 22: a read took 1.67 s against a 1 s limit under load): the work is
 bounded by counts. The reader's steps stay within its budget (MAX_STEPS + 1 means it was
-spent, and then only then is the file refused as doing too much), its file is checked for
+spent, and only then is the file refused as doing too much), its file is checked for
 size before it is parsed, and the Python calls made while reading stay within a fixed
 multiple of the steps and syntax nodes it counted, so no work escapes the budget. (The
 times are in benchmarks/bench_code_import.py.)
