@@ -16,17 +16,22 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from editor import expr, names
-from editor.code_reader import Reader, Refused
+from editor.code_reader import MAX_BYTES, Reader, Refused
 from editor.code_values import Function, ModelValue, Namespace, Record, Skip, Sym
 from editor.errors import UserError
 from editor.graph import Graph, Node, Output, Project, Ref, Training, first_error
 
 
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = MAX_BYTES  # the page and the command line refuse a bigger file before reading it
 
 
 class CodeRefused(UserError):
-    """Code that gives no project (one line: the line number and the construct)."""
+    """Code that gives no project (one line: the line number and the construct); `steps`
+    and `parsed`: the reader's counts until then (what tests measure its work by, never a clock)."""
+
+    def __init__(self, message: str, steps: int = 0, parsed: int = 0):
+        super().__init__(message)
+        self.steps, self.parsed = steps, parsed
 
 
 @dataclass(frozen=True)
@@ -34,14 +39,17 @@ class CodeImport:
     project: Project
     skipped: tuple[str, ...] = ()  # "line N: why", statements left out
     notes: tuple[str, ...] = ()
+    steps: int = 0  # the reader's steps, of its budget of code_reader.MAX_STEPS (MAX_STEPS + 1: spent)
+    parsed: int = 0  # the file's syntax nodes (its size is checked before it is parsed)
 
 
 def import_code(source: str, model: Optional[str] = None, filename: str = "model.py", strict: bool = False) -> CodeImport:
     """The project of the model `source` builds (`model`: its variable or model name when
     it builds several). CodeRefused if nothing usable is built, or (strict) if any line is
     left out."""
+    reader = Reader(source, filename)
     try:
-        reader = Reader(source, filename).read()
+        reader.read()
         if not _top_models(reader):
             _call_builders(reader)
         chosen = _choose(reader, model)
@@ -50,11 +58,14 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
             raise CodeRefused(skipped[0])
         assembler = _Assembler(reader)
         project = assembler.project(chosen, filename)
+    except CodeRefused as err:
+        err.steps, err.parsed = reader.steps, reader.parsed
+        raise
     except (Refused, Skip) as err:
-        raise CodeRefused(str(err)) from None
+        raise CodeRefused(str(err), reader.steps, reader.parsed) from None
     except RecursionError:
-        raise CodeRefused("the code is nested too deeply to read") from None
-    return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes))
+        raise CodeRefused("the code is nested too deeply to read", reader.steps, reader.parsed) from None
+    return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes), reader.steps, reader.parsed)
 
 
 # ----------------------------------------------------------------------------- which model

@@ -18,6 +18,7 @@ reason while the rest is read. The file runs as a script would (`__name__` is
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import math
 import operator
@@ -32,7 +33,13 @@ from editor.code_values import (MAX_NUMBER, Function, Layer, LayerHandle, ModelV
 from editor.expr import BinOp, Call, Name, Neg, Num, Slice, Subscript
 from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, LIST_KEYWORDS, TENSOR_KEYWORDS
 
-MAX_SOURCE = 1_000_000  # characters
+# A file's size, checked before it is parsed: parsing makes a syntax node of about each
+# token (60,000 lines of `x = 1` took 2 to 8 s and 200 MB to parse and walk before the step
+# budget refused them; 1 MB of dense lists, 500 MB). A 500-line model file has 7,000 tokens
+# and takes 6,500 steps: the step budget reads about 4,000 such lines.
+MAX_BYTES = 1_000_000  # UTF-8, as the page and the command line count a file
+MAX_LINES = 10_000
+MAX_TOKENS = 200_000  # names, numbers and symbols, counted as _TOKEN finds them
 MAX_STEPS = 50_000  # nodes evaluated, items walked (the 500-line benchmark model: 6,500; documents: < 1,000)
 MAX_CALL_DEPTH = 16  # nested calls of the file's own functions
 # Syntax nested deeper than this is refused before reading: the reader recurses, and the
@@ -142,6 +149,7 @@ class Reader:
     def __init__(self, source: str, filename: str = "<code>"):
         self.source, self.filename = source, filename
         self.steps = 0
+        self.parsed = 0  # syntax nodes of the file (0 until it is parsed)
         self.depth = 0
         self.records: list[Record] = []
         self.models: list[tuple[str, ModelValue]] = []  # (variable, model) as assigned
@@ -158,12 +166,12 @@ class Reader:
     # --- entry
 
     def read(self) -> "Reader":
-        if len(self.source) > MAX_SOURCE:
-            raise Refused(f"the file is too long ({len(self.source):,} characters, limit {MAX_SOURCE:,})")
+        _check_size(self.source)
         try:
             tree = ast.parse(self.source, filename=self.filename)
         except SyntaxError as err:
-            raise Refused(f"line {err.lineno or 0}: not Python: {(err.msg or 'invalid syntax').splitlines()[0]}") from None
+            where = f"line {err.lineno}: " if err.lineno else ""
+            raise Refused(f"{where}not Python: {(err.msg or 'invalid syntax').splitlines()[0]}") from None
         except (RecursionError, MemoryError, ValueError):
             raise Refused("the code is nested too deeply to read") from None
         self._screen(tree)
@@ -200,6 +208,7 @@ class Reader:
         stack = [(tree, 0)]
         while stack:
             node, depth = stack.pop()
+            self.parsed += 1
             if isinstance(node, ast.ClassDef) and self.is_add_loss(node):
                 continue
             where = getattr(node, "lineno", 0)
@@ -229,6 +238,7 @@ class Reader:
         statements on big lists still ends within the budget."""
         self.steps += count
         if self.steps > MAX_STEPS:
+            self.steps = MAX_STEPS + 1  # the work charged is not done: the count says "budget spent"
             raise Refused(f"line {line}: the code does too much to read "
                           f"(more than {MAX_STEPS:,} steps): not model-building code")
 
@@ -505,14 +515,29 @@ class Reader:
         if isinstance(node, ast.JoinedStr):
             text = ""
             for part in node.values:
-                value = self.value(part.value, scope) if isinstance(part, ast.FormattedValue) else part.value
-                if not isinstance(value, (str, int, float, bool, type(None))):  # str() of a list walks all of it
-                    raise Skip(line, f"a {_kind(value)} in an f-string: only text and numbers")
-                text += str(value)
+                text += self.formatted(part, scope, line) if isinstance(part, ast.FormattedValue) else part.value
                 if len(text) > MAX_TEXT:
                     raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
             return text
         raise Skip(line, f"{type(node).__name__.lower()} expressions are not model-building code")
+
+    def formatted(self, part: ast.FormattedValue, scope: Scope, line: int) -> str:
+        """One {field} of an f-string as Python computes it: the conversion (!r, !s, !a), then
+        the format spec (itself an f-string: `{x:>{width}}`), whose widths are capped as
+        str.format's are (`{1:{10**9}}` is a gigabyte of spaces)."""
+        value = self.value(part.value, scope)
+        if not isinstance(value, (str, int, float, bool, type(None))):  # str() of a list walks all of it
+            raise Skip(line, f"a {_kind(value)} in an f-string: only text and numbers")
+        if part.conversion != -1:
+            value = {"s": str, "r": repr, "a": ascii}[chr(part.conversion)](value)
+            if len(value) > MAX_TEXT:  # repr() of a 10,000-character text may be 4 times longer
+                raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
+        spec = "" if part.format_spec is None else self.value(part.format_spec, scope)
+        _check_width(sum(int(n) for n in re.findall(r"\d+", spec)), line)
+        try:
+            return format(value, spec)
+        except (ValueError, TypeError) as err:  # f"{'a':d}", f"{None:>4}"
+            raise Skip(line, f"a format string Python refuses: {err}") from None
 
     def size(self, value, line: int) -> None:
         if len(value) > MAX_ITEMS:
@@ -935,6 +960,32 @@ def _kind(value: Any) -> str:
     if value is None:
         return "None"
     return type(value).__name__
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _check_size(source: str) -> None:
+    """Bytes, lines, a NUL byte and tokens, before anything is parsed (each a pass in C)."""
+    if len(source) > MAX_BYTES:  # each character is a byte or more: no need to encode it
+        raise Refused(f"the file is too long ({len(source):,} characters, limit {MAX_BYTES:,} bytes)")
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise Refused(f"the file is too long ({size:,} bytes, limit {MAX_BYTES:,})")
+    lines = _line_breaks(source) + (not source.endswith(("\n", "\r")))
+    if lines > MAX_LINES:
+        raise Refused(f"the file is too long ({lines:,} lines, limit {MAX_LINES:,})")
+    nul = source.find("\0")
+    if nul >= 0:  # Python refuses it without a line number
+        raise Refused(f"line {_line_breaks(source, nul) + 1}: a NUL byte (character 0) is not Python text")
+    if next(itertools.islice(_TOKEN.finditer(source), MAX_TOKENS, None), None) is not None:
+        raise Refused(f"the file is too long (more than {MAX_TOKENS:,} tokens)")
+
+
+def _line_breaks(text: str, end: Optional[int] = None) -> int:
+    """Line breaks before `end` as ast counts lines: \\r\\n, \\r or \\n."""
+    text = text if end is None else text[:end]
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def _check_format(text: str, line: int) -> None:

@@ -21,11 +21,12 @@ _FIELDS = ("kind", "class_name", "shape", "dtype", "graph", "expression", "weigh
 
 @dataclass(frozen=True)
 class NodeChange:
-    graph: str  # graph name (in B, or A for a removed graph's nodes)
+    graph: str  # the name of the graph the node is in: B's, or A's when it was removed (graphs may be renamed)
     node: str  # the node's name in B (in A when removed)
     node_id: str
     status: str  # added, removed, changed
     details: tuple[str, ...] = ()
+    graph_id: str = ""  # the graph's id, the same in A and B (its name may differ)
 
 
 @dataclass
@@ -82,20 +83,20 @@ def _graph_diff(a: Graph, b: Graph, result: ProjectDiff, graphs_a: dict, graphs_
     ids_b = {n.id for n in b.nodes}
     for node in a.nodes:
         if node.id not in ids_b:
-            result.nodes.append(NodeChange(b.name, node.name, node.id, "removed"))
+            result.nodes.append(NodeChange(a.name, node.name, node.id, "removed", graph_id=a.id))
     for node in b.nodes:
         old = a.get(node.id)
         if old is None:
-            result.nodes.append(NodeChange(b.name, node.name, node.id, "added", _describe(node, b, graphs_b)))
+            result.nodes.append(NodeChange(b.name, node.name, node.id, "added", _describe(node, b, graphs_b), b.id))
             continue
         details = _node_details(old, node, a, b, graphs_a, graphs_b)
         if details:
-            result.nodes.append(NodeChange(b.name, node.name, node.id, "changed", tuple(details)))
+            result.nodes.append(NodeChange(b.name, node.name, node.id, "changed", tuple(details), b.id))
     outputs_a = {o.ref.node: o for o in a.outputs}
     outputs_b = {o.ref.node: o for o in b.outputs}
     for node_id, output in outputs_a.items():
         if node_id not in outputs_b:
-            result.outputs.append(f"output removed: {b.name}/{_name(a, node_id)}")
+            result.outputs.append(f"output removed: {a.name}/{_name(a, node_id)}")
     for node_id, output in outputs_b.items():
         old = outputs_a.get(node_id)
         if old is None:

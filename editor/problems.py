@@ -42,7 +42,10 @@ def printable(text: object) -> str:
     """Text from a project or model file, safe for a terminal: line breaks and control
     characters (escape sequences in a node name) are shown escaped, so one message stays
     one line and cannot recolour or retitle the terminal."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+    text = str(text)
+    if text.isprintable():  # nearly always: one pass in C (the code reader makes thousands of messages)
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def one_line(err: BaseException, limit: int = 400) -> str:

@@ -95,8 +95,8 @@ def _read_json(path: Path) -> ModelFile:
     size = path.stat().st_size
     if size > large_constants.MAX_TEXT_BYTES:
         raise ModelFileError(f"config too large ({size:,} bytes; limit {large_constants.MAX_TEXT_BYTES:,})")
-    with path.open("rb") as handle:
-        data = handle.read(large_constants.MAX_TEXT_BYTES + 1)
+    with path.open("rb") as handle:  # read(n) sets n bytes aside first: not the whole limit for a small file
+        data = handle.read(min(size, large_constants.MAX_TEXT_BYTES) + 1)
     config, notes = _config_without_large_constants(data)
     version = config.get("keras_version") if isinstance(config.get("keras_version"), str) else None
     return ModelFile(config, "json", version, notes)

@@ -1,5 +1,5 @@
 """Hostile code (issue 14): files that would write a file, open a socket or hang if they
-ran are refused in one line each, within 1 s, and nothing in them ever runs.
+ran are refused in one line each, within the reader's budget, and nothing in them ever runs.
 
 tests/code_corpus/hostile/*.py are model files with one hostile construct each. Their
 first line, `# expect: TEXT`, is part of the one-line refusal under --strict. A line that
@@ -12,6 +12,13 @@ $KGS_CANARY_DIR, `socket` connects to port $KGS_CANARY_PORT, `cwd` writes into t
 working directory (or $KERAS_HOME inside it). "(through keras)" or "(through tensorflow)"
 marks the ones only a real Keras or TensorFlow would carry out; the others are run for
 real once here, with a stand-in Keras, to show that each canary does fire.
+
+No clock (issue 22: a read took 1.67 s against a 1 s limit under load): the work is
+bounded by counts. The reader's steps stay within its budget (MAX_STEPS + 1 means it was
+spent, and only then is the file refused as doing too much), its file is checked for
+size before it is parsed, and the Python calls made while reading stay within a fixed
+multiple of the steps and syntax nodes it counted, so no work escapes the budget. (The
+times are in benchmarks/bench_code_import.py.)
 """
 
 from __future__ import annotations
@@ -23,7 +30,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +38,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor.code_import import CodeRefused, import_code
+from editor.code_reader import MAX_STEPS
 from tests.test_cli import assert_one_line_failure, run
+from tests.work import measure
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "code_corpus" / "hostile"
 FILES = sorted(HOSTILE.glob("*.py"))
-SECONDS = 1.0  # the issue's bound for one refusal
+# Python calls per step or syntax node the reader counts: the most any file here takes is
+# about 115 (a hostile file's 1,700 skipped classes, each message checked character by
+# character); the fixed part is the import's own (choosing the model, the project).
+CALLS_PER_COUNT = 150
+CALLS_FIXED = 10_000
 
 
 @dataclass(frozen=True)
@@ -143,12 +155,25 @@ def without(source: str, lines) -> str:
     return ast.unparse(Drop().visit(tree))
 
 
-def timed(function):
-    start = time.perf_counter()
+def imported(function):
+    """(the CodeImport or None, the CodeRefused or None), the reader's step count checked:
+    within its budget, and spent exactly when the refusal says the code does too much."""
     try:
-        return function(), None, time.perf_counter() - start
+        result, refused = function(), None
     except CodeRefused as err:
-        return None, err, time.perf_counter() - start
+        result, refused = None, err
+    counts = result if refused is None else refused
+    assert 0 <= counts.steps <= MAX_STEPS + 1, counts.steps
+    spent = refused is not None and "the code does too much to read" in str(refused)
+    assert (counts.steps == MAX_STEPS + 1) == spent, (counts.steps, str(refused))
+    return result, refused
+
+
+def assert_within_counts(made: int, counts) -> None:
+    """The Python calls `made` while reading are what the reader's counts allow: no loop
+    escapes its steps, no pass over the file its count of syntax nodes."""
+    assert made <= CALLS_PER_COUNT * (counts.steps + counts.parsed) + CALLS_FIXED, \
+        f"{made:,} calls for {counts.steps:,} steps and {counts.parsed:,} syntax nodes"
 
 
 def test_the_corpus_is_large_enough_and_well_formed():
@@ -162,20 +187,18 @@ def test_the_corpus_is_large_enough_and_well_formed():
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_hostile_file_is_refused_in_one_line_and_nothing_runs(path, canaries):
     hostile = Hostile.read(path)
-    _, refused, seconds = timed(lambda: import_code(hostile.source, filename=path.name, strict=True))
+    _, refused = imported(lambda: import_code(hostile.source, filename=path.name, strict=True))
     assert refused is not None, f"{path.name} was imported under --strict"
     message = str(refused)
     assert_one_line(message)
     assert hostile.expect in message, message
-    assert seconds < SECONDS, f"{path.name}: refused in {seconds:.2f} s"
     spans = {}
     if "nested too deeply" not in message:  # (refused while parsing: no line to name, no tree to walk here)
         spans = statement_spans(hostile.source)
         named = {int(n) for n in re.findall(r"\bline (\d+)", message)}
         assert named and covered(hostile.lines, named, spans), f"{message}: not a line marked # hostile"
 
-    result, refused, seconds = timed(lambda: import_code(hostile.source, filename=path.name))
-    assert seconds < SECONDS, f"{path.name}: read in {seconds:.2f} s"
+    result, refused = imported(lambda: import_code(hostile.source, filename=path.name))
     if refused is not None:
         assert_one_line(str(refused))
     else:
@@ -187,27 +210,39 @@ def test_hostile_file_is_refused_in_one_line_and_nothing_runs(path, canaries):
 
 
 def test_no_hostile_file_loads_tensorflow_or_touches_a_canary(canaries):
-    """In a fresh process (other tests load TensorFlow): read every hostile file both ways."""
+    """In a fresh process (other tests load TensorFlow): read every hostile file both ways,
+    counting the Python calls of the default reading (--strict reads the same, then refuses
+    where the default reads on) once the modules the reader loads on first use are loaded."""
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
+        "import editor.codegen, editor.importer, editor.safe_archive\n"
         "from editor.code_import import CodeRefused, import_code\n"
-        "refused = 0\n"
+        "from tests.work import measure\n"
+        "refused, work = 0, []\n"
         "for path in sorted(Path(sys.argv[1]).glob('*.py')):\n"
-        "    for strict in (True, False):\n"
-        "        try:\n"
-        "            import_code(path.read_text(encoding='utf-8'), filename=path.name, strict=strict)\n"
-        "        except CodeRefused:\n"
-        "            refused += strict\n"
+        "    source = path.read_text(encoding='utf-8')\n"
+        "    try:\n"
+        "        import_code(source, filename=path.name, strict=True)\n"
+        "    except CodeRefused:\n"
+        "        refused += 1\n"
+        "    done = measure(lambda: import_code(source, filename=path.name))\n"
+        "    counts = done.result or done.error\n"
+        "    work.append([path.name, done.calls, counts.steps, counts.parsed])\n"
         "loaded = sorted(m for m in ('tensorflow', 'keras') if m in sys.modules)\n"
-        "print(json.dumps({'refused': refused, 'loaded': loaded}))\n"
+        "print(json.dumps({'refused': refused, 'loaded': loaded, 'work': work}))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", script, str(HOSTILE)], capture_output=True, text=True,
                           cwd=canaries.work, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"refused": len(FILES), "loaded": []}
+    report = json.loads(done.stdout)
+    assert (report["refused"], report["loaded"]) == (len(FILES), [])
     assert canaries.fired() == []
+    assert len(report["work"]) == len(FILES)
+    for name, made, steps, parsed in report["work"]:
+        assert made <= CALLS_PER_COUNT * (steps + parsed) + CALLS_FIXED, \
+            f"{name}: {made:,} calls for {steps:,} steps and {parsed:,} syntax nodes"
 
 
 @pytest.mark.parametrize("name", ["os_system_cache.py", "range_billion.py"])
@@ -312,15 +347,20 @@ def test_taken_names_are_those_names_unique_gives(operations):
             layers_made.add(made)
 
 
-def test_a_long_line_run_in_a_loop_is_searched_once():
+def test_a_long_line_run_in_a_loop_is_searched_once(monkeypatch):
     """A loop on one line with a 600 kB comment (too big a file to keep here): the reader looks
     for its `# node:` name once, not at each assignment (before: a minute)."""
+    from editor.code_reader import Reader
+
+    searched = []
+    search = Reader._comment
+    monkeypatch.setattr(Reader, "_comment", lambda self, line: searched.append(line) or search(self, line))
     source = ("import keras\nfrom keras import layers\n"
               "for step in range(10000): a = step; b = step; c = step  # " + " " * 600_000 + ".\n"
               "inputs = keras.Input(shape=(8,))\nmodel = keras.Model(inputs, layers.Dense(1)(inputs))\n")
-    _, refused, seconds = timed(lambda: import_code(source, strict=True))
+    _, refused = imported(lambda: import_code(source, strict=True))
     assert "line 3: the code does too much to read" in str(refused)
-    assert seconds < SECONDS
+    assert refused.steps == MAX_STEPS + 1 and searched == [3]
 
 
 # Random statements over a small model, from fragments that mix every kind of value the reader
@@ -368,13 +408,19 @@ def fuzz_expression(r, depth=0) -> str:
 @given(st.randoms(use_true_random=False))
 def test_random_statements_are_read_or_refused_in_one_line(r):
     """Whatever Python would raise on such values (TypeError, IndexError, OverflowError...) is a
-    skipped line or a one-line refusal, never a traceback, and quick."""
+    skipped line or a one-line refusal, never a traceback, and within the reader's counts."""
+    import editor.codegen  # noqa: F401 - what the reader loads on first use, loaded before counting
+    import editor.importer  # noqa: F401
+
     body = "\n".join(f"{r.choice('xyzw')} = {fuzz_expression(r)}" for _ in range(r.randint(1, 4)))
     source = FUZZ_HEAD + body + "\nmodel = keras.Model(inp, [x])\n"
-    result, refused, seconds = timed(lambda: import_code(source, model="model"))
+    done = measure(lambda: imported(lambda: import_code(source, model="model")))
+    if done.error is not None:
+        raise done.error
+    result, refused = done.result
     if refused is not None:
         assert_one_line(str(refused))
-    assert seconds < SECONDS, body
+    assert_within_counts(done.calls, result or refused)
 
 
 def test_keras_applications_are_built_at_most_twice_per_file(monkeypatch):

@@ -103,3 +103,28 @@ def test_a_missing_side_is_one_line(target, tmp_path, monkeypatch):
     monkeypatch.setenv("KGS_WORKSPACE", str(tmp_path / "w.sqlite3"))
     result = run("diff", target, "mlp")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_removed_nodes_and_outputs_are_named_in_the_graph_they_were_in():
+    """cnn -> mlp (the same graph id, renamed): what was removed is named in cnn, where it was
+    (before: "removed mlp/hidden1", a node mlp has and kept)."""
+    result = run("diff", "cnn", "mlp", "--no-build")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == (
+        "renamed graph cnn -> mlp\n"
+        "removed cnn/hidden1\n"
+        "removed cnn/output\n"
+        "changed mlp/input: shape: [28, 28, 1] -> [784]\n"
+        "changed mlp/hidden1: name: conv1 -> hidden1; class_name: Conv2D -> Dense; filters: 128 -> (default); "
+        "kernel_size: 4 -> (default); units: (default) -> 512\n"
+        "changed mlp/hidden2: name: pool1 -> hidden2; class_name: MaxPooling2D -> Dense; activation: (default) -> relu; "
+        "units: (default) -> 216\n"
+        "changed mlp/hidden3: name: conv2 -> hidden3; class_name: Conv2D -> Dense; filters: 64 -> (default); "
+        "kernel_size: 4 -> (default); units: (default) -> 128\n"
+        "changed mlp/output: name: pool2 -> output; class_name: MaxPooling2D -> Dense; activation: (default) -> softmax; "
+        "units: (default) -> 10\n"
+        "output removed: cnn/output\n"
+        "output added: mlp/output (loss sparse_categorical_crossentropy)\n")
+    found = diff(load_template("cnn"), load_template("mlp"))
+    assert [(c.graph, c.graph_id, c.node, c.status) for c in found.nodes[:2]] == [
+        ("cnn", "main", "hidden1", "removed"), ("cnn", "main", "output", "removed")]

@@ -81,8 +81,7 @@ def overlay(compared: Optional[Comparison], project: Project, graph_id: str) -> 
     """(marks for canvas_logic.canvas_nodes, ghost node dicts) of graph `graph_id`."""
     if compared is None:
         return {}, []
-    graph = project.graph(graph_id)
-    changes = [c for c in compared.found.nodes if c.graph == graph.name]
+    changes = [c for c in compared.found.nodes if c.graph_id == graph_id]  # by id: a renamed graph's too
     marks = {c.node_id: c.status for c in changes if c.status != "removed"}
     removed = [c.node_id for c in changes if c.status == "removed"]
     old_graph = next((g for g in compared.old.graphs if g.id == graph_id), None)

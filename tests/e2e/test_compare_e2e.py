@@ -78,7 +78,7 @@ def test_compare_with_another_project_ghosts_its_removed_nodes(page, server):
     assert ghost["label"] == "output\n(removed)"
     assert "removed since the version compared with: output" in ghost["title"]
     box = changes(page)
-    expect(box).to_contain_text("removed mnist_model/output")
+    expect(box).to_contain_text("removed mlp/output")  # named in the graph it was in (issue 22)
     expect(box).to_contain_text("Parameters: 541,794 → 27,882 (-513,912)")
     click_node(page, "n2")  # the canvas still works as a canvas
     expect(inspector_heading(page, "h1")).to_be_visible()

@@ -10,7 +10,7 @@ from keras import layers
 URL = "http://127.0.0.1:{port}/head_weights.h5"
 
 try:
-    urllib.request.urlopen(URL.format(port=os.environ["KGS_CANARY_PORT"]), timeout=2)  # hostile
+    urllib.request.urlopen(URL.format(port=os.environ["KGS_CANARY_PORT"]), timeout=0.5)  # hostile
 except OSError:
     pass
 
