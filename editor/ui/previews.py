@@ -148,9 +148,28 @@ def _server_diagram(dot: str, count: int, shown: Preview, name: str, key: str) -
         st.warning(md(f"The diagram was not drawn: {why}. Download the DOT and open it with Graphviz "
                       "or another DOT viewer."))
         return
-    _svg_download(cols[1], dot, name, key)
+    cols[1].download_button("Download SVG", data=svg, file_name=f"{name}.svg", mime="image/svg+xml",
+                            key=f"{key}.svg", on_click="ignore", width="stretch")
     st.caption(f"{count:,} nodes, drawn by Graphviz on the server (too many for the browser to lay out).")
     st.image(svg)
+
+
+def _diagram_on_request(shown: Preview, key: str) -> str:
+    """The DOT of a big graph once the person has asked for it on this project state."""
+    asked = st.session_state.get(f"{key}.diagram_for") == shown.digest
+    if not asked:
+        count = len(state.project().graph(shown.graph_id).nodes)
+        st.caption(f"{count:,} nodes: the diagram is laid out when you ask for it (that takes seconds for a "
+                   "graph this big, and the canvas shows the same graph).")
+        if st.button("Draw the diagram", key=f"{key}.diagram"):
+            st.session_state[f"{key}.diagram_for"] = shown.digest
+            st.rerun()
+        return ""
+    with st.spinner("Building the model for its diagram…"):
+        dot = preview_cache.full_dot(state.project(), shown.graph_id, shown.digest)
+    if not dot:
+        st.info("The diagram could not be made: the model does not build.")
+    return dot
 
 
 def _code(project: Project, digest: str, key: str) -> None:
