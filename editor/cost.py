@@ -23,6 +23,7 @@ from typing import Any, Optional, Sequence
 
 from editor.errors import UserError
 from editor.run_settings import Settings
+from editor.words import counted
 
 
 class NotEnoughMemory(UserError):
@@ -90,7 +91,7 @@ class Estimate:
 
     def time_summary(self) -> str:
         return (f"about {format_seconds(self.seconds_per_step)} a step, "
-                f"{format_seconds(self.seconds_total)} for {self.steps} steps")
+                f"{format_seconds(self.seconds_total)} for {counted(self.steps, 'step')}")
 
     def summary(self) -> str:
         return f"{self.memory_summary()}; {self.time_summary()}"
@@ -282,7 +283,7 @@ def check_fits(est: Estimate, limit_bytes: Optional[int] = None) -> None:
         if batch < est.batch_size:
             ways.append(f"batch size {batch}")
         if samples >= 1:
-            ways.append(f"{samples} samples")
+            ways.append(counted(samples, "sample"))
         ways.append("a smaller input size")
     raise NotEnoughMemory(
         f"training needs {est.memory_summary()} but {described} is {format_bytes(limit_bytes)}: "

@@ -125,6 +125,8 @@ def make_recorder(run):
                     values = lists[key] = []
                 values.append(value)
             progress.batch_epochs.append(self.epoch + 1)
+            if not self.epoch and not batch:  # traced: the speed shows from the next batch on
+                progress.phase = f"epoch 1/{settings.epochs}"
             progress.batch = batch + 1
             progress.batches_done += 1
             # Steady speed: time between batch ends inside an epoch (the first batch of an

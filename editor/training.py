@@ -15,8 +15,8 @@ under the build lock (no other thread's build draws from the seeds between), as 
 code does, so the same seed gives the same weights, shuffling,
 dropout and losses (the command line and the Train tab alike).
 
-Nobody watching: a run given `still_wanted` (the UI: "does an open tab show my
-project?") stops itself when that has said no for `grace_s` seconds.
+Nobody watching: a run given `still_wanted` (the UI: "is any tab of the editor still
+open?") stops itself when that has said no for `grace_s` seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import math
 import os
 import tempfile
 import threading
@@ -40,20 +41,35 @@ from editor.run_model import TrainingError, build_model, estimate, make_data, ma
 from editor import run_progress
 from editor.run_progress import Progress, Snapshot, _Abort  # _Abort: the engine's own signal
 from editor.run_settings import Settings
+from editor.words import counted
 
 # Keras warns once per trace that outputs no loss supervises get no gradients. Those are
 # the seed pattern (loss nodes' outputs, feature outputs): expected, not the user's error.
 warnings.filterwarnings("ignore", message="Gradients do not exist for variables")
 
 
-# A run whose owner stops asking for it (the UI: no open tab shows its project) is stopped
-# after GRACE_S seconds: long enough for a refresh to reattach on a busy two-core machine
-# (the page reloads and its first script run must come round while the run takes the CPU;
-# 5 s was too short in CI), short enough that a closed tab does not leave the machine
-# training for nobody.
-GRACE_S = 15.0
+# A run whose owner stops asking for it (the UI: no tab of the editor is open any more) is
+# stopped after GRACE_S seconds: long enough for a refresh to reattach on a busy two-core
+# machine (the page reloads and its first script run must come round while the run takes
+# the CPU; 5 s was too short in CI), short enough that a closed browser does not leave the
+# machine training for nobody. KGS_RUN_GRACE_S (seconds, a positive number) sets it.
+GRACE_ENV = "KGS_RUN_GRACE_S"
+DEFAULT_GRACE_S = 15.0
+
+
+def grace_from_env(text: Optional[str] = None) -> float:
+    """KGS_RUN_GRACE_S as seconds; anything but a positive finite number gives the default."""
+    text = os.environ.get(GRACE_ENV, "") if text is None else text
+    try:
+        seconds = float(text.strip())
+    except ValueError:
+        return DEFAULT_GRACE_S
+    return seconds if math.isfinite(seconds) and seconds > 0 else DEFAULT_GRACE_S
+
+
+GRACE_S = grace_from_env()
 WATCH_EVERY_S = 0.5
-UNWANTED = "stopped because no open page showed it"
+UNWANTED = "stopped because no tab of the editor was open"
 
 
 def _is_multiworker(strategy) -> bool:
@@ -271,7 +287,7 @@ class TrainingRun:
                 model.compile(**{**args, "optimizer": make_optimizer(self.project, self.settings)})
             self.model = model
         if self.data is None:
-            progress.phase = f"making {self.settings.samples} samples of synthetic data"
+            progress.phase = f"making {counted(self.settings.samples, 'sample')} of synthetic data"
             self.data = make_data(self.project, self.settings, self.model)
         bad = non_finite_data(self.data)
         if bad:

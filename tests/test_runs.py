@@ -33,12 +33,12 @@ def test_one_run_at_a_time_per_owner():
         second.start()
 
 
-def test_finished_runs_nobody_wants_are_forgotten_at_the_next_start():
+def test_finished_runs_of_projects_no_tab_shows_are_forgotten_at_the_next_start(monkeypatch):
     p = load_template("mlp")
-    wanted = {"a": True, "b": True}
-    for owner in wanted:
-        assert runs.start_run(owner, p, tiny(), still_wanted=lambda o=owner: wanted[o]).wait(120)
-    wanted["a"] = False  # project a's last tab was closed after its run
+    monkeypatch.setattr(runs, "_SHOWN", {"s1": "a", "s2": "b"})  # no runtime here: every session counts as connected
+    for owner in "ab":
+        assert runs.start_run(owner, p, tiny(), still_wanted=lambda: True).wait(120)
+    runs._SHOWN["s1"] = "b"  # project a's last tab switched to b after its run
     assert runs.start_run("c", p, tiny()).wait(120)
     assert runs.current_run("a") is None
     assert runs.current_run("b") is not None and runs.current_run("c") is not None
@@ -46,10 +46,8 @@ def test_finished_runs_nobody_wants_are_forgotten_at_the_next_start():
         runs.forget_run(owner)
 
 
-def test_a_run_is_wanted_while_a_connected_session_shows_its_project(monkeypatch):
+def fake_runtime(monkeypatch, connected: set):
     from streamlit import runtime
-
-    connected = {"a", "b"}
 
     class Server:
         def is_active_session(self, session_id):
@@ -57,13 +55,44 @@ def test_a_run_is_wanted_while_a_connected_session_shows_its_project(monkeypatch
 
     monkeypatch.setattr(runtime, "exists", lambda: True)
     monkeypatch.setattr(runtime, "get_instance", lambda: Server())
+
+
+def test_a_run_is_wanted_while_any_session_is_connected_whatever_it_shows(monkeypatch):
+    """Issue 22 #3: a tab that opens another project keeps the run going."""
+    connected = {"a", "b"}
+    fake_runtime(monkeypatch, connected)
     monkeypatch.setattr(runs, "_SHOWN", {"a": "p1", "b": "p2"})
-    wanted = runs.still_wanted("p1")
+    wanted = runs.still_wanted()
     assert wanted()
     runs._SHOWN["a"] = "p2"  # tab a switched to another project
-    assert not wanted()
-    runs._SHOWN["c"] = "p1"  # a refreshed tab, connected again
+    assert wanted()
+    connected.discard("b")  # tab b closed: tab a, showing p2, still keeps p1's run
+    assert wanted() and "b" not in runs._SHOWN
+    connected.discard("a")  # the last tab closed
+    assert not wanted() and runs._SHOWN == {}
+    runs._SHOWN["c"] = "p3"  # a tab opened again (a refresh)
     connected.add("c")
     assert wanted()
-    connected.discard("c")  # and closed
-    assert not wanted() and "c" not in runs._SHOWN
+
+
+def test_the_library_knows_which_projects_train(monkeypatch):
+    p = load_template("mlp")
+    going = runs.start_run("p1", p, Settings(batch_size=8, samples=256, epochs=1000))
+    done = runs.start_run("p2", p, tiny())
+    try:
+        assert done.wait(120)
+        assert runs.training_now() == {"p1"}
+    finally:
+        going.stop()
+        assert going.wait(60)
+        runs.forget_run("p2")
+    assert runs.training_now() == set()
+    runs.forget_run("p1")
+
+
+def test_the_grace_comes_from_kgs_run_grace_s():
+    from editor import training
+
+    assert training.grace_from_env("2.5") == 2.5
+    for text in ("", "0", "-1", "nan", "inf", "soon"):
+        assert training.grace_from_env(text) == training.DEFAULT_GRACE_S

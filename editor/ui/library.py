@@ -18,7 +18,7 @@ from typing import Optional
 
 import streamlit as st
 
-from editor.ui import state, widgets, workspace_session
+from editor.ui import runs, state, widgets, workspace_session
 from editor.ui.fields import md
 from editor.workspace import MEMORY, Entry, WorkspaceError
 
@@ -103,8 +103,9 @@ def show(key: str = "library") -> None:
     _deleted(key, deleted)
 
 
-def _label(entry: Entry, current: str) -> str:
+def _label(entry: Entry, current: str, training: frozenset = frozenset()) -> str:
     mark = " (open here)" if entry.id == current else ""
+    mark += " · training" if entry.id in training else ""  # its run goes on while any tab is open
     return f"{entry.title}{mark} · {entry.summary} · {ago(entry.updated)}"
 
 
@@ -122,7 +123,8 @@ def _projects(key: str, entries: list[Entry], current: str) -> None:
         if info is not None:
             by_id = {current: info, **by_id}
     if current in by_id:
-        labels = {i: _label(e, current) for i, e in by_id.items()}
+        training = frozenset(runs.training_now())
+        labels = {i: _label(e, current, training) for i, e in by_id.items()}
         # The browser keeps a select's shown text when only its option labels change (a rename,
         # "1 min ago"): a key made of the labels gives a fresh select, showing the open project.
         pick = f"{key}.pick.{hashlib.sha256(repr(labels).encode()).hexdigest()[:12]}"

@@ -92,6 +92,14 @@ def _head(text: str, tail: int = 0) -> tuple[str, int]:
     return "\n".join(kept), cut
 
 
+# Above this many nodes the diagram is drawn by Graphviz on the server, as an image: the
+# browser's renderer (st.graphviz_chart, Graphviz in WebAssembly) drew a 402-node graph in
+# 2.4 s, but gave up on a 1,002-node one in issue 22 (a 0 px chart, `pageerror: undefined`)
+# and on a 2,002-node residual stack here after 120 s, where `dot` on the server takes 0.9 s
+# at 1,002 nodes and 2.8 s at 2,002 (see preview_cache.DOT_TIMEOUT_S for its bounds).
+BROWSER_DIAGRAM_MAX = 400
+
+
 def _diagram(shown: Optional[Preview], stale: bool, key: str) -> None:
     if shown is None:
         st.caption("The diagram appears when the model builds.")
@@ -99,22 +107,51 @@ def _diagram(shown: Optional[Preview], stale: bool, key: str) -> None:
     if stale:
         _stale_note("diagram")
     dot = shown.dot
-    if shown.quick:  # a big graph: laying out its diagram takes the browser seconds, so on request
+    name = preview_cache.file_stem(shown.model_name or "model")
+    if shown.quick:  # a big graph: laying out its diagram takes seconds, so on request
         dot = _diagram_on_request(shown, key)
         if not dot:
             return
+        count = len(state.project().graph(shown.graph_id).nodes)
+        if count > BROWSER_DIAGRAM_MAX:
+            _server_diagram(dot, count, shown, name, key)
+            return
     st.graphviz_chart(preview_cache.screen_dot(dot))
-    name = preview_cache.file_stem(shown.model_name or "model")
     cols = st.columns(3)
-    cols[0].download_button("Download DOT", data=dot, file_name=f"{name}.dot", mime="text/vnd.graphviz",
-                            key=f"{key}.dot", on_click="ignore", width="stretch")
+    _dot_download(cols[0], dot, name, key)
     if shutil.which("dot"):
         cols[1].download_button("Download PNG", data=lambda: preview_cache.render_dot(dot, "png"), file_name=f"{name}.png",
                                 mime="image/png", key=f"{key}.png", on_click="ignore", width="stretch")
-        cols[2].download_button("Download SVG", data=lambda: preview_cache.render_dot(dot, "svg"), file_name=f"{name}.svg",
-                                mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", width="stretch")
+        _svg_download(cols[2], dot, name, key)
     else:
         cols[1].caption("PNG and SVG need Graphviz's `dot` program.")
+
+
+def _dot_download(col, dot: str, name: str, key: str) -> None:
+    col.download_button("Download DOT", data=dot, file_name=f"{name}.dot", mime="text/vnd.graphviz",
+                        key=f"{key}.dot", on_click="ignore", width="stretch")
+
+
+def _svg_download(col, dot: str, name: str, key: str) -> None:
+    col.download_button("Download SVG", data=lambda: preview_cache.render_dot(dot, "svg"), file_name=f"{name}.svg",
+                        mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", width="stretch")
+
+
+def _server_diagram(dot: str, count: int, shown: Preview, name: str, key: str) -> None:
+    """A diagram too big for the browser: an SVG image made by Graphviz on the server, or
+    one line saying why there is none, and the DOT to lay out elsewhere."""
+    with st.spinner(f"Graphviz is laying out {count:,} nodes…"):
+        svg, why = preview_cache.page_svg(dot, (shown.digest, shown.graph_id))
+    cols = st.columns(3)
+    _dot_download(cols[0], dot, name, key)
+    if not svg:
+        st.warning(md(f"The diagram was not drawn: {why}. Download the DOT and open it with Graphviz "
+                      "or another DOT viewer."))
+        return
+    cols[1].download_button("Download SVG", data=svg, file_name=f"{name}.svg", mime="image/svg+xml",
+                            key=f"{key}.svg", on_click="ignore", width="stretch")
+    st.caption(f"{count:,} nodes, drawn by Graphviz on the server (too many for the browser to lay out).")
+    st.image(svg)
 
 
 def _diagram_on_request(shown: Preview, key: str) -> str:
@@ -122,8 +159,8 @@ def _diagram_on_request(shown: Preview, key: str) -> str:
     asked = st.session_state.get(f"{key}.diagram_for") == shown.digest
     if not asked:
         count = len(state.project().graph(shown.graph_id).nodes)
-        st.caption(f"{count:,} nodes: the diagram is laid out when you ask for it (the browser needs seconds "
-                   "for a graph this big, and the canvas shows the same graph).")
+        st.caption(f"{count:,} nodes: the diagram is laid out when you ask for it (that takes seconds for a "
+                   "graph this big, and the canvas shows the same graph).")
         if st.button("Draw the diagram", key=f"{key}.diagram"):
             st.session_state[f"{key}.diagram_for"] = shown.digest
             st.rerun()

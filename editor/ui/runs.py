@@ -2,11 +2,13 @@
 
 A run belongs to its project (the workspace project id): another project's Train tab
 never shows it, a refreshed tab finds it again, and two tabs of one project share it.
-It goes on while a connected session shows its project; when none has for
-training.GRACE_S seconds (the tab was closed, the browser went away, every tab switched
-to other projects) it stops by itself, and the next start forgets it (and its model).
-Streamlit does not garbage-collect dropped sessions promptly, so this asks Streamlit's
-runtime which sessions are still connected rather than waiting on a finalizer.
+It goes on while any session of the server is connected, whichever project its tab
+shows (a person who opens another project expects the run to go on); when none has been
+for training.GRACE_S seconds (every tab of the editor closed, the browser gone) it stops
+by itself. A finished run stays while a tab shows its project; the next start forgets the
+others (and their models). Streamlit does not garbage-collect dropped sessions promptly,
+so this asks Streamlit's runtime which sessions are still connected rather than waiting
+on a finalizer.
 """
 
 from __future__ import annotations
@@ -43,12 +45,12 @@ def start_run(owner: Hashable, project: Project, settings: Settings = Settings()
 
 
 def _forget_unwanted() -> None:
-    """Drop finished runs that nobody wants any more (their models with them), so a
-    long-lived server keeps only the runs of projects someone has open."""
+    """Drop finished runs whose project no connected session shows (their models with
+    them), so a long-lived server keeps only the runs of projects someone has open."""
     for key, run in list(_RUNS.items()):
         if run.done and run.still_wanted is not None:
             try:
-                wanted = run.still_wanted()
+                wanted = _shown_anywhere(key)
             except Exception:  # noqa: BLE001 - keep what cannot be asked about
                 wanted = True
             if not wanted:
@@ -58,6 +60,11 @@ def _forget_unwanted() -> None:
 def current_run(owner: Hashable) -> Optional[TrainingRun]:
     """The owner's last run (going or done), or None."""
     return _RUNS.get(owner)
+
+
+def training_now() -> set:
+    """The owners (project ids) whose run is going: the library marks them."""
+    return {owner for owner, run in list(_RUNS.items()) if run.started and not run.done}
 
 
 def forget_run(owner: Hashable) -> None:
@@ -82,22 +89,28 @@ def shown_here(project_id: str) -> None:
         _SHOWN[session_id] = project_id
 
 
-def still_wanted(project_id: str) -> Optional[Callable[[], bool]]:
-    """For start_run: True while a connected session shows the project (None where there
-    is no Streamlit runtime to ask, as under AppTest: no watchdog)."""
+def _connected() -> dict[str, str]:
+    """Session id -> project id of every session still connected (the others are dropped)."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return dict(_SHOWN)
+    server = runtime.get_instance()
+    for session_id in list(_SHOWN):
+        if not server.is_active_session(session_id):
+            _SHOWN.pop(session_id, None)
+    return dict(_SHOWN)
+
+
+def _shown_anywhere(project_id: Hashable) -> bool:
+    return project_id in _connected().values()
+
+
+def still_wanted() -> Optional[Callable[[], bool]]:
+    """For start_run: True while any session of the server is connected, whichever project
+    it shows (None where there is no Streamlit runtime to ask, as under AppTest: no watchdog)."""
     from streamlit import runtime
 
     if not runtime.exists():
         return None
-    server = runtime.get_instance()
-
-    def wanted() -> bool:
-        connected = False
-        for session_id, shown in list(_SHOWN.items()):
-            if not server.is_active_session(session_id):
-                _SHOWN.pop(session_id, None)
-            elif shown == project_id:
-                connected = True
-        return connected
-
-    return wanted
+    return lambda: bool(_connected())

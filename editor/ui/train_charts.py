@@ -7,12 +7,15 @@ Charts are plain Vega-Lite specs over Arrow tables (`st.vega_lite_chart`), not
 `st.line_chart`: that builds an Altair chart, validates it against the Vega-Lite schema
 and deep-copies it on every call, ~30 ms of the GIL per chart per poll, taken from the
 training thread (issue 11 #4); this takes well under 1 ms. Non-finite values (a NaN
-loss) are gaps.
+loss) are gaps. A chart is drawn only once it has a finite point, and its axes get explicit
+domains: Vega computes a domain from the data otherwise, and logs "Infinite extent"
+warnings in the browser's console for data that is empty or all gaps (issue 22 #9).
 """
 
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 import streamlit as st
 
@@ -40,28 +43,43 @@ def legend_name(key: str) -> str:
     return TOTALS.get(key, key)
 
 
-def line_chart(x_name: str, xs: list[int], series: dict[str, list]) -> tuple:
+def line_chart(x_name: str, xs: list[int], series: dict[str, list]) -> Optional[tuple]:
     """(data, spec) of a Vega-Lite line chart of `series` (Keras log key -> values at `xs`),
-    one colour per series, named in the legend by `legend_name`. The data is an Arrow
-    table in long form (x, series, value), which Streamlit sends as it is."""
+    one colour per series, named in the legend by `legend_name`, or None while it has no
+    finite point to draw. The data is an Arrow table in long form (x, series, value),
+    which Streamlit sends as it is."""
     import pyarrow as pa
 
     names = [legend_name(k) for k in series]
+    values = [_finite(v) for values in series.values() for v in values[:len(xs)]]
+    finite = [v for v in values if v is not None]
+    if not xs or not finite:
+        return None
     data = pa.table({
         x_name: [x for _ in names for x in xs],
         "series": [name for name in names for _ in xs],
-        "value": [_finite(v) for values in series.values() for v in values[:len(xs)]],
+        "value": values,
     })
     spec = {
         "mark": {"type": "line", "point": len(xs) == 1},
         "encoding": {
-            "x": {"field": x_name, "type": "quantitative", "axis": {"tickMinStep": 1}},
-            "y": {"field": "value", "type": "quantitative", "title": None},
+            "x": {"field": x_name, "type": "quantitative", "axis": {"tickMinStep": 1},
+                  "scale": {"domain": _domain(min(xs), max(xs), pad=1)}},
+            "y": {"field": "value", "type": "quantitative", "title": None,
+                  "scale": {"domain": _domain(min(finite), max(finite)), "zero": False}},
             "color": {"field": "series", "type": "nominal", "title": None, "sort": names},
         },
         "height": HEIGHT,
     }
     return data, spec
+
+
+def _domain(low: float, high: float, pad: Optional[float] = None) -> list[float]:
+    """[low, high], widened when they are equal (one point, a flat line) so the axis has a span."""
+    if low < high:
+        return [low, high]
+    pad = pad if pad is not None else (abs(low) * 0.05 or 1.0)
+    return [low - pad, high + pad]
 
 
 def show(snap: run_progress.Snapshot) -> None:
@@ -77,12 +95,19 @@ def show(snap: run_progress.Snapshot) -> None:
                 st.caption(f"{kind} per batch (running mean over the epoch, as Keras logs it)")
                 x, _ = thin(next(iter(batches.values())))
                 thinned = {k: thin(v)[1] for k, v in batches.items()}
-                st.vega_lite_chart(*line_chart("batch", [snap.batch_offset + i for i in x], thinned))
+                _draw(line_chart("batch", [snap.batch_offset + i for i in x], thinned))
         if epochs:
             with cols[1]:
                 st.caption(f"{kind} per epoch (val_: the held-out samples)")
                 count = max(len(v) for v in epochs.values())
-                st.vega_lite_chart(*line_chart("epoch", list(range(1, count + 1)), _padded(epochs, count)))
+                _draw(line_chart("epoch", list(range(1, count + 1)), _padded(epochs, count)))
+
+
+def _draw(chart: Optional[tuple]) -> None:
+    if chart is None:
+        st.caption("Nothing to draw yet: no finite value.")
+    else:
+        st.vega_lite_chart(*chart)
 
 
 def _padded(series: dict, length: int) -> dict:

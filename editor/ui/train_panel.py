@@ -8,7 +8,8 @@ the page and the rest of the page stays usable; when the run ends, one rerun of 
 page drops the polling and shows the results.
 
 A run belongs to its project (the workspace project id, which the URL carries as
-?project=ID) and lives in editor.ui.runs, which also stops it when no tab shows it.
+?project=ID) and lives in editor.ui.runs, which also stops it when no tab of the editor
+is open any more.
 
 Optimizer and learning rate are the project's compile settings (an edit with undo, and
 what the exported code compiles with); batch size, epochs, samples, validation split,
@@ -37,6 +38,7 @@ from editor.problems import one_line
 from editor.ui import fields, keras_reruns, preview_cache, runs, state, train_charts, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
+from editor.words import counted
 
 keras_reruns.install()  # Streamlit's after-run Keras cleanup would stall the training thread
 
@@ -86,8 +88,8 @@ def show(project: Project, preview: Optional[Preview], digest: str) -> None:
     cols = st.columns(3)
     cols[0].button("Start training", key="train.start", type="primary", disabled=going or not builds_ok,
                    on_click=_start, args=(project, chosen, digest), width="stretch",
-                   help=f"Trains while a tab shows this project; it stops {training.GRACE_S:g} s after the last "
-                        "one is closed.")
+                   help=f"Trains while any tab of the editor is open, whichever project it shows; it stops "
+                        f"{training.GRACE_S:g} s after the last one is closed.")
     cols[1].button("Stop", key="train.stop", disabled=not going, on_click=_stop, width="stretch",
                    help="Stops after the batch in progress; the history is kept.")
     cols[2].button("Estimate memory and time", key="train.estimate", disabled=not builds_ok,
@@ -201,7 +203,7 @@ def _set_training(label: str, key: str, **changes) -> None:
 def _start(project: Project, chosen: run_settings.Settings, digest: str) -> None:
     try:
         runs.start_run(owner(), project, chosen, limit_bytes=memory_limit(), tag=digest,
-                       still_wanted=runs.still_wanted(owner()))
+                       still_wanted=runs.still_wanted())
     except UserError as err:  # RunBusy, TrainingError
         state.fail(str(err))
 
@@ -282,7 +284,7 @@ def _results(run: training.TrainingRun) -> None:
         loss = snap.history.get("loss")
         final = f", final loss {loss[-1]:.6g}" if loss else ""
         speed = f", {snap.samples_per_second:,.0f} samples/s" if snap.samples_per_second else ""
-        st.success(md(f"Trained {snap.epochs} epochs with seed {run.settings.seed} in "
+        st.success(md(f"Trained {counted(snap.epochs, 'epoch')} with seed {run.settings.seed} in "
                       f"{cost.format_seconds(snap.elapsed)}{final}{speed} "
                       f"on {snap.device}."))
     train_charts.show(snap)
