@@ -141,11 +141,25 @@ def _diff_side(target: str) -> Project:
         return resolve(target)
     from editor.workspace import Workspace
 
-    project_id, _, revision = target[len("workspace:"):].partition("@")
-    if revision and not revision.isdigit():
-        raise CommandError(f"{target}: the revision after @ must be a number")
-    workspace = Workspace()
-    return workspace.revision(project_id, int(revision)) if revision else workspace.latest(project_id).project
+    project_id, at, revision = target[len("workspace:"):].partition("@")
+    if not at:
+        return Workspace().latest(project_id).project
+    return Workspace().revision(project_id, _revision_number(target, revision))
+
+
+MAX_REVISION = 10**18 - 1  # 18 digits: far beyond any workspace, within SQLite's 64-bit integers
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _revision_number(target: str, text: str) -> int:
+    """The revision of workspace:ID@REVISION: ASCII digits only (str.isdigit and int() also take
+    '²' and full-width '１'), from 1 to MAX_REVISION (a longer number is refused before int())."""
+    digits = text.lstrip("0")
+    if not text or not set(text) <= _ASCII_DIGITS or len(digits) > len(str(MAX_REVISION)) or not digits:
+        shown = target if len(target) <= 80 else target[:79] + "…"
+        raise CommandError(f"{shown}: the revision after @ must be a number from 1 to {MAX_REVISION:,} "
+                           "in the digits 0-9")
+    return int(digits)
 
 
 def cmd_diff(args) -> int:
