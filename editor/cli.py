@@ -48,9 +48,11 @@ def _target_id(name: str) -> str:
 
 
 def _build(target: str, project: Project):
+    """The preview build (no weight allocated: a 10**9-unit Dense costs nothing), as the
+    page builds it: what summary, cost, validate and plot read is shapes and counts."""
     from editor.build import build_project
 
-    result = build_project(project)
+    result = build_project(project, weights=False)
     if not result.ok:
         raise CommandError(f"{target}: {result.first_error}")
     return result
@@ -74,7 +76,7 @@ def cmd_validate(args) -> int:
 
     status = 0
     for target, project in _targets(args.targets):
-        problems = build_project(project).problems
+        problems = build_project(project, weights=False).problems
         for problem in distinct(problems):
             print(printable(f"{target}: {problem}"))
         if errors(problems):
@@ -103,14 +105,13 @@ def cmd_summary(args) -> int:
 
 def cmd_cost(args) -> int:
     """Each node's parameters, FLOPs per sample and activation memory (editor.node_cost)."""
-    from editor.node_cost import node_costs
+    from editor.node_cost import costs_of
 
     if not 1 <= args.batch_size <= 1_000_000:
         raise CommandError("--batch-size must be between 1 and 1,000,000")
     reports = []
     for target, project in _targets(args.targets):
-        _build(target, project)
-        costs = node_costs(project, batch_size=args.batch_size)
+        costs = costs_of(project, project.main.id, _build(target, project), batch_size=args.batch_size)
         rows = [(project.main.node(node_id), cost) for node_id, cost in costs.items()]
         total = {"params": sum(c.params for _, c in rows), "flops": sum(c.flops for _, c in rows),
                  "activation_bytes": sum(c.activation_bytes for _, c in rows)}
