@@ -63,11 +63,13 @@ def optimizer_slots(optimizer) -> int:
 #   slots are 4 x and 2 x; VGG16 with SGD at 4.0 x;
 # - the synthetic data is held about 4 times (the numpy arrays, the tensors Keras converts
 #   them to, tf.data's copies): mnist_mlp on 60,000 samples (188 MB) grew by 3.9 x that;
-# - tracing and compiling the train step costs per layer call: a chain of 400 Dense(64)
-#   grew by 1.46 GB for 1.7 M weights, 100 of them by 0.39 GB; small templates 43-108 MB.
+# - tracing and compiling the train step: 43-108 MB on the small templates, more per
+#   trained variable the more slots its update has: a chain of 400 Dense(64) grew by 1.46 GB
+#   with Adam (800 variables, 6.7 MB of weights), a chain of 200 by 0.15 GB with SGD.
 DATA_COPIES = 4
-RUNTIME_BYTES = 64_000_000
-RUNTIME_PER_CALL = 4_000_000
+RUNTIME_BYTES = 96_000_000
+RUNTIME_PER_CALL = 250_000  # a layer or operation call
+RUNTIME_PER_VARIABLE = 250_000  # a trained variable, times (1 + 3 x optimizer slots)
 HEADROOM = 1.1  # the allocator's slack over the sum of the parts
 
 
@@ -259,7 +261,8 @@ def estimate(model, optimizer, settings: Settings, data_bytes: int) -> Estimate:
         optimizer_bytes=slots * trainable,
         optimizer_slots=slots,
         update_bytes=(slots + 2) * trainable,
-        runtime_bytes=RUNTIME_BYTES + RUNTIME_PER_CALL * costs.calls,
+        runtime_bytes=(RUNTIME_BYTES + RUNTIME_PER_CALL * costs.calls
+                       + RUNTIME_PER_VARIABLE * (1 + 3 * slots) * len(model.trainable_weights)),
         activations_bytes=act_per_sample * settings.batch_size,
         activations_per_sample=act_per_sample,
         data_bytes=data_bytes,

@@ -457,4 +457,4 @@ def test_estimate_and_refusal_allocate_no_weights():
     assert report["total"] > 4_000_000_000
     assert report["estimate_growth"] < 200_000_000, report
     assert report["run_growth"] < 200_000_000, report
-    assert report["error"].startswith("training needs about 9.2 GB (weights 1.0 GB") and not report["built"]
+    assert report["error"].startswith("training needs about 9.3 GB (weights 1.0 GB") and not report["built"]
