@@ -48,9 +48,11 @@ def _target_id(name: str) -> str:
 
 
 def _build(target: str, project: Project):
+    """The preview build (no weight allocated: a 10**9-unit Dense costs nothing), as the
+    page builds it: what summary, cost, validate and plot read is shapes and counts."""
     from editor.build import build_project
 
-    result = build_project(project)
+    result = build_project(project, weights=False)
     if not result.ok:
         raise CommandError(f"{target}: {result.first_error}")
     return result
@@ -74,7 +76,7 @@ def cmd_validate(args) -> int:
 
     status = 0
     for target, project in _targets(args.targets):
-        problems = build_project(project).problems
+        problems = build_project(project, weights=False).problems
         for problem in distinct(problems):
             print(printable(f"{target}: {problem}"))
         if errors(problems):
@@ -103,14 +105,13 @@ def cmd_summary(args) -> int:
 
 def cmd_cost(args) -> int:
     """Each node's parameters, FLOPs per sample and activation memory (editor.node_cost)."""
-    from editor.node_cost import node_costs
+    from editor.node_cost import costs_of
 
     if not 1 <= args.batch_size <= 1_000_000:
         raise CommandError("--batch-size must be between 1 and 1,000,000")
     reports = []
     for target, project in _targets(args.targets):
-        _build(target, project)
-        costs = node_costs(project, batch_size=args.batch_size)
+        costs = costs_of(project, project.main.id, _build(target, project), batch_size=args.batch_size)
         rows = [(project.main.node(node_id), cost) for node_id, cost in costs.items()]
         total = {"params": sum(c.params for _, c in rows), "flops": sum(c.flops for _, c in rows),
                  "activation_bytes": sum(c.activation_bytes for _, c in rows)}
@@ -141,11 +142,25 @@ def _diff_side(target: str) -> Project:
         return resolve(target)
     from editor.workspace import Workspace
 
-    project_id, _, revision = target[len("workspace:"):].partition("@")
-    if revision and not revision.isdigit():
-        raise CommandError(f"{target}: the revision after @ must be a number")
-    workspace = Workspace()
-    return workspace.revision(project_id, int(revision)) if revision else workspace.latest(project_id).project
+    project_id, at, revision = target[len("workspace:"):].partition("@")
+    if not at:
+        return Workspace().latest(project_id).project
+    return Workspace().revision(project_id, _revision_number(target, revision))
+
+
+MAX_REVISION = 10**18 - 1  # 18 digits: far beyond any workspace, within SQLite's 64-bit integers
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _revision_number(target: str, text: str) -> int:
+    """The revision of workspace:ID@REVISION: ASCII digits only (str.isdigit and int() also take
+    '²' and full-width '１'), from 1 to MAX_REVISION (a longer number is refused before int())."""
+    digits = text.lstrip("0")
+    if not text or not set(text) <= _ASCII_DIGITS or len(digits) > len(str(MAX_REVISION)) or not digits:
+        shown = target if len(target) <= 80 else target[:79] + "…"
+        raise CommandError(f"{shown}: the revision after @ must be a number from 1 to {MAX_REVISION:,} "
+                           "in the digits 0-9")
+    return int(digits)
 
 
 def cmd_diff(args) -> int:

@@ -5,16 +5,20 @@ Estimated from the model's shapes alone: the model given here is the preview bui
 so estimating a model too big to train allocates nothing (issue: an estimate of a
 4 GB Dense once grew the server by 3 GB).
 
-Memory: weights, gradients, optimizer slots, activations x batch, and the synthetic
-data twice (the numpy arrays plus the copy Keras's tf.data pipeline makes). Time: the
+Memory: what a run adds to the process's resident memory at its peak (measured: see
+the constants below): weights, gradients, optimizer slots and the temporaries of the update,
+activations x batch, the synthetic data and its copies, TensorFlow's working memory for
+the traced step, and 10% headroom. Time: the
 model's multiply-adds over this machine's measured matmul speed (no real training step:
 the first step traces the graph, which costs more than the estimate is worth).
-`check_fits()` refuses above a limit (default: half of MemAvailable) with a one-line
-way out. No Streamlit here; Keras and numpy only when called.
+`check_fits()` refuses above a limit (KGS_MEMORY_LIMIT_MB, else half of MemAvailable:
+`memory_limit()`, the one reading of it, for the page and the command line) with a
+one-line way out. No Streamlit here; Keras and numpy only when called.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass
@@ -51,9 +55,28 @@ def optimizer_slots(optimizer) -> int:
     return slots
 
 
+# What a training run adds to the process at its peak, beyond weights, gradients, optimizer
+# slots and activations, from peak RSS measured on this editor's runs (tables in the README;
+# tests/test_memory_estimate.py checks runs against it):
+# - the optimizer's update makes temporaries of the trained weights' size, one per slot and
+#   two for the step (the scaled gradient, the new value): mlp with a 200,000-unit Dense
+#   peaked at 7.1 x its weights with Adam and 3.0 x with SGD, where weights, gradients and
+#   slots are 4 x and 2 x; VGG16 with SGD at 4.0 x;
+# - the synthetic data is held about 4 times (the numpy arrays, the tensors Keras converts
+#   them to, tf.data's copies): mnist_mlp on 60,000 samples (188 MB) grew by 3.9 x that;
+# - tracing and compiling the train step: 43-108 MB on the small templates, more per
+#   trained variable the more slots its update has: a chain of 400 Dense(64) grew by 1.46 GB
+#   with Adam (800 variables, 6.7 MB of weights), a chain of 200 by 0.15 GB with SGD.
+DATA_COPIES = 4
+RUNTIME_BYTES = 96_000_000
+RUNTIME_PER_CALL = 250_000  # a layer or operation call
+RUNTIME_PER_VARIABLE = 250_000  # a trained variable, times (1 + 3 x optimizer slots)
+HEADROOM = 1.1  # the allocator's slack over the sum of the parts
+
+
 @dataclass(frozen=True)
 class Estimate:
-    """What a run will need: memory in bytes, time in seconds (rough: see the module doc)."""
+    """What a run will need: memory in bytes, time in seconds (see the module doc)."""
 
     params: int
     trainable_params: int
@@ -63,21 +86,33 @@ class Estimate:
     optimizer_slots: int
     activations_bytes: int  # for one batch
     activations_per_sample: int
-    data_bytes: int  # the synthetic arrays (counted twice in total_bytes)
+    data_bytes: int  # the synthetic arrays (counted DATA_COPIES times in total_bytes)
     batch_size: int
     samples: int
     flops_per_step: float
     seconds_per_step: float
     steps: int  # training steps of the whole run
     device: str = "CPU"
+    update_bytes: int = 0  # the optimizer update's temporaries: (slots + 2) x the trained weights
+    runtime_bytes: int = RUNTIME_BYTES  # TensorFlow's working memory: the traced, compiled step
+
+    @property
+    def data_total_bytes(self) -> int:
+        return DATA_COPIES * self.data_bytes
 
     @property
     def fixed_bytes(self) -> int:
-        return self.weights_bytes + self.gradients_bytes + self.optimizer_bytes
+        """What does not shrink with the batch size or the samples."""
+        return self.runtime_bytes + self.weights_bytes + self.gradients_bytes + self.optimizer_bytes + self.update_bytes
+
+    @property
+    def parts_bytes(self) -> int:
+        return self.fixed_bytes + self.activations_bytes + self.data_total_bytes
 
     @property
     def total_bytes(self) -> int:
-        return self.fixed_bytes + self.activations_bytes + 2 * self.data_bytes
+        """The estimated peak growth of the process: the parts and HEADROOM."""
+        return math.ceil(HEADROOM * self.parts_bytes)
 
     @property
     def seconds_total(self) -> float:
@@ -85,9 +120,11 @@ class Estimate:
 
     def memory_summary(self) -> str:
         return (f"about {format_bytes(self.total_bytes)} (weights {format_bytes(self.weights_bytes)}, "
-                f"optimizer {format_bytes(self.optimizer_bytes)}, gradients {format_bytes(self.gradients_bytes)}, "
+                f"optimizer {format_bytes(self.optimizer_bytes)}, its update {format_bytes(self.update_bytes)}, "
+                f"gradients {format_bytes(self.gradients_bytes)}, "
                 f"activations {format_bytes(self.activations_bytes)} for batch {self.batch_size}, "
-                f"data {format_bytes(2 * self.data_bytes)})")
+                f"data {format_bytes(self.data_total_bytes)}, TensorFlow {format_bytes(self.runtime_bytes)}, "
+                f"{HEADROOM - 1:.0%} headroom)")
 
     def time_summary(self) -> str:
         return (f"about {format_seconds(self.seconds_per_step)} a step, "
@@ -136,6 +173,7 @@ class _Costs:
     activations: int = 0  # bytes per sample kept for the backward pass
     macs: float = 0.0  # multiply-adds per sample, forward
     sequential_steps: int = 0  # recurrent time steps run one after the other
+    calls: int = 0  # layer and operation calls (each adds to the traced step)
 
 
 def _layer_costs(model, none_dim: int, costs: Optional[_Costs] = None, calls: int = 1) -> _Costs:
@@ -159,6 +197,7 @@ def _layer_costs(model, none_dim: int, costs: Optional[_Costs] = None, calls: in
             continue
         matrix = sum(_elements(w.shape, none_dim) for w in getattr(layer, "weights", ()) if len(w.shape) >= 2)
         for node in nodes:
+            costs.calls += calls
             outs = [t for t in node.output_tensors if len(t.shape) >= 1]
             out_elems = sum(_elements(t.shape[1:], none_dim) for t in outs)
             costs.activations += calls * sum(_elements(t.shape[1:], none_dim) * _itemsize(t.dtype) for t in outs)
@@ -222,6 +261,9 @@ def estimate(model, optimizer, settings: Settings, data_bytes: int) -> Estimate:
         gradients_bytes=trainable,
         optimizer_bytes=slots * trainable,
         optimizer_slots=slots,
+        update_bytes=(slots + 2) * trainable,
+        runtime_bytes=(RUNTIME_BYTES + RUNTIME_PER_CALL * costs.calls
+                       + RUNTIME_PER_VARIABLE * (1 + 3 * slots) * len(model.trainable_weights)),
         activations_bytes=act_per_sample * settings.batch_size,
         activations_per_sample=act_per_sample,
         data_bytes=data_bytes,
@@ -254,12 +296,27 @@ def default_limit() -> Optional[int]:
     return None if free is None else free // 2
 
 
+def memory_limit() -> Optional[int]:
+    """Bytes a run may need: KGS_MEMORY_LIMIT_MB (megabytes, 10^6 bytes; a positive number,
+    anything else is ignored), else None (check_fits: half of the free memory). The one
+    reading of the variable: the page and `python -m editor train` both come here."""
+    text = os.environ.get("KGS_MEMORY_LIMIT_MB", "").strip()
+    try:
+        megabytes = float(text)
+    except ValueError:
+        return None
+    return int(megabytes * 1_000_000) if math.isfinite(megabytes) and megabytes > 0 else None
+
+
 def check_fits(est: Estimate, limit_bytes: Optional[int] = None) -> None:
     """Raise NotEnoughMemory (one line: the figures and a way out) if `est` is over the limit.
 
-    Default limit: half of the free memory (MemAvailable).
+    Default limit: KGS_MEMORY_LIMIT_MB (memory_limit()), else half of the free memory
+    (MemAvailable). The ways out are worked out on the parts, before the headroom.
     """
     described = "the limit"
+    if limit_bytes is None:
+        limit_bytes = memory_limit()
     if limit_bytes is None:
         limit_bytes = default_limit()
         described = "half of the free memory"
@@ -268,8 +325,8 @@ def check_fits(est: Estimate, limit_bytes: Optional[int] = None) -> None:
     if est.total_bytes <= limit_bytes:
         return
     ways = []
-    room = limit_bytes - est.fixed_bytes
-    data, per_batch = 2 * est.data_bytes, est.activations_per_sample
+    room = int(limit_bytes / HEADROOM) - est.fixed_bytes
+    data, per_batch = est.data_total_bytes, est.activations_per_sample
     if room <= 0:
         ways.append("a smaller model or input size" + (", or optimizer sgd" if est.optimizer_slots else ""))
     elif data + per_batch <= room:  # a smaller batch is enough

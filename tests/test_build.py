@@ -284,7 +284,7 @@ def test_a_build_over_its_time_budget_stops_with_one_problem_on_the_node_it_reac
     result = build_project(load_template("autoencoder"))  # nested models: stops once, not per graph
     assert result.model is None
     assert [p.message for p in result.problems] == [
-        "build stopped at node 'image': it took longer than 0 s, the budget of one build"]
+        "build stopped at node 'image': it took more than 0 s of CPU time, the budget of one build"]
     assert result.problems[0].node is not None
     monkeypatch.setenv("KGS_STEP_SECONDS", "60")
     assert build_project(load_template("autoencoder")).ok

@@ -77,7 +77,7 @@ def test_a_build_over_its_time_budget_is_one_validate_error(monkeypatch):
     monkeypatch.setenv("KGS_STEP_SECONDS", "0")
     result = run("validate", "mlp")
     assert result.returncode == 1
-    assert result.stdout == ("mlp: error: build stopped at node 'input': it took longer than 0 s, "
+    assert result.stdout == ("mlp: error: build stopped at node 'input': it took more than 0 s of CPU time, "
                              "the budget of one build\n")
 
 

@@ -95,5 +95,5 @@ def test_train_refuses_a_model_too_big_before_allocating_it(tmp_path):
     path = tmp_path / "big.json"
     path.write_text(big.model_dump_json(), encoding="utf-8")
     result = run("train", str(path))
-    assert_one_line_failure(result, "training needs about 1.6 TB (weights 400.0 GB")
+    assert_one_line_failure(result, "training needs about 3.5 TB (weights 400.0 GB")
     assert "try a smaller model or input size, or optimizer sgd" in result.stderr

@@ -341,6 +341,6 @@ def test_an_import_over_its_time_budget_is_refused_in_one_line(monkeypatch):
     inputs = keras.Input((3,), name="x")
     config = json.loads(keras.Model(inputs, keras.layers.Dense(2, name="d")(inputs)).to_json())
     monkeypatch.setenv("KGS_STEP_SECONDS", "0")
-    refused(config, "import stopped at layer 'd' (Dense): it took longer than 0 s, the budget of one import")
+    refused(config, "import stopped at layer 'd' (Dense): it took more than 0 s of CPU time, the budget of one import")
     monkeypatch.setenv("KGS_STEP_SECONDS", "60")
     assert import_config(config).project.main.node("d").config == {"units": 2}

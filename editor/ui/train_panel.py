@@ -19,13 +19,12 @@ Results (curves, epoch table, downloads) stay while the graph is the one that wa
 trained; after an edit they are hidden (undo brings them back) until the next run.
 
 Memory limit: half of the free memory, or KGS_MEMORY_LIMIT_MB (megabytes, 10^6 bytes;
-a positive number, anything else is ignored) where a shared machine or a test wants less.
+a positive number, anything else is ignored) where a shared machine or a test wants less:
+editor.cost.memory_limit reads it, for the page and `python -m editor train` alike.
 """
 
 from __future__ import annotations
 
-import math
-import os
 from typing import Optional
 
 import streamlit as st
@@ -38,6 +37,7 @@ from editor.problems import one_line
 from editor.ui import fields, keras_reruns, preview_cache, runs, state, train_charts, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
+from editor.cost import memory_limit
 from editor.words import counted
 
 keras_reruns.install()  # Streamlit's after-run Keras cleanup would stall the training thread
@@ -49,16 +49,6 @@ STOP_WAIT_S = 1.0  # Stop waits this long for the batch in progress, so its reru
 ESTIMATE = "kgs.train.estimate"  # (digest, settings, Estimate or one-line error)
 ESTIMATE_WANTED = "kgs.train.estimate_wanted"  # set by the button, done by the next run
 RUN_FIELDS = ("epochs", "batch_size", "samples", "seed")  # whole-number settings, in this order
-
-
-def memory_limit() -> Optional[int]:
-    """Bytes a run may need: KGS_MEMORY_LIMIT_MB, else None (training's default: half the free memory)."""
-    text = os.environ.get("KGS_MEMORY_LIMIT_MB", "").strip()
-    try:
-        megabytes = float(text)
-    except ValueError:
-        return None
-    return int(megabytes * 1_000_000) if math.isfinite(megabytes) and megabytes > 0 else None
 
 
 def owner() -> str:

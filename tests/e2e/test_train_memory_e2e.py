@@ -15,7 +15,7 @@ from tests.e2e.test_editor_e2e import open_template, summary_block
 
 pytestmark = pytest.mark.e2e
 
-TOO_BIG = "training needs about 4.2 GB (weights 1.0 GB"
+TOO_BIG = "training needs about 9.4 GB (weights 1.0 GB"
 
 
 @pytest.fixture(scope="module")
