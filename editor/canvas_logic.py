@@ -521,12 +521,18 @@ def node_choices(graph: Graph) -> list[tuple[str, str]]:
 
 # ----------------------------------------------------------------------------- clicks
 
+# A wire drawn by clicking is added as one more input, as the inspector's "Add an input"
+# does (nothing is lost). A layer that takes one tensor (Dense, Conv2D...) cannot take a
+# second: there the new wire replaces its input, and edit_notice names what was replaced
+# (Undo puts it back). Refusing would send the person to the inspector to unwire first,
+# for what a click plainly asks; appending would make a graph that cannot build.
 MODES = {
     "select": "Select",
-    "connect": "Wire the selected node into the clicked one",
-    "feed": "Wire the clicked node into the selected one",
+    "connect": "Wire the selected node into the clicked one (adds an input)",
+    "feed": "Wire the clicked node into the selected one (adds an input)",
     "share": "Selected node shares the clicked node's layer",
 }
+MODE_RULE = "A one-input layer (Dense, Conv2D…) gets the new wire instead of its input: a notice names what was replaced."
 
 
 @dataclass(frozen=True)
@@ -585,14 +591,35 @@ def apply_edit(graph: Graph, edit: CanvasEdit) -> Graph:
     node's new input also gets a name its expression can use: editor.edits.set_inputs).
     """
     if edit.kind == "connect":
-        target = graph.get(edit.target)
-        if target is not None and target.kind == "layer" and target.inputs and target.call_style == "single":
-            # A layer that takes one tensor: wiring another one in replaces its input.
+        if _replaces(graph, edit):
             return edits.set_inputs(graph, edit.target, (Ref(node=edit.source),))
         return edits.connect(graph, Ref(node=edit.source), edit.target)
     if edit.kind == "share":
         return edits.share(graph, edit.target, edit.source)
     raise edits.EditError(f"unknown canvas edit '{edit.kind}'")
+
+
+def _replaces(graph: Graph, edit: CanvasEdit) -> tuple[Ref, ...]:
+    """The inputs a wiring click replaces: those of a layer that takes one tensor (none
+    when the node takes more, has none yet, or already takes exactly this wire)."""
+    target = graph.get(edit.target)
+    if (edit.kind != "connect" or target is None or target.kind != "layer" or target.call_style != "single"
+            or target.inputs in ((), (Ref(node=edit.source),))):
+        return ()
+    return target.inputs
+
+
+def edit_notice(graph: Graph, edit: CanvasEdit) -> Optional[str]:
+    """What a person is told after a click edit that replaced something (None when it only
+    added): the node, the input it lost and the one it got. `graph`: before the edit."""
+    replaced = _replaces(graph, edit)
+    if not replaced:
+        return None
+    name = {n.id: n.name for n in graph.nodes}
+    lost = ", ".join(f"'{name.get(r.node, r.node)}'" + (f" (output {r.output})" if r.output else "") for r in replaced)
+    target, source = name[edit.target], name.get(edit.source, edit.source)
+    return (f"'{target}' takes one input: '{source}' replaced {lost} as its input "
+            "(Undo puts it back; merges and loss nodes take more).")
 
 
 def describe_edit(graph: Graph, edit: CanvasEdit) -> str:

@@ -12,6 +12,7 @@ from editor.ui import compare_view, cost_view, library, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
+REPLACED = "canvas.replaced"  # (notice, project it made) of the last click edit that replaced an input
 VIEWS = (*canvas_logic.VIEWS, 1200, 2000, 3000)  # a number: the whole graph on a canvas that tall
 
 _LEGEND = (
@@ -104,6 +105,9 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
     config.__dict__.update(canvas_logic.vis_options(view.height))
     config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
+    replaced, after = st.session_state.get(REPLACED) or (None, None)
+    if replaced and after is project:  # shown until the next change of the project
+        st.info(md(replaced))
     _legend()
     if view.left_out:
         around = graph.get(current.selection) if current.selection else None
@@ -125,13 +129,15 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     new_state, edit = canvas_logic.handle_event(current, event, graph)
     state.set_canvas_state(new_state)
     if edit is not None:
-        state.edit_graph(canvas_logic.describe_edit(graph, edit), lambda g: canvas_logic.apply_edit(g, edit))
+        if state.edit_graph(canvas_logic.describe_edit(graph, edit), lambda g: canvas_logic.apply_edit(g, edit)):
+            st.session_state[REPLACED] = (canvas_logic.edit_notice(graph, edit), state.project())
         st.rerun()
     if new_state.selection != current.selection or new_state.mode != current.mode:
         st.rerun()  # redraw the highlight and the inspector for the clicked node
     if current.mode != "select":
+        rule = f" {canvas_logic.MODE_RULE}" if current.mode in ("connect", "feed") else ""
         st.caption(f"Mode: {canvas_logic.MODES[current.mode].lower()} — click a node on the canvas "
-                   "(click the selected node to cancel).")
+                   f"(click the selected node to cancel).{rule}")
 
 
 def _legend() -> None:

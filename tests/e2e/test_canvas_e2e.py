@@ -354,7 +354,7 @@ def test_the_number_of_a_wire_drawn_across_a_row_is_on_that_wire(page, server):
     expect(inspector_heading(page, "hidden1")).to_be_visible()
     add_dropout(page, "Branch from hidden1")  # n7, beside add in its row, and selected
     code_has(page, 'name="dropout")(hidden1)')
-    choose(page, "toolbar.mode", "Wire the selected node into the clicked one")
+    choose(page, "toolbar.mode", "Wire the selected node into the clicked one (adds an input)")
     expect(page.get_by_text("Mode: wire the selected node")).to_be_visible()
     network_state(page, lambda s: "n7" in s["ids"])
     click_node(page, "n6")
