@@ -38,7 +38,8 @@ def show_toolbar(key: str = "toolbar") -> None:
     project = state.project()
     ids = [g.id for g in project.graphs]
     several = len(ids) > 1
-    cols = st.columns([1.1, 1.1, 2, 2.6, 1.3] if several else [1.1, 1.1, 3.6, 1.4])
+    # Two rows: in one, the selects' texts were cut ("Legible (foll…", the wiring modes).
+    cols = st.columns([1, 1, 2.2, 2.8] if several else [1, 1, 3.2])
     undo_label = history.undo_label
     redo_label = history.redo_label
     cols[0].button("↶ Undo", key=f"{key}.undo", on_click=state.undo, disabled=not history.can_undo,
@@ -53,15 +54,17 @@ def show_toolbar(key: str = "toolbar") -> None:
                           on_change=state.callback(lambda: state.set_graph(st.session_state[graph_key])),
                           help="The project's main model and the nested models it calls.")
         rest = rest[1:]
-    mode_key = f"{key}.mode"
-    modes = list(canvas_logic.MODES)
-    rest[0].selectbox("A click on the canvas…", modes, key=mode_key, **widgets.bind(mode_key, state.canvas_state().mode, modes),
-                      format_func=canvas_logic.MODES.get,
-                      on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])))
-    rest[1].selectbox("Canvas view", VIEWS, key=f"{key}.view",
+    rest[0].selectbox("Canvas view", VIEWS, key=f"{key}.view",
                       format_func=lambda v: canvas_logic.VIEWS.get(v) or f"Whole graph, {v} px tall",
                       help="Legible: the whole graph when its labels stay readable, else the part around the "
                            "selected node. Zoom with the mouse wheel and drag to pan.")
+    mode_key = f"{key}.mode"
+    modes = list(canvas_logic.MODES)
+    st.selectbox("A click on the canvas…", modes, key=mode_key, **widgets.bind(mode_key, state.canvas_state().mode, modes),
+                 format_func=canvas_logic.MODES.get,
+                 on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])),
+                 help=f"{canvas_logic.MODE_RULE} The Delete key deletes the selected node once the canvas "
+                      "has been clicked (or use the inspector's Delete node).")
     notice = state.general_notice()
     if notice is not None:
         st.error(md(notice.message))
@@ -134,10 +137,62 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         st.rerun()
     if new_state.selection != current.selection or new_state.mode != current.mode:
         st.rerun()  # redraw the highlight and the inspector for the clicked node
+    _delete_key()  # last: its (empty) element adds no gap above the canvas
     if current.mode != "select":
         rule = f" {canvas_logic.MODE_RULE}" if current.mode in ("connect", "feed") else ""
         st.caption(f"Mode: {canvas_logic.MODES[current.mode].lower()} — click a node on the canvas "
                    f"(click the selected node to cancel).{rule}")
+
+
+# The canvas component cannot send keys to the app (streamlit-agraph returns a clicked node id
+# only), so the page listens: Delete or Backspace pressed after a click on the canvas (and
+# no click elsewhere since) clicks the inspector's "Delete node" button of the selected node
+# (there is none when nothing is selected). The canvas's frame is same-origin but redrawn
+# after the click that selects, which leaves the focus on the page: so the page itself
+# listens too, and never while a field, select or text box has the focus. Once per press
+# and per canvas click; installed once per page; fixed text, no user input.
+_DELETE_KEY = """<script>
+(() => {
+  if (window.__kgsDeleteKey) return;
+  window.__kgsDeleteKey = true;
+  let canvasClicked = false;
+  const deleteButton = () => {
+    for (const el of document.querySelectorAll('[class*="st-key-insp-"]')) {
+      if ([...el.classList].some(c => /^st-key-insp-.+-delete$/.test(c))) return el.querySelector('button');
+    }
+    return null;
+  };
+  const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  const onKey = (event) => {
+    if ((event.key !== 'Delete' && event.key !== 'Backspace') || !canvasClicked || typing(event.target)) return;
+    const button = deleteButton();
+    if (!button || button.disabled) return;
+    canvasClicked = false;
+    event.preventDefault();
+    button.click();
+  };
+  document.addEventListener('pointerdown', () => { canvasClicked = false; }, true);
+  document.addEventListener('keydown', onKey, true);
+  const watch = () => {
+    for (const frame of document.querySelectorAll("iframe[title='streamlit_agraph.agraph']")) {
+      try {
+        const win = frame.contentWindow;
+        if (win && !win.__kgsDeleteKey) {
+          win.__kgsDeleteKey = true;
+          win.addEventListener('pointerdown', () => { canvasClicked = true; }, true);
+          win.addEventListener('keydown', onKey, true);
+        }
+      } catch (error) { /* not loaded yet */ }
+    }
+  };
+  new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
+  setInterval(watch, 500);
+})();
+</script>"""
+
+
+def _delete_key() -> None:
+    st.html(_DELETE_KEY, unsafe_allow_javascript=True)
 
 
 def _legend() -> None:
@@ -146,9 +201,14 @@ def _legend() -> None:
         fill, border = canvas_logic.KIND_COLOURS[role]
         chips.append(
             f"<span style='background:{fill};border:1px solid {border};border-radius:3px;"
-            f"padding:0 6px;margin-right:6px;font-size:0.8em'>{text}</span>"
+            f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>{text}</span>"
         )
     fill, border = canvas_logic.ERROR_COLOURS
     chips.append(f"<span style='background:{fill};border:1px solid {border};border-radius:3px;"
-                 f"padding:0 6px;font-size:0.8em'>has an error (hover for why)</span>")
+                 f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>has an error (hover for why)</span>")
+    chips.append(f"<span style='background:{canvas_logic.KIND_COLOURS['layer'][0]};"
+                 f"border:2px solid {canvas_logic.WARNING_BORDER};border-radius:3px;"
+                 f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>has a warning</span>")
+    chips.append(f"<span style='color:{canvas_logic.CYCLE_COLOUR};font-size:0.8em;white-space:nowrap'>"
+                 "⤺ red curved wire: closes a cycle</span>")
     st.markdown("".join(chips), unsafe_allow_html=True)  # fixed text only, no user input
