@@ -33,34 +33,24 @@ class _Item:
 
 
 def show_toolbar(key: str = "toolbar") -> None:
-    """Undo / redo, the graph switcher and the click mode, above the canvas."""
+    """Undo / redo, the canvas view and (a row of its own) the click mode, above the canvas.
+    In one row with the graph switcher their texts were cut ("Legible (foll…", the wiring
+    modes): the graph switcher is beside the node finder, the legend below the canvas, so
+    the canvas's foot stays on a 1000-px screen."""
     history = state.history()
-    project = state.project()
-    ids = [g.id for g in project.graphs]
-    several = len(ids) > 1
-    # Two rows: in one, the selects' texts were cut ("Legible (foll…", the wiring modes).
-    cols = st.columns([1, 1, 2.2, 2.8] if several else [1, 1, 3.2])
+    cols = st.columns([1, 1, 3.2])
     undo_label = history.undo_label
     redo_label = history.redo_label
     cols[0].button("↶ Undo", key=f"{key}.undo", on_click=state.undo, disabled=not history.can_undo,
                    help=md(f"Undo: {undo_label}") if undo_label else "Nothing to undo", width="stretch")
     cols[1].button("↷ Redo", key=f"{key}.redo", on_click=state.redo, disabled=not history.can_redo,
                    help=md(f"Redo: {redo_label}") if redo_label else "Nothing to redo", width="stretch")
-    rest = cols[2:]
-    if several:
-        names = {g.id: g.name + (" (main)" if i == 0 else " (nested)") for i, g in enumerate(project.graphs)}
-        graph_key = f"{key}.graph"
-        rest[0].selectbox("Graph", ids, key=graph_key, format_func=names.get, **widgets.bind(graph_key, state.graph_id(), ids),
-                          on_change=state.callback(lambda: state.set_graph(st.session_state[graph_key])),
-                          help="The project's main model and the nested models it calls.")
-        rest = rest[1:]
-    rest[0].selectbox("Canvas view", VIEWS, key=f"{key}.view",
-                      format_func=lambda v: canvas_logic.VIEWS.get(v) or f"Whole graph, {v} px tall",
-                      help="Legible: the whole graph when its labels stay readable, else the part around the "
-                           "selected node. Zoom with the mouse wheel and drag to pan.")
+    with cols[2]:
+        _view_select(f"{key}.view")
     mode_key = f"{key}.mode"
     modes = list(canvas_logic.MODES)
-    st.selectbox("A click on the canvas…", modes, key=mode_key, **widgets.bind(mode_key, state.canvas_state().mode, modes),
+    st.selectbox("A click on the canvas…", modes, key=mode_key,
+                 **widgets.bind(mode_key, state.canvas_state().mode, modes),
                  format_func=canvas_logic.MODES.get,
                  on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])),
                  help=f"{canvas_logic.MODE_RULE} The Delete key deletes the selected node once the canvas "
@@ -72,8 +62,37 @@ def show_toolbar(key: str = "toolbar") -> None:
     library.show_draft_offer(f"{key}.draft")
 
 
+def _graph_switcher(key: str = "toolbar.graph") -> None:
+    """The project's main model and the nested models it calls (shown when there are several)."""
+    project = state.project()
+    ids = [g.id for g in project.graphs]
+    names = {g.id: g.name + (" (main)" if i == 0 else " (nested)") for i, g in enumerate(project.graphs)}
+    st.selectbox("Graph", ids, key=key, format_func=names.get, **widgets.bind(key, state.graph_id(), ids),
+                 on_change=state.callback(lambda: state.set_graph(st.session_state[key])),
+                 help="The project's main model and the nested models it calls.")
+
+
+def _view_select(key: str) -> None:
+    st.selectbox("Canvas view", VIEWS, key=key,
+                 format_func=lambda v: canvas_logic.VIEWS.get(v) or f"Whole graph, {v} px tall",
+                 help="Legible: the whole graph when its labels stay readable, else the part around the "
+                      "selected node. Zoom with the mouse wheel and drag to pan.")
+
+
 def show_picker(key: str = "picker") -> None:
-    """The searchable node list: the way to select on big graphs (and in AppTest)."""
+    """The searchable node list: the way to select on big graphs (and in AppTest); beside
+    it, the graph switcher when the project has nested models."""
+    if len(state.project().graphs) > 1:
+        cols = st.columns([1, 1.4])
+        with cols[0]:
+            _graph_switcher()
+        with cols[1]:
+            _node_finder(key)
+    else:
+        _node_finder(key)
+
+
+def _node_finder(key: str) -> None:
     graph = state.graph()
     choices = dict(canvas_logic.node_choices(graph))
     options = ["", *choices]  # "": nothing selected
@@ -111,7 +130,6 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     replaced, after = st.session_state.get(REPLACED) or (None, None)
     if replaced and after is project:  # shown until the next change of the project
         st.info(md(replaced))
-    _legend()
     if view.left_out:
         around = graph.get(current.selection) if current.selection else None
         st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
@@ -120,6 +138,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     event = agraph([_Item(n) for n in view.data.nodes], [_Item(e) for e in view.data.edges], config)
     # Below the canvas, so that the canvas stays where the eye expects it (the overlays
     # read their choice from the session state, set by the last run's selects).
+    _legend()
     cols = st.columns(2)
     with cols[0]:
         cost_view.show_mode()
