@@ -299,7 +299,9 @@ def _build_project(project: Project, graph_id: str, weights: bool) -> BuildResul
         with keras.StatelessScope(initialize_variables=False):
             model, shapes, problems = _build_graphs(project, graph_id)
         _forget_deferred_variables()
-    compile_args = losses.compile_args(project, project.graph(graph_id)) if model is not None else {}
+    problems = problems + losses.setting_problems(project)  # an unknown loss or optimizer name
+    ok = model is not None and not errors(problems)
+    compile_args = losses.compile_args(project, project.graph(graph_id)) if ok else {}
     return BuildResult(model=model, shapes=shapes, problems=problems, compile_args=compile_args)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from editor import edits
-from editor.graph import Graph, Node, Ref, topological_order
+from editor.graph import POSITION_LIMIT, Graph, Node, Ref, topological_order
 from editor.problems import Problem
 
 # ----------------------------------------------------------------------------- looks
@@ -45,6 +45,31 @@ WARNING_BORDER = "#D68910"
 SELECTED_BORDER = "#17202A"
 EDGE_COLOUR = "#7F8C8D"
 SHARE_COLOUR = "#A569BD"
+CYCLE_COLOUR = "#C0392B"  # the wire that closes a cycle, curved so the forward wires do not hide it
+TEXT_COLOUR = "#17202A"
+AA_CONTRAST = 4.5  # WCAG 2 level AA for text of normal size
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of '#RRGGBB'."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 to 21."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def label_colour(fill: str) -> str:
+    """The label colour on `fill`: the usual dark text where it reads at WCAG AA, else black
+    or white, whichever contrasts more (white on the deepest cost reds; either one reaches
+    at least 4.58:1 on any fill)."""
+    if contrast(fill, TEXT_COLOUR) >= AA_CONTRAST:
+        return TEXT_COLOUR
+    return max(("#000000", "#FFFFFF"), key=lambda c: contrast(fill, c))
 
 # Stored positions are in "grid units" (templates use 100 between rows and columns);
 # the canvas spreads columns wider than rows because labels are wider than tall.
@@ -212,6 +237,36 @@ def new_position(graph: Graph, node_id: str) -> tuple[float, float]:
     return _Spots(placed.values()).take(_wanted(graph.node(node_id), placed))
 
 
+def place_new(graph: Graph, node_id: str) -> Graph:
+    """The graph with a just-added node given a position (the UI's one way to place one).
+
+    A node that only branches off goes to a free spot below its producer (new_position).
+    A node inserted into wires (it feeds nodes already drawn) gets a row of its own, right
+    below its producer: every node from that row down moves one row lower. Squeezed in
+    beside its consumer instead, a few inserts made wires run across a row, through nodes.
+    """
+    node = graph.node(node_id)
+    feeds = any(ref.node == node_id for other in graph.nodes for ref in other.inputs)
+    others = graph.model_copy(update={"nodes": tuple(n for n in graph.nodes if n.id != node_id)})
+    placed = layout(others)
+    wanted = _wanted(node, placed)
+    lowest = max((y for _, y in placed.values()), default=0.0)
+    if (not feeds or not node.inputs or _Spots(placed.values()).free(*wanted)
+            or lowest + ROW > POSITION_LIMIT):  # no row below to open: the free spot will do
+        position = new_position(graph, node_id)
+        return graph.model_copy(update={"nodes": tuple(n.model_copy(update={"position": position})
+                                                       if n.id == node_id else n for n in graph.nodes)})
+    row = wanted[1] - ROW / 2
+
+    def moved(n: Node) -> Node:
+        if n.id == node_id:
+            return n.model_copy(update={"position": wanted})
+        x, y = placed[n.id]
+        return n.model_copy(update={"position": (x, y + ROW if y > row else y)})
+
+    return graph.model_copy(update={"nodes": tuple(moved(n) for n in graph.nodes)})
+
+
 # ----------------------------------------------------------------------------- canvas data
 
 
@@ -245,6 +300,7 @@ def canvas_nodes(
     graph_names: Mapping[str, str] | None = None,
     heat: Mapping[str, tuple[str, str]] | None = None,
     marks: Mapping[str, str] | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
 ) -> list[dict]:
     """vis-network node dicts, in the graph's node order. `heat`: node id -> (fill, figure),
     the cost overlay (editor.node_cost): the fill replaces the kind's, the figure is in
@@ -253,7 +309,7 @@ def canvas_nodes(
     heat, marks = heat or {}, marks or {}
     shapes = shapes or {}
     by_node = node_problems(problems, graph.id)
-    positions = layout(graph)
+    positions = positions or layout(graph)
     out = []
     for node in graph.nodes:
         kind = role(graph, node)
@@ -281,7 +337,7 @@ def canvas_nodes(
             },
             "borderWidth": 3 if node.id == selected or node.id in marks else (2 if found else 1),
             "margin": 4 if node.kind == "op" else 8,
-            "font": {"face": "monospace", "size": 11 if node.kind == "op" else 13, "color": "#17202A"},
+            "font": {"face": "monospace", "size": 11 if node.kind == "op" else 13, "color": label_colour(fill)},
         }
         if node.id in marks and node.id != selected:
             data["color"]["border"] = DIFF_BORDERS[marks[node.id]]
@@ -321,11 +377,44 @@ def ghost_nodes(old: Graph, removed: Iterable[str]) -> list[dict]:
     return out
 
 
-def canvas_edges(graph: Graph) -> list[dict]:
+def back_edges(graph: Graph, positions: Mapping[str, tuple[float, float]] | None = None) -> set[tuple[str, str]]:
+    """The wires (source, target) that close a cycle: those a depth-first walk finds leading
+    back to a node it is still inside. The walk starts at the topmost node, so the wire
+    drawn upwards is the one named. Iterative: a 5,000-node chain needs no deep recursion."""
+    positions = positions or layout(graph)
+    consumers: dict[str, list[str]] = {n.id: [] for n in graph.nodes}
+    for node in graph.nodes:
+        for ref in node.inputs:
+            if ref.node in consumers and node.id not in consumers[ref.node]:
+                consumers[ref.node].append(node.id)
+    state: dict[str, int] = {}  # 1: on the walk's path, 2: done
+    found: set[tuple[str, str]] = set()
+    for root in sorted(consumers, key=lambda i: (positions[i][1], positions[i][0])):
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(consumers[root]))]
+        while stack:
+            node_id, rest = stack[-1]
+            step = next(rest, None)
+            if step is None:
+                state[node_id] = 2
+                stack.pop()
+            elif state.get(step) == 1:
+                found.add((node_id, step))
+            elif step not in state:
+                state[step] = 1
+                stack.append((step, iter(consumers[step])))
+    return found
+
+
+def canvas_edges(graph: Graph, positions: Mapping[str, tuple[float, float]] | None = None) -> list[dict]:
     """vis-network edge dicts: one per wire (numbered when a node takes several positional
     tensors, named by keyword: `initial_state`, `mask`), and a dashed one from a layer's
-    owner to each node that shares it."""
+    owner to each node that shares it. A wire that closes a cycle is red and curved: drawn
+    straight, it lay under the forward wires of the same column."""
     known = {n.id for n in graph.nodes}
+    closing = back_edges(graph, positions)
     out = []
     for node in graph.nodes:
         many = node.positional_count > 1
@@ -346,6 +435,10 @@ def canvas_edges(graph: Graph) -> list[dict]:
                 "arrows": "to",
                 "color": EDGE_COLOUR,
             }
+            if (ref.node, node.id) in closing:
+                label.append("closes a cycle")
+                edge.update(color=CYCLE_COLOUR, width=2,
+                            smooth={"enabled": True, "type": "curvedCW", "roundness": 0.5})
             if label:
                 edge["label"] = " ".join(label)
             out.append(edge)
@@ -370,7 +463,8 @@ class CanvasData:
 
 def canvas_data(graph: Graph, problems: Iterable[Problem] = (), **view) -> CanvasData:
     """What the component draws; `view` is canvas_nodes's shapes, selected and graph_names."""
-    return CanvasData(canvas_nodes(graph, problems, **view), canvas_edges(graph))
+    positions = layout(graph)
+    return CanvasData(canvas_nodes(graph, problems, positions=positions, **view), canvas_edges(graph, positions))
 
 
 # ----------------------------------------------------------------------------- view
@@ -521,12 +615,18 @@ def node_choices(graph: Graph) -> list[tuple[str, str]]:
 
 # ----------------------------------------------------------------------------- clicks
 
+# A wire drawn by clicking is added as one more input, as the inspector's "Add an input"
+# does (nothing is lost). A layer that takes one tensor (Dense, Conv2D...) cannot take a
+# second: there the new wire replaces its input, and edit_notice names what was replaced
+# (Undo puts it back). Refusing would send the person to the inspector to unwire first,
+# for what a click plainly asks; appending would make a graph that cannot build.
 MODES = {
     "select": "Select",
-    "connect": "Wire the selected node into the clicked one",
-    "feed": "Wire the clicked node into the selected one",
+    "connect": "Wire the selected node into the clicked one (adds an input)",
+    "feed": "Wire the clicked node into the selected one (adds an input)",
     "share": "Selected node shares the clicked node's layer",
 }
+MODE_RULE = "A one-input layer (Dense, Conv2D…) gets the new wire instead of its input: a notice names what was replaced."
 
 
 @dataclass(frozen=True)
@@ -585,14 +685,35 @@ def apply_edit(graph: Graph, edit: CanvasEdit) -> Graph:
     node's new input also gets a name its expression can use: editor.edits.set_inputs).
     """
     if edit.kind == "connect":
-        target = graph.get(edit.target)
-        if target is not None and target.kind == "layer" and target.inputs and target.call_style == "single":
-            # A layer that takes one tensor: wiring another one in replaces its input.
+        if _replaces(graph, edit):
             return edits.set_inputs(graph, edit.target, (Ref(node=edit.source),))
         return edits.connect(graph, Ref(node=edit.source), edit.target)
     if edit.kind == "share":
         return edits.share(graph, edit.target, edit.source)
     raise edits.EditError(f"unknown canvas edit '{edit.kind}'")
+
+
+def _replaces(graph: Graph, edit: CanvasEdit) -> tuple[Ref, ...]:
+    """The inputs a wiring click replaces: those of a layer that takes one tensor (none
+    when the node takes more, has none yet, or already takes exactly this wire)."""
+    target = graph.get(edit.target)
+    if (edit.kind != "connect" or target is None or target.kind != "layer" or target.call_style != "single"
+            or target.inputs in ((), (Ref(node=edit.source),))):
+        return ()
+    return target.inputs
+
+
+def edit_notice(graph: Graph, edit: CanvasEdit) -> Optional[str]:
+    """What a person is told after a click edit that replaced something (None when it only
+    added): the node, the input it lost and the one it got. `graph`: before the edit."""
+    replaced = _replaces(graph, edit)
+    if not replaced:
+        return None
+    name = {n.id: n.name for n in graph.nodes}
+    lost = ", ".join(f"'{name.get(r.node, r.node)}'" + (f" (output {r.output})" if r.output else "") for r in replaced)
+    target, source = name[edit.target], name.get(edit.source, edit.source)
+    return (f"'{target}' takes one input: '{source}' replaced {lost} as its input "
+            "(Undo puts it back; merges and loss nodes take more).")
 
 
 def describe_edit(graph: Graph, edit: CanvasEdit) -> str:

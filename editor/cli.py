@@ -197,10 +197,16 @@ def cmd_diff(args) -> int:
 
 
 def cmd_export_code(args) -> int:
-    from editor.codegen import generate
+    from editor.build import build_project
+    from editor.codegen import generate, refusal
 
     train = _settings(args) if args.train else None
     targets = _targets(args.targets)
+    for target, project in targets:  # every target checked before any file is written
+        checked = run_settings.with_optimizer(project, train) if train else project
+        refused = refusal(build_project(checked, weights=False).problems)
+        if refused:
+            raise CommandError(f"{target}: the code cannot be generated: {refused}")
     out = Path(args.output)
     if len(targets) > 1:
         out.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from typing import Any, Optional
 
 from editor import codegen_train, expr, names, run_settings
 from editor.errors import UserError
+from editor.problems import distinct, errors
 from editor.graph import Graph, Node, Output, Project, Ref, application_arguments, call_order, topological_order
 
 RESERVED = names.KEYWORDS | frozenset(dir(builtins)) | {"keras", "layers", "ops", "model", "build_model", "AddLoss",
@@ -93,6 +94,17 @@ def generate(project: Project, train=None, strategy: str = "default") -> str:
     if train is not None:
         project = run_settings.with_optimizer(project, train)
     return _Module(project, train, strategy).source()
+
+
+def refusal(problems) -> Optional[str]:
+    """Why no code is written for a project with these problems (what `validate` and the
+    Problems tab report), or None. Code of a graph with errors only moves the error into a
+    Keras traceback when run (an empty graph wrote `keras.Model(inputs=[], outputs=[])`), so
+    every error refuses it: the Code tab and `export-code` both ask here. One line."""
+    found = distinct(errors(problems))
+    if not found:
+        return None
+    return "the graph has errors: " + "; ".join(p.message for p in found)
 
 
 # ----------------------------------------------------------------------------- names and values

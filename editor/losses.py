@@ -16,6 +16,7 @@ import keras
 from editor import expr
 from editor.errors import UserError
 from editor.graph import Graph, Node, Output, Project
+from editor.problems import Problem
 
 PACKAGE = "keras_graph_studio"
 
@@ -106,6 +107,29 @@ def optimizer(project: Project):
         raise UnknownOptimizer(f"unknown optimizer '{settings.optimizer}' (known: {', '.join(catalog.optimizers())})")
     config = {"learning_rate": settings.learning_rate} if settings.learning_rate else {}
     return keras.optimizers.get({"class_name": class_name, "config": config})
+
+
+def setting_problems(project: Project) -> list[Problem]:
+    """Names compile() would not know: the optimizer and each output's loss (Keras's own
+    keras.losses.get decides, so "mse" and "Huber" pass). Found before compile, so that
+    `validate`, the Problems tab and the code's refusal name them, not a Keras traceback."""
+    found: list[Problem] = []
+    try:
+        optimizer(project)
+    except UnknownOptimizer as err:
+        found.append(Problem(str(err), check="check_optimizer"))
+    graph = project.main
+    for output in graph.outputs:
+        if not output.loss or output.custom_expression is not None:
+            continue
+        try:
+            keras.losses.get(output.loss)
+        except (ValueError, TypeError):
+            node = graph.get(output.ref.node)
+            where = f"output '{node.name}'" if node is not None else "an output"
+            found.append(Problem(f"{where}: unknown loss '{output.loss}'", node=output.ref.node, graph=graph.id,
+                                 check="check_losses"))
+    return found
 
 
 def compile_args(project: Project, graph: Graph) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from editor.ui import compare_view, cost_view, library, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
+REPLACED = "canvas.replaced"  # (notice, project it made) of the last click edit that replaced an input
 VIEWS = (*canvas_logic.VIEWS, 1200, 2000, 3000)  # a number: the whole graph on a canvas that tall
 
 _LEGEND = (
@@ -32,35 +33,28 @@ class _Item:
 
 
 def show_toolbar(key: str = "toolbar") -> None:
-    """Undo / redo, the graph switcher and the click mode, above the canvas."""
+    """Undo / redo, the canvas view and (a row of its own) the click mode, above the canvas.
+    In one row with the graph switcher their texts were cut ("Legible (foll…", the wiring
+    modes): the graph switcher is beside the node finder, the legend below the canvas, so
+    the canvas's foot stays on a 1000-px screen."""
     history = state.history()
-    project = state.project()
-    ids = [g.id for g in project.graphs]
-    several = len(ids) > 1
-    cols = st.columns([1.1, 1.1, 2, 2.6, 1.3] if several else [1.1, 1.1, 3.6, 1.4])
+    cols = st.columns([1, 1, 3.2])
     undo_label = history.undo_label
     redo_label = history.redo_label
     cols[0].button("↶ Undo", key=f"{key}.undo", on_click=state.undo, disabled=not history.can_undo,
                    help=md(f"Undo: {undo_label}") if undo_label else "Nothing to undo", width="stretch")
     cols[1].button("↷ Redo", key=f"{key}.redo", on_click=state.redo, disabled=not history.can_redo,
                    help=md(f"Redo: {redo_label}") if redo_label else "Nothing to redo", width="stretch")
-    rest = cols[2:]
-    if several:
-        names = {g.id: g.name + (" (main)" if i == 0 else " (nested)") for i, g in enumerate(project.graphs)}
-        graph_key = f"{key}.graph"
-        rest[0].selectbox("Graph", ids, key=graph_key, format_func=names.get, **widgets.bind(graph_key, state.graph_id(), ids),
-                          on_change=state.callback(lambda: state.set_graph(st.session_state[graph_key])),
-                          help="The project's main model and the nested models it calls.")
-        rest = rest[1:]
+    with cols[2]:
+        _view_select(f"{key}.view")
     mode_key = f"{key}.mode"
     modes = list(canvas_logic.MODES)
-    rest[0].selectbox("A click on the canvas…", modes, key=mode_key, **widgets.bind(mode_key, state.canvas_state().mode, modes),
-                      format_func=canvas_logic.MODES.get,
-                      on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])))
-    rest[1].selectbox("Canvas view", VIEWS, key=f"{key}.view",
-                      format_func=lambda v: canvas_logic.VIEWS.get(v) or f"Whole graph, {v} px tall",
-                      help="Legible: the whole graph when its labels stay readable, else the part around the "
-                           "selected node. Zoom with the mouse wheel and drag to pan.")
+    st.selectbox("A click on the canvas…", modes, key=mode_key,
+                 **widgets.bind(mode_key, state.canvas_state().mode, modes),
+                 format_func=canvas_logic.MODES.get,
+                 on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])),
+                 help=f"{canvas_logic.MODE_RULE} The Delete key deletes the selected node once the canvas "
+                      "has been clicked (or use the inspector's Delete node).")
     notice = state.general_notice()
     if notice is not None:
         st.error(md(notice.message))
@@ -68,8 +62,37 @@ def show_toolbar(key: str = "toolbar") -> None:
     library.show_draft_offer(f"{key}.draft")
 
 
+def _graph_switcher(key: str = "toolbar.graph") -> None:
+    """The project's main model and the nested models it calls (shown when there are several)."""
+    project = state.project()
+    ids = [g.id for g in project.graphs]
+    names = {g.id: g.name + (" (main)" if i == 0 else " (nested)") for i, g in enumerate(project.graphs)}
+    st.selectbox("Graph", ids, key=key, format_func=names.get, **widgets.bind(key, state.graph_id(), ids),
+                 on_change=state.callback(lambda: state.set_graph(st.session_state[key])),
+                 help="The project's main model and the nested models it calls.")
+
+
+def _view_select(key: str) -> None:
+    st.selectbox("Canvas view", VIEWS, key=key,
+                 format_func=lambda v: canvas_logic.VIEWS.get(v) or f"Whole graph, {v} px tall",
+                 help="Legible: the whole graph when its labels stay readable, else the part around the "
+                      "selected node. Zoom with the mouse wheel and drag to pan.")
+
+
 def show_picker(key: str = "picker") -> None:
-    """The searchable node list: the way to select on big graphs (and in AppTest)."""
+    """The searchable node list: the way to select on big graphs (and in AppTest); beside
+    it, the graph switcher when the project has nested models."""
+    if len(state.project().graphs) > 1:
+        cols = st.columns([1, 1.4])
+        with cols[0]:
+            _graph_switcher()
+        with cols[1]:
+            _node_finder(key)
+    else:
+        _node_finder(key)
+
+
+def _node_finder(key: str) -> None:
     graph = state.graph()
     choices = dict(canvas_logic.node_choices(graph))
     options = ["", *choices]  # "": nothing selected
@@ -104,7 +127,9 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
     config.__dict__.update(canvas_logic.vis_options(view.height))
     config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
-    _legend()
+    replaced, after = st.session_state.get(REPLACED) or (None, None)
+    if replaced and after is project:  # shown until the next change of the project
+        st.info(md(replaced))
     if view.left_out:
         around = graph.get(current.selection) if current.selection else None
         st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
@@ -113,6 +138,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     event = agraph([_Item(n) for n in view.data.nodes], [_Item(e) for e in view.data.edges], config)
     # Below the canvas, so that the canvas stays where the eye expects it (the overlays
     # read their choice from the session state, set by the last run's selects).
+    _legend()
     cols = st.columns(2)
     with cols[0]:
         cost_view.show_mode()
@@ -125,13 +151,67 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     new_state, edit = canvas_logic.handle_event(current, event, graph)
     state.set_canvas_state(new_state)
     if edit is not None:
-        state.edit_graph(canvas_logic.describe_edit(graph, edit), lambda g: canvas_logic.apply_edit(g, edit))
+        if state.edit_graph(canvas_logic.describe_edit(graph, edit), lambda g: canvas_logic.apply_edit(g, edit)):
+            st.session_state[REPLACED] = (canvas_logic.edit_notice(graph, edit), state.project())
         st.rerun()
     if new_state.selection != current.selection or new_state.mode != current.mode:
         st.rerun()  # redraw the highlight and the inspector for the clicked node
+    _delete_key()  # last: its (empty) element adds no gap above the canvas
     if current.mode != "select":
+        rule = f" {canvas_logic.MODE_RULE}" if current.mode in ("connect", "feed") else ""
         st.caption(f"Mode: {canvas_logic.MODES[current.mode].lower()} — click a node on the canvas "
-                   "(click the selected node to cancel).")
+                   f"(click the selected node to cancel).{rule}")
+
+
+# The canvas component cannot send keys to the app (streamlit-agraph returns a clicked node id
+# only), so the page listens: Delete or Backspace pressed after a click on the canvas (and
+# no click elsewhere since) clicks the inspector's "Delete node" button of the selected node
+# (there is none when nothing is selected). The canvas's frame is same-origin but redrawn
+# after the click that selects, which leaves the focus on the page: so the page itself
+# listens too, and never while a field, select or text box has the focus. Once per press
+# and per canvas click; installed once per page; fixed text, no user input.
+_DELETE_KEY = """<script>
+(() => {
+  if (window.__kgsDeleteKey) return;
+  window.__kgsDeleteKey = true;
+  let canvasClicked = false;
+  const deleteButton = () => {
+    for (const el of document.querySelectorAll('[class*="st-key-insp-"]')) {
+      if ([...el.classList].some(c => /^st-key-insp-.+-delete$/.test(c))) return el.querySelector('button');
+    }
+    return null;
+  };
+  const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  const onKey = (event) => {
+    if ((event.key !== 'Delete' && event.key !== 'Backspace') || !canvasClicked || typing(event.target)) return;
+    const button = deleteButton();
+    if (!button || button.disabled) return;
+    canvasClicked = false;
+    event.preventDefault();
+    button.click();
+  };
+  document.addEventListener('pointerdown', () => { canvasClicked = false; }, true);
+  document.addEventListener('keydown', onKey, true);
+  const watch = () => {
+    for (const frame of document.querySelectorAll("iframe[title='streamlit_agraph.agraph']")) {
+      try {
+        const win = frame.contentWindow;
+        if (win && !win.__kgsDeleteKey) {
+          win.__kgsDeleteKey = true;
+          win.addEventListener('pointerdown', () => { canvasClicked = true; }, true);
+          win.addEventListener('keydown', onKey, true);
+        }
+      } catch (error) { /* not loaded yet */ }
+    }
+  };
+  new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
+  setInterval(watch, 500);
+})();
+</script>"""
+
+
+def _delete_key() -> None:
+    st.html(_DELETE_KEY, unsafe_allow_javascript=True)
 
 
 def _legend() -> None:
@@ -140,9 +220,14 @@ def _legend() -> None:
         fill, border = canvas_logic.KIND_COLOURS[role]
         chips.append(
             f"<span style='background:{fill};border:1px solid {border};border-radius:3px;"
-            f"padding:0 6px;margin-right:6px;font-size:0.8em'>{text}</span>"
+            f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>{text}</span>"
         )
     fill, border = canvas_logic.ERROR_COLOURS
     chips.append(f"<span style='background:{fill};border:1px solid {border};border-radius:3px;"
-                 f"padding:0 6px;font-size:0.8em'>has an error (hover for why)</span>")
+                 f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>has an error (hover for why)</span>")
+    chips.append(f"<span style='background:{canvas_logic.KIND_COLOURS['layer'][0]};"
+                 f"border:2px solid {canvas_logic.WARNING_BORDER};border-radius:3px;"
+                 f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>has a warning</span>")
+    chips.append(f"<span style='color:{canvas_logic.CYCLE_COLOUR};font-size:0.8em;white-space:nowrap'>"
+                 "⤺ red curved wire: closes a cycle</span>")
     st.markdown("".join(chips), unsafe_allow_html=True)  # fixed text only, no user input

@@ -41,7 +41,19 @@ def show(key: str = "code") -> None:
         upload_key = state.next_upload_key(f"{key}.file")
         st.file_uploader("Or a .py file", type=["py"], key=upload_key, max_upload_size=1,
                          on_change=_uploaded, args=(key, upload_key))
+        refused = state.field_notice(_refusal(key))
+        if refused:  # here, where the code was pasted or dropped, not above the canvas out of view
+            st.error(fields.md(refused))
         _show_pending(key)
+
+
+def _refusal(key: str) -> str:
+    """The notice field of this panel's refusals (editor.ui.state.fail)."""
+    return f"{key}.refused"
+
+
+def _refuse(key: str, message: str) -> None:
+    state.fail(f"code import refused: {message}", _refusal(key))
 
 
 def _show_pending(key: str) -> None:
@@ -61,7 +73,7 @@ def _show_pending(key: str) -> None:
 def _pasted(key: str) -> None:
     source = st.session_state.get(f"{key}.text") or ""
     if not source.strip():
-        state.fail("code import refused: paste the code first")
+        _refuse(key, "paste the code first")
         return
     _read(source, PASTED, key, pasted=True)
 
@@ -75,12 +87,12 @@ def _uploaded(key: str, upload_key: str) -> None:
     try:
         data = upload.getvalue()
         if len(data) > MAX_FILE_BYTES:
-            state.fail(f"code import refused: {name} is over {MAX_FILE_BYTES:,} bytes")
+            _refuse(key, f"{name} is over {MAX_FILE_BYTES:,} bytes")
             return
         try:
             source = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            state.fail(f"code import refused: {name} is not UTF-8 text (save it as UTF-8 and upload it again)")
+            _refuse(key, f"{name} is not UTF-8 text (save it as UTF-8 and upload it again)")
             return
         _read(source, name, key, pasted=False)
     finally:
@@ -95,7 +107,7 @@ def _read(source: str, name: str, key: str, pasted: bool) -> None:
         result: CodeImport = import_code(source, model=model, filename=name)
     except UserError as err:  # CodeRefused
         message = str(err).replace("with --model NAME", "in the Model box")
-        state.fail(f"code import refused: {message}")
+        _refuse(key, message)
         return
     if result.skipped:
         st.session_state[PENDING] = Pending(result.project, result.skipped, name, source if pasted else None)

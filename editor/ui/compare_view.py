@@ -44,7 +44,8 @@ def show_choice(key: str = KEY) -> None:
     choices = _choices()
     if st.session_state.get(key) not in choices:
         st.session_state[key] = NOTHING
-    st.selectbox("Compare with", list(choices), key=key, format_func=lambda c: md(choices[c]),
+    # Options are plain text (no Markdown): escaping would show `main\_output` as typed.
+    st.selectbox("Compare with", list(choices), key=key, format_func=lambda c: " ".join(choices[c].split()),
                  help="Marks what changed since a revision of this project, or against another project.")
 
 

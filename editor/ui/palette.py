@@ -135,8 +135,9 @@ def _op_choice(query: str, key: str) -> Optional[edits.Op]:
 
 
 def _placed(graph: Graph, node_id: str) -> Graph:
-    """Give a just-added node a free position, so the canvas stays stable from now on."""
-    return edits.set_config(graph, node_id, position=canvas_logic.new_position(graph, node_id))
+    """Give a just-added node a position (a row of its own when it is inserted into wires),
+    so the canvas stays stable from now on."""
+    return canvas_logic.place_new(graph, node_id)
 
 
 @state.callback

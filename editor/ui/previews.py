@@ -11,7 +11,7 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import run_settings
+from editor import codegen, run_settings
 from editor.graph import Project
 from editor.problems import distinct
 from editor.ui import cost_view, preview_cache, state, train_panel
@@ -40,7 +40,7 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
     with diagram_tab:
         _diagram(shown, stale, key)
     with code_tab:
-        _code(project, digest or preview_cache.digest(project), key)
+        _code(project, digest or preview_cache.digest(project), key, problems)
     with problems_tab:
         _problems(project, problems, failure, key)
     with train_tab:
@@ -172,7 +172,7 @@ def _diagram_on_request(shown: Preview, key: str) -> str:
     return dot
 
 
-def _code(project: Project, digest: str, key: str) -> None:
+def _code(project: Project, digest: str, key: str, problems=()) -> None:
     cols = st.columns([2, 1])
     with_train = cols[0].checkbox("Include train() on synthetic data", key=f"{key}.code_train",
                                   help="The Train tab's settings become its defaults; the same seed draws the same data.")
@@ -186,7 +186,9 @@ def _code(project: Project, digest: str, key: str) -> None:
             train = train_panel.settings()
         except ValueError as err:
             st.error(md(f"The training settings are not valid: {err}"))
-    found = preview_cache.code(project, digest, train, strategy if with_train else "default")
+    refused = codegen.refusal(problems)  # the rule export-code follows too
+    found = (preview_cache.Code(error=f"{refused} (see Problems)") if refused
+             else preview_cache.code(project, digest, train, strategy if with_train else "default"))
     last_code = st.session_state.setdefault(LAST_CODE, {})
     last = last_code.get(state.project_id())
     if found.source:

@@ -46,7 +46,7 @@ def _gallery(key: str) -> None:
     st.caption(f"{info.nodes} nodes · {params}")
     with st.container(height=150, border=False):
         st.caption(info.description)
-    cols = st.columns([1, 1])
+    cols = st.columns([2, 1])  # room for the whole label ("Open templ…" at [1, 1])
     cols[0].button("Open template", key=f"{key}.open", on_click=_open_template, args=(info.id,), type="primary",
                    width="stretch")
     cols[1].markdown(f"[link](?template={info.id})", help="A link that opens this template")
