@@ -27,6 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from editor.errors import UserError
 from editor.graph import Project
 from editor.problems import Problem, errors, one_line
 
@@ -278,7 +279,7 @@ def file_stem(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "model"
 
 
-class DiagramNotDrawn(RuntimeError):
+class DiagramNotDrawn(UserError):
     """Graphviz did not draw the diagram (missing, too slow, out of memory): one line why."""
 
 
