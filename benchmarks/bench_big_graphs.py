@@ -88,7 +88,7 @@ def measure(browser, server: str, project_id: str, node_ids: tuple[str, ...], no
 def run(sizes=SIZES) -> list[dict]:
     from benchmarks.big_graphs import residual_stack
     from editor.templates import load_template
-    from editor.workspace import Workspace
+    from editor.store.workspace import Workspace
 
     os.environ["KGS_WORKSPACE"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"kgs-bench-big-{os.getpid()}.sqlite3")
     workspace = Workspace(os.environ["KGS_WORKSPACE"])

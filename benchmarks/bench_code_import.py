@@ -154,7 +154,7 @@ def measure() -> dict:
     """The figures, in this process (run fresh: TensorFlow must not be loaded by any of it)."""
     import ast
 
-    from editor.code_import import CodeRefused, import_code
+    from editor.code.code_import import CodeRefused, import_code
 
     source = model_source()
     result = import_code(source, filename="bench_model.py")

@@ -17,10 +17,10 @@ from benchmarks.common import median_ms, report
 
 
 def run() -> list[dict]:
-    from editor import project_files
-    from editor.codegen import generate
+    from editor.files import project_files
+    from editor.code.codegen import generate
     from editor.templates import load_template
-    from editor.validate import check_project
+    from editor.model.validate import check_project
     from tests.randomgraphs import random_project
 
     rows = []
@@ -33,7 +33,7 @@ def run() -> list[dict]:
 
     import keras
 
-    from editor.build import build_project, summary_text
+    from editor.building.build import build_project, summary_text
 
     def build_and_summarise():
         result = build_project(unet, weights=False)  # what the editor's previews do

@@ -19,8 +19,8 @@ from benchmarks.common import median_ms, report
 def run() -> list[dict]:
     import keras
 
-    from editor.canvas_logic import canvas_data
-    from editor.importer import import_file
+    from editor.canvas.canvas_logic import canvas_data
+    from editor.files.importer import import_file
 
     rows = []
     with tempfile.TemporaryDirectory() as folder:

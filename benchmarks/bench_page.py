@@ -36,7 +36,7 @@ def _summary(page) -> str:
 
 
 def _page_edits(browser, server: str, template: str, node: str, param: str, first: int) -> list[float]:
-    from editor import canvas_logic
+    from editor.canvas import canvas_logic
     from editor.templates import load_template
     from tests.e2e.canvas import click_node
 
@@ -61,8 +61,8 @@ def _page_edits(browser, server: str, template: str, node: str, param: str, firs
 
 
 def _core_edits(template: str, node: str, param: str, first: int) -> list[float]:
-    from editor import edits
-    from editor.build import build_project, summary_text
+    from editor.model import edits
+    from editor.building.build import build_project, summary_text
     from editor.templates import load_template
 
     project = load_template(template)

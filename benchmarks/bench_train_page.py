@@ -5,7 +5,7 @@ clicks the Train tab and "Start training" with the tab's defaults (5 epochs, bat
 512 samples, seed 0) and reads the samples/s the page reports when the run ends. The
 baseline: `python -m editor train TEMPLATE --epochs 5 --samples 512 --batch-size 32
 --seed 0 --json` in a subprocess, its "samples_per_second". Both are the same engine's
-figure (editor.training: steady batches of epochs 2 on), so the ratio is like for like.
+figure (editor.train.training: steady batches of epochs 2 on), so the ratio is like for like.
 Rounds alternate which goes first; the figure is the ratio of the medians, with the
 median of per-round ratios as a check against load drifting on a shared machine.
 

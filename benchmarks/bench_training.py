@@ -42,9 +42,9 @@ def _timed(fn) -> tuple[float, float]:
 
 def run() -> list[dict]:
     from editor.templates import load_template
-    from editor.run_model import compile_model, make_data
-    from editor.run_settings import Settings
-    from editor.training import TrainingRun
+    from editor.train.run_model import compile_model, make_data
+    from editor.train.run_settings import Settings
+    from editor.train.training import TrainingRun
 
     rows = []
     for template, batch_size, samples in CASES:

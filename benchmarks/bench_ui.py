@@ -75,7 +75,7 @@ def rerun_after_edit() -> list[dict]:
     os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
     from streamlit.testing.v1 import AppTest
 
-    from editor.build import build_project, summary_text
+    from editor.building.build import build_project, summary_text
     from editor.templates import load_template
     from editor.ui import preview_cache
 
@@ -101,7 +101,7 @@ def rerun_after_edit() -> list[dict]:
     assert preview_cache.cached_preview(preview_cache.digest(at.session_state["kgs.history"].value), "main") is not None
 
     project = load_template("unet")
-    from editor import edits
+    from editor.model import edits
 
     naive = []
     for i in range(5):

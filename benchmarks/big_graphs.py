@@ -3,7 +3,7 @@ of residual blocks, Dense → Dense → Add per block, as wide as a person reads
 
 from __future__ import annotations
 
-from editor.graph import Graph, Node, Output, Project, Ref
+from editor.model.graph import Graph, Node, Output, Project, Ref
 
 
 def residual_stack(size: int, units: int = 16) -> Project:

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional
 
-from editor import run_settings
+from editor.train import run_settings
 from editor.errors import UserError
-from editor.graph import Project
-from editor.problems import distinct, errors, one_line, printable
+from editor.model.graph import Project
+from editor.model.problems import distinct, errors, one_line, printable
 
 
 EXIT_ERRORS, EXIT_FAILURE = 1, 2
@@ -50,7 +50,7 @@ def _target_id(name: str) -> str:
 def _build(target: str, project: Project):
     """The preview build (no weight allocated: a 10**9-unit Dense costs nothing), as the
     page builds it: what summary, cost, validate and plot read is shapes and counts."""
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     result = build_project(project, weights=False)
     if not result.ok:
@@ -72,7 +72,7 @@ def cmd_templates(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     status = 0
     for target, project in _targets(args.targets):
@@ -87,7 +87,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from editor.build import param_counts, summary_text
+    from editor.building.build import param_counts, summary_text
 
     reports = []
     for target, project in _targets(args.targets):
@@ -104,8 +104,8 @@ def cmd_summary(args) -> int:
 
 
 def cmd_cost(args) -> int:
-    """Each node's parameters, FLOPs per sample and activation memory (editor.node_cost)."""
-    from editor.node_cost import costs_of
+    """Each node's parameters, FLOPs per sample and activation memory (editor.building.node_cost)."""
+    from editor.building.node_cost import costs_of
 
     if not 1 <= args.batch_size <= 1_000_000:
         raise CommandError("--batch-size must be between 1 and 1,000,000")
@@ -140,7 +140,7 @@ def _diff_side(target: str) -> Project:
 
     if not target.startswith("workspace:"):
         return resolve(target)
-    from editor.workspace import Workspace
+    from editor.store.workspace import Workspace
 
     project_id, at, revision = target[len("workspace:"):].partition("@")
     if not at:
@@ -165,7 +165,7 @@ def _revision_number(target: str, text: str) -> int:
 
 def cmd_diff(args) -> int:
     """What changed from A to B (editor.diff); exit 0 when equal, 1 when they differ."""
-    from editor.canvas_logic import shape_text
+    from editor.canvas.canvas_logic import shape_text
     from editor.diff import deltas, diff
 
     a, b = _diff_side(args.a), _diff_side(args.b)
@@ -197,8 +197,8 @@ def cmd_diff(args) -> int:
 
 
 def cmd_export_code(args) -> int:
-    from editor.build import build_project
-    from editor.codegen import generate, refusal
+    from editor.building.build import build_project
+    from editor.code.codegen import generate, refusal
 
     train = _settings(args) if args.train else None
     targets = _targets(args.targets)
@@ -220,7 +220,7 @@ def cmd_export_code(args) -> int:
 
 
 def cmd_export_keras(args) -> int:
-    from editor.build import compiled_model, BuildError
+    from editor.building.build import compiled_model, BuildError
 
     (target, project), = _targets([args.target])
     if not args.output.endswith(".keras"):
@@ -247,7 +247,7 @@ def cmd_plot(args) -> int:
             f"{suffix[1:]} needs the Graphviz 'dot' program, which is not installed "
             "(Debian: apt-get install graphviz); '-o model.dot' works without it"
         )
-    from editor.diagram import dot_source, render
+    from editor.building.diagram import dot_source, render
 
     model = _build(target, project).model
     if suffix == ".dot":
@@ -260,8 +260,8 @@ def cmd_plot(args) -> int:
 
 def cmd_import(args) -> int:
     """Import a Keras model (structure only) into a project file; notes go to stderr."""
-    from editor import project_files
-    from editor.importer import import_target
+    from editor.files import project_files
+    from editor.files.importer import import_target
 
     if not args.output.endswith(".json"):
         raise CommandError(f"{args.output}: the project file name must end in .json")
@@ -280,9 +280,9 @@ def cmd_import(args) -> int:
 
 
 def _import_code(args) -> tuple[str, ...]:
-    """A Python file read without running it (editor.code_import): TensorFlow is never loaded."""
-    from editor import project_files
-    from editor.code_import import MAX_FILE_BYTES, import_code
+    """A Python file read without running it (editor.code.code_import): TensorFlow is never loaded."""
+    from editor.files import project_files
+    from editor.code.code_import import MAX_FILE_BYTES, import_code
 
     path = Path(args.file)
     try:
@@ -297,7 +297,7 @@ def _import_code(args) -> tuple[str, ...]:
 
 
 def cmd_check_loss(args) -> int:
-    from editor import expr
+    from editor.model import expr
 
     names = [n.strip() for n in args.names.split(",") if n.strip()]
     try:
@@ -309,7 +309,7 @@ def cmd_check_loss(args) -> int:
 
 def _training_arguments(p) -> None:
     """The options of a training run (train; export-code --train writes them as defaults),
-    with editor.run_settings' defaults."""
+    with editor.train.run_settings' defaults."""
     d = run_settings.default
     p.add_argument("--epochs", type=int, default=d("epochs"), metavar="N", help=f"default: {d('epochs')}")
     p.add_argument("--samples", type=int, default=d("samples"), metavar="N",
@@ -359,11 +359,11 @@ def cmd_train(args) -> int:
 
     --strategy as in exported code: "mirrored" fits on every GPU of the machine;
     "multiworker" is one worker of a cluster that TF_CONFIG describes (the same command
-    on every worker) and trains with editor.distributed's loop. Only the chief (worker 0)
+    on every worker) and trains with editor.train.distributed's loop. Only the chief (worker 0)
     prints the report and writes -o; the other workers print nothing.
     """
     _training_tensorflow()
-    from editor import distributed, training
+    from editor.train import distributed, training
 
     (target, project), = _targets([args.target])
     if args.output and not args.output.endswith(".keras"):
@@ -420,7 +420,7 @@ def cmd_train(args) -> int:
 
 def _progress_line(target: str, run) -> None:
     """One status line, rewritten in place (\\r): epoch, batch, bar, loss, speed, time left."""
-    from editor.cost import format_seconds
+    from editor.words import format_seconds
 
     snap = run.snapshot(since=-1)
     if snap.status != "training" or not snap.batches_done:

@@ -3,7 +3,7 @@
 Graphs are matched by id, nodes by id, outputs by the node they read: a renamed node is
 one change ("name: a -> b"), never a removal and an addition; a moved node is no change
 at all (positions are the canvas's, not the model's). Each change is one line a person
-reads; `weights()` and `deltas()` (editor.build, Keras) add what the build knows: which
+reads; `weights()` and `deltas()` (editor.building.build, Keras) add what the build knows: which
 layers' trained weights would still load by name, and each node's shape and parameter
 change.
 """
@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from editor.graph import Graph, Node, Output, Project
+from editor.model.graph import Graph, Node, Output, Project
 
 _FIELDS = ("kind", "class_name", "shape", "dtype", "graph", "expression", "weight")
 
@@ -184,8 +184,8 @@ class Deltas:
 
 def deltas(a: Project, b: Project) -> Optional[Deltas]:
     """None when either main model does not build."""
-    from editor.build import build_project
-    from editor.node_cost import costs_of
+    from editor.building.build import build_project
+    from editor.building.node_cost import costs_of
 
     built_a, built_b = build_project(a, weights=False), build_project(b, weights=False)
     if built_a.model is None or built_b.model is None:

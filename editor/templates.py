@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from editor import names, project_files
+from editor.model import names
+from editor.files import project_files
 from editor.errors import UserError
-from editor.graph import Graph, Node, Output, Project, Ref, Training
+from editor.model.graph import Graph, Node, Output, Project, Ref, Training
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 

@@ -1,6 +1,6 @@
 """Small graph builders shared by the core tests."""
 
-from editor.graph import Graph, Node, Output, Project, Ref
+from editor.model.graph import Graph, Node, Output, Project, Ref
 
 
 def inp(node_id, name, shape, dtype="float32"):

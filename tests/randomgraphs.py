@@ -1,7 +1,7 @@
 """Random valid projects for tests and benchmarks: seeded, pure Python (no Keras needed).
 
 `random_project(seed, size)` gives a DAG of `size` main-graph nodes that
-`editor.build.build_project` builds: 1-3 inputs shaped (w,), (t, w) or (h, w, c); Dense,
+`editor.building.build.build_project` builds: 1-3 inputs shaped (w,), (t, w) or (h, w, c); Dense,
 Dropout, BatchNormalization, Activation, LayerNormalization, Flatten, Concatenate, Add,
 Multiply; now and then a shared Dense (node.shares), an LSTM(return_state=True) whose
 three tensors are used by index, a loss node, and (with nested=True) a small nested model
@@ -15,7 +15,7 @@ import random
 from math import prod
 from typing import Optional
 
-from editor.graph import Graph, Node, Output, Project, Ref, Training
+from editor.model.graph import Graph, Node, Output, Project, Ref, Training
 
 WIDTHS = (4, 8)
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "gelu")

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from editor.build import build_project, compiled_model, param_counts, summary_text
-from editor.graph import Graph, Node, Output, Ref
+from editor.building.build import build_project, compiled_model, param_counts, summary_text
+from editor.model.graph import Graph, Node, Output, Ref
 from editor.templates import load_template
 from tests.helpers import inp, layer, project
 
@@ -205,7 +205,7 @@ def test_per_output_losses_weights_and_custom_expression_compile_and_train():
 
 @pytest.mark.parametrize("optimizer, cls", [("adam", "Adam"), ("rmsprop", "RMSprop"), ("SGD", "SGD")])
 def test_optimizer_and_learning_rate(optimizer, cls):
-    from editor.graph import Training
+    from editor.model.graph import Training
 
     p = load_template("mlp").model_copy(update={"training": Training(optimizer=optimizer, learning_rate=0.01)})
     opt = build_project(p).compile_args["optimizer"]
@@ -262,7 +262,7 @@ def test_a_chain_of_2000_layers_builds_in_a_script_thread():
     editor's own limit is 5,000 nodes. Built in a plain thread, as Streamlit's script runs."""
     import threading
 
-    from editor.graph import Graph, Node, Output, Project, Ref
+    from editor.model.graph import Graph, Node, Output, Project, Ref
 
     nodes = [Node(id="n0", kind="input", name="x", shape=(2,))]
     nodes += [Node(id=f"n{i}", kind="layer", name=f"d{i}", class_name="Dense", config={"units": 2},
@@ -292,7 +292,7 @@ def test_a_build_over_its_time_budget_stops_with_one_problem_on_the_node_it_reac
 
 def test_first_error_is_the_one_line_why():
     assert build_project(load_template("mlp")).first_error is None
-    from editor import edits
+    from editor.model import edits
 
     p = load_template("mlp")
     broken = p.replace_graph(edits.set_param(p.main, "n3", "units", -5))

@@ -1,14 +1,14 @@
-"""editor.canvas_logic: graph -> canvas data, and canvas clicks -> selection / edits (pure)."""
+"""editor.canvas.canvas_logic: graph -> canvas data, and canvas clicks -> selection / edits (pure)."""
 
 import pytest
 
-from editor import canvas_logic
-from editor.canvas_logic import CanvasEdit, CanvasState, apply_edit, handle_event
-from editor.edits import EditError
-from editor.graph import Graph, Node, Ref
-from editor.problems import Problem
+from editor.canvas import canvas_logic
+from editor.canvas.canvas_logic import CanvasEdit, CanvasState, apply_edit, handle_event
+from editor.model.edits import EditError
+from editor.model.graph import Graph, Node, Ref
+from editor.model.problems import Problem
 from editor.templates import load_template
-from editor.validate import check_project
+from editor.model.validate import check_project
 
 
 def mlp():
@@ -80,7 +80,7 @@ def test_warnings_and_other_graphs():
 
 def test_real_problems_from_validation():
     project = load_template("mlp")
-    from editor import edits
+    from editor.model import edits
 
     broken = project.replace_graph(edits.set_inputs(project.main, "n3", ()))
     nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(broken.main, check_project(broken))}
@@ -146,7 +146,7 @@ def test_layered_layout_without_positions_is_stable_and_free_of_overlaps():
 
 
 def test_new_node_goes_below_its_producer_in_a_free_spot():
-    from editor import edits
+    from editor.model import edits
 
     g, new = edits.add_layer(mlp(), "Dropout", {"rate": 0.5}, after="n2")
     x, y = canvas_logic.new_position(g, new)
@@ -258,13 +258,13 @@ def test_refused_edits_raise_edit_error():
 
 
 def test_wiring_into_a_loss_node_names_the_new_input():
-    from editor import edits
+    from editor.model import edits
 
     g = edits.add_node(mlp(), Node(id="L", kind="loss", name="loss", inputs=(Ref(node="n5"),),
                                    input_names=("x",), expression="mean(x)"))
     g = apply_edit(g, CanvasEdit("connect", "n4", "L"))
     assert g.node("L").input_names == ("x", "hidden3")
-    assert edits.expression_name("1st layer", ["_1st_layer"]) == "_1st_layer_1"  # editor.names.unique
+    assert edits.expression_name("1st layer", ["_1st_layer"]) == "_1st_layer_1"  # editor.model.names.unique
     assert edits.expression_name("lambda") == "lambda_1"  # never a keyword: expressions could not use it
 
 
@@ -330,7 +330,7 @@ def test_an_edit_keeps_every_drawn_node_in_place():
     """A graph without stored positions (an import) is laid out row by row: inserting a node
     pushed every node below it down a row. Pinned by keep_in_place, only the new one moves in."""
     from benchmarks.big_graphs import residual_stack
-    from editor import edits
+    from editor.model import edits
 
     graph = residual_stack(10).main
     assert all(n.position is None for n in graph.nodes)

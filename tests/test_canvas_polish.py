@@ -1,9 +1,10 @@
 """Issue 22 items 5 and 9: what a wiring click does (and says), and the canvas's looks
 (label contrast, the back edge of a cycle, room for inserted nodes, the legend)."""
 
-from editor import canvas_logic, edits
-from editor.canvas_logic import CanvasEdit, CanvasState, apply_edit, edit_notice, handle_event
-from editor.graph import Node, Ref
+from editor.canvas import canvas_logic
+from editor.model import edits
+from editor.canvas.canvas_logic import CanvasEdit, CanvasState, apply_edit, edit_notice, handle_event
+from editor.model.graph import Node, Ref
 from editor.templates import load_template
 
 
@@ -48,7 +49,7 @@ def test_the_wiring_modes_say_that_they_add_an_input():
 
 
 def test_label_colour_reads_at_wcag_aa_on_every_fill():
-    from editor.node_cost import heat
+    from editor.building.node_cost import heat
 
     fills = [heat(i, 100) for i in range(101)] + [f for pair in canvas_logic.KIND_COLOURS.values() for f in pair[:1]]
     for fill in fills:
@@ -59,7 +60,7 @@ def test_label_colour_reads_at_wcag_aa_on_every_fill():
 
 
 def test_the_deepest_cost_colour_gets_white_labels_on_the_canvas():
-    from editor.node_cost import heat
+    from editor.building.node_cost import heat
 
     nodes = canvas_logic.canvas_nodes(mlp(), heat={"n2": (heat(1, 1), "1 params"), "n3": (heat(0, 1), "0 params")})
     fonts = {n["id"]: n["font"]["color"] for n in nodes}

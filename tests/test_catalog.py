@@ -1,5 +1,5 @@
 """The palette read from Keras: checked against Keras itself, so a Keras upgrade that
-breaks one of the catalog's rules (or editor.graph's call tables) fails here."""
+breaks one of the catalog's rules (or editor.model.graph's call tables) fails here."""
 
 import importlib.util
 import inspect
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from editor import catalog
-from editor.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, MERGE_CLASSES
+from editor.building import catalog
+from editor.model.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, MERGE_CLASSES
 
 import keras
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_importing_the_catalog_does_not_import_keras():
-    code = "import sys, editor.catalog; print(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))"
+    code = "import sys, editor.building.catalog; print(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

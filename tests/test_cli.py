@@ -58,7 +58,8 @@ def test_summary_text_is_keras_own(tmp_path):
 
 
 def test_validate_ok_errors_and_exit_codes(tmp_path):
-    from editor import edits, project_files
+    from editor.model import edits
+    from editor.files import project_files
     from editor.templates import load_template
 
     good = run("validate", "mlp")

@@ -11,8 +11,9 @@ import tempfile
 
 import pytest
 
-from editor import edits, project_files
-from editor.problems import one_line
+from editor.model import edits
+from editor.files import project_files
+from editor.model.problems import one_line
 from editor.templates import load_template
 from tests.test_cli import ROOT
 
@@ -93,7 +94,7 @@ def test_tensorflow_op_errors_lose_their_wrappers():
 def test_a_build_with_weights_names_the_node_in_plain_words(huge):
     """The build that trains (weights=True) still meets TensorFlow's allocator: its refusal
     is one line on the node, without TensorFlow's text."""
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     result = build_project(project_files.load(huge))
     assert result.model is None

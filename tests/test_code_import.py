@@ -6,10 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editor import codegen, expr
-from editor.code_import import import_code
-from editor.code_values import rename_leaves
-from editor.graph import Project
+from editor.code import codegen
+from editor.model import expr
+from editor.code.code_import import import_code
+from editor.code.code_values import rename_leaves
+from editor.model.graph import Project
 from editor.templates import load_template, template_ids
 from tests.randomgraphs import random_project
 
@@ -69,7 +70,7 @@ def test_random_projects_are_a_fixed_point_of_export_then_import(seed, size, nes
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["MobileNetV2", "MobileNetV3Small"])
 def test_imported_applications_are_a_fixed_point_of_export_then_import(name):
-    from editor.importer import import_application
+    from editor.files.importer import import_application
 
     project = import_application(name).project
     result = import_code(codegen.generate(project))
@@ -78,8 +79,8 @@ def test_imported_applications_are_a_fixed_point_of_export_then_import(name):
 
 
 def test_layer_class_aliases_are_the_names_keras_saves():
-    from editor import catalog
-    from editor.code_calls import CLASS_ALIASES
+    from editor.building import catalog
+    from editor.code.code_calls import CLASS_ALIASES
 
     assert all(catalog.canonical_name(alias) == name for alias, name in CLASS_ALIASES.items())
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.code_import import import_code
+from editor.code.code_import import import_code
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "code_corpus" / "public"
@@ -96,7 +96,7 @@ def ran() -> dict:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", FILES)
 def test_corpus_file_imports_to_what_running_it_builds(name, ran):
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     real = ran.get(name)
     assert real is not None, f"{name} printed nothing"

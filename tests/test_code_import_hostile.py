@@ -37,8 +37,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editor.code_import import CodeRefused, import_code
-from editor.code_reader import MAX_STEPS
+from editor.code.code_import import CodeRefused, import_code
+from editor.code.code_reader import MAX_STEPS
 from tests.test_cli import assert_one_line_failure, run
 from tests.work import measure
 
@@ -216,8 +216,8 @@ def test_no_hostile_file_loads_tensorflow_or_touches_a_canary(canaries):
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "import editor.codegen, editor.importer, editor.safe_archive\n"
-        "from editor.code_import import CodeRefused, import_code\n"
+        "import editor.code.codegen, editor.files.importer, editor.files.safe_archive\n"
+        "from editor.code.code_import import CodeRefused, import_code\n"
         "from tests.work import measure\n"
         "refused, work = 0, []\n"
         "for path in sorted(Path(sys.argv[1]).glob('*.py')):\n"
@@ -325,8 +325,8 @@ def test_each_canary_fires_when_the_file_really_runs(path, canaries, stand_in_ke
                 max_size=60))
 def test_taken_names_are_those_names_unique_gives(operations):
     """The reader's fast naming (thousands of layers stay linear) picks the names it always did."""
-    from editor import names
-    from editor.code_reader import Taken
+    from editor.model import names
+    from editor.code.code_reader import Taken
 
     records, layers_made = Taken(), set()
     view = Taken(records)  # records' names and layers' names, as the reader names a new layer
@@ -350,7 +350,7 @@ def test_taken_names_are_those_names_unique_gives(operations):
 def test_a_long_line_run_in_a_loop_is_searched_once(monkeypatch):
     """A loop on one line with a 600 kB comment (too big a file to keep here): the reader looks
     for its `# node:` name once, not at each assignment (before: a minute)."""
-    from editor.code_reader import Reader
+    from editor.code.code_reader import Reader
 
     searched = []
     search = Reader._comment
@@ -409,8 +409,8 @@ def fuzz_expression(r, depth=0) -> str:
 def test_random_statements_are_read_or_refused_in_one_line(r):
     """Whatever Python would raise on such values (TypeError, IndexError, OverflowError...) is a
     skipped line or a one-line refusal, never a traceback, and within the reader's counts."""
-    import editor.codegen  # noqa: F401 - what the reader loads on first use, loaded before counting
-    import editor.importer  # noqa: F401
+    import editor.code.codegen  # noqa: F401 - what the reader loads on first use, loaded before counting
+    import editor.files.importer  # noqa: F401
 
     body = "\n".join(f"{r.choice('xyzw')} = {fuzz_expression(r)}" for _ in range(r.randint(1, 4)))
     source = FUZZ_HEAD + body + "\nmodel = keras.Model(inp, [x])\n"
@@ -428,7 +428,7 @@ def test_keras_applications_are_built_at_most_twice_per_file(monkeypatch):
     them is refused at the third (here with a stand-in build, so without TensorFlow)."""
     from types import SimpleNamespace
 
-    from editor import importer
+    from editor.files import importer
     from tests.helpers import inp, layer, project
 
     small = project(inp("image", "image", (8,)), layer("dense", "dense", "Dense", "image", units=2), outputs=["dense"],

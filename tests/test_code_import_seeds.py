@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from editor.code_import import import_code
-from editor.graph import Project
+from editor.code.code_import import import_code
+from editor.model.graph import Project
 from editor.templates import load_template, template_ids
 
 SEEDS = Path(__file__).parent / "code_corpus" / "seeds"
@@ -53,7 +53,7 @@ def structure(project: Project, graph_id: str | None = None) -> Counter:
 
 
 def params(project: Project) -> int:
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     result = build_project(project, weights=False)
     assert result.ok, result.first_error

@@ -3,7 +3,7 @@ code"): one focused test for each fix the corpus of tests/code_corpus/public nee
 
 from __future__ import annotations
 
-from editor.code_import import import_code
+from editor.code.code_import import import_code
 
 
 def test_a_dict_of_outputs_is_in_the_order_keras_flattens_it():
@@ -41,7 +41,7 @@ x = layers.Rescaling(1.0 / 255)(inputs)
 x = layers.Rescaling(1 / 127.5, -1)(x)
 model = keras.Model(inputs, x)
 """
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     result = import_code(code, strict=True)
     assert [n.config for n in result.project.main.nodes if n.kind == "layer"] == [
@@ -103,7 +103,7 @@ model = keras.Model(input, tower(input))
 def test_the_builtin_input_is_still_refused():
     import pytest
 
-    from editor.code_import import CodeRefused
+    from editor.code.code_import import CodeRefused
 
     with pytest.raises(CodeRefused, match=r"line 3: input\(\) is not model-building code"):
         import_code("import keras\nsize = 3\nname = input('name? ')\n")
@@ -114,7 +114,7 @@ def test_the_builtin_input_is_still_refused():
 def test_a_sequential_model_starting_with_a_model_takes_its_input():
     """keras.Sequential([base_model, layers.Dense(...)]), as transfer learning stacks a base
     model: the Sequential's input is the base model's (shape and dtype)."""
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     code = """
 import keras
@@ -152,7 +152,7 @@ model = keras.Model(inputs, x)
 def test_a_sequential_model_without_input_called_on_an_input_takes_its_shape():
     """data_augmentation = keras.Sequential([RandomFlip(...), ...]); x = data_augmentation(inputs)
     (keras.io's image classification from scratch): Keras builds it on the input's shape."""
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     code = """
 import keras
@@ -172,7 +172,7 @@ model = keras.Model(inputs, x)
 def test_a_sequential_model_without_input_called_on_a_layer_output_is_still_refused():
     import pytest
 
-    from editor.code_import import CodeRefused
+    from editor.code.code_import import CodeRefused
 
     code = """
 import keras
@@ -253,7 +253,7 @@ model = tf.keras.Model(inputs, x)
 def test_other_tensorflow_functions_are_still_no_setting():
     import pytest
 
-    from editor.code_import import CodeRefused
+    from editor.code.code_import import CodeRefused
 
     code = """
 import tensorflow as tf
@@ -266,7 +266,7 @@ model = tf.keras.Model(inputs, tf.keras.layers.Dense(8, activation=tf.nn.dropout
 
 def test_building_a_sequential_model_gives_it_its_input_shape():
     """model = keras.Sequential([...]); model.build((None, 10)), as TensorFlow tutorials do."""
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     code = """
 import keras

@@ -1,11 +1,11 @@
 """Issue 22 items 6 and 13: code is written only for a graph without errors. The rule is
-editor.codegen.refusal, used by the Code tab and `export-code`; unknown loss and optimizer
-names are errors of the build (editor.losses.setting_problems), so `validate` names them too."""
+editor.code.codegen.refusal, used by the Code tab and `export-code`; unknown loss and optimizer
+names are errors of the build (editor.building.losses.setting_problems), so `validate` names them too."""
 
 import json
 
-from editor.codegen import refusal
-from editor.problems import Problem
+from editor.code.codegen import refusal
+from editor.model.problems import Problem
 from editor.templates import load_template
 from tests.test_cli import run
 

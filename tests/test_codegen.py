@@ -1,4 +1,4 @@
-"""Tests for editor.codegen: the generated file must build the model editor.build builds.
+"""Tests for editor.code.codegen: the generated file must build the model editor.building.build builds.
 
 Each case generates code, compiles it, imports it from a temporary file (our own output)
 and compares `build_model()` with `build_project(project).model`: layer configs and
@@ -21,16 +21,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editor import codegen, edits
-from editor.codegen import CodegenError, Namespace, generate
-from editor.names import identifier
-from editor.graph import Graph, Node, Output, Project, Ref, Training
+from editor.code import codegen
+from editor.model import edits
+from editor.code.codegen import CodegenError, Namespace, generate
+from editor.model.names import identifier
+from editor.model.graph import Graph, Node, Output, Project, Ref, Training
 from editor.templates import load_template, template_ids
 from tests.randomgraphs import random_project
 
 import keras
-from editor.build import build_project  # noqa: E402  (imports keras)
-from editor.losses import ExpressionLossFunction  # noqa: E402
+from editor.building.build import build_project  # noqa: E402  (imports keras)
+from editor.building.losses import ExpressionLossFunction  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FORWARD_LIMIT = 3_000_000  # parameters: bigger models are compared structurally only
@@ -396,7 +397,7 @@ def test_hostile_names(tmp_path, capfd):
     x = sample_inputs(gen, np.random.default_rng(0))
     as_list(gen(x))  # eager calls work...
     with pytest.raises(Exception, match="is not a valid (root )?scope name"):
-        gen.predict_on_batch(x)  # ...but not inside a tf.function: why editor.validate refuses them
+        gen.predict_on_batch(x)  # ...but not inside a tf.function: why editor.model.validate refuses them
     # That failure leaves its name scope on Keras's (thread-local) scope stack, and every
     # later variable of this thread would be created under it: start afresh.
     keras.backend.clear_session()
@@ -519,7 +520,7 @@ def test_optimizer_class_names_match_keras():
 
 
 def test_importing_codegen_does_not_import_keras():
-    code = ("import sys, editor.codegen, editor.codegen as c; c.generate; "
+    code = ("import sys, editor.code.codegen, editor.code.codegen as c; c.generate; "
             "assert not {'keras', 'tensorflow'} & set(sys.modules), sorted(m for m in sys.modules if 'keras' in m)")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 

@@ -1,7 +1,7 @@
 """Exported code with `train()`: the same synthetic data as the editor, runnable, safe.
 
 The file's `synthetic_data(model, samples, seed)` must give the very arrays
-editor.run_model.make_data gives (editor.arrays is copied into it); running the file
+editor.train.run_model.make_data gives (editor.train.arrays is copied into it); running the file
 trains (also under MirroredStrategy / MultiWorkerMirroredStrategy on one machine).
 """
 
@@ -12,17 +12,17 @@ import sys
 import numpy as np
 import pytest
 
-from editor import codegen_train
-from editor.codegen import generate
+from editor.code import codegen_train
+from editor.code.codegen import generate
 from editor.templates import load_template
 from tests.helpers import inp, layer, project
-from editor.graph import Node
+from editor.model.graph import Node
 from tests.test_codegen import load_generated
 
 import keras
-from editor import run_model  # noqa: E402
-from editor.run_settings import Settings  # noqa: E402
-from editor.graph import Output, Ref  # noqa: E402
+from editor.train import run_model  # noqa: E402
+from editor.train.run_settings import Settings  # noqa: E402
+from editor.model.graph import Output, Ref  # noqa: E402
 
 SETTINGS = Settings(epochs=1, samples=24, batch_size=8, seed=7)
 # Data-kind coverage: classes, one-hot, binary, real, Embedding vocabularies, label

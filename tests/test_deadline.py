@@ -1,4 +1,4 @@
-"""editor.deadline: the build budget counts the CPU time of the step's own thread, so
+"""editor.building.deadline: the build budget counts the CPU time of the step's own thread, so
 waiting (a loaded machine, another thread's work) never spends it (issue 22.14)."""
 
 import threading
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from editor.deadline import Deadline, TooSlow
+from editor.building.deadline import Deadline, TooSlow
 
 
 def burn(seconds: float) -> None:

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from editor import edits, project_files
+from editor.model import edits
+from editor.files import project_files
 from editor.diff import diff
-from editor.graph import Ref
+from editor.model.graph import Ref
 from editor.templates import load_template
 from tests.test_cli import run
 
@@ -81,7 +82,7 @@ def test_diff_command_prints_changes_deltas_and_weights_and_exits_1(tmp_path):
 
 
 def test_diff_command_json_and_workspace_revisions(tmp_path, monkeypatch):
-    from editor.workspace import Workspace
+    from editor.store.workspace import Workspace
 
     monkeypatch.setenv("KGS_WORKSPACE", str(tmp_path / "w.sqlite3"))
     workspace = Workspace(str(tmp_path / "w.sqlite3"))

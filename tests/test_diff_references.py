@@ -12,7 +12,7 @@ RANGE = "the revision after @ must be a number from 1 to 999,999,999,999,999,999
 
 @pytest.fixture
 def project_id(tmp_path, monkeypatch):
-    from editor.workspace import Workspace
+    from editor.store.workspace import Workspace
 
     path = str(tmp_path / "w.sqlite3")
     monkeypatch.setenv("KGS_WORKSPACE", path)

@@ -31,7 +31,7 @@ def defined_exceptions():
 
 
 def test_the_modules_are_found():
-    assert {"editor.graph", "editor.workspace", "editor.ui.runs", "editor.cli"} <= set(MODULES)
+    assert {"editor.model.graph", "editor.store.workspace", "editor.ui.runs", "editor.cli"} <= set(MODULES)
     assert len(list(defined_exceptions())) >= 15
 
 

@@ -1,4 +1,4 @@
-"""Tests for editor.expr: the safe loss-expression language."""
+"""Tests for editor.model.expr: the safe loss-expression language."""
 import re
 import subprocess
 import sys
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from editor import expr
-from editor.expr import BinOp, Call, ExprError, Name, Neg, Num, Slice, Subscript, TensorList
+from editor.model import expr
+from editor.model.expr import BinOp, Call, ExprError, Name, Neg, Num, Slice, Subscript, TensorList
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ("y_true", "y_pred", "labels", "preds", "a", "b", "x", "label_1", "pred_1", "label_2", "pred_2")
@@ -262,7 +262,7 @@ def test_tensor_names_must_be_identifiers(names):
 
 
 def test_parsing_does_not_import_keras():
-    code = ("import editor.expr, sys; editor.expr.parse('mean(x)', ['x']); "
+    code = ("import editor.model.expr, sys; editor.model.expr.parse('mean(x)', ['x']); "
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
 

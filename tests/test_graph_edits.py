@@ -2,9 +2,9 @@
 
 import pytest
 
-from editor import edits
-from editor.edits import EditError
-from editor.graph import Ref, topological_order, upstream
+from editor.model import edits
+from editor.model.edits import EditError
+from editor.model.graph import Ref, topological_order, upstream
 from tests.helpers import inp, layer, project
 
 
@@ -119,7 +119,7 @@ def test_insert_between(graph):
 
 def chain_with_loss():
     """x -> a -> b (output, with a loss), a -> c, and a loss node reading a as 'feat'."""
-    from editor.graph import Node, Output
+    from editor.model.graph import Node, Output
 
     loss = Node(id="n5", kind="loss", name="loss", inputs=(Ref(node="n2"), Ref(node="n3")),
                 input_names=("feat", "pred"), expression="mean(square(feat)) + mean(pred)")
@@ -266,7 +266,7 @@ def test_renaming_a_loss_input_renames_the_tensor_in_its_expression_not_function
 
 
 def test_tensor_names_fill_in_names_a_file_left_out():
-    from editor.graph import Node
+    from editor.model.graph import Node
 
     node = Node(id="L", kind="loss", name="l", inputs=(Ref(node="a"), Ref(node="b")), input_names=("p",))
     assert edits.tensor_names(node) == ("p", "x2")

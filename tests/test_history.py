@@ -1,9 +1,9 @@
-"""editor.history: an immutable undo/redo stack of Project values."""
+"""editor.model.history: an immutable undo/redo stack of Project values."""
 
 import pytest
 
-from editor import edits
-from editor.history import History
+from editor.model import edits
+from editor.model.history import History
 from editor.templates import load_template
 
 

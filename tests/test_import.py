@@ -1,7 +1,7 @@
-"""editor.importer round trips: Keras model -> file -> project -> generated code -> the same model.
+"""editor.files.importer round trips: Keras model -> file -> project -> generated code -> the same model.
 
 Each case saves a real Keras model (.keras, .h5 or JSON), imports it, generates the
-project's code (editor.codegen), runs it and compares the rebuilt model with the
+project's code (editor.code.codegen), runs it and compares the rebuilt model with the
 original: layer classes and configs, names, connections (inbound nodes), inputs and
 outputs in order, weight paths, parameter counts, output shapes, and outputs on the
 same weights and data. Nested Sequential models come back as functional ones (the
@@ -13,9 +13,9 @@ import json
 import numpy as np
 import pytest
 
-from editor.codegen import generate
-from editor.importer import import_application, import_config, import_file
-from editor.safe_archive import ModelFileError
+from editor.code.codegen import generate
+from editor.files.importer import import_application, import_config, import_file
+from editor.files.safe_archive import ModelFileError
 from tests.test_codegen import assert_only_safe_code, load_generated
 
 import keras

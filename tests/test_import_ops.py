@@ -10,9 +10,9 @@ both count alike.
 import numpy as np
 import pytest
 
-from editor.build import build_project
-from editor.importer import import_file
-from editor.safe_archive import ModelFileError
+from editor.building.build import build_project
+from editor.files.importer import import_file
+from editor.files.safe_archive import ModelFileError
 from tests.test_import import assert_same_model, regenerate, save
 
 import keras
@@ -113,7 +113,7 @@ def test_keyword_tensors_become_named_inputs(tmp_path):
 
 
 def regenerate_source(project):
-    from editor.codegen import generate
+    from editor.code.codegen import generate
 
     return generate(project)
 
@@ -162,8 +162,8 @@ def test_trained_weights_give_the_same_predictions_after_import(tmp_path):
 @pytest.mark.parametrize("build", [timeseries_transformer, actor, wide_and_deep, encoder_decoder, masked_gru])
 def test_each_imported_shape_trains(build, tmp_path):
     """The Train tab's run on the imported project (a loss chosen per output, as a person would)."""
-    from editor.run_settings import Settings
-    from editor.training import TrainingRun
+    from editor.train.run_settings import Settings
+    from editor.train.training import TrainingRun
 
     keras.backend.clear_session()
     project = import_file(save(build(), tmp_path, "keras")).project

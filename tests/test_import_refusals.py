@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from editor.importer import import_config, import_file
-from editor.safe_archive import MAX_CONFIG_BYTES, ModelFileError
+from editor.files.importer import import_config, import_file
+from editor.files.safe_archive import MAX_CONFIG_BYTES, ModelFileError
 from tests.work import measure
 
 import keras
@@ -125,7 +125,7 @@ def test_archive_without_config(tmp_path):
 
 def test_zip_bomb_declared_size(tmp_path):
     """257 MB of spaces deflate to ~250 kB: refused from the header, nothing inflated (the
-    limit is the text a config may hold with its large constants, editor.large_constants)."""
+    limit is the text a config may hold with its large constants, editor.files.large_constants)."""
     path = tmp_path / "bomb.keras"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         with zf.open("config.json", "w") as member:

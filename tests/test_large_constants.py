@@ -10,7 +10,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from editor.large_constants import MIN_ARRAY_BYTES, ConstantRefused, restore_defaults, take_out
+from editor.files.large_constants import MIN_ARRAY_BYTES, ConstantRefused, restore_defaults, take_out
 
 BIG = json.dumps([[float(i) + 0.5] * 50 for i in range(MIN_ARRAY_BYTES // 100)])
 
@@ -45,7 +45,7 @@ def test_a_long_array_anywhere_else_is_refused_naming_where():
 
 def test_an_embedding_with_a_40_mb_constant_imports(tmp_path):
     import keras
-    from editor.importer import import_file
+    from editor.files.importer import import_file
 
     matrix = np.random.default_rng(0).standard_normal((20_000, 100)).astype("float32")
     inputs = keras.Input((8,), dtype="int32", name="tokens")
@@ -61,7 +61,7 @@ def test_an_embedding_with_a_40_mb_constant_imports(tmp_path):
     assert emb.config["input_dim"] == 20_000 and emb.config["output_dim"] == 100
     assert result.notes[0].startswith("layer 'emb': embeddings_initializer was a Constant of ")
     assert "replaced by the layer's default initializer" in result.project.description
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     built = build_project(result.project, weights=False)
     assert built.ok and built.model.count_params() == 20_000 * 100 + 100 + 1

@@ -1,5 +1,5 @@
 """The training memory estimate holds against real runs: what a run adds to its process's
-resident memory at the peak stays under editor.cost's estimate (issue 22.11: the 500,000-unit
+resident memory at the peak stays under editor.train.cost's estimate (issue 22.11: the 500,000-unit
 mlp was estimated at 8.1 GB and peaked at 12.6 GB), and `python -m editor train` honours
 KGS_MEMORY_LIMIT_MB as the page does, refusing in one line before it allocates anything.
 
@@ -25,8 +25,9 @@ pytestmark = pytest.mark.skipif(not (hasattr(os, "wait4") and os.path.exists("/p
 _CHILD = """
 import json, sys
 import tensorflow  # noqa: F401 - loaded before the baseline, as in a running server or the CLI
-from editor import edits, run_model, training
-from editor.run_settings import Settings
+from editor.model import edits
+from editor.train import run_model, training
+from editor.train.run_settings import Settings
 from editor.templates import load_template
 
 template, units, settings = json.loads(sys.argv[1])
@@ -92,9 +93,10 @@ def test_templates_peak_under_their_estimates(template, settings):
 
 
 def test_train_honours_the_memory_limit_before_allocating(tmp_path):
-    """KGS_MEMORY_LIMIT_MB, read by editor.cost.memory_limit for the page and the command
+    """KGS_MEMORY_LIMIT_MB, read by editor.train.cost.memory_limit for the page and the command
     line alike: a model of a trillion weights is refused in one line, within 1 GB."""
-    from editor import edits, project_files
+    from editor.model import edits
+    from editor.files import project_files
     from editor.templates import load_template
 
     p = load_template("mlp")
@@ -116,7 +118,7 @@ def test_train_honours_the_memory_limit_before_allocating(tmp_path):
 
 
 def test_the_limit_is_read_in_one_place(monkeypatch):
-    from editor import cost
+    from editor.train import cost
     from editor.ui import train_panel
 
     monkeypatch.setenv("KGS_MEMORY_LIMIT_MB", "250")

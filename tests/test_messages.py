@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editor import canvas_logic, edits
-from editor.graph import Graph, Project, Ref
-from editor.problems import distinct, errors
+from editor.canvas import canvas_logic
+from editor.model import edits
+from editor.model.graph import Graph, Project, Ref
+from editor.model.problems import distinct, errors
 from editor.templates import load_template
-from editor.validate import check_project
+from editor.model.validate import check_project
 from tests.test_cli import run
 
 EXCEPTION_NAMES = re.compile(r"\b(\w+Error|Exception|Traceback|KeyError)\b")
@@ -51,7 +52,7 @@ def assert_readable(messages, graph: Graph) -> None:
 
 
 def test_a_wire_that_closes_a_cycle_is_one_problem_pinned_to_the_nodes_on_it():
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     project = wired_into_itself()
     result = build_project(project, weights=False)
@@ -71,7 +72,7 @@ def test_wiring_into_a_one_tensor_layer_replaces_its_input():
 
 
 def test_validate_and_summary_on_the_saved_project_name_the_cycle(tmp_path):
-    from editor import project_files
+    from editor.files import project_files
 
     path = tmp_path / "cycle.json"
     path.write_text(project_files.dumps(wired_into_itself()))
@@ -143,7 +144,7 @@ def test_structural_messages_after_random_edits_name_nodes(template, steps):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(template=st.sampled_from(("headline_multi_io", "mlp", "shared_input")), steps=STEPS)
 def test_build_messages_after_random_edits_name_nodes(template, steps):
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     project = edited(template, steps)
     result = build_project(project, weights=False)  # never raises
@@ -153,7 +154,7 @@ def test_build_messages_after_random_edits_name_nodes(template, steps):
 def test_the_command_line_never_prints_control_characters_from_a_file(tmp_path):
     """A node name with a terminal escape and a line break: shown escaped, one line each,
     so it can neither recolour the terminal nor forge an extra `error:` line."""
-    from editor import project_files
+    from editor.files import project_files
 
     project = load_template("mlp")
     hostile = "\x1b]0;pwned\x07red\x1b[31m\nerror: forged"

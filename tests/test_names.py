@@ -1,8 +1,8 @@
-"""The one rule for unique names and the one for node ids (editor.names)."""
+"""The one rule for unique names and the one for node ids (editor.model.names)."""
 
 from hypothesis import given, strategies as st
 
-from editor import names
+from editor.model import names
 
 
 def test_a_taken_name_gets_keras_suffixes():
@@ -35,7 +35,9 @@ def test_unique_never_repeats_and_keeps_the_limit(bases, limit):
 
 def test_every_allocator_uses_the_one_rule():
     """The editor's layer names, codegen identifiers, expression names and imported ids."""
-    from editor import codegen, edits, importer
+    from editor.code import codegen
+    from editor.model import edits
+    from editor.files import importer
     from tests.helpers import inp, project
 
     graph = project(inp("n1", "x", (2,)), inp("n2", "x_1", (2,))).main

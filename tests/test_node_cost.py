@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from editor.graph import Ref
-from editor.node_cost import heat, human, node_costs
+from editor.model.graph import Ref
+from editor.building.node_cost import heat, human, node_costs
 from editor.templates import load_template, template_ids
 from tests.helpers import inp, layer, project
 
@@ -68,7 +68,7 @@ def test_bidirectional_counts_both_directions():
 
 @pytest.mark.parametrize("template_id", template_ids())
 def test_params_equal_keras_count_params_per_layer(template_id):
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     p = load_template(template_id)
     costs = node_costs(p, batch_size=2)

@@ -5,12 +5,14 @@ and their problems name the node."""
 import numpy as np
 import pytest
 
-from editor import canvas_logic, codegen, edits
-from editor.graph import Node, Ref
+from editor.canvas import canvas_logic
+from editor.code import codegen
+from editor.model import edits
+from editor.model.graph import Node, Ref
 from tests.helpers import inp, layer, project
 
 import keras
-from editor.build import build_project  # noqa: E402
+from editor.building.build import build_project  # noqa: E402
 from tests.test_codegen import assert_same_model, build_both, sample_inputs  # noqa: E402
 
 
@@ -191,7 +193,7 @@ def test_the_canvas_labels_keyword_wires():
 
 def test_palette_ops_start_from_the_selected_tensor_and_name_the_next_wire():
     """The palette's "add" after `dense`: `x + y` reads dense as x; the next wire is y."""
-    from editor.op_palette import OPS
+    from editor.building.op_palette import OPS
 
     graph = residual().main
     graph, new = edits.insert_after(graph, Ref(node="n2"), edits.Op("add", OPS["add"]))
@@ -204,18 +206,18 @@ def test_palette_ops_start_from_the_selected_tensor_and_name_the_next_wire():
     assert build_project(p).ok
 
 
-@pytest.mark.parametrize("name", sorted(__import__("editor.op_palette", fromlist=["OPS"]).OPS))
+@pytest.mark.parametrize("name", sorted(__import__("editor.building.op_palette", fromlist=["OPS"]).OPS))
 def test_every_palette_op_is_in_the_language(name):
-    from editor import expr
-    from editor.op_palette import OPS
+    from editor.model import expr
+    from editor.building.op_palette import OPS
 
     assert expr.check(OPS[name], ["x", "y"]) == OPS[name]
 
 
 def test_the_memory_estimate_counts_what_op_nodes_keep():
     """An op's output is kept for the backward pass like a layer's: the estimate grows by it."""
-    from editor import run_model
-    from editor.run_settings import Settings
+    from editor.train import run_model
+    from editor.train.run_settings import Settings
 
     plain = project(inp("n1", "inputs", (10, 8)), layer("n2", "dense", "Dense", "n1", units=8), outputs=["n2"])
     settings = Settings(batch_size=1, samples=1)
@@ -225,7 +227,7 @@ def test_the_memory_estimate_counts_what_op_nodes_keep():
 
 
 def _op_name(text: str, tensors: dict) -> str:
-    from editor import expr
+    from editor.model import expr
 
     out = expr.evaluate(expr.parse(text, list(tensors)), tensors)
     return out._keras_history.operation.name
@@ -234,7 +236,7 @@ def _op_name(text: str, tensors: dict) -> str:
 def test_the_op_names_keras_gives_are_known():
     """expr.KERAS_OP_NAMES, which decides when an operation must be named after its node, holds
     the name Keras gives each function and operator of the language."""
-    from editor import expr
+    from editor.model import expr
 
     x, y, z = (keras.Input((4, 3)) for _ in range(3))
     tensors = {"x": x, "y": y, "z": z}
@@ -261,7 +263,7 @@ def clash():
 
 
 def test_an_op_beside_a_layer_of_its_keras_name_builds_exports_and_imports(tmp_path):
-    from editor.code_import import import_code
+    from editor.code.code_import import import_code
     from tests.test_code_import import shape_of
 
     result, generated = build_both(clash(), tmp_path)

@@ -1,16 +1,17 @@
 """The one check of every edit and every save: the project's file opens again
-(editor.project_files.checked, issue 22 item 1: a 200-character node name was accepted,
+(editor.files.project_files.checked, issue 22 item 1: a 200-character node name was accepted,
 and then every save failed with a schema path, twice prefixed "not saved:")."""
 
 from __future__ import annotations
 
 import pytest
 
-from editor import project_files, templates
-from editor.graph import Project
-from editor.project_files import ProjectError
+from editor.files import project_files
+from editor import templates
+from editor.model.graph import Project
+from editor.files.project_files import ProjectError
 from editor.templates import load_template
-from editor.workspace import Workspace, WorkspaceError
+from editor.store.workspace import Workspace, WorkspaceError
 
 
 def with_node_name(project: Project, graph_id: str, node_id: str, name: str) -> Project:

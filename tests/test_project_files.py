@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editor import project_files
-from editor.project_files import ProjectError, loads
+from editor.files import project_files
+from editor.files.project_files import ProjectError, loads
 from editor.templates import load_template, template_ids
 from tests.randomgraphs import random_project
 from tests.work import measure
@@ -32,7 +32,7 @@ def test_random_projects_round_trip(seed, tmp_path):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=40), st.lists(st.one_of(st.text(max_size=10), st.integers(), st.none()), max_size=4))
 def test_any_names_and_values_round_trip(name, values):
-    from editor import edits
+    from editor.model import edits
 
     p = load_template("mlp")
     graph = edits.set_param(p.main, "n2", "weird", values)
@@ -161,8 +161,8 @@ def test_a_byte_order_mark_is_accepted():
 
 
 def test_layout_is_finite_for_crowded_nodes_at_the_limit():
-    from editor import canvas_logic
-    from editor.graph import POSITION_LIMIT, Graph, Node, Ref
+    from editor.canvas import canvas_logic
+    from editor.model.graph import POSITION_LIMIT, Graph, Node, Ref
 
     nodes = [Node(id="a", kind="input", name="a", shape=(4,), position=(POSITION_LIMIT, POSITION_LIMIT))]
     nodes += [Node(id=f"b{i}", kind="layer", name=f"b{i}", class_name="Dense", inputs=(Ref(node="a"),))

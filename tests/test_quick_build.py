@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.big_graphs import residual_stack
-from editor import edits, quick_build
-from editor.build import build_project, param_counts
-from editor.graph import Node, Ref
-from editor.node_cost import costs_of
+from editor.model import edits
+from editor.building import quick_build
+from editor.building.build import build_project, param_counts
+from editor.model.graph import Node, Ref
+from editor.building.node_cost import costs_of
 from editor.templates import load_template
 
 SIZE = quick_build.QUICK_ABOVE + 10  # just big enough for the quick preview
@@ -86,7 +87,7 @@ def test_shared_layers_count_once():
 
 def test_an_imported_densenet121_previews_as_the_full_build_does():
     """The issue's example of a big import: 429 nodes of layers, previewed quickly."""
-    from editor.importer import import_application
+    from editor.files.importer import import_application
 
     project = import_application("DenseNet121").project
     assert quick_build.applies(project, project.main.id)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from editor import run_model
-from editor.run_settings import Settings
+from editor.train import run_model
+from editor.train.run_settings import Settings
 from editor.templates import load_template
 from editor.ui import runs
 
@@ -91,7 +91,7 @@ def test_the_library_knows_which_projects_train(monkeypatch):
 
 
 def test_the_grace_comes_from_kgs_run_grace_s():
-    from editor import training
+    from editor.train import training
 
     assert training.grace_from_env("2.5") == 2.5
     for text in ("", "0", "-1", "nan", "inf", "soon"):

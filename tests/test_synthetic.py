@@ -1,11 +1,11 @@
-"""editor.synthetic: synthetic inputs and targets (pure numpy; no model is built here)."""
+"""editor.train.synthetic: synthetic inputs and targets (pure numpy; no model is built here)."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from editor import synthetic
-from editor.graph import Graph, Node, Output, Ref
+from editor.train import synthetic
+from editor.model.graph import Graph, Node, Output, Ref
 from editor.templates import load_template
 from tests.helpers import inp, layer, project
 

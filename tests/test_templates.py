@@ -19,10 +19,10 @@ import pytest
 
 import keras
 
-from editor import edits, expr  # noqa: E402
-from editor.build import build_project, param_counts  # noqa: E402
-from editor.graph import topological_order  # noqa: E402
-from editor.problems import errors  # noqa: E402
+from editor.model import edits, expr  # noqa: E402
+from editor.building.build import build_project, param_counts  # noqa: E402
+from editor.model.graph import topological_order  # noqa: E402
+from editor.model.problems import errors  # noqa: E402
 from editor.templates import TEMPLATE_DIR, catalogue, load_template, template_ids  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,8 +3,8 @@ model" only while the first batch traces."""
 
 from types import SimpleNamespace
 
-from editor import cost, run_progress
-from editor.run_settings import Settings
+from editor.train import cost, run_progress
+from editor.train.run_settings import Settings
 from editor.words import counted
 
 

@@ -1,4 +1,4 @@
-"""editor.training: every template trains; stop, NaN, memory refusal, estimates, exports."""
+"""editor.train.training: every template trains; stop, NaN, memory refusal, estimates, exports."""
 
 import csv
 import io
@@ -11,12 +11,12 @@ import time
 import numpy as np
 import pytest
 
-from editor import cost, run_model, run_progress, training
+from editor.train import cost, run_model, run_progress, training
 from editor.errors import UserError
-from editor.synthetic import SyntheticData
+from editor.train.synthetic import SyntheticData
 from editor.templates import load_template, template_ids
-from editor.run_settings import Settings
-from editor.training import TrainingRun
+from editor.train.run_settings import Settings
+from editor.train.training import TrainingRun
 from tests.helpers import inp, layer, project
 
 # Templates too heavy for the quick loop on 2 cores: U-Net (31 M params at 256x256) and
@@ -185,7 +185,7 @@ def test_infinite_targets_are_named_by_their_output():
 def test_weights_gone_nan_stop_the_run_even_when_the_loss_stays_finite():
     """A NaN weight that no loss sees (here: of an output without a loss; elsewhere: hidden
     by a kernel that turns NaN into a number) still stops the run, at the epoch's end."""
-    from editor.graph import Output, Ref
+    from editor.model.graph import Output, Ref
 
     p = project(inp("n1", "x", (4,)), layer("n2", "seen", "Dense", "n1", units=1),
                 layer("n3", "unseen", "Dense", "n1", units=1),
@@ -217,7 +217,7 @@ def test_previews_built_in_another_thread_do_not_move_a_runs_seed():
     """CI failure: the same seed trained to another loss in the page. Keras draws each new
     layer's seeds from Python's global `random`, and another tab's preview builds drew
     between a run's seeding and its build. The run seeds and builds under the build lock."""
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     p = load_template("mnist_mlp")  # Dropout: its seed generator is drawn at construction too
     alone = run_model.build_model(p, seed=3)[0].get_weights()
@@ -325,7 +325,7 @@ def test_estimates_of_nested_and_recurrent_models():
 def test_optimizer_slots_match_keras():
     import keras
 
-    from editor import catalog
+    from editor.building import catalog
 
     weights = [keras.Variable(np.zeros((3, 4), "float32")), keras.Variable(np.zeros((5,), "float32"))]
     size = 3 * 4 + 5
@@ -418,7 +418,7 @@ def test_device_is_reported():
 
 _RSS_PROBE = """
 import json
-from editor import run_model, training
+from editor.train import run_model, training
 from editor.templates import load_template
 from tests.helpers import inp, layer, project
 

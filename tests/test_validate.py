@@ -2,8 +2,8 @@
 
 import pytest
 
-from editor.graph import Node, Output, Ref
-from editor.validate import check_project
+from editor.model.graph import Node, Output, Ref
+from editor.model.validate import check_project
 from tests.helpers import inp, layer, project
 
 
@@ -78,7 +78,7 @@ def test_dangling_references():
 
 
 def test_nested_graph_calling_back_is_refused():
-    from editor.graph import Graph
+    from editor.model.graph import Graph
 
     inner = Graph(
         id="inner",

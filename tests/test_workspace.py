@@ -5,9 +5,9 @@ import threading
 
 import pytest
 
-from editor import project_files
+from editor.files import project_files
 from editor.templates import load_template
-from editor.workspace import (
+from editor.store.workspace import (
     ENV_VAR, KEEP_REVISIONS, MEMORY, SCHEMA_VERSION, Conflict, Damaged, NotFound, Unavailable, Workspace, WorkspaceError,
     default_path, is_project_id,
 )

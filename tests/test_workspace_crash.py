@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from editor.templates import load_template
-from editor.workspace import Workspace
+from editor.store.workspace import Workspace
 from tests.workspace_writer import units_project
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ import sqlite3
 
 import pytest
 
-from editor import workspace_file
+from editor.store import workspace_file
 from editor.templates import load_template
-from editor.workspace import (
+from editor.store.workspace import (
     APPLICATION_ID, MEMORY, Damaged, Unavailable, Workspace, WorkspaceError, open_workspace,
 )
 
@@ -305,7 +305,7 @@ def test_kept_names_never_collide(path):
 
 
 def test_a_server_sets_a_damaged_file_aside_once_and_all_its_tabs_share_memory(path, monkeypatch):
-    from editor import workspace_shared
+    from editor.store import workspace_shared
 
     monkeypatch.setenv("KGS_WORKSPACE", str(path))
     monkeypatch.setattr(workspace_shared, "_OPEN", {})
@@ -332,7 +332,7 @@ def test_checking_the_file_never_costs_another_server_its_wal(path):
     import sys
 
     def other_server(code: str) -> str:
-        script = f"from editor.workspace import Workspace\nws = Workspace({str(path)!r})\n{code}\nws.close()"
+        script = f"from editor.store.workspace import Workspace\nws = Workspace({str(path)!r})\n{code}\nws.close()"
         done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                               cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         assert done.returncode == 0, done.stderr[-800:]

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from editor.workspace import KEEP_DRAFTS, Conflict, NotFound, Workspace, is_project_id
+from editor.store.workspace import KEEP_DRAFTS, Conflict, NotFound, Workspace, is_project_id
 from tests.test_workspace import mlp, path, ws  # noqa: F401 - the workspace tests' fixtures
 
 

@@ -7,7 +7,7 @@ committed, until it is killed.
 
 import sys
 
-from editor.workspace import Workspace
+from editor.store.workspace import Workspace
 
 
 def units_project(base, units):

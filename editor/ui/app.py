@@ -16,7 +16,7 @@ import time
 
 import streamlit as st
 
-from editor.problems import one_line
+from editor.model.problems import one_line
 from editor.ui import canvas_view, inspector, palette, preview_cache, previews, runs, sidebar, state, workspace_session
 from editor.ui.fields import md
 
@@ -28,7 +28,7 @@ STARTUP_PAUSE_S = float(os.environ.get("KGS_STARTUP_PAUSE", "1.5"))
 # the canvas shows its shapes at once. A bigger one opened in this session for the first
 # time is drawn first, then built, then the page reruns once to put the shapes on it (a
 # person sees the graph at once, not after seconds of building); its edits after that are
-# built first again (editor.quick_build: the unchanged nodes are cached).
+# built first again (editor.building.quick_build: the unchanged nodes are cached).
 BUILD_FIRST_NODES = 300
 BUILT_HERE = "kgs.app.built_here"  # (project id, graph id) previewed in this session
 
@@ -61,7 +61,7 @@ def main() -> None:
             preview = preview_cache.preview(project, graph_id, digest)
     structural = []
     if preview is None:
-        from editor.validate import check_project
+        from editor.model.validate import check_project
 
         structural = check_project(project)
 

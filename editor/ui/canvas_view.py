@@ -1,5 +1,5 @@
 """The canvas panel: toolbar (undo, redo, graph switcher, click mode, node picker) and the
-streamlit-agraph canvas. Clicks go through editor.canvas_logic.handle_event (pure)."""
+streamlit-agraph canvas. Clicks go through editor.canvas.canvas_logic.handle_event (pure)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import canvas_logic
+from editor.canvas import canvas_logic
 from editor.ui import compare_view, cost_view, library, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md

@@ -1,4 +1,4 @@
-"""Import Python code from the sidebar: pasted, or a .py file. editor.code_import reads the
+"""Import Python code from the sidebar: pasted, or a .py file. editor.code.code_import reads the
 code without running it (nothing here evals or execs it: the text only goes to
 import_code); a refusal is one line and leaves the current project as it was. An import
 with statements left out is not opened at once: the lines and their reasons are listed
@@ -12,9 +12,9 @@ from typing import Optional
 
 import streamlit as st
 
-from editor.code_import import MAX_FILE_BYTES, CodeImport, import_code
+from editor.code.code_import import MAX_FILE_BYTES, CodeImport, import_code
 from editor.errors import UserError
-from editor.graph import Project
+from editor.model.graph import Project
 from editor.ui import fields, state, workspace_session
 
 PENDING = "kgs.code_pending"  # an import with left-out lines, waiting for "Import the rest"

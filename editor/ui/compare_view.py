@@ -12,12 +12,12 @@ from typing import Optional
 import streamlit as st
 
 from editor import diff as project_diff
-from editor.canvas_logic import ghost_nodes, shape_text
-from editor.graph import Project
+from editor.canvas.canvas_logic import ghost_nodes, shape_text
+from editor.model.graph import Project
 from editor.ui import state
 from editor.ui.preview_cache import diff_deltas, keras_ready
 from editor.ui.fields import md
-from editor.workspace import WorkspaceError
+from editor.store.workspace import WorkspaceError
 
 KEY = "compare.with"
 NOTHING = ""

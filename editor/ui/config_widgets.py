@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from editor import edits
-from editor.graph import Node
+from editor.model import edits
+from editor.model.graph import Node
 from editor.ui import fields, state, widgets
 
 SIMPLE_KINDS = {"int", "float", "bool", "choice", "activation", "tuple", "str"}
@@ -25,7 +25,7 @@ NONE = "__none__"  # the option that stands for the value None
 
 def show(node: Node, key: str, disabled: bool = False) -> None:
     """Widgets for every constructor argument of the layer node `node`."""
-    from editor import catalog
+    from editor.building import catalog
 
     try:
         info = catalog.layers()[catalog.canonical_name(node.class_name or "")]
@@ -51,7 +51,7 @@ def show(node: Node, key: str, disabled: bool = False) -> None:
 
 def _not_editable(node: Node) -> str:
     """One line on a layer outside the palette (a project file can hold any class name)."""
-    from editor import catalog
+    from editor.building import catalog
 
     name = node.class_name or "?"
     reason = catalog.excluded().get(name) if catalog.is_layer_class(name) else "not a keras.layers class"
@@ -61,7 +61,7 @@ def _not_editable(node: Node) -> str:
 
 
 def _field(node: Node, param, key: str, disabled: bool) -> None:
-    from editor import catalog
+    from editor.building import catalog
 
     widget_key = f"{key}.{param.name}"
     current = node.config.get(param.name, param.default)

@@ -2,7 +2,7 @@
 activation memory at the Train tab's batch size, with a legend, the figure in each
 node's tooltip and in the inspector, and the ten costliest nodes (a click selects one).
 
-The figures are the preview's (editor.node_cost from the build the summary already
+The figures are the preview's (editor.building.node_cost from the build the summary already
 made), so choosing a mode costs no build.
 """
 
@@ -12,8 +12,8 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import node_cost
-from editor.run_settings import default
+from editor.building import node_cost
+from editor.train.run_settings import default
 from editor.ui import state, widgets
 from editor.ui.fields import md
 from editor.ui.preview_cache import Preview

@@ -1,6 +1,6 @@
 """Parameter fields of the inspector: value <-> widget text, parsing and checking. No Streamlit.
 
-A layer parameter's kind (editor.catalog.Param.kind) picks its widget; this module holds
+A layer parameter's kind (editor.building.catalog.Param.kind) picks its widget; this module holds
 what those widgets need that is not drawing: the options of the choice-like kinds, the
 text form of tuples and JSON values, parsing what a person typed (FieldError with a
 one-line reason), "is this the default?" (only values that differ are stored), and a
@@ -15,7 +15,7 @@ import re
 from typing import Any, Optional, Sequence
 
 from editor.errors import UserError
-from editor.graph import Node
+from editor.model.graph import Node
 
 COMMON_INITIALIZERS = (
     "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
@@ -245,7 +245,7 @@ def parse(kind: str, raw: Any, field: str) -> Any:
 
 def starting_config(class_name: str) -> dict:
     """Config for a just-added layer: a value for each required argument, nothing else."""
-    from editor import catalog
+    from editor.building import catalog
 
     required = [p.name for p in catalog.layers()[catalog.canonical_name(class_name)].params if p.required]
     examples = catalog.example_config(class_name)
@@ -257,7 +257,7 @@ def check_layer(node: Node, config: dict) -> Optional[str]:
 
     Constructs the layer only (no weights): a few milliseconds. Needs Keras.
     """
-    from editor.build import make_layer
+    from editor.building.build import make_layer
 
     try:
         make_layer(node.model_copy(update={"config": config}))

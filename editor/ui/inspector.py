@@ -5,7 +5,7 @@ its inputs in call order (reorder, remove, add); "model output" with its loss, l
 weight and metrics; a loss or op node's expression and input names (ui/op_fields);
 a layer's keyword tensors (initial_state, mask...); sharing another node's layer; a
 nested model's graph (and a button that opens it); delete. Every change is a
-callback that goes through state.edit_graph (editor.edits underneath).
+callback that goes through state.edit_graph (editor.model.edits underneath).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import edits
-from editor import expr
-from editor.canvas_logic import class_text, shape_text
-from editor.graph import DTYPES, Graph, Node, Ref
+from editor.model import edits
+from editor.model import expr
+from editor.canvas.canvas_logic import class_text, shape_text
+from editor.model.graph import DTYPES, Graph, Node, Ref
 from editor.ui import config_widgets, cost_view, fields, op_fields, output_fields, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
@@ -287,7 +287,7 @@ def _add_input(node_id: str, name: str, key: str) -> None:
 
 def _keywords(graph: Graph, node: Node) -> tuple[str, ...]:
     """The tensor keywords the node's layer takes (a shared call: its owner's layer)."""
-    from editor import catalog
+    from editor.building import catalog
 
     owner = graph.get(node.shares) if node.shares else node
     if node.kind != "layer" or owner is None or not owner.class_name:

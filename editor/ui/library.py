@@ -20,7 +20,7 @@ import streamlit as st
 
 from editor.ui import runs, state, widgets, workspace_session
 from editor.ui.fields import md
-from editor.workspace import MEMORY, Entry, WorkspaceError
+from editor.store.workspace import MEMORY, Entry, WorkspaceError
 
 MESSAGE = "kgs.library.message"  # one line about the last library action, shown once
 

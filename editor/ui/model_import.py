@@ -1,5 +1,5 @@
 """Import an existing Keras model from the sidebar: a .keras / .h5 / JSON file, or a
-keras.applications model by name. editor.importer does the checking (structure only,
+keras.applications model by name. editor.files.importer does the checking (structure only,
 nothing of the file reaches Keras before its config passed the allowlist); a refusal is
 one line and leaves the current project as it was; an import opens as a new project."""
 
@@ -25,7 +25,7 @@ def show(key: str = "import") -> None:
                          max_upload_size=MAX_UPLOAD_MB, on_change=_uploaded, args=(upload_key,))
         if not preview_cache.keras_ready():
             return
-        from editor import catalog
+        from editor.building import catalog
 
         names = list(catalog.applications())
         cols = st.columns([3, 2], vertical_alignment="bottom")
@@ -37,7 +37,7 @@ def show(key: str = "import") -> None:
 
 @state.callback
 def _uploaded(upload_key: str) -> None:
-    from editor import importer
+    from editor.files import importer
 
     upload = st.session_state.get(upload_key)
     if upload is None:
@@ -60,7 +60,7 @@ def _uploaded(upload_key: str) -> None:
 
 @state.callback
 def _application(select_key: str) -> None:
-    from editor import importer
+    from editor.files import importer
 
     name = st.session_state.get(select_key)
     try:

@@ -1,7 +1,7 @@
 """The inspector's fields for an op node: its expression, and a form for the constant
 settings of its function (axis, shape, dtype...) or the number of `x * 2.0`.
 
-The form edits the parsed expression (editor.expr.with_setting), so a value outside
+The form edits the parsed expression (editor.model.expr.with_setting), so a value outside
 the language is refused in one line, next to the field, and nothing changes.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from editor import edits, expr
-from editor.expr import CONSTANTS
-from editor.graph import Node
+from editor.model import edits, expr
+from editor.model.expr import CONSTANTS
+from editor.model.graph import Node
 from editor.ui import state, widgets
 from editor.ui.fields import md
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from editor import edits
-from editor import expr
-from editor.canvas_logic import shape_text
-from editor.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Ref
+from editor.model import edits
+from editor.model import expr
+from editor.canvas.canvas_logic import shape_text
+from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Ref
 from editor.ui import fields, state, widgets
 from editor.ui.fields import md
 
@@ -33,7 +33,7 @@ def show(graph: Graph, node: Node, k: str, shapes) -> None:
 
 
 def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
-    from editor import catalog
+    from editor.building import catalog
 
     index = graph.output_index(ref)
     output = graph.outputs[index] if index is not None else None

@@ -1,5 +1,5 @@
 """The palette: every Keras layer (grouped, searchable) and the "ops" group (keras.ops
-such as `x + y` or `expand_dims(x, 1)`: editor.op_palette), inserted after the selected
+such as `x + y` or `expand_dims(x, 1)`: editor.building.op_palette), inserted after the selected
 node (into the chain: its readers now read the new node), branched from it (a side
 branch), or inserted on one of its input wires; also inputs, loss nodes and
 nested-model nodes."""
@@ -12,10 +12,10 @@ import streamlit as st
 
 from typing import Union
 
-from editor import canvas_logic
-from editor import edits
-from editor.graph import Graph, Node, Ref
-from editor.op_palette import OPS
+from editor.canvas import canvas_logic
+from editor.model import edits
+from editor.model.graph import Graph, Node, Ref
+from editor.building.op_palette import OPS
 from editor.ui import fields, state, widgets
 
 ALL_GROUPS = "all groups"
@@ -37,7 +37,7 @@ def _config(choice: Choice) -> Optional[dict]:
 
 
 def show(key: str = "palette") -> None:
-    from editor import catalog
+    from editor.building import catalog
 
     node = state.selected_node()
     graph = state.graph()
@@ -106,7 +106,7 @@ def show(key: str = "palette") -> None:
 
 def _layer_choice(query: str, group: str, key: str) -> Optional[str]:
     """The chosen Keras layer class, among those the group and the search words allow."""
-    from editor import catalog
+    from editor.building import catalog
 
     infos = catalog.layers()
     names = catalog.search(query, limit=len(infos)) if query.strip() else sorted(infos)

@@ -3,7 +3,7 @@
 The page draws the canvas before TensorFlow is imported (`keras_ready` / `load_keras`),
 then asks for the `Preview` of the project: the Keras model, shapes per node, problems,
 `model.summary()` text, the plot_model DOT and parameter counts. Previews are keyed by
-a digest of the project file text (editor.project_files.dumps), so undo, redo and reopening a
+a digest of the project file text (editor.files.project_files.dumps), so undo, redo and reopening a
 state cost nothing, and nothing is built twice in one rerun.
 
 The preview model is built without initialising its weights (a Keras StatelessScope
@@ -12,7 +12,7 @@ those of the real model. Initialising the U-Net's 31 million weights takes about
 second; building without them takes about 60 ms. Only text is kept (summary, DOT,
 counts, shapes, problems), never the model: it cannot be trained by mistake, and the
 cache stays light.
-The build is `editor.build.build_project(weights=False)`; tests/ui/test_builds.py
+The build is `editor.building.build.build_project(weights=False)`; tests/ui/test_builds.py
 checks that it gives the same summary as the build with weights.
 """
 
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from editor.errors import UserError
-from editor.graph import Project
-from editor.problems import Problem, errors, one_line
+from editor.model.graph import Project
+from editor.model.problems import Problem, errors, one_line
 
 _lock = threading.RLock()
 _keras_loaded = False
@@ -51,7 +51,7 @@ def load_keras() -> None:
     with _lock:
         if not _keras_loaded:
             importlib.import_module("keras")
-            importlib.import_module("editor.build")
+            importlib.import_module("editor.building.build")
             # Streamlit calls keras.backend.clear_session() after every script run, which
             # runs a full garbage collection: ~200 ms over TensorFlow's millions of
             # objects. Freezing them (they live as long as the process anyway) leaves
@@ -134,9 +134,9 @@ class Preview:
     summary: str = ""
     dot: str = ""
     counts: dict = field(default_factory=dict)
-    costs: dict = field(default_factory=dict)  # node id -> editor.node_cost.NodeCost, batch 1
+    costs: dict = field(default_factory=dict)  # node id -> editor.building.node_cost.NodeCost, batch 1
     failure: str = ""  # an unexpected failure of the build itself, as one line
-    quick: bool = False  # a big graph's quick preview (editor.quick_build): no diagram until asked
+    quick: bool = False  # a big graph's quick preview (editor.building.quick_build): no diagram until asked
 
 
 def cached_preview(digest_: str, graph_id: str) -> Optional[Preview]:
@@ -152,9 +152,9 @@ def preview(project: Project, graph_id: str, digest_: Optional[str] = None) -> P
 
 def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
     load_keras()
-    from editor import quick_build
-    from editor.build import build_project, param_counts, summary_text
-    from editor.diagram import dot_source
+    from editor.building import quick_build
+    from editor.building.build import build_project, param_counts, summary_text
+    from editor.building.diagram import dot_source
 
     if quick_build.applies(project, graph_id):
         return _quick_preview(project, graph_id, digest_)
@@ -170,7 +170,7 @@ def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
             result.summary = summary_text(model)
             result.dot = dot_source(model)
             result.counts = param_counts(model)
-            from editor.node_cost import costs_of
+            from editor.building.node_cost import costs_of
 
             result.costs = costs_of(project, graph_id, built)
         except Exception as err:
@@ -181,9 +181,9 @@ def _make_preview(project: Project, graph_id: str, digest_: str) -> Preview:
 
 
 def _quick_preview(project: Project, graph_id: str, digest_: str) -> Preview:
-    """A big graph's preview from editor.quick_build: milliseconds per edit, no diagram."""
-    from editor import quick_build
-    from editor.node_cost import costs_of
+    """A big graph's preview from editor.building.quick_build: milliseconds per edit, no diagram."""
+    from editor.building import quick_build
+    from editor.building.node_cost import costs_of
 
     try:
         quick = quick_build.quick_build(project, graph_id)
@@ -201,7 +201,7 @@ def _quick_preview(project: Project, graph_id: str, digest_: str) -> Preview:
 def _failed(project: Project, graph_id: str, digest_: str, err: Exception, quick: bool = False) -> Preview:
     """A build that failed unexpectedly: the structural problems still land on their nodes;
     the failure says it is ours."""
-    from editor.validate import check_project
+    from editor.model.validate import check_project
 
     return Preview(digest_, graph_id, False, check_project(project), quick=quick,
                    failure=f"the editor could not build this graph (a bug: please report it): {one_line(err)}")
@@ -210,8 +210,8 @@ def _failed(project: Project, graph_id: str, digest_: str, err: Exception, quick
 def full_dot(project: Project, graph_id: str, digest_: str) -> str:
     """The diagram of a quick preview, built when the person asks for it ('' if it fails)."""
     def make() -> str:
-        from editor.build import build_project
-        from editor.diagram import dot_source
+        from editor.building.build import build_project
+        from editor.building.diagram import dot_source
 
         built = build_project(project, graph_id, weights=False)
         return dot_source(built.model) if built.model is not None else ""
@@ -230,11 +230,11 @@ class Code:
 
 def code(project: Project, digest_: Optional[str] = None, train=None, strategy: str = "default") -> Code:
     """Generated Python for the project (no Keras needed), or the reason it cannot be written.
-    `train`: an editor.run_settings.Settings to include train() (see editor.codegen_train)."""
+    `train`: an editor.train.run_settings.Settings to include train() (see editor.code.codegen_train)."""
     digest_ = digest_ or digest(project)
 
     def make() -> Code:
-        from editor.codegen import generate
+        from editor.code.codegen import generate
 
         try:
             return Code(source=generate(project, train=train, strategy=strategy))

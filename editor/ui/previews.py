@@ -11,9 +11,10 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import codegen, run_settings
-from editor.graph import Project
-from editor.problems import distinct
+from editor.code import codegen
+from editor.train import run_settings
+from editor.model.graph import Project
+from editor.model.problems import distinct
 from editor.ui import cost_view, preview_cache, state, train_panel
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md

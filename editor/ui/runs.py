@@ -16,10 +16,10 @@ from __future__ import annotations
 import threading
 from typing import Callable, Hashable, Optional
 
-from editor.run_settings import Settings
-from editor.run_model import TrainingError
-from editor.training import TrainingRun
-from editor.graph import Project
+from editor.train.run_settings import Settings
+from editor.train.run_model import TrainingError
+from editor.train.training import TrainingRun
+from editor.model.graph import Project
 
 
 class RunBusy(TrainingError):

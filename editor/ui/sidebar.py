@@ -9,7 +9,8 @@ import re
 
 import streamlit as st
 
-from editor import project_files, templates
+from editor.files import project_files
+from editor import templates
 from editor.errors import UserError
 from editor.templates import catalogue, load_template
 from editor.ui import code_import_panel, library, model_import, preview_cache, state, workspace_session

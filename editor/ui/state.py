@@ -1,13 +1,13 @@
 """Session state of the editor and the one way to change the project: `edit_graph`.
 
-Keys owned here (all under "kgs."): the undo history of Projects (editor.history), the
+Keys owned here (all under "kgs."): the undo history of Projects (editor.model.history), the
 graph being edited, the canvas state (selection, click mode, last canvas report), the
 one-line notice of the last refused edit, the workspace project this tab edits (id and
 the revision it last saved or loaded), and bookkeeping for widgets that mirror the
 project. Panels never write the project themselves: they call `edit_graph` / `commit`
 / `undo` / `redo`, which run a pure edit, catch a UserError as a one-line notice naming
 the node, and leave the project unchanged when it fails. Every change is first checked
-to save and reopen (`commit`: editor.project_files.checked, the project schema), then
+to save and reopen (`commit`: editor.files.project_files.checked, the project schema), then
 saved at once (`_set_history` -> `save`): a conflict or a failed save keeps this tab's
 version as a workspace draft, a damaged file moves the tab to memory (`carry_over`). Opening projects, the start of a
 run and the library's actions build on this module in editor.ui.workspace_session.
@@ -22,12 +22,14 @@ from typing import Callable, Optional, Union
 import streamlit as st
 from pydantic import ValidationError
 
-from editor import canvas_logic, project_files, templates
+from editor.canvas import canvas_logic
+from editor.files import project_files
+from editor import templates
 from editor.errors import UserError
-from editor.graph import Graph, Node, Project, first_error
-from editor.history import History
-from editor.workspace import Conflict, Damaged, Draft, Workspace, WorkspaceError
-from editor.workspace_shared import after_damage
+from editor.model.graph import Graph, Node, Project, first_error
+from editor.model.history import History
+from editor.store.workspace import Conflict, Damaged, Draft, Workspace, WorkspaceError
+from editor.store.workspace_shared import after_damage
 
 HISTORY = "kgs.history"
 GRAPH = "kgs.graph"
@@ -167,7 +169,7 @@ def callback(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except Exception as err:  # Streamlit's rerun/stop signals are BaseExceptions and pass
-            from editor.problems import one_line
+            from editor.model.problems import one_line
 
             fail(f"the last change failed unexpectedly: {one_line(err)}")
 

@@ -19,7 +19,7 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import run_progress
+from editor.train import run_progress
 
 MAX_POINTS = 300
 HEIGHT = 240

@@ -1,6 +1,6 @@
 """The Train tab: settings, estimate, start / stop, live curves, results and downloads.
 
-The run itself is editor.training's (a background thread per project, see
+The run itself is editor.train.training's (a background thread per project, see
 `editor.ui.runs`); this module only draws it. While a run is going, a fragment
 polls its snapshot every POLL_S seconds and redraws the progress and the curves
 (per-batch series thinned, see editor.ui.train_charts), so training never waits on
@@ -20,7 +20,7 @@ trained; after an edit they are hidden (undo brings them back) until the next ru
 
 Memory limit: half of the free memory, or KGS_MEMORY_LIMIT_MB (megabytes, 10^6 bytes;
 a positive number, anything else is ignored) where a shared machine or a test wants less:
-editor.cost.memory_limit reads it, for the page and `python -m editor train` alike.
+editor.train.cost.memory_limit reads it, for the page and `python -m editor train` alike.
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ from typing import Optional
 import streamlit as st
 from pydantic import ValidationError
 
-from editor import cost, run_model, run_settings, training
+from editor.train import cost, run_model, run_settings, training
 from editor.errors import UserError
-from editor.graph import Project, Training
-from editor.problems import one_line
+from editor.model.graph import Project, Training
+from editor.model.problems import one_line
 from editor.ui import fields, keras_reruns, preview_cache, runs, state, train_charts, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
-from editor.cost import memory_limit
-from editor.words import counted
+from editor.train.cost import memory_limit
+from editor.words import counted, format_bytes, format_seconds
 
 keras_reruns.install()  # Streamlit's after-run Keras cleanup would stall the training thread
 
@@ -112,7 +112,7 @@ def _not_building(preview: Optional[Preview]) -> None:
 
 
 def _compile_settings(project: Project, disabled: bool) -> None:
-    from editor import catalog
+    from editor.building import catalog
 
     names = catalog.optimizers()
     current = next((n for n in names if n.lower() == project.training.optimizer.lower()), project.training.optimizer)
@@ -144,7 +144,7 @@ def _run_settings(project: Project, disabled: bool) -> None:
 
 
 def _number(col, name: str, disabled: bool, step, high=None) -> None:
-    """A number field of run setting `name`, its label, bounds and default from editor.run_settings."""
+    """A number field of run setting `name`, its label, bounds and default from editor.train.run_settings."""
     bound, key = run_settings.BOUNDS[name], f"train.{name}"
     col.number_input(bound.label, key=key, min_value=bound.low, max_value=high if high is not None else bound.high,
                      step=step, value=st.session_state.get(key, run_settings.default(name)), disabled=disabled,
@@ -153,7 +153,7 @@ def _number(col, name: str, disabled: bool, step, high=None) -> None:
 
 @state.callback
 def _set_optimizer() -> None:
-    from editor import catalog
+    from editor.building import catalog
 
     name = st.session_state.get("train.optimizer")
     compile_name = catalog.optimizer_strings().get(name) or name  # "adam" where compile takes a string
@@ -240,7 +240,7 @@ def _estimate_box(project: Project, digest: str, chosen: run_settings.Settings) 
         st.error(md(f"Too big to train here: {err}"))
         return
     limit = memory_limit() or cost.default_limit()
-    within = f"; within the limit of {cost.format_bytes(limit)}" if limit else ""
+    within = f"; within the limit of {format_bytes(limit)}" if limit else ""
     st.info(md(f"Estimate on {found.device}: {found.summary()}{within}."))
 
 
@@ -255,7 +255,7 @@ def _live(run: training.TrainingRun, digest: str) -> None:
     if snap.samples_per_second:
         details.append(f"{snap.samples_per_second:,.0f} samples/s")
     if snap.seconds_left is not None:
-        details.append(f"{cost.format_seconds(snap.seconds_left)} left")
+        details.append(f"{format_seconds(snap.seconds_left)} left")
     if snap.device:
         details.append(f"on {snap.device}")
     st.progress(snap.progress, text=md(" · ".join(details)))
@@ -275,7 +275,7 @@ def _results(run: training.TrainingRun) -> None:
         final = f", final loss {loss[-1]:.6g}" if loss else ""
         speed = f", {snap.samples_per_second:,.0f} samples/s" if snap.samples_per_second else ""
         st.success(md(f"Trained {counted(snap.epochs, 'epoch')} with seed {run.settings.seed} in "
-                      f"{cost.format_seconds(snap.elapsed)}{final}{speed} "
+                      f"{format_seconds(snap.elapsed)}{final}{speed} "
                       f"on {snap.device}."))
     train_charts.show(snap)
     if snap.history:

@@ -9,7 +9,7 @@ chooses (load theirs, or save mine as a copy): nothing is overwritten silently. 
 then its version is also kept as a workspace draft named in the URL (?draft=ID), so a
 reload of the tab offers it back (restore as a copy, or discard).
 
-A workspace file damaged from outside (editor.workspace.Damaged, found on the next page
+A workspace file damaged from outside (editor.store.workspace.Damaged, found on the next page
 run or save) is set aside once per server process; every tab then goes on in one
 in-memory workspace, carrying its project over under the same id, and says so.
 
@@ -26,13 +26,14 @@ from typing import Optional
 
 import streamlit as st
 
-from editor import canvas_logic, templates
-from editor.graph import Project
-from editor.history import History
+from editor.canvas import canvas_logic
+from editor import templates
+from editor.model.graph import Project
+from editor.model.history import History
 from editor.errors import UserError
 from editor.ui import state
-from editor.workspace import MEMORY, Damaged, Workspace, WorkspaceError, clean_title, copy_title
-from editor.workspace_shared import after_damage, memory_only, shared
+from editor.store.workspace import MEMORY, Damaged, Workspace, WorkspaceError, clean_title, copy_title
+from editor.store.workspace_shared import after_damage, memory_only, shared
 
 
 def begin_run() -> None:

@@ -5,7 +5,7 @@ so the page script walks React's fiber from the network's container element up t
 component whose hook state holds an object with `getPositions`; `canvasToDOM` then
 gives a node's pixel position on the <canvas>, which Playwright clicks like a person.
 If that lookup ever fails (another build of the component), the fallback computes the
-position from the node positions the app sent (editor.canvas_logic.layout) and vis-network's
+position from the node positions the app sent (editor.canvas.canvas_logic.layout) and vis-network's
 "fit" rule.
 """
 
@@ -71,7 +71,7 @@ def network_node_ids(page: Page) -> list[str]:
 def node_point(page: Page, node_id: str, layout=None) -> tuple[float, float]:
     """Pixel position of a node on the canvas element (relative to its top-left corner).
 
-    `layout`: editor.canvas_logic.layout(graph) of the graph on the canvas, for the fallback.
+    `layout`: editor.canvas.canvas_logic.layout(graph) of the graph on the canvas, for the fallback.
     """
     frame = canvas_frame(page)
     if frame.evaluate(FIND_NETWORK):
@@ -86,7 +86,7 @@ def node_point(page: Page, node_id: str, layout=None) -> tuple[float, float]:
 def estimated_point(frame: Frame, positions, node_id: str) -> tuple[float, float]:
     """vis-network's View.fit: the nodes' bounding box (boxes about 160 x 64 px) widened
     by 10 %, centred and scaled to the canvas, never zoomed in beyond 1."""
-    from editor import canvas_logic
+    from editor.canvas import canvas_logic
 
     box = frame.locator(".vis-network canvas").bounding_box()
     xs = [p[0] * canvas_logic.X_SCALE for p in positions.values()]

@@ -22,8 +22,8 @@ import pytest
 from playwright.sync_api import expect
 
 from benchmarks.big_graphs import residual_stack
-from editor import project_files
-from editor.graph import Node, Output, Ref
+from editor.files import project_files
+from editor.model.graph import Node, Output, Ref
 from tests.e2e.conftest import free_port, quiet_tab, start_server, stop_server, wait_healthy
 from tests.e2e.test_library_e2e import choose, options, settled, sidebar
 from tests.e2e.test_train_e2e import expect_training, project_id, set_number, start_training, stop_training

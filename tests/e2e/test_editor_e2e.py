@@ -13,7 +13,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from editor import canvas_logic
+from editor.canvas import canvas_logic
 from editor.templates import load_template
 from tests.e2e.canvas import canvas_frame, click_node, estimated_point, network_node_ids, node_point
 from tests.e2e.conftest import ROOT, assert_quiet, watch_console

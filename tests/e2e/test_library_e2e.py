@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from editor.workspace import Workspace
+from editor.store.workspace import Workspace
 from tests.e2e.canvas import canvas_frame
 from tests.e2e.test_editor_e2e import open_template, summary_block
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from editor import canvas_logic
+from editor.canvas import canvas_logic
 from editor.templates import load_template
 from tests.e2e.canvas import FIND_NETWORK, canvas_frame, click_node
 from tests.e2e.test_editor_e2e import field, open_template

@@ -16,7 +16,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from editor import project_files
+from editor.files import project_files
 from editor.templates import load_template
 from tests.e2e.canvas import canvas_frame
 from tests.e2e.conftest import quiet_tab

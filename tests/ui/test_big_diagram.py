@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from editor import quick_build
+from editor.building import quick_build
 from editor.ui import preview_cache, previews
 from tests.ui.helpers import open_app, run
 

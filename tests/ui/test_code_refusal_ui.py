@@ -1,10 +1,10 @@
 """Issue 22 item 6: the Code tab offers no code for a graph with errors (the rule of
-editor.codegen.refusal, as export-code): an empty graph, an invalid config key."""
+editor.code.codegen.refusal, as export-code): an empty graph, an invalid config key."""
 
 from streamlit.testing.v1 import AppTest
 
 from editor.templates import load_template
-from editor.workspace import Workspace, default_path
+from editor.store.workspace import Workspace, default_path
 from tests.ui.helpers import APP, errors, python_code, run
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from editor.graph import Node
+from editor.model.graph import Node
 from editor.ui import fields
 from editor.ui.fields import FieldError
 

@@ -1,6 +1,6 @@
 """Inspector edits of the wiring: inputs, outputs and losses, sharing, deleting."""
 
-from editor.graph import Ref
+from editor.model.graph import Ref
 from tests.ui.helpers import (
     MLP_TOTAL, errors, graph, node_key, open_app, run, select, summary, warnings,
 )

@@ -96,7 +96,7 @@ def test_input_shape_field():
 
 
 def test_fifty_undos():
-    from editor import edits
+    from editor.model import edits
 
     at = select(open_app("mlp"), "n2")
     history = at.session_state["kgs.history"]
@@ -121,7 +121,7 @@ def test_an_unexpected_failure_in_a_change_is_one_line_not_a_traceback(monkeypat
         raise RuntimeError("kaboom\nwith a second line")
 
     at = select(open_app("mlp"), "n2")
-    monkeypatch.setattr("editor.edits.rename", broken)
+    monkeypatch.setattr("editor.model.edits.rename", broken)
     at.text_input(key=node_key("n2", "name")).set_value("first")
     run(at)
     messages = errors(at)
@@ -131,7 +131,7 @@ def test_an_unexpected_failure_in_a_change_is_one_line_not_a_traceback(monkeypat
 
 def test_a_name_cannot_inject_markdown():
     """Rename refuses such names, but a project file may hold one: it shows as text."""
-    from editor.history import History
+    from editor.model.history import History
 
     at = select(open_app("mlp"), "n2")
     p = at.session_state["kgs.history"].value

@@ -1,7 +1,7 @@
 """Issue 22 #3: the library marks the project whose training run is going."""
 
 from editor.ui import library
-from editor.workspace import Entry
+from editor.store.workspace import Entry
 
 
 def entry(id_: str, title: str) -> Entry:

@@ -50,14 +50,14 @@ def test_group_filter_and_search():
 
 
 def test_every_group_is_offered():
-    from editor import catalog
+    from editor.building import catalog
 
     at = open_app("mlp")
     assert at.selectbox(key="palette.group").options[1:] == [*catalog.groups(), "ops (keras.ops on tensors)"]
 
 
 def test_an_op_from_the_ops_group_goes_into_the_chain():
-    """Unit-level: the ops group lists editor.op_palette; Insert after makes an op node."""
+    """Unit-level: the ops group lists editor.building.op_palette; Insert after makes an op node."""
     at = select(open_app("mlp"), "n2")
     at.selectbox(key="palette.group").set_value("ops (keras.ops on tensors)")
     run(at)

@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 from editor.templates import load_template
-from editor.workspace import Workspace, default_path
+from editor.store.workspace import Workspace, default_path
 from tests.ui.helpers import open_app
 
 UI = Path(__file__).resolve().parents[2] / "editor" / "ui"

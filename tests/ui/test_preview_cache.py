@@ -2,14 +2,14 @@
 
 import pytest
 
-from editor import edits
+from editor.model import edits
 from editor.templates import load_template
 from editor.ui import preview_cache
 
 
 @pytest.mark.parametrize("template", ["mlp", "autoencoder", "custom_loss_layers", "shared_input"])
 def test_preview_matches_the_core_build(template):
-    from editor.build import build_project, param_counts, summary_text
+    from editor.building.build import build_project, param_counts, summary_text
 
     project = load_template(template)
     core = build_project(project)
@@ -21,7 +21,7 @@ def test_preview_matches_the_core_build(template):
 
 
 def test_problems_match_the_core_build():
-    from editor.build import build_project
+    from editor.building.build import build_project
 
     project = load_template("mlp")
     broken = project.replace_graph(edits.set_param(project.main, "n3", "units", -1))

@@ -51,7 +51,7 @@ def test_no_traceback_when_the_code_cannot_be_written(monkeypatch):
     def broken(project, **options):
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr("editor.codegen.generate", broken)
+    monkeypatch.setattr("editor.code.codegen.generate", broken)
     preview_cache.clear_caches()
     try:
         at = open_app("mlp")
@@ -64,9 +64,9 @@ def test_no_traceback_when_the_code_cannot_be_written(monkeypatch):
 def test_another_projects_last_good_output_is_never_shown_as_this_ones():
     """Open mlp (it builds), then a library project that has never built: its Summary tab
     must not show mlp's summary as "the last version that built" (both graphs are 'main')."""
-    from editor import edits
+    from editor.model import edits
     from editor.templates import new_project
-    from editor.workspace import Workspace, default_path
+    from editor.store.workspace import Workspace, default_path
 
     broken = new_project()
     broken = broken.replace_graph(edits.set_inputs(broken.main, "n2", ()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from editor.templates import load_template
-from editor.workspace import Workspace, WorkspaceError
+from editor.store.workspace import Workspace, WorkspaceError
 from tests.ui.helpers import APP, cfg_key, errors, graph, node_key, open_app, project, run, select, warnings
 
 

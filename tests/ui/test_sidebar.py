@@ -2,7 +2,7 @@
 
 import json
 
-from editor import project_files
+from editor.files import project_files
 from editor.templates import load_template
 from tests.ui.helpers import MLP_TOTAL, errors, graph, open_app, run, summary
 

@@ -13,7 +13,7 @@ def test_template_link_opens_mlp_with_its_summary():
 
 
 def test_summary_is_exactly_what_keras_prints():
-    from editor.build import build_project, summary_text
+    from editor.building.build import build_project, summary_text
     from editor.templates import load_template
 
     at = open_app("mlp")

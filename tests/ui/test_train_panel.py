@@ -1,12 +1,12 @@
 """The Train tab: settings, start, stop, NaN, refusal, results, downloads (AppTest).
 
 AppTest does not run the polling fragment by itself: the tests wait on the run object
-(editor.training keeps one per session) and run the page again.
+(editor.train.training keeps one per session) and run the page again.
 """
 
 import pytest
 
-from editor import training
+from editor.train import training
 from editor.ui import runs, state, train_panel
 from tests.ui.helpers import errors, graph, open_app, project, python_code, run, select, node_key
 

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from editor.templates import load_template
-from editor.workspace import Workspace, is_project_id
+from editor.store.workspace import Workspace, is_project_id
 from tests.ui.helpers import APP, errors, graph, node_key, open_app, project, run, select, warnings
 
 
@@ -362,7 +362,7 @@ def test_a_project_deleted_elsewhere_says_so_and_keeps_saving(workspace_file):
 
 
 def test_a_failed_save_says_why_in_one_line_and_keeps_the_edit(monkeypatch):
-    from editor.workspace import WorkspaceError
+    from editor.store.workspace import WorkspaceError
 
     at = open_app("mlp")
 

@@ -1,0 +1,1 @@
+"""What the canvas draws and what a click means (no Streamlit)."""

@@ -1,0 +1,462 @@
+"""What a call to a Keras name, or a method of a model, means to the code reader. No Keras.
+
+`call()` takes a canonical dotted name (editor.code.code_reader: `tf.keras.layers.Dense` is
+`keras.layers.Dense`) and the already-computed arguments, and returns a value of
+editor.code.code_values: a Layer, an input tensor, a model, an expression of tensors, a
+compile setting; or refuses.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Any
+
+from editor.model import expr, names
+from editor.code.code_values import MAX_NUMBER, Refused
+from editor.code.code_values import Function, Layer, LayerHandle, ModelValue, Namespace, Skip, Sym, checked, named_expression
+from editor.model.edits import snake_case
+from editor.model.expr import Call, TensorList
+from editor.code.codegen import POSITIONAL
+from editor.model.graph import MERGE_CLASSES, name_problem
+
+if TYPE_CHECKING:  # the reader calls this module; this module only names the reader's types
+    from editor.code.code_reader import Reader, Scope
+
+FUNCTION_MODULES = ("keras.ops", "keras.ops.nn", "keras.ops.numpy", "keras.ops.math", "keras.backend", "tensorflow",
+                    "tensorflow.math", "tensorflow.nn", "numpy", "keras.activations")
+CONFIG_MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints")
+# Keras's other names for a layer class -> the one it saves (tests/test_code_import.py checks them against Keras).
+CLASS_ALIASES = {
+    "AvgPool1D": "AveragePooling1D", "AvgPool2D": "AveragePooling2D", "AvgPool3D": "AveragePooling3D",
+    "Convolution1D": "Conv1D", "Convolution1DTranspose": "Conv1DTranspose", "Convolution2D": "Conv2D",
+    "Convolution2DTranspose": "Conv2DTranspose", "Convolution3D": "Conv3D", "Convolution3DTranspose": "Conv3DTranspose",
+    "GlobalAvgPool1D": "GlobalAveragePooling1D", "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalAvgPool3D": "GlobalAveragePooling3D", "GlobalMaxPool1D": "GlobalMaxPooling1D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalMaxPool3D": "GlobalMaxPooling3D", "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D", "SeparableConvolution1D": "SeparableConv1D",
+    "SeparableConvolution2D": "SeparableConv2D"}
+# Keys a class's from_config reads although its constructor has a default for them (the
+# editor builds layers from their config): the default, where the code leaves it out.
+FROM_CONFIG_DEFAULTS = {"Rescaling": {"offset": 0.0}}
+# TensorFlow's activation functions Keras has under the same name: Dense(64, activation=tf.nn.relu).
+TF_ACTIVATIONS = frozenset({"relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "sigmoid", "tanh", "softmax",
+                            "softplus", "softsign", "leaky_relu", "log_softmax"})
+MAX_APPLICATIONS = 2  # keras.applications calls a file may make: each loads Keras and builds the model
+# Calls that read or write files, or reach the network: never model-building code.
+OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "keras.utils.image_dataset_from_directory",
+           "keras.utils.text_dataset_from_directory", "keras.datasets", "tensorflow.io",
+           "tensorflow.saved_model", "tensorflow.summary", "tensorflow.py_function",
+           "tensorflow.numpy_function", "tensorflow.compat", "numpy.load", "numpy.save", "numpy.fromfile", "numpy.memmap",
+           "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib", "numpy.savez",
+           "numpy.savez_compressed", "numpy.DataSource", "tensorflow.load_op_library", "tensorflow.load_library",
+           "tensorflow.gfile", "keras.utils.load_img", "keras.utils.save_img", "keras.utils.audio_dataset_from_directory",
+           "keras.preprocessing.image.load_img", "keras.preprocessing.image.save_img")
+# Calls that change nothing in the model: read past quietly.
+NEUTRAL = ("keras.backend.clear_session", "keras.utils.set_random_seed", "tensorflow.random.set_seed",
+           "numpy.random.seed", "keras.utils.plot_model", "print")
+MERGE_FUNCTIONS = {name.lower(): name for name in MERGE_CLASSES}
+OPTIMIZER_CLASSES = {"adam": "adam", "sgd": "sgd", "rmsprop": "rmsprop", "adadelta": "adadelta", "adamw": "adamw",
+                     "adagrad": "adagrad", "adamax": "adamax", "adafactor": "adafactor", "nadam": "nadam",
+                     "ftrl": "ftrl", "lion": "lion"}
+# More leading positional arguments than codegen writes, as people write them.
+READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("filters", "kernel_size", "strides", "padding"),
+                   "Conv2D": ("filters", "kernel_size", "strides", "padding"),
+                   "Conv3D": ("filters", "kernel_size", "strides", "padding"),
+                   "MaxPooling2D": ("pool_size", "strides", "padding"), "MaxPooling1D": ("pool_size", "strides", "padding"),
+                   "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
+                   "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
+                   "InputLayer": ("input_shape",), "Rescaling": ("scale", "offset"),
+                   # keras.io's data augmentation: RandomFlip("horizontal"), RandomRotation(0.1)
+                   "RandomFlip": ("mode",), "RandomRotation": ("factor",), "RandomContrast": ("factor",),
+                   "RandomBrightness": ("factor",), "RandomZoom": ("height_factor", "width_factor"),
+                   "RandomTranslation": ("height_factor", "width_factor"), "RandomCrop": ("height", "width"),
+                   "Resizing": ("height", "width"), "CenterCrop": ("height", "width")}
+REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
+                         "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
+
+
+def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, scope: Scope) -> Any:
+    line = node.lineno
+    module, _, last = path.rpartition(".")
+    if any(path == p or path.startswith(p + ".") for p in OUTSIDE):
+        raise Refused(f"line {line}: {path}() reads files or the network: not model-building code")
+    if path in NEUTRAL or path.endswith(".summary"):
+        return None
+    if path in ("keras.backend.epsilon", "keras.config.epsilon") and not args and not kwargs:
+        return 1e-7  # Keras's fuzz factor (keras.config.set_epsilon() is not read: it would be left out)
+    if module == "builtins":
+        return _builtin(reader, last, args, kwargs, line)
+    if path in ("keras.Input", "keras.layers.Input"):
+        return _input(reader, args, kwargs, line)
+    if path in ("keras.Model", "keras.models.Model"):
+        return _model(reader, args, kwargs, line)
+    if path in ("keras.Sequential", "keras.models.Sequential"):
+        return _sequential(reader, args, kwargs, line)
+    if module == "keras.layers" and last in MERGE_FUNCTIONS:
+        if not args:
+            raise Skip(line, f"{last}() without tensors")
+        layer = _layer(reader, MERGE_FUNCTIONS[last], args[1:], kwargs, line)
+        return reader.call_layer(layer, [args[0]], {}, line)
+    if module == "keras.layers" and last == "Lambda":
+        return _lambda(reader, args, kwargs, line)
+    if path == "kgs.AddLoss":
+        return _add_loss_layer(reader, args, kwargs, line)
+    if module == "keras.layers" and last[:1].isupper():
+        return _layer(reader, last, args, kwargs, line)
+    if module in FUNCTION_MODULES and (last in expr.FUNCTIONS or last in expr.ALIASES):
+        if last == "cast" and len(args) == 2 and isinstance(args[1], tuple) and args[1][:1] == ("dtype_of",):
+            return args[0]  # ops.cast(y_true, y_pred.dtype), as exported losses begin
+        return _function(expr.ALIASES.get(last, last), args, kwargs, line)
+    if module == "keras.optimizers" and last.lower() in OPTIMIZER_CLASSES:
+        if len(args) > 1:
+            raise Skip(line, f"{last}() with {len(args)} positional arguments: pass all but the learning rate by keyword")
+        settings = {**dict(zip(("learning_rate",), args)), **kwargs}  # Adam(1e-3), as keras.io writes it
+        return ("optimizer", OPTIMIZER_CLASSES[last.lower()], _plain(settings, line))
+    if (module == "keras.applications" or module.startswith("keras.applications.")) and last[:1].isupper():
+        return _application(reader, last, args, kwargs, line)
+    if module in CONFIG_MODULES:
+        return _config_object(module, last, args, kwargs, line)
+    if module in ("keras.losses", "keras.metrics") and last[:1].isupper():
+        return snake_case(last)
+    raise Skip(line, f"{path}() is not model-building code the editor can express")
+
+
+def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwargs: dict, node: ast.AST,
+                 scope: Scope) -> Any:
+    line = node.lineno
+    if name == "summary":
+        return None
+    if name == "compile":
+        order = ("optimizer", "loss")
+        if len(args) > len(order):
+            raise Skip(line, "compile() with more than two positional arguments: pass them by keyword")
+        settings = {**dict(zip(order, args)), **kwargs}
+        unknown = set(settings) - {"optimizer", "loss", "loss_weights", "metrics", "run_eagerly", "jit_compile",
+                                   "steps_per_execution"}
+        if unknown:
+            raise Skip(line, f"compile() with {', '.join(sorted(unknown))}, which the editor cannot express")
+        model.compile = {k: v for k, v in settings.items() if k in ("optimizer", "loss", "loss_weights", "metrics")}
+        model.compile["__line__"] = line
+        return None
+    if name == "add_loss":
+        if len(args) != 1 or kwargs:
+            raise Skip(line, "add_loss() takes one tensor")
+        value = args[0]
+        if not isinstance(value, Sym):
+            raise Skip(line, f"add_loss() of a {type(value).__name__}")
+        model.losses.append(_loss_record(reader, value, line))
+        return None
+    if name == "get_layer":
+        wanted = args[0] if args else kwargs.get("name")
+        reader.charge(len(reader.records), line)  # the search below
+        found = [r for r in reader.records if r.name == wanted and r.kind != "input"]
+        if not isinstance(wanted, str) or not found:
+            raise Skip(line, f"get_layer({wanted!r}): no layer of that name")
+        return LayerHandle(found[-1])
+    if name == "build" and model.sequential is not None:  # model.build((None, 28, 28, 1)): the batch input shape
+        shape = args[0] if len(args) == 1 and not kwargs else kwargs.get("input_shape") if not args else None
+        if not isinstance(shape, (list, tuple)) or len(shape) < 2:
+            raise Skip(line, "build() takes the batch input shape, e.g. (None, 10)")
+        if not any(isinstance(item, Sym) for item in model.sequential):  # (with a keras.Input, Keras built it already)
+            model.sequential.insert(0, _input(reader, [list(shape)[1:]], {}, line))
+        return None
+    if name == "add":
+        if model.sequential is None:
+            raise Skip(line, "add() on a functional model")
+        model.sequential += [_sequential_item(a, line) for a in args]
+        return None
+    raise Skip(line, f"model.{name}() is not part of the model (training and data are set in the Train tab)")
+
+
+# ----------------------------------------------------------------------------- builders
+
+def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> Any:
+    if any(isinstance(a, (Sym, Layer, ModelValue, Function)) for a in [*args, *kwargs.values()]) and name != "len":
+        raise Skip(line, f"{name}() of a tensor, layer or model")
+    if name == "str" and not all(isinstance(a, (str, int, float, bool, type(None))) for a in args):
+        raise Skip(line, f"str() of a {type(args[0]).__name__}: only of text and numbers")
+    if name not in ("range", "len", "isinstance"):
+        reader.charge_size([args, kwargs], line)  # sorting, summing or printing a list walks it
+    if name == "range":
+        if not all(isinstance(a, int) and not isinstance(a, bool) for a in args) or kwargs or not 1 <= len(args) <= 3:
+            raise Skip(line, "range() of something other than integers")
+        if len(args) == 3 and args[2] == 0:
+            raise Skip(line, "range() with a step of 0")
+        return range(*args)
+    if name == "len":
+        if len(args) != 1 or not isinstance(args[0], (list, tuple, dict, str, range)):
+            raise Skip(line, "len() of something other than a list")
+        return len(args[0])
+    if name in ("zip", "enumerate", "reversed", "sorted", "list", "tuple", "dict"):
+        if kwargs and name != "dict":
+            raise Skip(line, f"{name}() with keywords")
+        try:  # dict([1]), sorted([1, "a"]): what Python refuses is a skipped line, not a traceback
+            if name == "dict":
+                result = dict(*[reader.iterate(a, line) if not isinstance(a, dict) else a for a in args], **kwargs)
+            else:
+                lists = [reader.iterate(a, line) if not isinstance(a, dict) else list(a) for a in args]
+                result = {"zip": lambda: list(zip(*lists)), "enumerate": lambda: list(enumerate(*lists)),
+                          "reversed": lambda: list(reversed(*lists)), "sorted": lambda: sorted(*lists),
+                          "list": lambda: list(*lists), "tuple": lambda: tuple(*lists)}[name]()
+        except (TypeError, ValueError) as err:
+            raise Skip(line, f"{name}(): {err}") from None
+        reader.size(result, line)
+        return result
+    if name == "isinstance":
+        raise Skip(line, "isinstance() is not model-building code")
+    if name in ("min", "max", "sum") and args and isinstance(args[0], (range, list, tuple, dict, str)) \
+            and (name == "sum" or len(args) == 1):
+        args = [reader.iterate(args[0], line), *args[1:]]  # Python would walk all of range(10**15)
+    try:
+        result = {"min": min, "max": max, "abs": abs, "int": int, "float": float, "str": str, "round": round,
+                  "sum": sum, "bool": bool}[name](*args, **kwargs)
+    except (TypeError, ValueError, ArithmeticError) as err:
+        raise Skip(line, f"{name}(): {err}") from None
+    if isinstance(result, str) and len(result) > 10_000:
+        raise Refused(f"line {line}: a string too long")
+    if isinstance(result, (int, float)) and not isinstance(result, bool) and not abs(result) <= MAX_NUMBER:
+        raise Refused(f"line {line}: a number too large (limit {MAX_NUMBER:g})")  # int("9" * 30), float("inf")
+    return result
+
+
+def _plain(value: Any, line: int) -> Any:
+    """A config value as JSON holds it (tuples as lists); Keras names as their strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v, line) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, line) for v in value]
+    if isinstance(value, Namespace):
+        module, _, last = value.path.rpartition(".")
+        if module in ("keras.activations", "keras.losses", "keras.metrics", "keras.initializers"):
+            return last
+        if module in ("tensorflow.nn", "tensorflow.math", "tensorflow") and last in TF_ACTIVATIONS:
+            return last
+        raise Skip(line, f"{value.path} as a setting")
+    if isinstance(value, Layer):
+        config = {**value.config, **({"name": value.name} if value.name_given else {})}
+        return {"module": "keras.layers", "class_name": value.class_name, "config": config}
+    if isinstance(value, tuple) and value and value[0] == "optimizer":
+        return value
+    if isinstance(value, (Sym, ModelValue, Function, range)):
+        raise Skip(line, f"a {type(value).__name__} as a setting")
+    return value
+
+
+def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int) -> Layer:
+    class_name = CLASS_ALIASES.get(class_name, class_name)
+    positional = READ_POSITIONAL.get(class_name, ())
+    if len(args) > len(positional):
+        raise Skip(line, f"{class_name}() with {len(args)} positional arguments: pass the ones after "
+                         f"{len(positional)} by keyword")
+    config = {**FROM_CONFIG_DEFAULTS.get(class_name, {}), **dict(zip(positional, args)), **kwargs}
+    name = config.pop("name", None)
+    if name is not None and not isinstance(name, str):
+        raise Skip(line, f"{class_name}(name=...) that is not text")
+    reader.charge_size(config, line)  # copied below, and into the node
+    config = _plain(config, line)
+    final = name or reader.layer_names.unique(snake_case(class_name))
+    reader.layer_names.add(final)
+    return Layer(class_name, config, final, line, name_given=name is not None)
+
+
+def _input(reader: Reader, args: list, kwargs: dict, line: int) -> Sym:
+    if len(args) > 1:
+        raise Skip(line, "Input() with more than one positional argument")
+    settings = {**({"shape": args[0]} if args else {}), **kwargs}
+    if "batch_shape" in settings and "shape" not in settings:
+        batch = settings.pop("batch_shape")
+        settings["shape"] = list(batch)[1:] if isinstance(batch, (list, tuple)) else batch
+    shape = settings.pop("shape", None)
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)  # Input(shape=(10)) as the documents write it
+    if not isinstance(shape, (list, tuple)) or not all(d is None or (isinstance(d, int) and d > 0) for d in shape):
+        raise Skip(line, "Input() needs a shape of positive integers or None")
+    name = settings.pop("name", None)
+    dtype = settings.pop("dtype", "float32")
+    settings.pop("batch_size", None)
+    if settings:
+        raise Skip(line, f"Input() with {', '.join(sorted(settings))}, which the editor cannot express")
+    record = reader.new_record("input", "input_layer", line, name=name if isinstance(name, str) else None,
+                               shape=tuple(shape), dtype=dtype if isinstance(dtype, str) else "float32")
+    return Sym.of(record)
+
+
+def _tensors(value: Any, what: str, line: int) -> list:
+    if isinstance(value, dict):  # Keras flattens a dict of tensors in the order of its keys
+        return [value[k] for k in sorted(value, key=str)]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, Sym):
+        return [value]
+    raise Skip(line, f"the model's {what} are a {type(value).__name__}")
+
+
+def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
+    settings = dict(zip(("inputs", "outputs"), args))
+    for old, new in (("input", "inputs"), ("output", "outputs")):  # Keras 2: Model(input=..., output=...)
+        if old in kwargs:
+            kwargs[new] = kwargs.pop(old)
+    settings.update(kwargs)
+    name = settings.pop("name", None)
+    settings.pop("trainable", None)
+    if set(settings) - {"inputs", "outputs"} or "inputs" not in settings or "outputs" not in settings:
+        raise Skip(line, "Model() needs inputs and outputs (and maybe a name), nothing else")
+    inputs = _tensors(settings["inputs"], "inputs", line)
+    for tensor in inputs:
+        record, _ = reader.make(tensor, line)
+        if record.kind != "input":
+            raise Skip(line, f"the model input '{record.name}' is not a keras.Input")
+    outputs = _tensors(settings["outputs"], "outputs", line)
+    for tensor in outputs:
+        reader.make(tensor, line)
+    model = ModelValue(name=_model_name(reader, name, "functional", line), line=line, inputs=inputs, outputs=outputs)
+    reader.all_models.append(model)
+    return model
+
+
+def _model_name(reader: Reader, name: Any, base: str, line: int = 0) -> str:
+    reader.charge(len(reader.all_models), line)  # the set below
+    taken = {m.name for m in reader.all_models}
+    if not isinstance(name, str) or not name:
+        return names.unique(base, taken)
+    if name_problem(name, model=True):  # Keras 3 refuses 'mnist model': spaces and the like become _
+        fixed = re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip("_-") or base
+        reader.notes.append(f"line {line}: the model name '{name}' is not one Keras 3 accepts: named '{fixed}'")
+        return fixed
+    return name
+
+
+def _sequential_item(value: Any, line: int) -> Any:
+    if isinstance(value, (Layer, ModelValue)) or (isinstance(value, Sym) and value.made and value.made[0].kind == "input"):
+        return value
+    raise Skip(line, f"a {type(value).__name__} in a Sequential model")
+
+
+def _sequential(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
+    items = args[0] if args else kwargs.pop("layers", None) or []
+    name = kwargs.pop("name", None)
+    if len(args) > 1 or kwargs or not isinstance(items, (list, tuple)):
+        raise Skip(line, "Sequential() takes a list of layers and a name")
+    model = ModelValue(name=_model_name(reader, name, "sequential", line), line=line, inputs=[], outputs=[],
+                       sequential=[_sequential_item(v, line) for v in items])
+    reader.all_models.append(model)
+    return model
+
+
+def _lambda(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
+    function = args[0] if args else kwargs.pop("function", None)
+    name = kwargs.pop("name", None)
+    kwargs.pop("output_shape", None)
+    if not isinstance(function, Function) or len(args) > 1 or kwargs:
+        raise Skip(line, "Lambda() of something other than a function of the file")
+    layer = Layer("Lambda", {}, name if isinstance(name, str) else reader.layer_names.unique("lambda"), line,
+                  function=function, name_given=isinstance(name, str))
+    reader.layer_names.add(layer.name)
+    return layer
+
+
+def _application(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> ModelValue:
+    """`VGG16()`: the keras.applications model expanded into nodes, as the model-file import
+    expands it (this, and only this, loads Keras: the layers are Keras's to tell)."""
+    settings = dict(kwargs)
+    weights = settings.pop("weights", "imagenet")
+    if args or settings:
+        raise Skip(line, f"{name}() with settings: the editor reads keras.applications models with their defaults")
+    from editor.files.importer import import_application
+    from editor.files.safe_archive import ModelFileError
+
+    reader.memo["applications"] = reader.memo.get("applications", 0) + 1
+    if reader.memo["applications"] > MAX_APPLICATIONS:  # a loop of them would build for minutes
+        raise Refused(f"line {line}: more than {MAX_APPLICATIONS} keras.applications models in one file")
+    try:
+        graph = import_application(name).project.main
+    except ModelFileError as err:
+        raise Skip(line, str(err)) from None
+    reader.charge(len(graph.nodes), line)  # the nodes made below
+    if any(n.kind == "application" for n in graph.nodes):
+        raise Skip(line, f"{name} cannot be expanded into nodes")
+    if weights is not None:
+        reader.notes.append(f"line {line}: {name}(weights={weights!r}): weights are never downloaded; the structure is read")
+    made: dict = {}
+    for node in graph.nodes:
+        made[node.id] = reader.new_record(
+            node.kind, node.name, line, name=reader.record_names.unique(node.name),
+            inputs=[(made[r.node], r.output) for r in node.inputs], input_names=list(node.input_names),
+            class_name=node.class_name, config=dict(node.config), shape=node.shape, dtype=node.dtype,
+            expression=node.expression, shares=made.get(node.shares) if node.shares else None)
+    model = ModelValue(name=_model_name(reader, graph.name, "application", line), line=line,
+                       inputs=[Sym.of(made[n.id]) for n in graph.inputs],
+                       outputs=[Sym.of(made[o.ref.node], o.ref.output) for o in graph.outputs],
+                       layers=[LayerHandle(made[n.id]) for n in graph.nodes])
+    reader.all_models.append(model)
+    return model
+
+
+def _add_loss_layer(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
+    """`AddLoss(fn, weight=w, name=n)` of the editor's exported code: a loss node when called."""
+    function = args[0] if args else None
+    weight, name = kwargs.pop("weight", 1.0), kwargs.pop("name", None)
+    if not isinstance(function, Function) or len(args) != 1 or kwargs or not isinstance(weight, (int, float)):
+        raise Skip(line, "AddLoss() of something other than a function of the file and a weight")
+    layer = Layer("AddLoss", {"weight": float(weight)}, name if isinstance(name, str) else "added_loss", line,
+                  function=function, name_given=isinstance(name, str))
+    return layer
+
+
+def _function(name: str, args: list, kwargs: dict, line: int) -> Sym:
+    """A keras.ops / backend function on tensors: an expression of the language."""
+    spec = expr.FUNCTIONS[name]
+    tensors = 1 if spec.arity == expr.LIST else spec.arity
+    if len(args) > tensors + len(spec.constants):
+        raise Skip(line, f"{name}() with {len(args)} arguments")
+    given = dict(zip(spec.constants, args[tensors:]))
+    for key, value in kwargs.items():
+        if key not in spec.constants:
+            raise Skip(line, f"{name}() with {key}=, which the editor cannot express")
+        given[key] = value
+    leaves: dict = {}
+
+    def operand(value):
+        if isinstance(value, Sym):
+            leaves.update(value.leaves)
+            return value.tree
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return expr.Num(value) if value >= 0 else expr.Neg(expr.Num(-value))
+        raise Skip(line, f"{name}() of a {type(value).__name__}")
+
+    if spec.arity == expr.LIST:
+        if not args or not isinstance(args[0], (list, tuple)):
+            raise Skip(line, f"{name}() takes a list of tensors")
+        values = (TensorList(tuple(operand(v) for v in args[0])),)
+    else:
+        if len(args) < tensors:
+            raise Skip(line, f"{name}() takes {tensors} tensors")
+        values = tuple(operand(v) for v in args[:tensors])
+    constants = []
+    for key in spec.constants:
+        if key in given:
+            value = given[key]
+            constants.append((key, tuple(value) if isinstance(value, list) else value))
+    tree = Call(name, values, tuple(constants))
+    checked(tree, sorted(leaves), line)
+    return Sym(tree, leaves)
+
+
+def _config_object(module: str, last: str, args: list, kwargs: dict, line: int) -> dict:
+    if module == "keras.regularizers" and last in REGULARIZER_FUNCTIONS:
+        class_name, params = REGULARIZER_FUNCTIONS[last]
+        config = {**dict(zip(params, args)), **kwargs}
+    elif args:
+        raise Skip(line, f"{module}.{last}() with positional arguments: pass them by keyword")
+    else:
+        class_name, config = last, dict(kwargs)
+    return {"module": module, "class_name": class_name, "config": _plain(config, line)}
+
+
+def _loss_record(reader: Reader, value: Sym, line: int):
+    """A loss node of add_loss(expression of tensors)."""
+    if not value.leaves:
+        raise Skip(line, "add_loss() of an expression of no tensor")
+    text, order, refs = named_expression(value, line)
+    return reader.new_record("loss", value.hint or "added_loss", line, expression=text, input_names=order, inputs=refs)

@@ -1,0 +1,390 @@
+"""Python code -> a project, without running it (issue 14). No Keras, no TensorFlow.
+
+editor.code.code_reader reads the code (an abstract interpreter over `ast`: nothing is
+imported, exec'd or eval'd); this module picks the model the code builds and turns
+what the reader found into graphs: nodes in the order the code made them, nested
+models as graphs of their own, compile() as the outputs' losses, loss weights and
+metrics and the project's optimizer. Statements the editor cannot express are listed
+with their line and reason (`CodeImport.skipped`); `strict` refuses the code instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from pydantic import ValidationError
+
+from editor.model import expr, names
+from editor.code.code_reader import MAX_BYTES, Reader, Refused
+from editor.code.code_values import Function, ModelValue, Namespace, Record, Skip, Sym
+from editor.errors import UserError
+from editor.model.graph import Graph, Node, Output, Project, Ref, Training, first_error
+
+
+MAX_FILE_BYTES = MAX_BYTES  # the page and the command line refuse a bigger file before reading it
+
+
+class CodeRefused(UserError):
+    """Code that gives no project (one line: the line number and the construct); `steps`
+    and `parsed`: the reader's counts until then (what tests measure its work by, never a clock)."""
+
+    def __init__(self, message: str, steps: int = 0, parsed: int = 0):
+        super().__init__(message)
+        self.steps, self.parsed = steps, parsed
+
+
+@dataclass(frozen=True)
+class CodeImport:
+    project: Project
+    skipped: tuple[str, ...] = ()  # "line N: why", statements left out
+    notes: tuple[str, ...] = ()
+    steps: int = 0  # the reader's steps, of its budget of code_reader.MAX_STEPS (MAX_STEPS + 1: spent)
+    parsed: int = 0  # the file's syntax nodes (its size is checked before it is parsed)
+
+
+def import_code(source: str, model: Optional[str] = None, filename: str = "model.py", strict: bool = False) -> CodeImport:
+    """The project of the model `source` builds (`model`: its variable or model name when
+    it builds several). CodeRefused if nothing usable is built, or (strict) if any line is
+    left out."""
+    reader = Reader(source, filename)
+    try:
+        reader.read()
+        if not _top_models(reader):
+            _call_builders(reader)
+        chosen = _choose(reader, model)
+        skipped = tuple(str(s) for s in reader.skipped)
+        if strict and skipped:
+            raise CodeRefused(skipped[0])
+        assembler = _Assembler(reader)
+        project = assembler.project(chosen, filename)
+    except CodeRefused as err:
+        err.steps, err.parsed = reader.steps, reader.parsed
+        raise
+    except (Refused, Skip) as err:
+        raise CodeRefused(str(err), reader.steps, reader.parsed) from None
+    except RecursionError:
+        raise CodeRefused("the code is nested too deeply to read", reader.steps, reader.parsed) from None
+    return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes), reader.steps, reader.parsed)
+
+
+# ----------------------------------------------------------------------------- which model
+
+def _top_models(reader: Reader) -> list[ModelValue]:
+    """Models no other model calls or holds."""
+    inner = {id(r.model) for r in reader.records if r.kind == "model"}
+    inner |= {id(item) for m in reader.all_models for item in (m.sequential or ()) if isinstance(item, ModelValue)}
+    top = [m for m in reader.all_models if id(m) not in inner]
+    built_on = [m for m in top if m.layers is None]  # a model made from an application's layers is the one
+    return built_on or top
+
+
+def _call_builders(reader: Reader) -> None:
+    """Exported code builds its model in `build_model()` and runs it only as a script: call
+    the file's functions that take no argument (build_model first), as running it would."""
+    functions = [(n, f) for n, f in reader.globals.vars.items() if isinstance(f, Function)
+                 and len(f.node.args.args) == len(f.defaults)]
+    functions.sort(key=lambda nf: nf[0] != "build_model")
+    for name, function in functions:
+        if name in ("train",):
+            continue
+        try:
+            result = reader.call_function(function, [], {}, function.node.lineno)
+        except Skip as skip:
+            reader.skipped.append(skip)
+            continue
+        if isinstance(result, ModelValue):
+            reader.models.append((name, result))
+            return
+
+
+def _choose(reader: Reader, wanted: Optional[str]) -> ModelValue:
+    top = _top_models(reader)
+    if wanted is not None:
+        named = [m for var, m in reader.models if var == wanted] + [m for m in reader.all_models if m.name == wanted]
+        if not named:
+            known = ", ".join(dict.fromkeys([var for var, _ in reader.models] + [m.name for m in reader.all_models]))
+            raise CodeRefused(f"no model called '{wanted}' (the code builds: {known or 'none'})")
+        return named[-1]
+    if not top:
+        first = reader.skipped[0] if reader.skipped else None
+        raise CodeRefused(f"the code builds no keras model{f' ({first})' if first else ''}")
+    if len(top) > 1:
+        by_model = {id(m): var for var, m in reader.models}
+        listed = ", ".join(by_model.get(id(m), m.name) for m in top)
+        raise CodeRefused(f"the code builds {len(top)} models ({listed}): choose one with --model NAME")
+    return top[0]
+
+
+# ----------------------------------------------------------------------------- graphs
+
+class _Assembler:
+    def __init__(self, reader: Reader):
+        self.reader = reader
+        self.graph_ids: dict[int, str] = {}
+        self.graphs: list[Graph] = []
+        self.notes: list[str] = []
+
+    def project(self, model: ModelValue, filename: str) -> Project:
+        self.graph(model, main=True)
+        training = _training(model.compile, model.line)
+        description = f"Imported from {filename} (Python code, read without running it)."
+        try:
+            project = Project(title=model.name[:200], description=description, graphs=tuple(self.graphs),
+                              training=training)
+        except ValidationError as err:
+            raise CodeRefused(f"model '{model.name}': {first_error(err)}") from None
+        from editor.files.importer import _check_file_size
+        from editor.files.safe_archive import ModelFileError
+
+        try:
+            _check_file_size(project)
+        except ModelFileError as err:
+            raise CodeRefused(str(err)) from None
+        return project
+
+    def graph(self, model: ModelValue, main: bool = False) -> str:
+        if id(model) in self.graph_ids:
+            return self.graph_ids[id(model)]
+        graph_id = names.unique(names.identifier(model.name) or "model", set(self.graph_ids.values()), limit=64)
+        self.graph_ids[id(model)] = graph_id
+        slot = len(self.graphs)
+        self.graphs.append(None)  # the caller's graph comes before the graphs it calls
+        if model.sequential is not None:
+            _sequential_records(self.reader, model)
+        every = [self.reader.make(o, model.line) for o in model.outputs]  # loss nodes' values too, as exported
+        refs = [ref for ref in every if ref[0].kind != "loss"]
+        losses = [r for r, _ in every if r.kind == "loss"] + list(model.losses)
+        records = self._reached(model, refs, losses)
+        if main:
+            records = self._with_dead_ends(records)
+        ids = {id(r): r.name for r in records}
+        nodes = [self._node(r, ids, model) for r in records]
+        compile_outputs = _outputs(self.reader, every, ids, model)
+        try:
+            self.graphs[slot] = Graph(id=graph_id, name=model.name[:128], nodes=tuple(nodes), outputs=compile_outputs)
+        except ValidationError as err:
+            raise CodeRefused(f"line {model.line}: model '{model.name}': {first_error(err)}") from None
+        return graph_id
+
+    def _reached(self, model: ModelValue, refs: list, losses: list) -> list[Record]:
+        inputs = [self.reader.make(t, model.line)[0] for t in model.inputs]
+        seen: dict[int, Record] = {id(r): r for r in inputs}
+        stack = [r for r, _ in refs] + list(losses)
+        while stack:
+            record = stack.pop()
+            if id(record) in seen:
+                continue
+            if record.kind == "input":
+                raise CodeRefused(f"line {model.line}: model '{model.name}' uses the input '{record.name}' "
+                                  "(line {0}), which is not one of its inputs".format(record.line))
+            seen[id(record)] = record
+            stack += [r for r, _ in record.inputs]  # (a shared layer's owner may be in another model: not followed)
+        # In the order the code made them; the input nodes' order is the model's input order.
+        ordered = sorted(seen.values(), key=lambda r: r.index)
+        slots = iter(inputs)
+        return [next(slots) if r.kind == "input" else r for r in ordered]
+
+    def _with_dead_ends(self, records: list[Record]) -> list[Record]:
+        """The main graph also keeps what its code computed from it without using it (a
+        branch left unfinished): nodes no model's outputs reach, made from this graph's tensors."""
+        used = {id(r) for m in self.reader.all_models for o in m.outputs if o.made for r in self._ancestors(o.made[0])}
+        inside = {id(r) for r in records}
+        extra = []
+        for record in self.reader.records:
+            if id(record) in inside or id(record) in used or record.kind == "input":
+                continue
+            if record.inputs and all(id(r) in inside for r, _ in record.inputs):
+                inside.add(id(record))
+                extra.append(record)
+        return sorted(records + extra, key=lambda r: r.index) if extra else records
+
+    @staticmethod
+    def _ancestors(record: Record) -> list[Record]:
+        found, stack, seen = [], [record], set()
+        while stack:
+            r = stack.pop()
+            if id(r) not in seen:
+                seen.add(id(r))
+                found.append(r)
+                stack += [s for s, _ in r.inputs]
+        return found
+
+    def _node(self, record: Record, ids: dict, model: ModelValue) -> Node:
+        fields: dict[str, Any] = {"id": ids[id(record)][:64], "kind": record.kind, "name": record.name[:128],
+                                  "inputs": tuple(Ref(node=ids[id(r)][:64], output=o) for r, o in record.inputs)}
+        if record.kind == "input":
+            fields.update(shape=record.shape, dtype=record.dtype)
+        elif record.kind == "layer":
+            owner = record.shares
+            if owner is not None and id(owner) in ids:
+                fields.update(class_name=owner.class_name, shares=ids[id(owner)][:64])
+            elif owner is not None:  # the layer was first called in another model: this graph gets its own
+                fields.update(class_name=owner.class_name, config=dict(owner.config))
+                self.notes.append(f"layer '{owner.name}' is called in two models: each has its own copy here")
+            else:
+                fields.update(class_name=record.class_name, config=dict(record.config))
+        elif record.kind == "model":
+            fields.update(kind="model", graph=self.graph(record.model))
+        elif record.kind in ("op", "loss"):
+            fields.update(expression=record.expression, input_names=tuple(record.input_names))
+            if record.kind == "loss":
+                fields.update(weight=record.weight)
+        if record.kind == "layer" and any(record.input_names):
+            fields["input_names"] = tuple(record.input_names)
+        try:
+            return Node(**fields)
+        except ValidationError as err:
+            raise CodeRefused(f"line {record.line}: '{record.name}': {first_error(err)}") from None
+
+
+def _sequential_records(reader: Reader, model: ModelValue) -> None:
+    """A Sequential model's layers as a chain from its input (keras.Input, InputLayer or
+    the first layer's input_shape / input_dim, as Keras 2 code gives it)."""
+    items = list(model.sequential or [])
+    if not items:
+        raise CodeRefused(f"line {model.line}: the Sequential model '{model.name}' has no layers")
+    first = items[0]
+    if isinstance(first, Sym):
+        tensor, items = first, items[1:]
+    else:
+        shape, dtype = None, "float32"
+        if getattr(first, "class_name", None) == "InputLayer":
+            config = first.config
+            shape = config.get("shape", config.get("input_shape", config.get("batch_shape", [None])[1:]
+                                                   if config.get("batch_shape") else None))
+            items = items[1:]
+        elif isinstance(first, ModelValue) and len(first.inputs) == 1:  # Sequential([base_model, ...])
+            record = reader.make(first.inputs[0], model.line)[0]
+            shape, dtype = record.shape, record.dtype
+        elif hasattr(first, "config"):
+            config = first.config
+            if "input_shape" in config:
+                shape = config.pop("input_shape")
+            elif "input_dim" in config:
+                shape = [config.pop("input_dim")]
+            elif "batch_input_shape" in config:
+                shape = config.pop("batch_input_shape")[1:]
+        calls = [r.inputs[0][0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
+        if shape is None and calls and calls[0].kind == "input":  # data_augmentation(inputs): the input's shape
+            shape, dtype = calls[0].shape, calls[0].dtype
+        if shape is None:
+            raise CodeRefused(f"line {model.line}: the Sequential model '{model.name}' has no input shape "
+                              "(start it with keras.Input(shape=...))")
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        record = reader.new_record("input", f"{model.name}_input", model.line, shape=shape, dtype=dtype)
+        tensor = Sym.of(record)
+    model.inputs = [tensor]
+    for item in items:
+        if isinstance(item, ModelValue):
+            tensor = reader.call_model(item, [tensor], {}, item.line)
+        else:
+            tensor = reader.call_layer(item, [tensor], {}, item.line)
+    model.outputs = [tensor]
+
+
+# ----------------------------------------------------------------------------- compile
+
+def _outputs(reader: Reader, refs: list, ids: dict, model: ModelValue) -> tuple[Output, ...]:
+    """The model's outputs with compile()'s settings; `refs` are all its outputs in order,
+    loss nodes' values included (exported code lists them, with None as their loss)."""
+    settings = model.compile
+    line = settings.get("__line__", model.line)
+    names_out = [ids[id(r)][:64] for r, _ in refs]
+    count = len(refs)
+    losses = _per_output(settings.get("loss"), names_out, "loss", line)
+    weights = _per_output(settings.get("loss_weights"), names_out, "loss_weights", line)
+    metrics = settings.get("metrics")
+    if isinstance(metrics, (list, tuple)) and metrics and all(isinstance(m, (list, tuple, type(None))) for m in metrics):
+        per_metrics = [list(m or []) for m in metrics] + [[]] * (count - len(metrics))
+    elif isinstance(metrics, dict):
+        per_metrics = [list(_listed(metrics.get(n, []))) for n in names_out]
+    else:
+        per_metrics = [list(_listed(metrics or []))] * count
+    outputs = []
+    for i, (record, output) in enumerate(refs):
+        if record.kind == "loss":
+            continue
+        loss = _loss_text(reader, losses[i], line)
+        weight = weights[i]
+        try:
+            outputs.append(Output(ref=Ref(node=names_out[i], output=output), loss=loss,
+                                  loss_weight=float(weight) if isinstance(weight, (int, float)) else 1.0,
+                                  metrics=tuple(_metric(m, line) for m in per_metrics[i])))
+        except ValidationError as err:
+            raise CodeRefused(f"line {line}: compile(): {first_error(err)}") from None
+    return tuple(outputs)
+
+
+def _listed(value: Any) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _per_output(value: Any, names_out: list[str], what: str, line: int) -> list:
+    count = len(names_out)
+    if isinstance(value, dict):
+        unknown = set(value) - set(names_out)
+        if unknown:
+            raise CodeRefused(f"line {line}: compile({what}=...) names '{sorted(unknown)[0]}', which is not an output")
+        return [value.get(n) for n in names_out]
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise CodeRefused(f"line {line}: compile({what}=...) has {len(value)} entries for {count} outputs")
+        return list(value)
+    return [value] * count
+
+
+def _loss_text(reader: Reader, loss: Any, line: int) -> Optional[str]:
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        return loss
+    if isinstance(loss, Namespace) and loss.path.startswith("keras.losses."):
+        return loss.path.rpartition(".")[2]
+    if isinstance(loss, Function):
+        return "expr:" + _loss_expression(reader, loss, line)
+    raise CodeRefused(f"line {line}: compile(loss=...) with a {type(loss).__name__}, which the editor cannot express")
+
+
+def _loss_expression(reader: Reader, function: Function, line: int) -> str:
+    """A custom loss function of the file as an expression of y_true and y_pred, computed
+    by walking its body on two symbolic tensors of those names."""
+    params = [a.arg for a in function.node.args.args]
+    if len(params) != 2:
+        raise CodeRefused(f"line {function.node.lineno}: the loss {function.name}() must take (y_true, y_pred)")
+    placeholders = [Sym(expr.Name(n), {n: None}) for n in ("y_true", "y_pred")]
+    try:
+        value = reader.call_function(function, placeholders, {}, line)
+    except Skip as skip:
+        raise CodeRefused(f"{skip} (in the loss {function.name}())") from None
+    if not isinstance(value, Sym):
+        raise CodeRefused(f"line {function.node.lineno}: the loss {function.name}() does not compute a tensor expression")
+    text = expr.normalise(value.tree)
+    try:
+        expr.parse(text, ("y_true", "y_pred"))
+    except expr.ExprError as err:
+        raise CodeRefused(f"line {function.node.lineno}: the loss {function.name}(): {err}") from None
+    return text
+
+
+def _metric(metric: Any, line: int) -> str:
+    if isinstance(metric, str):
+        return metric
+    if isinstance(metric, Namespace) and metric.path.startswith("keras.metrics."):
+        return metric.path.rpartition(".")[2]
+    raise CodeRefused(f"line {line}: compile(metrics=...) with a {type(metric).__name__}, which the editor cannot express")
+
+
+def _training(settings: dict, line: int) -> Training:
+    optimizer = settings.get("optimizer", "adam")
+    rate = None
+    if isinstance(optimizer, tuple) and optimizer[:1] == ("optimizer",):
+        _, name, config = optimizer
+        rate = config.get("learning_rate", config.get("lr"))
+        optimizer = name
+    if not isinstance(optimizer, str):
+        raise CodeRefused(f"line {line}: compile(optimizer=...) with a {type(optimizer).__name__}")
+    try:
+        return Training(optimizer=optimizer, learning_rate=rate if isinstance(rate, (int, float)) else None)
+    except ValidationError as err:
+        raise CodeRefused(f"line {line}: compile(): {first_error(err)}") from None

@@ -1,0 +1,1 @@
+"""Files from outside: project files and model files, checked before anything reads them."""

@@ -1,0 +1,479 @@
+"""The model graph a person edits: plain immutable data, no Keras, no Streamlit.
+
+A `Project` holds one or more `Graph`s (the first is the main model; the others can
+be called from it as nested models). A `Graph` is an ordered tuple of `Node`s plus an
+ordered tuple of `Output`s. Nodes refer to each other by id through `Ref`s, so a
+graph is easy to diff, serialise and edit with pure functions (see `editor.model.edits`).
+
+The pydantic models here are also the project-file schema: loading a file is
+`Project.model_validate_json`, so what can be stored is exactly what can be edited.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# 2: a layer node's `input_names` name the call argument each input is passed as
+#    (`initial_state`, `mask`...); version 1 files are migrated on load (project_files).
+FORMAT_VERSION = 2
+
+NodeKind = Literal["input", "layer", "model", "application", "loss", "op"]
+
+DTYPES = ("float32", "float16", "bfloat16", "float64", "int32", "int64", "uint8", "bool")
+
+# Layer classes that take a list of tensors as their one argument (merges and the
+# dot-product attentions). Checked against Keras itself in tests/test_catalog.py.
+LIST_CALL_CLASSES = frozenset(
+    {
+        "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
+        "Attention", "AdditiveAttention",
+    }
+)
+# Layer classes whose call takes several tensors as separate arguments, in this order.
+ARG_CALL_CLASSES = {
+    "MultiHeadAttention": ("query", "value", "key"),
+    "GroupQueryAttention": ("query", "value", "key"),
+}
+# Call arguments that take tensors by keyword (`LSTM(...)(x, initial_state=[h, c])`),
+# where a layer's call accepts them (editor.building.catalog.call_keywords asks Keras which do).
+# Those in LIST_KEYWORDS take a list of tensors, in the order of the node's inputs.
+TENSOR_KEYWORDS = ("initial_state", "mask", "constants", "attention_mask", "query_mask", "value_mask", "key_mask")
+LIST_KEYWORDS = frozenset({"initial_state", "constants"})
+MERGE_CLASSES = frozenset(
+    {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
+)
+
+
+# TensorFlow's name-scope rules, less '>' and '\\': a layer or model name outside them
+# builds, then fails inside fit()/predict() with "'a b' is not a valid scope name"; and
+# Graphviz refuses the diagram of a model whose layer name holds '>' (Keras writes names
+# into HTML-like DOT labels unescaped).
+_LAYER_NAME = re.compile(r"[A-Za-z0-9_.-]*")
+_MODEL_NAME = re.compile(r"[A-Za-z0-9.][A-Za-z0-9_.-]*")
+
+
+def name_problem(name: str, model: bool = False) -> Optional[str]:
+    """Why Keras/TensorFlow would refuse `name` for a layer (or a model), or None."""
+    if "/" in name:
+        return "Keras names cannot contain '/'"
+    if not (_MODEL_NAME if model else _LAYER_NAME).fullmatch(name):
+        first = "; it must start with a letter, digit or '.'" if model else ""
+        return f"names may hold only letters A-Z, digits and _ . -{first}"
+    return None
+
+
+class _Frozen(BaseModel):
+    # allow_inf_nan=False: NaN or Infinity in a file is refused on load, in one line.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+# Canvas positions (grid units; templates use 100 between rows). Bounded, so that the
+# layout's arithmetic stays exact and every canvas coordinate is a finite pixel.
+POSITION_LIMIT = 1_000_000
+Coordinate = Annotated[float, Field(ge=-POSITION_LIMIT, le=POSITION_LIMIT)]
+
+
+class Ref(_Frozen):
+    """One tensor of the graph: output number `output` of node `node`."""
+
+    node: str
+    output: int = Field(default=0, ge=0, le=63)
+
+    def label(self) -> str:
+        return self.node if self.output == 0 else f"{self.node}:{self.output}"
+
+
+class Node(_Frozen):
+    """One box on the canvas.
+
+    kind "input": `shape` (None for free dims) and `dtype`.
+    kind "layer": any `keras.layers` class; `config` holds the constructor arguments
+        that differ from Keras's defaults, as Keras config values.
+    kind "model": calls graph `graph` of the same project as a layer.
+    kind "application": a `keras.applications` model (`class_name`, e.g. "VGG16"),
+        always built with weights=None.
+    kind "loss": a loss node; `expression` over the tensors in `inputs`, named by
+        `input_names`, added to the training loss times `weight`.
+    kind "op": keras.ops on tensors (`x + inputs`, `expand_dims(x, 1)`): `expression`
+        over the tensors in `inputs`, named by `input_names`, in the language of
+        editor.model.expr that loss nodes use; its value is the node's one output.
+    `shares`: id of another layer node whose layer (and weights) this node reuses.
+    `input_names` of a layer or model node: the call argument each input is passed as,
+        "" for positional (empty: all positional), e.g. ("", "initial_state", "initial_state").
+    """
+
+    id: str = Field(min_length=1, max_length=64)
+    kind: NodeKind
+    name: str = Field(min_length=1, max_length=128)
+    inputs: tuple[Ref, ...] = ()
+    class_name: Optional[str] = Field(default=None, max_length=128)
+    config: dict[str, Any] = Field(default_factory=dict)
+    shape: Optional[tuple[Optional[int], ...]] = None
+    dtype: str = "float32"
+    graph: Optional[str] = None
+    shares: Optional[str] = None
+    expression: Optional[str] = Field(default=None, max_length=2000)
+    input_names: tuple[str, ...] = ()
+    weight: float = 1.0
+    position: Optional[tuple[Coordinate, Coordinate]] = None
+
+    @field_validator("shape")
+    @classmethod
+    def _dims_positive(cls, shape):
+        if shape is not None:
+            if len(shape) > 8:
+                raise ValueError("an input has at most 8 dimensions")
+            for dim in shape:
+                if dim is not None and not 0 < dim <= 1_000_000:
+                    raise ValueError(f"dimension {dim} must be a positive integer or None")
+        return shape
+
+    @field_validator("dtype")
+    @classmethod
+    def _known_dtype(cls, dtype):
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
+        return dtype
+
+    def keyword(self, index: int) -> str:
+        """The call argument input `index` is passed as ("" positional); loss and op nodes: ""."""
+        if self.names_inputs or index >= len(self.input_names):
+            return ""
+        return self.input_names[index]
+
+    def call_arguments(self, values: list) -> tuple[list, dict[str, Any]]:
+        """(positional values, keyword values) for a call on `values` (one per input, in
+        order): keyword inputs go by name, those of LIST_KEYWORDS as one list each."""
+        positional: list = []
+        keywords: dict[str, Any] = {}
+        for i, value in enumerate(values):
+            keyword = self.keyword(i)
+            if not keyword:
+                positional.append(value)
+            elif keyword in LIST_KEYWORDS:
+                keywords.setdefault(keyword, []).append(value)
+            else:
+                keywords[keyword] = value
+        return positional, keywords
+
+    @property
+    def positional_count(self) -> int:
+        return sum(not self.keyword(i) for i in range(len(self.inputs)))
+
+    @property
+    def call_style(self) -> str:
+        """How the node's positional tensors are passed: 'single', 'list' or 'args'."""
+        if self.names_inputs:
+            return "args"
+        if self.kind in ("model", "application"):
+            return "list" if self.positional_count > 1 else "single"
+        if self.class_name in LIST_CALL_CLASSES:
+            return "list"
+        if self.class_name in ARG_CALL_CLASSES:
+            return "args"
+        return "single"
+
+    @property
+    def names_inputs(self) -> bool:
+        """Loss and op nodes: an expression over inputs named by `input_names`."""
+        return self.kind in ("loss", "op")
+
+    @property
+    def is_merge(self) -> bool:
+        return self.kind == "layer" and self.class_name in MERGE_CLASSES
+
+
+CUSTOM_LOSS_PREFIX = "expr:"  # Output.loss of a custom loss: "expr:<expression of y_true, y_pred>"
+
+
+class Output(_Frozen):
+    """A model output, with how it is supervised.
+
+    `loss`: a keras.losses name (e.g. "mean_squared_error"), "expr:<expression of
+    y_true and y_pred>" for a custom loss, or None for an output that no loss
+    supervises (as the first document's outputs, supervised by loss nodes).
+    """
+
+    ref: Ref
+    loss: Optional[str] = Field(default=None, max_length=2100)
+    loss_weight: float = 1.0
+    metrics: tuple[str, ...] = ()
+
+    @property
+    def custom_expression(self) -> Optional[str]:
+        """The expression of a custom loss ("expr:..."), else None."""
+        return custom_expression(self.loss)
+
+
+def custom_expression(loss: Optional[str]) -> Optional[str]:
+    """The expression of a custom loss string ("expr:..."), else None."""
+    return loss[len(CUSTOM_LOSS_PREFIX):] if loss and loss.startswith(CUSTOM_LOSS_PREFIX) else None
+
+
+def first_error(err: Exception, whole: str = "") -> str:
+    """One line for a schema error: the first pydantic error as "where: what" (`whole`
+    names the place when the error is about the whole object); other errors' first line."""
+    errors = getattr(err, "errors", None)
+    if not callable(errors):
+        return str(err).splitlines()[0] if str(err) else type(err).__name__
+    first = errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or whole
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
+
+
+def schema_problem(err: Exception, data: Any, before: Optional["Project"] = None) -> str:
+    """One line for the first schema error of a project, in the person's words: the node
+    (and the nested model) at fault by name and the field, never a schema path such as
+    graphs.0.nodes.1.name. `data`: what was validated (a dict or a Project) to find the
+    names in; `before`: the project before an edit, whose names the person knows (the
+    node whose new name is refused is named by its old one)."""
+    errors = getattr(err, "errors", None)
+    if not callable(errors):
+        return first_error(err)
+    first = errors()[0]
+    loc = list(first.get("loc", ()))
+    place = _place(loc, data, before)
+    field = ".".join(str(p) for p in loc if isinstance(p, str))
+    return f"{place}: {_what(first, field)}" if place else _what(first, field)
+
+
+def _what(error: dict, field: str) -> str:
+    """What is wrong with `field`, from one pydantic error."""
+    kind, ctx, value = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+    if kind == "string_too_long" and isinstance(value, str):
+        return f"{field or 'the text'} is too long ({len(value):,} characters; at most {ctx.get('max_length'):,})"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return f"{field or 'the text'} cannot be empty"
+    if kind in ("too_short", "too_long") and field:
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        return f"{field} needs {'at least' if kind == 'too_short' else 'at most'} {bound} item{'' if bound == 1 else 's'}"
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
+
+
+def _place(loc: list, data: Any, before: Optional["Project"]) -> str:
+    """'node 'd'', 'node 'd' of model 'enc'', 'output 2', 'model 'enc'' or '' for a location
+    (and drops the parts it names from `loc`)."""
+    if len(loc) < 2 or loc[0] != "graphs" or not isinstance(loc[1], int):
+        return ""
+    graph = _item(_get(data, "graphs"), loc[1])
+    old = _old_graph(before, _get(graph, "id"))
+    graph_name = _get(old, "name") or _get(graph, "name")
+    of_model = f" of model '{_short(graph_name)}'" if loc[1] > 0 and graph_name else ""
+    del loc[:2]
+    if len(loc) >= 2 and loc[0] == "nodes" and isinstance(loc[1], int):
+        node = _item(_get(graph, "nodes"), loc[1])
+        known = old.get(_get(node, "id")) if old is not None and isinstance(_get(node, "id"), str) else None
+        name = _get(known, "name") or _get(node, "name")
+        del loc[:2]
+        return f"node '{_short(name)}'{of_model}" if isinstance(name, str) and name else f"a node{of_model}"
+    if len(loc) >= 2 and loc[0] == "outputs" and isinstance(loc[1], int):
+        number = loc[1] + 1
+        del loc[:2]
+        return f"output {number}{of_model}"
+    return f"model '{_short(graph_name)}'" if isinstance(graph_name, str) and graph_name else "a model"
+
+
+def _old_graph(before: Optional["Project"], graph_id: Any) -> Optional["Graph"]:
+    if before is None or not isinstance(graph_id, str):
+        return None
+    return next((g for g in before.graphs if g.id == graph_id), None)
+
+
+def _get(thing: Any, key: str) -> Any:
+    return thing.get(key) if isinstance(thing, dict) else getattr(thing, key, None)
+
+
+def _item(items: Any, index: int) -> Any:
+    return items[index] if isinstance(items, (list, tuple)) and 0 <= index < len(items) else None
+
+
+def _short(name: Any, limit: int = 40) -> str:
+    """A name as a message quotes it: a very long one is cut (the message stays one short line)."""
+    text = str(name)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def application_arguments(node: Node) -> dict[str, Any]:
+    """A keras.applications node's constructor arguments, less the ones the editor sets
+    itself: weights (always None: nothing is downloaded), input_tensor and name."""
+    return {k: v for k, v in node.config.items() if k not in ("weights", "input_tensor", "name")}
+
+
+class Graph(_Frozen):
+    """One functional model: its nodes in insertion order and its ordered outputs."""
+
+    id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=128)
+    nodes: tuple[Node, ...] = ()
+    outputs: tuple[Output, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        """Node ids are how wires, outputs and the canvas find a node: two alike is no graph."""
+        names: dict[str, str] = {}
+        for node in self.nodes:
+            if node.id in names:
+                raise ValueError(f"nodes '{names[node.id]}' and '{node.name}' have the same id '{node.id}'")
+            names[node.id] = node.name
+        return self
+
+    def _index(self) -> dict[str, Node]:
+        return _node_index(self.nodes)
+
+    def node(self, node_id: str) -> Node:
+        return self._index()[node_id]
+
+    def get(self, node_id: str) -> Optional[Node]:
+        return self._index().get(node_id)
+
+    @property
+    def inputs(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if n.kind == "input")
+
+    def consumers(self, node_id: str) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if any(r.node == node_id for r in n.inputs))
+
+    def tensor_name(self, ref: Ref) -> str:
+        """A tensor as messages name it: the node's name, and its output when not the first."""
+        node = self.get(ref.node)
+        name = node.name if node is not None else "a removed node"
+        return name if ref.output == 0 else f"{name} (output {ref.output})"
+
+    def output_index(self, ref: Ref) -> Optional[int]:
+        return next((i for i, o in enumerate(self.outputs) if o.ref == ref), None)
+
+
+_INDEXES: "OrderedDict[int, tuple[tuple[Node, ...], dict[str, Node]]]" = OrderedDict()
+
+
+def _node_index(nodes: tuple[Node, ...]) -> dict[str, Node]:
+    """id -> node (the first, if ids repeat) for a nodes tuple, for O(1) lookups.
+
+    Kept outside the model so equality and copies are unaffected; keyed on the tuple's
+    identity (held, so the id cannot be reused) in a small LRU: edits make new tuples.
+    """
+    key = id(nodes)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] is nodes:
+        _INDEXES.move_to_end(key)
+        return cached[1]
+    index: dict[str, Node] = {}
+    for node in nodes:
+        index.setdefault(node.id, node)
+    _INDEXES[key] = (nodes, index)
+    while len(_INDEXES) > 64:
+        _INDEXES.popitem(last=False)
+    return index
+
+
+class Training(_Frozen):
+    """Compile settings of the main graph (losses live on each Output)."""
+
+    optimizer: str = "adam"
+    learning_rate: Optional[float] = Field(default=None, gt=0, le=10)
+
+
+class Project(_Frozen):
+    """What a project file holds. `graphs[0]` is the model the project builds."""
+
+    format_version: int = FORMAT_VERSION
+    title: str = Field(default="Untitled", max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    graphs: tuple[Graph, ...] = Field(min_length=1)
+    training: Training = Training()
+
+    @model_validator(mode="after")
+    def _unique_graph_ids(self):
+        seen: set[str] = set()
+        for graph in self.graphs:
+            if graph.id in seen:
+                raise ValueError(f"two graphs have the id '{graph.id}'")
+            seen.add(graph.id)
+        return self
+
+    @property
+    def main(self) -> Graph:
+        return self.graphs[0]
+
+    def graph(self, graph_id: str) -> Graph:
+        for graph in self.graphs:
+            if graph.id == graph_id:
+                return graph
+        raise KeyError(graph_id)
+
+    def replace_graph(self, graph: Graph) -> "Project":
+        return self.model_copy(
+            update={"graphs": tuple(graph if g.id == graph.id else g for g in self.graphs)}
+        )
+
+
+def call_order(project: Project) -> list[str]:
+    """Ids of the graphs the main model needs, nested models before the graphs that call
+    them (main last); a graph on a circle of calls is visited once."""
+    ids = {g.id for g in project.graphs}
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(graph_id: str) -> None:
+        if graph_id in order or graph_id in visiting:
+            return
+        visiting.add(graph_id)
+        for node in project.graph(graph_id).nodes:
+            if node.kind == "model" and node.graph in ids:
+                visit(node.graph)
+        visiting.discard(graph_id)
+        order.append(graph_id)
+
+    visit(project.main.id)
+    return order
+
+
+def topological_order(graph: Graph) -> list[str]:
+    """Node ids, producers before consumers; nodes on a cycle are left out.
+
+    Ties keep the order in which nodes were added, so generated code and summaries
+    read in the order the person built the model.
+    """
+    ids = [n.id for n in graph.nodes]
+    known = set(ids)
+    indegree = {n.id: 0 for n in graph.nodes}
+    consumers: dict[str, list[str]] = {i: [] for i in ids}
+    for node in graph.nodes:
+        for src in {r.node for r in node.inputs}:
+            if src in known:
+                indegree[node.id] += 1
+                consumers[src].append(node.id)
+    position = {node_id: i for i, node_id in enumerate(ids)}
+    ready = [(position[i], i) for i in ids if indegree[i] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, node_id = heapq.heappop(ready)
+        order.append(node_id)
+        for consumer in consumers[node_id]:
+            indegree[consumer] -= 1
+            if indegree[consumer] == 0:
+                heapq.heappush(ready, (position[consumer], consumer))
+    return order
+
+
+def upstream(graph: Graph, node_ids: Iterable[str]) -> set[str]:
+    """Every node the given nodes depend on, themselves included."""
+    seen: set[str] = set()
+    stack = list(node_ids)
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        node = graph.get(node_id)
+        if node is not None:
+            stack.extend(r.node for r in node.inputs)
+    return seen
