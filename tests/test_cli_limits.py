@@ -6,8 +6,6 @@ units "OOM when allocating tensor ... StatelessRandomUniformV2" was printed)."""
 import json
 import os
 import subprocess
-import sys
-import tempfile
 
 import pytest
 
@@ -16,6 +14,7 @@ from editor.files import project_files
 from editor.model.problems import one_line
 from editor.templates import load_template
 from tests.test_cli import ROOT
+from tests.work import run_with_peak
 
 GB = 1_000_000_000
 UNITS = 10**9  # hidden1 of mlp: 784 x 10**9 + 10**9 x 216 weights, 3.6 TB of float32
@@ -32,18 +31,12 @@ def huge(tmp_path_factory):
 
 
 def run_measured(args: list[str]) -> tuple[subprocess.CompletedProcess, int]:
-    """Run a child; its output and its own peak RSS in bytes (os.wait4: this child only)."""
+    """Run a child; its output and its own peak RSS in bytes (tests.work.run_with_peak)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([sys.executable, *args], stdout=out, stderr=err, cwd=ROOT, env=env, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)  # (Popen.wait would reap it without the usage)
-        proc.returncode = code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return subprocess.CompletedProcess(proc.args, code, out.read(), err.read()), usage.ru_maxrss * 1024
+    return run_with_peak(args, env, ROOT)
 
 
-@pytest.mark.skipif(not hasattr(os, "wait4"), reason="reads the child's peak RSS with os.wait4")
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the child's peak RSS (VmHWM)")
 def test_summary_of_a_trillion_parameters_stays_under_1_gb(huge):
     result, peak = run_measured(["-m", "editor", "summary", str(huge), "--json"])
     assert result.returncode == 0, result.stderr
@@ -54,7 +47,7 @@ def test_summary_of_a_trillion_parameters_stays_under_1_gb(huge):
     assert peak < GB, f"summary peaked at {peak / GB:.2f} GB"
 
 
-@pytest.mark.skipif(not hasattr(os, "wait4"), reason="reads the child's peak RSS with os.wait4")
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the child's peak RSS (VmHWM)")
 def test_validate_and_cost_of_a_trillion_parameters_stay_under_1_gb(huge):
     code = ("import sys\nfrom editor.cli import main\n"
             f"sys.exit(main(['validate', {str(huge)!r}]) or main(['cost', {str(huge)!r}, '--json']))")
