@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(PY) -m streamlit run app.py
 
 test: $(STAMP)
-	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest -q
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest -q --durations=15
 
 # The core only (no browser, no slow template training): for quick edit-test loops.
 test-fast: $(STAMP)
