@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from editor.model.problems import one_line
+
 # 2: a layer node's `input_names` name the call argument each input is passed as
 #    (`initial_state`, `mask`...); version 1 files are migrated on load (project_files).
 FORMAT_VERSION = 2
@@ -219,10 +221,10 @@ def custom_expression(loss: Optional[str]) -> Optional[str]:
 
 def first_error(err: Exception, whole: str = "") -> str:
     """One line for a schema error: the first pydantic error as "where: what" (`whole`
-    names the place when the error is about the whole object); other errors' first line."""
+    names the place when the error is about the whole object); other errors as one line."""
     errors = getattr(err, "errors", None)
     if not callable(errors):
-        return str(err).splitlines()[0] if str(err) else type(err).__name__
+        return one_line(err)
     first = errors()[0]
     where = ".".join(str(p) for p in first.get("loc", ())) or whole
     return f"{where}: {first['msg']}" if where else str(first["msg"])
