@@ -1,4 +1,4 @@
-"""Big graphs in the real page (issue 15.3): a person opens a project of 1,000 or 5,000
+"""Big graphs in the real page: a person opens a project of 1,000 or 5,000
 nodes and keeps working. Measured in headless Chromium against a real server:
 
 - canvas visible: from the address typed to vis-network holding its nodes (budget 2 s);
@@ -25,7 +25,7 @@ from benchmarks.common import page_server, report
 
 SIZES = (1000, 5000)
 EDITS = 3
-SLOW_MS = 600_000  # the page may take minutes before the work of this issue: never a hang
+SLOW_MS = 600_000  # the page may take minutes without the quick preview: never a hang
 
 SUMMARY_CHANGED = """
 ([old]) => { const pre = [...document.querySelectorAll('pre')].find(p => p.innerText.includes('Total params'));
@@ -92,7 +92,7 @@ def run(sizes=SIZES) -> list[dict]:
 
     os.environ["KGS_WORKSPACE"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"kgs-bench-big-{os.getpid()}.sqlite3")
     workspace = Workspace(os.environ["KGS_WORKSPACE"])
-    # (label, project, Dense nodes to click and edit, edit budget: the issue's 300 ms up to 1,000 nodes)
+    # (label, project, Dense nodes to click and edit, edit budget: 300 ms up to 1,000 nodes)
     cases = [("mlp (baseline)", load_template("mlp"), ("n2", "n3", "n4"), 300)]
     for size in sizes:
         cases.append((f"{size} nodes", residual_stack(size), tuple(f"n{k}" for k in (2, 5, 8, 11)),

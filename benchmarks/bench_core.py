@@ -1,4 +1,4 @@
-"""Core speed (issue "Core"): validation without TensorFlow, code generation, build + summary.
+"""Core speed: validation without TensorFlow, code generation, build + summary.
 
 Budgets: validate a 500-node graph <= 50 ms (no TensorFlow); generate the U-Net's code
 <= 20 ms; build and summarise the U-Net <= 300 ms once TensorFlow is loaded. Baselines in

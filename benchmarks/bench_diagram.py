@@ -1,4 +1,4 @@
-"""A big graph's diagram drawn by Graphviz's `dot` on the server (issue 22 #2), as the
+"""A big graph's diagram drawn by Graphviz's `dot` on the server, as the
 Diagram tab draws it above editor.ui.previews.BROWSER_DIAGRAM_MAX nodes: the time of
 `dot -Tsvg` (under its time and memory bounds) per size, against the smallest size in the
 same run. The projects are

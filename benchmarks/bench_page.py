@@ -1,5 +1,5 @@
-"""Edit to updated summary, as a person waits for it in the real page (issue "The editing
-loop a person lives in": figures a user feels are measured through the page).
+"""Edit to updated summary, as a person waits for it in the real page (figures a
+person feels are measured through the page).
 
 In headless Chromium against a real server, a parameter is typed into the inspector and
 Enter pressed; timed is the moment of Enter to the moment the Summary tab's text shows

@@ -1,4 +1,4 @@
-"""Training in the browser vs the command line (issue 11 #4): samples/s, same model, same run.
+"""Training in the browser vs the command line: samples/s, same model, same run.
 
 The page: a real `streamlit run app.py` server, headless Chromium opens the template,
 clicks the Train tab and "Start training" with the tab's defaults (5 epochs, batch 32,

@@ -1,4 +1,4 @@
-"""Editor speed (issue "Editor"): rerun after an edit, and time to canvas on a fresh server.
+"""Editor speed: rerun after an edit, and time to canvas on a fresh server.
 
 1. Rerun after an edit on the U-Net, TensorFlow loaded: budget 150 ms (median). Timed
    is Streamlit's own `ScriptRunner._run_script` (widget state, the edit's callback,
