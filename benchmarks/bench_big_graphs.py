@@ -8,7 +8,7 @@ nodes and keeps working. Measured in headless Chromium against a real server:
 - the tab's JavaScript heap afterwards (budget 1 GB).
 
 Baseline in the same run: the same steps on the mlp template (5 nodes), after one page
-has loaded TensorFlow and the page's scripts, so a ratio says what the size costs. The projects are benchmarks.big_graphs.residual_stack.
+has loaded TensorFlow and the page's scripts, so a ratio says what the size costs. The projects are support.big_graphs.residual_stack.
 
 Run: `python -m benchmarks.bench_big_graphs [SIZES...]` (part of `python -m benchmarks`).
 """
@@ -21,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import page_server, report
+from benchmarks.common import report
+from support.browser import page_server
 
 SIZES = (1000, 5000)
 EDITS = 3
@@ -39,7 +40,7 @@ def _summary(page) -> str:
 
 
 def _canvas_nodes(page) -> int:
-    from tests.e2e.canvas import FIND_NETWORK, canvas_frame
+    from support.canvas import FIND_NETWORK, canvas_frame
 
     frame = canvas_frame(page)
     frame.wait_for_function(FIND_NETWORK, timeout=SLOW_MS)
@@ -55,7 +56,7 @@ def _heap_mb(page) -> float:
 
 def measure(browser, server: str, project_id: str, node_ids: tuple[str, ...], node_names: dict) -> dict:
     """One project's figures (ms, MB). `node_ids`: Dense nodes whose units can change."""
-    from tests.e2e.canvas import click_node
+    from support.canvas import click_node
 
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.set_default_timeout(SLOW_MS)
@@ -86,7 +87,7 @@ def measure(browser, server: str, project_id: str, node_ids: tuple[str, ...], no
 
 
 def run(sizes=SIZES) -> list[dict]:
-    from benchmarks.big_graphs import residual_stack
+    from support.big_graphs import residual_stack
     from editor.templates import load_template
     from editor.store.workspace import Workspace
 

@@ -21,7 +21,7 @@ def run() -> list[dict]:
     from editor.code.codegen import generate
     from editor.templates import load_template
     from editor.model.validate import check_project
-    from tests.randomgraphs import random_project
+    from support.randomgraphs import random_project
 
     rows = []
     big = random_project(seed=7, size=500)

@@ -32,7 +32,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import page_server, report  # noqa: E402
+from benchmarks.common import report  # noqa: E402
+from support.browser import page_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "headline_multi_io"

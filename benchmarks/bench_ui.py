@@ -174,7 +174,7 @@ def _canvas_visible(page) -> None:
 
 
 def time_to_canvas() -> list[dict]:
-    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
+    from support.browser import CHROMIUM_ARGS, chromium_path
 
     path = chromium_path()
     if path is None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from editor.files import project_files
 from editor.files.project_files import ProjectError, loads
 from editor.templates import load_template, template_ids
-from tests.randomgraphs import random_project
+from support.randomgraphs import random_project
 from tests.work import measure
 
 

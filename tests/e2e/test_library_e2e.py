@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editor.store.workspace import Workspace
-from tests.e2e.canvas import canvas_frame
+from support.canvas import canvas_frame
 from tests.e2e.test_editor_e2e import open_template, summary_block
 
 pytestmark = pytest.mark.e2e
