@@ -1,4 +1,4 @@
-"""Big graphs in the real page (issue 15.3): a person opens a project of 1,000 or 5,000
+"""Big graphs in the real page: a person opens a project of 1,000 or 5,000
 nodes and keeps working. Measured in headless Chromium against a real server:
 
 - canvas visible: from the address typed to vis-network holding its nodes (budget 2 s);
@@ -8,7 +8,7 @@ nodes and keeps working. Measured in headless Chromium against a real server:
 - the tab's JavaScript heap afterwards (budget 1 GB).
 
 Baseline in the same run: the same steps on the mlp template (5 nodes), after one page
-has loaded TensorFlow and the page's scripts, so a ratio says what the size costs. The projects are benchmarks.big_graphs.residual_stack.
+has loaded TensorFlow and the page's scripts, so a ratio says what the size costs. The projects are support.big_graphs.residual_stack.
 
 Run: `python -m benchmarks.bench_big_graphs [SIZES...]` (part of `python -m benchmarks`).
 """
@@ -21,11 +21,12 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import page_server, report
+from benchmarks.common import report
+from support.browser import page_server
 
 SIZES = (1000, 5000)
 EDITS = 3
-SLOW_MS = 600_000  # the page may take minutes before the work of this issue: never a hang
+SLOW_MS = 600_000  # the page may take minutes without the quick preview: never a hang
 
 SUMMARY_CHANGED = """
 ([old]) => { const pre = [...document.querySelectorAll('pre')].find(p => p.innerText.includes('Total params'));
@@ -39,7 +40,7 @@ def _summary(page) -> str:
 
 
 def _canvas_nodes(page) -> int:
-    from tests.e2e.canvas import FIND_NETWORK, canvas_frame
+    from support.canvas import FIND_NETWORK, canvas_frame
 
     frame = canvas_frame(page)
     frame.wait_for_function(FIND_NETWORK, timeout=SLOW_MS)
@@ -55,7 +56,7 @@ def _heap_mb(page) -> float:
 
 def measure(browser, server: str, project_id: str, node_ids: tuple[str, ...], node_names: dict) -> dict:
     """One project's figures (ms, MB). `node_ids`: Dense nodes whose units can change."""
-    from tests.e2e.canvas import click_node
+    from support.canvas import click_node
 
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.set_default_timeout(SLOW_MS)
@@ -86,13 +87,13 @@ def measure(browser, server: str, project_id: str, node_ids: tuple[str, ...], no
 
 
 def run(sizes=SIZES) -> list[dict]:
-    from benchmarks.big_graphs import residual_stack
+    from support.big_graphs import residual_stack
     from editor.templates import load_template
     from editor.store.workspace import Workspace
 
     os.environ["KGS_WORKSPACE"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"kgs-bench-big-{os.getpid()}.sqlite3")
     workspace = Workspace(os.environ["KGS_WORKSPACE"])
-    # (label, project, Dense nodes to click and edit, edit budget: the issue's 300 ms up to 1,000 nodes)
+    # (label, project, Dense nodes to click and edit, edit budget: 300 ms up to 1,000 nodes)
     cases = [("mlp (baseline)", load_template("mlp"), ("n2", "n3", "n4"), 300)]
     for size in sizes:
         cases.append((f"{size} nodes", residual_stack(size), tuple(f"n{k}" for k in (2, 5, 8, 11)),

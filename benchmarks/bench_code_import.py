@@ -1,4 +1,4 @@
-"""Python code import speed (issue 14): a 500-line model file -> project, before any TensorFlow.
+"""Python code import speed: a 500-line model file -> project, before any TensorFlow.
 
 Budget: a 500-line functional model file (three branches, helper blocks, loops,
 hand-written heads: about 400 nodes, generated the same way each run) becomes a project

@@ -1,4 +1,4 @@
-"""Core speed (issue "Core"): validation without TensorFlow, code generation, build + summary.
+"""Core speed: validation without TensorFlow, code generation, build + summary.
 
 Budgets: validate a 500-node graph <= 50 ms (no TensorFlow); generate the U-Net's code
 <= 20 ms; build and summarise the U-Net <= 300 ms once TensorFlow is loaded. Baselines in
@@ -21,7 +21,7 @@ def run() -> list[dict]:
     from editor.code.codegen import generate
     from editor.templates import load_template
     from editor.model.validate import check_project
-    from tests.randomgraphs import random_project
+    from support.randomgraphs import random_project
 
     rows = []
     big = random_project(seed=7, size=500)

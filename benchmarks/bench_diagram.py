@@ -1,8 +1,8 @@
-"""A big graph's diagram drawn by Graphviz's `dot` on the server (issue 22 #2), as the
+"""A big graph's diagram drawn by Graphviz's `dot` on the server, as the
 Diagram tab draws it above editor.ui.previews.BROWSER_DIAGRAM_MAX nodes: the time of
 `dot -Tsvg` (under its time and memory bounds) per size, against the smallest size in the
 same run. The projects are
-benchmarks.big_graphs.residual_stack; the DOT is Keras's model_to_dot of the weightless build.
+support.big_graphs.residual_stack; the DOT is Keras's model_to_dot of the weightless build.
 
 Measured on the 2-core machine (graphviz 2.43; peak memory by `/usr/bin/time -f %M dot -Tsvg`):
 331 nodes 0.1-0.2 s / 37 MB, 1,000 nodes 0.6-0.9 s / 191 MB, 2,002 nodes 2.6-2.8 s / 678 MB. The browser's renderer (st.graphviz_chart) drew 402
@@ -22,7 +22,7 @@ SIZES = (331, 1000, 2002)
 
 
 def run(sizes=SIZES) -> list[dict]:
-    from benchmarks.big_graphs import residual_stack
+    from support.big_graphs import residual_stack
     from benchmarks.common import report
     from editor.ui import preview_cache
 

@@ -1,4 +1,4 @@
-"""Import speed (issue 7): a ResNet50 .keras file -> checked project -> canvas layout.
+"""Import speed: a ResNet50 .keras file -> checked project -> canvas layout.
 
 Budget: import ResNet50 (weights=None, 177 layers, saved to a temporary .keras file) and
 lay it out for the canvas in <= 2 s once TensorFlow is loaded. The import reads the

@@ -1,5 +1,5 @@
-"""Edit to updated summary, as a person waits for it in the real page (issue "The editing
-loop a person lives in": figures a user feels are measured through the page).
+"""Edit to updated summary, as a person waits for it in the real page (figures a
+person feels are measured through the page).
 
 In headless Chromium against a real server, a parameter is typed into the inspector and
 Enter pressed; timed is the moment of Enter to the moment the Summary tab's text shows
@@ -19,7 +19,8 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.common import page_server, report
+from benchmarks.common import report
+from support.browser import page_server
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITS = 9
@@ -38,7 +39,7 @@ def _summary(page) -> str:
 def _page_edits(browser, server: str, template: str, node: str, param: str, first: int) -> list[float]:
     from editor.canvas import canvas_logic
     from editor.templates import load_template
-    from tests.e2e.canvas import click_node
+    from support.canvas import click_node
 
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     page.set_default_timeout(180_000)

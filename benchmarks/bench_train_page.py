@@ -1,4 +1,4 @@
-"""Training in the browser vs the command line (issue 11 #4): samples/s, same model, same run.
+"""Training in the browser vs the command line: samples/s, same model, same run.
 
 The page: a real `streamlit run app.py` server, headless Chromium opens the template,
 clicks the Train tab and "Start training" with the tab's defaults (5 epochs, batch 32,
@@ -32,7 +32,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import page_server, report  # noqa: E402
+from benchmarks.common import report  # noqa: E402
+from support.browser import page_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "headline_multi_io"

@@ -1,4 +1,4 @@
-"""Training engine speed (issue 6): the engine with a polling consumer vs plain `model.fit`.
+"""Training engine speed: the engine with a polling consumer vs plain `model.fit`.
 
 Budget: the engine keeps >= 95% of plain fit's throughput. Both train the same compiled
 model on the same synthetic arrays (one epoch per measurement, the model already traced),

@@ -1,4 +1,4 @@
-"""Editor speed (issue "Editor"): rerun after an edit, and time to canvas on a fresh server.
+"""Editor speed: rerun after an edit, and time to canvas on a fresh server.
 
 1. Rerun after an edit on the U-Net, TensorFlow loaded: budget 150 ms (median). Timed
    is Streamlit's own `ScriptRunner._run_script` (widget state, the edit's callback,
@@ -174,7 +174,7 @@ def _canvas_visible(page) -> None:
 
 
 def time_to_canvas() -> list[dict]:
-    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
+    from support.browser import CHROMIUM_ARGS, chromium_path
 
     path = chromium_path()
     if path is None:

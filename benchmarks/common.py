@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import statistics
 import time
-from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Callable
 
 
 def median_ms(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> float:
@@ -34,30 +31,3 @@ def report(name: str, value_ms: float, budget_ms: float | None = None, baseline_
         text += f"   {value_ms / baseline_ms:5.2f}x {baseline} ({baseline_ms:.2f} ms)"
     print(text, flush=True)
     return row
-
-
-@contextlib.contextmanager
-def page_server(log_path: str | Path = os.devnull) -> Iterator[Optional[tuple]]:
-    """A real server of the app and headless Chromium, as tests/e2e start them: yields
-    (browser, server address), or None where Chromium is not installed."""
-    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path, free_port, start_server, stop_server, wait_healthy
-
-    path = chromium_path()
-    if path is None:
-        yield None
-        return
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    proc = start_server(port, Path(log_path))
-    try:
-        server = f"http://127.0.0.1:{port}"
-        wait_healthy(server, proc)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-            try:
-                yield browser, server
-            finally:
-                browser.close()
-    finally:
-        stop_server(proc)

@@ -158,7 +158,7 @@ def test_new_node_goes_below_its_producer_in_a_free_spot():
 def test_layout_of_a_big_graph_is_quick():
     """Linear in the nodes, counted, not timed (issue 22): about 80 calls a node, and twice
     the nodes take about twice the calls (a quadratic layout would take four times)."""
-    from tests.randomgraphs import random_project
+    from support.randomgraphs import random_project
     from tests.work import measure
 
     made = {}
@@ -329,7 +329,7 @@ def test_auto_never_cuts_columns_of_a_short_wide_graph():
 def test_an_edit_keeps_every_drawn_node_in_place():
     """A graph without stored positions (an import) is laid out row by row: inserting a node
     pushed every node below it down a row. Pinned by keep_in_place, only the new one moves in."""
-    from benchmarks.big_graphs import residual_stack
+    from support.big_graphs import residual_stack
     from editor.model import edits
 
     graph = residual_stack(10).main

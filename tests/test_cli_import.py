@@ -54,7 +54,7 @@ def test_import_then_every_export_command(tmp_path):
 
 
 def test_import_application_by_name(tmp_path):
-    """MobileNetV3's hard-swish is keras.ops arithmetic: op nodes since issue 13, so it expands."""
+    """MobileNetV3's hard-swish is keras.ops arithmetic: op nodes, so it expands."""
     result = run("import", "applications:MobileNetV3Small", "-o", str(tmp_path / "small.json"))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -105,7 +105,7 @@ autoencoder.fit(data, data)
 
 
 def test_import_python_code_without_running_it(tmp_path):
-    """issue 14: `import model.py`: the model the code builds, the lines left out as notes;
+    """`import model.py`: the model the code builds, the lines left out as notes;
     --model chooses among several; --strict refuses a file with lines left out."""
     source = tmp_path / "model.py"
     source.write_text(TWO_MODELS, encoding="utf-8")

@@ -1,6 +1,6 @@
 """`python -m editor summary / cost / validate` build without weights, as the page does: a
 model of a trillion parameters is described within 1 GB, and TensorFlow's own error text
-never reaches the user (issue 22.10: a 2,000,000-unit Dense peaked at 18.6 GB; at 10**9
+never reaches the user (once, a 2,000,000-unit Dense peaked at 18.6 GB; at 10**9
 units "OOM when allocating tensor ... StatelessRandomUniformV2" was printed)."""
 
 import json

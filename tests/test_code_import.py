@@ -12,7 +12,7 @@ from editor.code.code_import import import_code
 from editor.code.code_values import rename_leaves
 from editor.model.graph import Project
 from editor.templates import load_template, template_ids
-from tests.randomgraphs import random_project
+from support.randomgraphs import random_project
 
 
 def shape_of(project: Project) -> dict:

@@ -27,7 +27,7 @@ from editor.code.codegen import CodegenError, Namespace, generate
 from editor.model.names import identifier
 from editor.model.graph import Graph, Node, Output, Project, Ref, Training
 from editor.templates import load_template, template_ids
-from tests.randomgraphs import random_project
+from support.randomgraphs import random_project
 
 import keras
 from editor.building.build import build_project  # noqa: E402  (imports keras)

@@ -1,5 +1,5 @@
 """editor.building.deadline: the build budget counts the CPU time of the step's own thread, so
-waiting (a loaded machine, another thread's work) never spends it (issue 22.14)."""
+waiting (a loaded machine, another thread's work) never spends it."""
 
 import threading
 import time

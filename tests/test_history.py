@@ -107,7 +107,7 @@ def test_replay_keeps_the_limit_and_needs_a_step():
 
 def test_the_same_change_bringing_back_the_value_before_it_takes_the_last_change_back():
     """Ctrl+Z in a focused field undoes its text in the browser, and the page commits that
-    as an edit: the editor records it as the Undo it is (issue 22 item 9)."""
+    as an edit: the editor records it as the Undo it is."""
     h = History.start(512, "start").push(256, "set units of hidden1")
     assert h.takes_back(512, "set units of hidden1")
     assert not h.takes_back(512, "set units of hidden2")  # another field: a change of its own

@@ -286,7 +286,7 @@ def test_application_the_editor_cannot_expand_becomes_one_node(tmp_path):
 
 @pytest.mark.slow
 def test_application_with_keras_ops_expands_into_op_nodes(tmp_path):
-    """MobileNetV3's hard-swish is keras.ops arithmetic (`x + 3.0`, `x * (1/6)`): op nodes since issue 13."""
+    """MobileNetV3's hard-swish is keras.ops arithmetic (`x + 3.0`, `x * (1/6)`): op nodes."""
     keras.backend.clear_session()
     result = import_application("MobileNetV3Small")
     ops_nodes = [n for n in result.project.main.nodes if n.kind == "op"]

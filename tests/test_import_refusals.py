@@ -26,7 +26,7 @@ MAX_CALLS = 50_000  # Python and C calls for a refusal checked as bounded (each 
 
 def refused(target, *fragments, bounded=False, peak=None) -> str:
     """The one-line message of a refusal; it contains every fragment. `bounded`: refused
-    with little work, counted, not timed (issue 22): at most MAX_CALLS calls, and at most
+    with little work, counted, not timed: at most MAX_CALLS calls, and at most
     `peak` bytes allocated at once (default: twice the file, plus 1 MB), so that a bomb
     inflated or a file read whole before the check would fail here on any machine."""
     done = measure(lambda: import_config(target) if isinstance(target, dict) else import_file(target), memory=bounded)

@@ -1,5 +1,5 @@
 """The training memory estimate holds against real runs: what a run adds to its process's
-resident memory at the peak stays under editor.train.cost's estimate (issue 22.11: the 500,000-unit
+resident memory at the peak stays under editor.train.cost's estimate (once, the 500,000-unit
 mlp was estimated at 8.1 GB and peaked at 12.6 GB), and `python -m editor train` honours
 KGS_MEMORY_LIMIT_MB as the page does, refusing in one line before it allocates anything.
 

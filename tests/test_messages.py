@@ -1,7 +1,7 @@
 """Every message the editor shows about a graph names nodes by their names: never a bare
 node id (n10) or a Python exception name, whatever sequence of edits led there.
 
-The journey that found it (issue: "a cycle is reported as an internal id"): wiring
+The journey that found it ("a cycle is reported as an internal id"): wiring
 dense_2 back into dense on headline_multi_io made the build raise KeyError('n10'), so
 the page said "the build failed: 'n10'" and `validate` printed "error: n10".
 """

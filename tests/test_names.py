@@ -37,7 +37,7 @@ def test_every_allocator_uses_the_one_rule():
     """The editor's layer names, codegen identifiers, expression names and imported ids."""
     from editor.code import codegen
     from editor.model import edits
-    from editor.files import importer
+    from editor.files.config_translate import Ids
     from tests.helpers import inp, project
 
     graph = project(inp("n1", "x", (2,)), inp("n2", "x_1", (2,))).main
@@ -46,5 +46,5 @@ def test_every_allocator_uses_the_one_rule():
     assert edits.expression_name("x", ["x"]) == "x_1"
     space = codegen.Namespace(set())
     assert [space.name("x"), space.name("x")] == ["x", "x_1"]
-    ids = importer._Ids()
+    ids = Ids()
     assert [ids.new("m"), ids.new("m")] == ["m", "m_1"]

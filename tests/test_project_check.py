@@ -1,5 +1,5 @@
 """The one check of every edit and every save: the project's file opens again
-(editor.files.project_files.checked, issue 22 item 1: a 200-character node name was accepted,
+(editor.files.project_files.checked: once, a 200-character node name was accepted,
 and then every save failed with a schema path, twice prefixed "not saved:")."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from editor.files import project_files
 from editor.files.project_files import ProjectError, loads
 from editor.templates import load_template, template_ids
-from tests.randomgraphs import random_project
+from support.randomgraphs import random_project
 from tests.work import measure
 
 
@@ -70,7 +70,7 @@ MAX_CALLS = 2_000  # Python and C calls to refuse one bad file (the most here ta
     ],
 )
 def test_bad_files_give_one_line(data, message):
-    """Refused with little work, counted, not timed (issue 22): at most MAX_CALLS calls and
+    """Refused with little work, counted, not timed: at most MAX_CALLS calls and
     16 bytes per byte of text plus 1 MB allocated at once (a check that walked the 100,000 brackets
     in Python, or parsed them first, would not be)."""
     done = measure(lambda: project_files.loads(data), memory=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.big_graphs import residual_stack
+from support.big_graphs import residual_stack
 from editor.model import edits
 from editor.building import quick_build
 from editor.building.build import build_project, param_counts

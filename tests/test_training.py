@@ -201,7 +201,7 @@ def test_weights_gone_nan_stop_the_run_even_when_the_loss_stays_finite():
 
 
 def test_the_same_seed_gives_the_same_weights_and_losses():
-    """Weights, shuffling and dropout all follow the seed (issue 11 #9); mnist_mlp has Dropout."""
+    """Weights, shuffling and dropout all follow the seed; mnist_mlp has Dropout."""
     def trained(seed):
         run = run_to_end(load_template("mnist_mlp"), Settings(batch_size=16, samples=64, epochs=2, seed=seed))
         assert run.error is None

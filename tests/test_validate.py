@@ -105,9 +105,9 @@ def test_loss_node_needs_expression_and_matching_names():
 
 
 def test_validating_a_500_node_graph_is_fast_without_tensorflow():
-    """A guard against accidental quadratic blow-ups, counted, not timed (issue 22): about 60
+    """A guard against accidental quadratic blow-ups, counted, not timed: about 60
     calls a node, and twice the nodes take about twice the calls; the times are in benchmarks/."""
-    from tests.randomgraphs import random_project
+    from support.randomgraphs import random_project
     from tests.work import measure
 
     made = {}

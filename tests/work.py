@@ -1,4 +1,4 @@
-"""Work measured without a clock (issue 22): a test that checks something is bounded
+"""Work measured without a clock: a test that checks something is bounded
 counts what was done, so that it passes or fails the same on a quiet machine and under
 load. Speed itself belongs to benchmarks/.
 

@@ -22,6 +22,7 @@ from typing import Optional, Union
 
 from editor.files import large_constants, safe_json
 from editor.errors import UserError
+from editor.model.problems import one_line
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # ResNet50's config is 0.17 MB, DenseNet121's 0.4 MB
 MAX_METADATA_BYTES = 64 * 1024
@@ -133,7 +134,7 @@ def _read_zip(path: Path) -> ModelFile:
                 metadata = parse_config(_read_member(archive, "metadata.json", MAX_METADATA_BYTES), "metadata.json")
                 version = metadata.get("keras_version") if isinstance(metadata.get("keras_version"), str) else None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as err:
-        raise ModelFileError(f"damaged or truncated archive ({_short(err)})") from None
+        raise ModelFileError(f"damaged or truncated archive ({one_line(err, limit=200)})") from None
     return ModelFile(config, "zip", version, notes)
 
 
@@ -183,7 +184,7 @@ def _read_hdf5(path: Path) -> ModelFile:
     except ModelFileError:
         raise
     except Exception as err:  # h5py raises OSError, KeyError, ValueError... for damaged files
-        raise ModelFileError(f"damaged or truncated HDF5 file ({_short(err)})") from None
+        raise ModelFileError(f"damaged or truncated HDF5 file ({one_line(err, limit=200)})") from None
     if hasattr(raw, "tolist"):  # a numpy scalar or array of strings
         raw = raw.tolist()
     if isinstance(raw, list) and len(raw) == 1:
@@ -213,8 +214,3 @@ def parse_config(data: Union[str, bytes], what: str = "config") -> dict:
     if not isinstance(value, dict):
         raise ModelFileError(f"{what} must hold a JSON object")
     return value
-
-
-def _short(err: BaseException) -> str:
-    text = " ".join(str(err).split()) or type(err).__name__
-    return text if len(text) <= 200 else text[:199] + "…"

@@ -14,6 +14,7 @@ import re
 from typing import Any, Union
 
 from editor.errors import UserError
+from editor.model.problems import one_line
 
 # Atomic groups keep both patterns linear on hostile text.
 _STRINGS = re.compile(r'"(?>[^"\\]++|\\.)*+"', re.S)
@@ -77,5 +78,4 @@ def load(data: Union[str, bytes], max_bytes: int, max_depth: int, encoding: str 
     except json.JSONDecodeError as err:
         raise JSONRefused("syntax", detail=f"{err.msg} at line {err.lineno}, column {err.colno}") from None
     except (ValueError, RecursionError) as err:  # e.g. an integer with more than 4,300 digits
-        text = " ".join(str(err).split()) or type(err).__name__
-        raise JSONRefused("value", detail=text if len(text) <= 200 else text[:199] + "…") from None
+        raise JSONRefused("value", detail=one_line(err, limit=200)) from None

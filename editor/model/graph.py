@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import heapq
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from editor.model.problems import one_line
 
 # 2: a layer node's `input_names` name the call argument each input is passed as
 #    (`initial_state`, `mask`...); version 1 files are migrated on load (project_files).
@@ -218,10 +221,10 @@ def custom_expression(loss: Optional[str]) -> Optional[str]:
 
 def first_error(err: Exception, whole: str = "") -> str:
     """One line for a schema error: the first pydantic error as "where: what" (`whole`
-    names the place when the error is about the whole object); other errors' first line."""
+    names the place when the error is about the whole object); other errors as one line."""
     errors = getattr(err, "errors", None)
     if not callable(errors):
-        return str(err).splitlines()[0] if str(err) else type(err).__name__
+        return one_line(err)
     first = errors()[0]
     where = ".".join(str(p) for p in first.get("loc", ())) or whole
     return f"{where}: {first['msg']}" if where else str(first["msg"])
@@ -351,25 +354,30 @@ class Graph(_Frozen):
 
 
 _INDEXES: "OrderedDict[int, tuple[tuple[Node, ...], dict[str, Node]]]" = OrderedDict()
+_INDEXES_LOCK = threading.Lock()  # sessions' threads share the index: no lookup may see a half-made eviction
 
 
 def _node_index(nodes: tuple[Node, ...]) -> dict[str, Node]:
     """id -> node (the first, if ids repeat) for a nodes tuple, for O(1) lookups.
 
     Kept outside the model so equality and copies are unaffected; keyed on the tuple's
-    identity (held, so the id cannot be reused) in a small LRU: edits make new tuples.
+    identity in a small LRU: edits make new tuples. Each entry holds its tuple, so the id
+    cannot be reused while the entry lives, and an entry answers only for that very tuple.
     """
     key = id(nodes)
-    cached = _INDEXES.get(key)
-    if cached is not None and cached[0] is nodes:
-        _INDEXES.move_to_end(key)
-        return cached[1]
+    with _INDEXES_LOCK:
+        cached = _INDEXES.get(key)
+        if cached is not None and cached[0] is nodes:
+            _INDEXES.move_to_end(key)
+            return cached[1]
     index: dict[str, Node] = {}
     for node in nodes:
         index.setdefault(node.id, node)
-    _INDEXES[key] = (nodes, index)
-    while len(_INDEXES) > 64:
-        _INDEXES.popitem(last=False)
+    with _INDEXES_LOCK:
+        _INDEXES[key] = (nodes, index)
+        _INDEXES.move_to_end(key)
+        while len(_INDEXES) > 64:
+            _INDEXES.popitem(last=False)
     return index
 
 

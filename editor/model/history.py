@@ -20,7 +20,7 @@ from typing import Generic, Iterable, Optional, TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_LIMIT = 100  # steps kept for undo (the issue asks for at least 50)
+DEFAULT_LIMIT = 100  # steps kept for undo (at least 50 are promised)
 UNDO, REDO = "undo", "redo"
 
 

@@ -48,16 +48,30 @@ def printable(text: object) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+# Compiled once: one_line also words refusals of hostile files, whose work is counted.
+_KERAS_CALL = re.compile(r"Exception encountered when calling [^\n]*\n+(.*?)(\n\nArguments received|\Z)", re.S)
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+_OOM = re.compile(r"OOM when allocating tensor with shape\[([0-9,]*)\] and type (\w+)")
+_SOURCE_LINE = re.compile(r"^\S+\.py\b|^line \d+")
+_TF_DECORATIONS = tuple(re.compile(pattern) for pattern in (
+    r"\{\{function_node [^}]*\}\}\s*",
+    r"\[\[\{\{node [^}]*\}\}\]\]",
+    r" for '\{\{node [^']*'",  # the op's graph definition
+    r" on /job:\S+",
+    r"\s*\[Op:[^\]]*\](\s*name:\s*\S*)?",
+))
+
+
 def one_line(err: BaseException, limit: int = 400) -> str:
     """A Keras/TensorFlow exception as one readable line (no traceback, no wrappers)."""
     text = str(err) or type(err).__name__
     # Keras wraps call errors: "Exception encountered when calling X.call().\n\n<message>\n\nArguments..."
-    match = re.search(r"Exception encountered when calling [^\n]*\n+(.*?)(\n\nArguments received|\Z)", text, re.S)
+    match = _KERAS_CALL.search(text)
     if match:
         text = match.group(1)
     # Keras's deserialisation nests "...\n\nException encountered: <cause>": keep the cause.
     text = text.rpartition("Exception encountered: ")[2] or text
-    text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # rich colour codes
+    text = _COLOUR.sub("", text)  # rich colour codes
     text = _without_tensorflow_internals(text)
     text = " ".join(text.replace("`", "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -71,7 +85,7 @@ def _without_tensorflow_internals(text: str) -> str:
     the user's business: keep what went wrong. An out-of-memory error becomes the tensor it
     could not allocate and its size ("OOM when allocating tensor ... StatelessRandomUniformV2"
     reached a person who asked for a summary)."""
-    oom = re.search(r"OOM when allocating tensor with shape\[([0-9,]*)\] and type (\w+)", text)
+    oom = _OOM.search(text)
     if oom:
         dims = [int(d) for d in oom.group(1).split(",") if d]
         dtype = _TF_TYPES.get(oom.group(2), oom.group(2))
@@ -88,11 +102,8 @@ def _without_tensorflow_internals(text: str) -> str:
         lines = [line.strip() for line in text.splitlines()]
         kept = [line for line in lines if line and not line.startswith(("Graph execution error", "Detected at node",
                                                                         "File ", "Hint:", "[[", "defined at"))]
-        kept = [line for line in kept if not re.match(r"^\S+\.py\b|^line \d+", line)]
+        kept = [line for line in kept if not _SOURCE_LINE.match(line)]
         text = " ".join(kept) or text
-    text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", text)
-    text = re.sub(r"\[\[\{\{node [^}]*\}\}\]\]", "", text)
-    text = re.sub(r" for '\{\{node [^']*'", "", text)  # the op's graph definition
-    text = re.sub(r" on /job:\S+", "", text)
-    text = re.sub(r"\s*\[Op:[^\]]*\](\s*name:\s*\S*)?", "", text)
+    for decoration in _TF_DECORATIONS:
+        text = decoration.sub("", text)
     return text.strip()

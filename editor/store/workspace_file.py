@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Callable, Optional
 from urllib.parse import quote
 
+from editor.model.problems import one_line
+
 SIDE_FILES = ("-wal", "-shm")  # SQLite's companions of a database in WAL mode
 DAMAGED_INFIX = ".damaged-"
 _CORRUPT, _NOTADB = 11, 26  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
@@ -73,7 +75,7 @@ def header_problem(path: str, expected: Optional[Identity], app_id: Optional[int
     except sqlite3.Error as err:
         if is_damage(err):
             return "it is not an SQLite file any more (overwritten or truncated)"
-        return f"it cannot be read ({' '.join(str(err).split())})"
+        return f"it cannot be read ({one_line(err)})"
     if app_id is not None and on_disk != app_id:
         return "it holds another database now (overwritten)"
     return None

@@ -2,8 +2,8 @@
 
 Estimated from the model's shapes alone: the model given here is the preview build
 (`build_project(weights=False)`), whose weights have shapes but were never allocated,
-so estimating a model too big to train allocates nothing (issue: an estimate of a
-4 GB Dense once grew the server by 3 GB).
+so estimating a model too big to train allocates nothing (an estimate of a 4 GB
+Dense once grew the server by 3 GB).
 
 Memory: what a run adds to the process's resident memory at its peak (measured: see
 the constants below): weights, gradients, optimizer slots and the temporaries of the update,

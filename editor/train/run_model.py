@@ -44,9 +44,11 @@ def make_optimizer(project: Project, settings: Settings):
     return losses.optimizer(with_optimizer(project, settings))
 
 
-def compile_model(project: Project, settings: Settings):
-    """The main model compiled as the project says, with the settings' optimizer."""
-    model, args = build_model(project)
+def compile_model(project: Project, settings: Settings, seed: Optional[int] = None):
+    """The main model compiled as the project says, with the settings' optimizer (what a
+    run trains; compile is quick: Keras traces the step at the first batch). seed: see
+    build_model."""
+    model, args = build_model(project, seed=seed)
     model.compile(**{**args, "optimizer": make_optimizer(project, settings)})
     return model
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Literal, Optional
 
 from editor.train.run_model import non_finite_weights
 
-STATUSES = ("idle", "preparing", "training", "finished", "stopped", "failed")
+Status = Literal["idle", "preparing", "training", "finished", "stopped", "failed"]
 DONE_STATUSES = ("finished", "stopped", "failed")
 
 
@@ -31,7 +31,7 @@ class Progress:
     """What the training thread has done so far. Only that thread writes it (through the
     Keras callback); `TrainingRun.snapshot()` copies it for everyone else."""
 
-    status: str = "idle"
+    status: Status = "idle"
     phase: str = "not started"
     epoch: int = 0  # the epoch in progress (1-based; 0 before training)
     epochs_done: int = 0

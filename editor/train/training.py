@@ -37,7 +37,7 @@ from editor.train import cost, synthetic
 from editor.errors import UserError
 from editor.model.graph import Project
 from editor.model.problems import one_line
-from editor.train.run_model import TrainingError, build_model, estimate, make_data, make_optimizer, non_finite_data
+from editor.train.run_model import TrainingError, compile_model, estimate, make_data, non_finite_data
 from editor.train import run_progress
 from editor.train.run_progress import Progress, Snapshot, _Abort  # _Abort: the engine's own signal
 from editor.train.run_settings import Settings
@@ -282,10 +282,7 @@ class TrainingRun:
                 cost.check_fits(self.estimate, self.limit_bytes)
             progress.phase = "building the model"
             with self.strategy.scope() if self.strategy is not None else contextlib.nullcontext():
-                model, args = build_model(self.project, seed=self.settings.seed)
-                progress.phase = "compiling"
-                model.compile(**{**args, "optimizer": make_optimizer(self.project, self.settings)})
-            self.model = model
+                self.model = compile_model(self.project, self.settings, seed=self.settings.seed)
         if self.data is None:
             progress.phase = f"making {counted(self.settings.samples, 'sample')} of synthetic data"
             self.data = make_data(self.project, self.settings, self.model)

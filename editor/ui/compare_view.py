@@ -1,4 +1,4 @@
-"""The diff overlay (issue 15.2): compare the open project with one of its revisions or
+"""The diff overlay: compare the open project with one of its revisions or
 another project of the library. The canvas marks added nodes green, changed ones amber
 and draws removed ones as red ghosts where they were; under it, every change in one
 line (editor.diff), the shape and parameter deltas and which weights would still load.

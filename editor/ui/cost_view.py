@@ -1,4 +1,4 @@
-"""The cost overlay (issue 15.1): colour the canvas by parameters, FLOPs per sample or
+"""The cost overlay: colour the canvas by parameters, FLOPs per sample or
 activation memory at the Train tab's batch size, with a legend, the figure in each
 node's tooltip and in the inspector, and the ten costliest nodes (a click selects one).
 

@@ -16,6 +16,7 @@ from typing import Any, Optional, Sequence
 
 from editor.errors import UserError
 from editor.model.graph import Node
+from editor.model.problems import one_line
 
 COMMON_INITIALIZERS = (
     "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
@@ -262,7 +263,7 @@ def check_layer(node: Node, config: dict) -> Optional[str]:
     try:
         make_layer(node.model_copy(update={"config": config}))
     except Exception as err:  # make_layer phrases every failure as one line
-        text = " ".join(str(err).split())
+        text = one_line(err)
         prefix = f"invalid {node.class_name} settings: "
         return text[len(prefix):] if text.startswith(prefix) else text
     return None

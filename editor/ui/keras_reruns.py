@@ -5,7 +5,7 @@ After every script run (a fragment's 0.5 s poll included) Streamlit calls
 thread (the training thread's too), clears TensorFlow's eager kernel cache (the
 training thread's compiled step is re-instantiated at its next batch) and runs a full
 garbage collection, all while holding the GIL. Measured on headline_multi_io: a poll
-that only did this halved the training thread's samples/s (issue 11 #4).
+that only did this halved the training thread's samples/s.
 
 What the cleanup is for, keeping auto-generated layer names from growing (add, add_1,
 add_2...) from one rerun to the next, only needs the script thread's own Keras state

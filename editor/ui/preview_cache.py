@@ -65,35 +65,54 @@ def load_keras() -> None:
 
 
 class LRU:
-    """A small thread-safe least-recently-used map (sessions share it)."""
+    """A small thread-safe least-recently-used map (sessions share it).
+
+    get_or_make runs make() outside the lock (a preview build takes seconds, and other
+    keys must not wait for it); callers of a key already being made wait for that one
+    make() instead of building it again."""
 
     def __init__(self, size: int = CACHE_SIZE):
         self.size = size
         self._items: OrderedDict = OrderedDict()
+        self._making: dict = {}  # key -> threading.Event set when its make() ends
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get(self, key):
         with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-            return None
+            return self._found(key)
+
+    def _found(self, key):
+        if key in self._items:
+            self._items.move_to_end(key)
+            self.hits += 1
+            return self._items[key]
+        return None
 
     def get_or_make(self, key, make: Callable[[], Any]):
-        found = self.get(key)
-        if found is not None:
-            return found
-        with self._lock:
-            self.misses += 1
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
+        while True:
+            with self._lock:
+                found = self._found(key)
+                if found is not None:
+                    return found
+                pending = self._making.get(key)
+                if pending is None:
+                    done = self._making[key] = threading.Event()
+                    self.misses += 1
+                    break
+            pending.wait()  # the maker ended: its value is cached, or it failed and we try
+        try:
+            value = make()
+            with self._lock:
+                self._items[key] = value
+                self._items.move_to_end(key)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                del self._making[key]
+            done.set()
 
     def clear(self) -> None:
         with self._lock:

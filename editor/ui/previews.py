@@ -95,7 +95,7 @@ def _head(text: str, tail: int = 0) -> tuple[str, int]:
 
 # Above this many nodes the diagram is drawn by Graphviz on the server, as an image: the
 # browser's renderer (st.graphviz_chart, Graphviz in WebAssembly) drew a 402-node graph in
-# 2.4 s, but gave up on a 1,002-node one in issue 22 (a 0 px chart, `pageerror: undefined`)
+# 2.4 s, but gave up on a 1,002-node one (a 0 px chart, `pageerror: undefined`)
 # and on a 2,002-node residual stack here after 120 s, where `dot` on the server takes 0.9 s
 # at 1,002 nodes and 2.8 s at 2,002 (see preview_cache.DOT_TIMEOUT_S for its bounds).
 BROWSER_DIAGRAM_MAX = 400

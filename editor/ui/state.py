@@ -219,7 +219,7 @@ def sync_url() -> None:
     is an interruption point: st.query_params raises the rerun before sending it), and
     the rerun then starts from the browser's old address. Writing the URL from the state
     at every run repairs that within the run that follows, so a reload never opens the
-    previous project (issue 22 item 4)."""
+    previous project."""
     wanted = url_params()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)

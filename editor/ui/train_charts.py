@@ -6,10 +6,10 @@ kept), so a long run redraws as fast as a short one while the page polls it.
 Charts are plain Vega-Lite specs over Arrow tables (`st.vega_lite_chart`), not
 `st.line_chart`: that builds an Altair chart, validates it against the Vega-Lite schema
 and deep-copies it on every call, ~30 ms of the GIL per chart per poll, taken from the
-training thread (issue 11 #4); this takes well under 1 ms. Non-finite values (a NaN
+training thread; this takes well under 1 ms. Non-finite values (a NaN
 loss) are gaps. A chart is drawn only once it has a finite point, and its axes get explicit
 domains: Vega computes a domain from the data otherwise, and logs "Infinite extent"
-warnings in the browser's console for data that is empty or all gaps (issue 22 #9).
+warnings in the browser's console for data that is empty or all gaps.
 """
 
 from __future__ import annotations

@@ -35,8 +35,7 @@ def bind(key: str, value: Any, options: Optional[list] = None, param: str = "val
 
     A selectbox is set on every run: the browser keeps the *label* of its choice, and
     after a rename that label ("hidden1 · Dense") is no option any more, so the next
-    rerun would report it as a new choice (issue 11: the inspector dropped the
-    selection). Setting the value sends the current label along.
+    rerun would report it as a new choice (the inspector dropped the selection). Setting the value sends the current label along.
     """
     ss = st.session_state
     if key in ss:

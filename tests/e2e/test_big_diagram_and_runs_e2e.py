@@ -21,7 +21,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from benchmarks.big_graphs import residual_stack
+from support.big_graphs import residual_stack
 from editor.files import project_files
 from editor.model.graph import Node, Output, Ref
 from tests.e2e.conftest import free_port, quiet_tab, start_server, stop_server, wait_healthy

@@ -9,10 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from benchmarks.big_graphs import residual_stack
+from support.big_graphs import residual_stack
 from editor.files import project_files
 from editor.building import quick_build
-from tests.e2e.canvas import FIND_NETWORK, canvas_frame, click_node
+from support.canvas import FIND_NETWORK, canvas_frame, click_node
 from tests.e2e.test_canvas_e2e import inspector_heading, type_into, wait_total
 from tests.e2e.test_editor_e2e import summary_block
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import canvas_logic
 from editor.templates import load_template
-from tests.e2e.canvas import FIND_NETWORK, canvas_frame, click_node
+from support.canvas import FIND_NETWORK, canvas_frame, click_node
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
 
 pytestmark = pytest.mark.e2e
@@ -253,7 +253,7 @@ def rendered_font_px(page) -> float:
 
 def in_view(page, node_id: str) -> bool:
     """The node's centre is on the canvas and inside the browser window."""
-    from tests.e2e.canvas import node_point
+    from support.canvas import node_point
 
     frame = canvas_frame(page)
     if not frame.evaluate(FIND_NETWORK) or not frame.evaluate("(id) => id in window.__kgsNetwork.getPositions()", node_id):
@@ -266,7 +266,7 @@ def in_view(page, node_id: str) -> bool:
 
 def comes_into_view(page, node_id: str, seconds: float = 30) -> bool:
     """in_view, polled while the canvas redraws."""
-    from tests.e2e.canvas import polled
+    from support.canvas import polled
 
     return polled(page, lambda: in_view(page, node_id), seconds=seconds)[0]
 
@@ -296,7 +296,7 @@ def test_unet_labels_are_legible_by_default_and_follow_the_selection(issue_page,
 def network_state(page, wanted) -> dict:
     """Wait until the canvas's vis-network (which restarts after each data change) has
     `wanted(state)` true; state: node ids, zoom and edge ids. Polls; fails after a minute."""
-    from tests.e2e.canvas import polled
+    from support.canvas import polled
 
     def state() -> dict:
         frame = canvas_frame(page)

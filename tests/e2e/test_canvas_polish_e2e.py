@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import canvas_logic
 from editor.templates import load_template
-from tests.e2e.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled
+from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled
 from tests.e2e.test_canvas_e2e import add_dropout, canvas_wires, choose, code_has, inspector_heading, wait_total, mlp_total
 from tests.e2e.test_editor_e2e import field, open_template
 

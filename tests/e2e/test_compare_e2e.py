@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editor.canvas import canvas_logic
-from tests.e2e.canvas import click_node, polled
+from support.canvas import click_node, polled
 from tests.e2e.test_canvas_e2e import MLP, add_dropout, field, inspector_heading, mlp_total, type_into, wait_total
 from tests.e2e.test_cost_e2e import drawn
 from tests.e2e.test_editor_e2e import open_template

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.canvas import FIND_NETWORK, canvas_frame
+from support.canvas import FIND_NETWORK, canvas_frame
 from tests.e2e.test_canvas_e2e import choose, inspector_heading, type_into
 from tests.e2e.test_editor_e2e import open_template
 

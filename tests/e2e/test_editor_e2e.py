@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import canvas_logic
 from editor.templates import load_template
-from tests.e2e.canvas import canvas_frame, click_node, estimated_point, network_node_ids, node_point
+from support.canvas import canvas_frame, click_node, estimated_point, network_node_ids, node_point
 from tests.e2e.conftest import ROOT, assert_quiet, watch_console
 
 pytestmark = pytest.mark.e2e

@@ -105,7 +105,7 @@ def test_a_300_character_project_file_name_is_named_shortly(page, server):
 def test_a_problem_tooltip_reads_as_written_and_runs_no_markup(page, server, tmp_path):
     """Canvas tooltips showed '&lt;img' (escaped for innerHTML, then shown as text): the
     message reads as Keras wrote it, and the markup in it is never parsed as HTML."""
-    from tests.e2e.canvas import canvas_frame, node_point
+    from support.canvas import canvas_frame, node_point
 
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

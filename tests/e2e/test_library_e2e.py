@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from editor.store.workspace import Workspace
 from editor.templates import load_template
-from tests.e2e.canvas import canvas_frame
+from support.canvas import canvas_frame
 from tests.e2e.test_editor_e2e import open_template, summary_block
 
 pytestmark = pytest.mark.e2e

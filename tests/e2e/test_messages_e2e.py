@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import canvas_logic
 from editor.templates import load_template
-from tests.e2e.canvas import FIND_NETWORK, canvas_frame, click_node
+from support.canvas import FIND_NETWORK, canvas_frame, click_node
 from tests.e2e.test_editor_e2e import field, open_template
 
 pytestmark = pytest.mark.e2e

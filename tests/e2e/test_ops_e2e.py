@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.canvas import FIND_NETWORK, canvas_frame
+from support.canvas import FIND_NETWORK, canvas_frame
 from tests.e2e.test_canvas_e2e import choose, code_has, inspector_heading, mlp_total, pick, type_into, wait_total
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
 from tests.e2e.test_train_e2e import start_training

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from editor.files import project_files
 from editor.templates import load_template
-from tests.e2e.canvas import canvas_frame
+from support.canvas import canvas_frame
 from tests.e2e.conftest import quiet_tab
 from tests.e2e.test_editor_e2e import MLP_256_TOTAL, field, open_template, summary_block
 from tests.e2e.test_library_e2e import open_title, rename, settled, workspace

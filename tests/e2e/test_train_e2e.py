@@ -142,7 +142,7 @@ def test_a_new_loss_node_does_not_take_the_total_loss_name(page, server):
     """Issue 11 #15: Keras logs the total as "loss"; a new loss node is named after its source."""
     from editor.canvas import canvas_logic
     from editor.templates import load_template
-    from tests.e2e.canvas import click_node
+    from support.canvas import click_node
 
     mlp = load_template("mlp")
     open_template(page, server, "mlp")

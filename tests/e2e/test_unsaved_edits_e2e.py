@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.canvas import canvas_frame
+from support.canvas import canvas_frame
 from tests.e2e.conftest import quiet_tab
 from tests.e2e.test_editor_e2e import open_template, summary_block
 from tests.e2e.test_library_e2e import open_title, rename, settled, workspace

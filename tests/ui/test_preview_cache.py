@@ -81,3 +81,65 @@ def test_the_page_draws_the_diagram_at_screen_size():
     screen = preview_cache.screen_dot(dot)
     assert "dpi=72;" in screen and "dpi=200" not in screen
     assert screen.replace("dpi=72;", "dpi=200;") == dot
+
+
+def test_callers_of_one_key_wait_for_one_make():
+    """Two sessions ask for the same preview at once: one make() runs, both get its value.
+    The first make waits for a second one (a barrier); before the fix the second caller
+    ran make() too and the barrier passed. With the fix it breaks after a second (the
+    second caller is waiting for the first): passing does not depend on speed."""
+    import threading
+
+    lru = preview_cache.LRU(size=4)
+    both_making = threading.Barrier(2, timeout=1.0)
+    made: list[str] = []
+
+    def make():
+        made.append(threading.current_thread().name)
+        try:
+            both_making.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return object()
+
+    got: dict[str, object] = {}
+    threads = [threading.Thread(target=lambda n=n: got.__setitem__(n, lru.get_or_make("k", make)), name=n)
+               for n in ("first", "second")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(made) == 1
+    assert got["first"] is got["second"]
+
+
+def test_others_wait_outside_the_lock_and_a_failed_make_is_tried_again():
+    """While one key is being made, other keys are served (the LRU's lock is not held
+    during make), and a make that raises leaves no entry: the next caller makes it."""
+    import threading
+
+    lru = preview_cache.LRU(size=4)
+    lru.get_or_make("ready", lambda: "R")
+    making, release = threading.Event(), threading.Event()
+
+    def slow():
+        making.set()
+        release.wait(timeout=30)
+        return "S"
+
+    slow_thread = threading.Thread(target=lambda: lru.get_or_make("slow", slow))
+    slow_thread.start()
+    making.wait(timeout=30)
+    assert lru.get("ready") == "R"
+    assert lru.get_or_make("other", lambda: "O") == "O"
+    release.set()
+    slow_thread.join(timeout=30)
+    assert lru.get("slow") == "S"
+
+    def broken():
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        lru.get_or_make("bad", broken)
+    assert lru.get("bad") is None
+    assert lru.get_or_make("bad", lambda: "B") == "B"

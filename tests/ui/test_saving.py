@@ -1,4 +1,4 @@
-"""Saving and the address bar in the editor (issue 22 items 1, 4 and 9)."""
+"""Saving and the address bar in the editor."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Big projects for the big-graph benchmarks and tests (issue 15.3): a ResNet-like stack
+"""Big projects for the big-graph benchmarks and tests: a ResNet-like stack
 of residual blocks, Dense → Dense → Add per block, as wide as a person reads (16 units)."""
 
 from __future__ import annotations
