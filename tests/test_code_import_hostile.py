@@ -38,7 +38,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editor.code.code_import import CodeRefused, import_code
-from editor.code.code_reader import MAX_STEPS
+from editor.code.reader import MAX_STEPS
 from tests.test_cli import assert_one_line_failure, run
 from tests.work import measure
 
@@ -326,7 +326,7 @@ def test_each_canary_fires_when_the_file_really_runs(path, canaries, stand_in_ke
 def test_taken_names_are_those_names_unique_gives(operations):
     """The reader's fast naming (thousands of layers stay linear) picks the names it always did."""
     from editor.model import names
-    from editor.code.code_reader import Taken
+    from editor.code.reader import Taken
 
     records, layers_made = Taken(), set()
     view = Taken(records)  # records' names and layers' names, as the reader names a new layer
@@ -350,7 +350,7 @@ def test_taken_names_are_those_names_unique_gives(operations):
 def test_a_long_line_run_in_a_loop_is_searched_once(monkeypatch):
     """A loop on one line with a 600 kB comment (too big a file to keep here): the reader looks
     for its `# node:` name once, not at each assignment (before: a minute)."""
-    from editor.code.code_reader import Reader
+    from editor.code.reader import Reader
 
     searched = []
     search = Reader._comment

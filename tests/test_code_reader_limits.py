@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from editor.code import code_reader
+from editor.code import reader as code_reader
 from editor.code.code_import import CodeRefused, import_code
-from editor.code.code_reader import MAX_BYTES, MAX_LINES, MAX_TOKENS, Reader, Refused
+from editor.code.reader import MAX_BYTES, MAX_LINES, MAX_TOKENS, Reader, Refused
 
 MODEL = "inputs = keras.Input(shape=(8,))\nmodel = keras.Model(inputs, layers.Dense(1)(inputs))\n"
 HEAD = "import keras\nfrom keras import layers\n"

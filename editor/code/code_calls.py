@@ -1,6 +1,6 @@
 """What a call to a Keras name, or a method of a model, means to the code reader. No Keras.
 
-`call()` takes a canonical dotted name (editor.code.code_reader: `tf.keras.layers.Dense` is
+`call()` takes a canonical dotted name (editor.code.reader: `tf.keras.layers.Dense` is
 `keras.layers.Dense`) and the already-computed arguments, and returns a value of
 editor.code.code_values: a Layer, an input tensor, a model, an expression of tensors, a
 compile setting; or refuses.
@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from editor.model import expr, names
 from editor.code.code_values import MAX_NUMBER, Refused
-from editor.code.code_values import Function, Layer, LayerHandle, ModelValue, Namespace, Skip, Sym, checked, named_expression
+from editor.code.code_values import (BoundMethod, DtypeOf, Function, Layer, LayerHandle, ModelValue, Namespace, Optimizer,
+                                     Skip, Sym, checked, kind_of, named_expression)
 from editor.model.edits import snake_case
 from editor.model.expr import Call, TensorList
 from editor.code.codegen import POSITIONAL
 from editor.model.graph import MERGE_CLASSES, name_problem
 
 if TYPE_CHECKING:  # the reader calls this module; this module only names the reader's types
-    from editor.code.code_reader import Reader, Scope
+    from editor.code.reader import Reader, Scope
 
 FUNCTION_MODULES = ("keras.ops", "keras.ops.nn", "keras.ops.numpy", "keras.ops.math", "keras.backend", "tensorflow",
                     "tensorflow.math", "tensorflow.nn", "numpy", "keras.activations")
@@ -105,14 +106,14 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
     if module == "keras.layers" and last[:1].isupper():
         return _layer(reader, last, args, kwargs, line)
     if module in FUNCTION_MODULES and (last in expr.FUNCTIONS or last in expr.ALIASES):
-        if last == "cast" and len(args) == 2 and isinstance(args[1], tuple) and args[1][:1] == ("dtype_of",):
+        if last == "cast" and len(args) == 2 and isinstance(args[1], DtypeOf):
             return args[0]  # ops.cast(y_true, y_pred.dtype), as exported losses begin
         return _function(expr.ALIASES.get(last, last), args, kwargs, line)
     if module == "keras.optimizers" and last.lower() in OPTIMIZER_CLASSES:
         if len(args) > 1:
             raise Skip(line, f"{last}() with {len(args)} positional arguments: pass all but the learning rate by keyword")
         settings = {**dict(zip(("learning_rate",), args)), **kwargs}  # Adam(1e-3), as keras.io writes it
-        return ("optimizer", OPTIMIZER_CLASSES[last.lower()], _plain(settings, line))
+        return Optimizer(OPTIMIZER_CLASSES[last.lower()], _plain(settings, line))
     if (module == "keras.applications" or module.startswith("keras.applications.")) and last[:1].isupper():
         return _application(reader, last, args, kwargs, line)
     if module in CONFIG_MODULES:
@@ -236,8 +237,8 @@ def _plain(value: Any, line: int) -> Any:
     if isinstance(value, Layer):
         config = {**value.config, **({"name": value.name} if value.name_given else {})}
         return {"module": "keras.layers", "class_name": value.class_name, "config": config}
-    if isinstance(value, tuple) and value and value[0] == "optimizer":
-        return value
+    if isinstance(value, (BoundMethod, DtypeOf, Optimizer)):
+        raise Skip(line, f"a {kind_of(value)} as a setting")
     if isinstance(value, (Sym, ModelValue, Function, range)):
         raise Skip(line, f"a {type(value).__name__} as a setting")
     return value
@@ -366,8 +367,8 @@ def _application(reader: Reader, name: str, args: list, kwargs: dict, line: int)
     from editor.files.importer import import_application
     from editor.files.safe_archive import ModelFileError
 
-    reader.memo["applications"] = reader.memo.get("applications", 0) + 1
-    if reader.memo["applications"] > MAX_APPLICATIONS:  # a loop of them would build for minutes
+    reader.applications += 1
+    if reader.applications > MAX_APPLICATIONS:  # a loop of them would build for minutes
         raise Refused(f"line {line}: more than {MAX_APPLICATIONS} keras.applications models in one file")
     try:
         graph = import_application(name).project.main

@@ -1,6 +1,6 @@
 """Python code -> a project, without running it (issue 14). No Keras, no TensorFlow.
 
-editor.code.code_reader reads the code (an abstract interpreter over `ast`: nothing is
+editor.code.reader reads the code (an abstract interpreter over `ast`: nothing is
 imported, exec'd or eval'd); this module picks the model the code builds and turns
 what the reader found into graphs: nodes in the order the code made them, nested
 models as graphs of their own, compile() as the outputs' losses, loss weights and
@@ -16,8 +16,8 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from editor.model import expr, names
-from editor.code.code_reader import MAX_BYTES, Reader, Refused
-from editor.code.code_values import Function, ModelValue, Namespace, Record, Skip, Sym
+from editor.code.reader import MAX_BYTES, Reader, Refused
+from editor.code.code_values import Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym
 from editor.errors import UserError
 from editor.model.graph import Graph, Node, Output, Project, Ref, Training, first_error
 
@@ -39,7 +39,7 @@ class CodeImport:
     project: Project
     skipped: tuple[str, ...] = ()  # "line N: why", statements left out
     notes: tuple[str, ...] = ()
-    steps: int = 0  # the reader's steps, of its budget of code_reader.MAX_STEPS (MAX_STEPS + 1: spent)
+    steps: int = 0  # the reader's steps, of its budget of editor.code.reader.MAX_STEPS (MAX_STEPS + 1: spent)
     parsed: int = 0  # the file's syntax nodes (its size is checked before it is parsed)
 
 
@@ -378,10 +378,9 @@ def _metric(metric: Any, line: int) -> str:
 def _training(settings: dict, line: int) -> Training:
     optimizer = settings.get("optimizer", "adam")
     rate = None
-    if isinstance(optimizer, tuple) and optimizer[:1] == ("optimizer",):
-        _, name, config = optimizer
-        rate = config.get("learning_rate", config.get("lr"))
-        optimizer = name
+    if isinstance(optimizer, Optimizer):
+        rate = optimizer.config.get("learning_rate", optimizer.config.get("lr"))
+        optimizer = optimizer.name
     if not isinstance(optimizer, str):
         raise CodeRefused(f"line {line}: compile(optimizer=...) with a {type(optimizer).__name__}")
     try:

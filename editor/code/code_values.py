@@ -1,6 +1,6 @@
 """What the code reader's values are: Keras names, layers, tensors, models. No Keras.
 
-editor.code.code_reader walks Python's syntax tree and computes with these instead of running
+editor.code.reader walks Python's syntax tree and computes with these instead of running
 anything: a layer call makes a `Record` (a future node), arithmetic on tensors makes a
 `Sym` (an expression of the language of editor.model.expr over tensors, made into an op node
 only where a layer, a model output or a loss needs it, so `x0 * x + cross` is one node).
@@ -138,11 +138,57 @@ class LayerHandle:
 
 
 @dataclass(frozen=True)
+class BoundMethod:
+    """A method not yet called: `model.compile`, `names.append`, `"{}_bn".format`."""
+
+    owner: Any  # a ModelValue, list, dict or str
+    name: str
+
+
+@dataclass(frozen=True)
+class DtypeOf:
+    """`y_pred.dtype`: what `ops.cast(y_true, y_pred.dtype)` casts to (the same type: no cast)."""
+
+    tensor: Sym
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """`keras.optimizers.Adam(learning_rate=1e-3)`: the name Keras saves it by, and its settings."""
+
+    name: str
+    config: dict
+
+
+@dataclass(frozen=True)
 class Unknown:
     """A name bound by a skipped statement: using it says which line and why."""
 
     line: int
     reason: str
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, as a message names it: "tensor", "layer (Dense)", "model", "int"..."""
+    if isinstance(value, Sym):
+        return "tensor"
+    if isinstance(value, Layer):
+        return f"layer ({value.class_name})"
+    if isinstance(value, ModelValue):
+        return "model"
+    if isinstance(value, Namespace):
+        return value.path
+    if isinstance(value, Function):
+        return "function"
+    if isinstance(value, BoundMethod):
+        return "method"
+    if isinstance(value, DtypeOf):
+        return "tensor's dtype"
+    if isinstance(value, Optimizer):
+        return "Keras optimizer"
+    if value is None:
+        return "None"
+    return type(value).__name__
 
 
 def rename_leaves(tree: Expr, mapping: dict) -> Expr:

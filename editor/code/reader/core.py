@@ -1,0 +1,120 @@
+"""The Reader: one file read, its statements, expressions, budget and records together.
+
+`Reader(source).read()` measures the file, parses it, screens it whole and runs its
+statements (editor.code.reader.statements, .expressions) within the step budget
+(.budget), making records of its layer and model calls (.records, editor.code.code_calls).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from editor.code.code_values import ModelValue, Record, Refused, Skip
+from editor.code.reader.budget import Budget, check_size
+from editor.code.reader.expressions import Expressions
+from editor.code.reader.records import Records, Taken
+from editor.code.reader.statements import Break, Continue, Return, Scope, Statements
+
+
+@dataclass
+class Memo:
+    """What is worked out once per syntax node or line, however often the file's loops run it."""
+
+    skips: set[tuple[int, str]] = field(default_factory=set)  # (line, reason) of each statement listed as left out
+    assigned: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it sets
+    comments: dict[int, Optional[str]] = field(default_factory=dict)  # line -> the node name its comment keeps
+    lines: Optional[list[str]] = None  # the file's lines, split once
+    named_op: Optional[str] = None  # ast.dump of exported code's named_op helper
+
+
+class Reader(Budget, Statements, Expressions, Records):
+    """Reads one file; `records`, `models`, `skipped` and `notes` are what it found."""
+
+    def __init__(self, source: str, filename: str = "<code>"):
+        self.source, self.filename = source, filename
+        self.steps = 0
+        self.parsed = 0  # syntax nodes of the file (0 until it is parsed)
+        self.depth = 0
+        self.records: list[Record] = []
+        self.models: list[tuple[str, ModelValue]] = []  # (variable, model) as assigned
+        self.all_models: list[ModelValue] = []
+        self.skipped: list[Skip] = []
+        self.notes: list[str] = []
+        self.star: list[str] = []  # `from keras.layers import *`
+        self.names_used: set[str] = set()
+        self.record_names = Taken()  # the records' names
+        self.layer_names = Taken(self.record_names)  # and those of layers made (taken when the layer is made)
+        self.globals = Scope()
+        self.memo = Memo()
+        self.applications = 0  # keras.applications models expanded (at most code_calls.MAX_APPLICATIONS)
+
+    # --- entry
+
+    def read(self) -> "Reader":
+        check_size(self.source)
+        try:
+            tree = ast.parse(self.source, filename=self.filename)
+        except SyntaxError as err:
+            where = f"line {err.lineno}: " if err.lineno else ""
+            raise Refused(f"{where}not Python: {(err.msg or 'invalid syntax').splitlines()[0]}") from None
+        except (RecursionError, MemoryError, ValueError):
+            raise Refused("the code is nested too deeply to read") from None
+        self.screen(tree)
+        try:
+            self.block(tree.body, self.globals)
+        except (Break, Continue, Return):
+            raise Refused("return, break or continue outside a function or loop") from None
+        return self
+
+    # --- the file's own text
+
+    def is_add_loss(self, node: ast.ClassDef) -> bool:
+        """The editor's exported AddLoss class, verbatim: compared with the file's lines split
+        once (ast.get_source_segment splits the whole file in Python for each class)."""
+        from editor.code.codegen import ADD_LOSS_CLASS
+
+        if node.name != "AddLoss" or node.col_offset or node.end_lineno - node.lineno != ADD_LOSS_CLASS.count("\n"):
+            return False
+        text = self.source_lines()[node.lineno - 1:node.end_lineno]
+        text[-1] = text[-1].encode()[:node.end_col_offset].decode("utf-8", "replace")
+        return "\n".join(text) == ADD_LOSS_CLASS.rstrip("\n")
+
+    def is_named_op(self, node: ast.AST) -> bool:
+        """The `named_op` helper of exported code, as codegen writes it."""
+        from editor.code.codegen import NAMED_OP
+
+        if self.memo.named_op is None:
+            self.memo.named_op = ast.dump(ast.parse(NAMED_OP).body[0])
+        return ast.dump(node) == self.memo.named_op
+
+    def node_comment(self, line: int) -> Optional[str]:
+        """The node name exported code keeps in a comment where its variable cannot be it:
+        `class_1 = dense_layer(x)  # node: "class"` (a JSON string: read, never run). Each
+        line is searched once (a loop on one long line would search it each time round)."""
+        comments = self.memo.comments
+        if line not in comments:
+            comments[line] = self._comment(line)
+        return comments[line]
+
+    def source_lines(self) -> list[str]:
+        """The file's lines as ast numbers them (split once)."""
+        if self.memo.lines is None:
+            self.memo.lines = re.split(r"\r\n|\r|\n", self.source)
+        return self.memo.lines
+
+    def _comment(self, line: int) -> Optional[str]:
+        lines = self.source_lines()
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        found = re.search(r'#\s*node:\s*("(?:[^"\\]|\\.)*")\s*$', text)
+        if not found:
+            return None
+        try:
+            name = json.loads(found.group(1))
+        except ValueError:
+            return None
+        return name if isinstance(name, str) and 0 < len(name) <= 128 else None
+

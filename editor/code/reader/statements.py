@@ -1,0 +1,251 @@
+"""The reader's statements: assignments and unpacking, imports, `for`, `if`, `def`, `return`.
+
+A statement is run on the values of editor.code.code_values in a `Scope` (the file's
+globals, a function's locals); one the editor cannot express raises `Skip`, and `block`
+leaves it out, listed once with its line, the names it would have set unknown from then on.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Optional
+
+from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
+from editor.code.reader.budget import MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
+
+
+class Return(Exception):
+    """`return value` in a function of the file (Break and Continue: in a loop)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Break(Exception):
+    pass
+
+
+class Continue(Exception):
+    pass
+
+
+class Scope:
+    """Names and their values: the file's globals, or a function's or comprehension's locals."""
+
+    def __init__(self, parent: Optional["Scope"] = None):
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+
+    def find(self, name: str):
+        scope = self
+        while scope is not None:
+            if name in scope.vars:
+                return scope.vars[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+
+class Statements:
+    """The Reader's statements (a mixin of editor.code.reader.core.Reader)."""
+
+    def block(self, statements: list, scope: Scope) -> None:
+        """Each statement in turn; one the editor cannot express is left out (listed once,
+        with its line and reason), and the names it would have set are unknown from then on."""
+        for statement in statements:
+            try:
+                self.statement(statement, scope)
+            except Skip as skip:
+                memo = self.memo
+                if (skip.line, skip.reason) not in memo.skips:
+                    memo.skips.add((skip.line, skip.reason))
+                    self.skipped.append(skip)
+                if id(statement) not in memo.assigned:  # a statement left out in a loop is walked once
+                    memo.assigned[id(statement)] = assigned_names(statement)
+                for name in memo.assigned[id(statement)]:
+                    scope.vars[name] = Unknown(skip.line, skip.reason)
+            except RecursionError:
+                raise Refused(f"line {statement.lineno}: nested too deeply to read") from None
+
+    def statement(self, node: ast.stmt, scope: Scope) -> None:
+        self.step(node)
+        line = node.lineno
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node, scope)
+        elif isinstance(node, ast.Assign):
+            value = self.value(node.value, scope)
+            for target in node.targets:
+                self.assign(target, value, scope, line)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.assign(node.target, self.value(node.value, scope), scope, line)
+        elif isinstance(node, ast.AugAssign):
+            if not isinstance(node.target, ast.Name):
+                raise Skip(line, "augmented assignment to something other than a name")
+            current = self.name(node.target.id, scope, line)
+            self.assign(node.target, self.binary(node.op, current, self.value(node.value, scope), line), scope, line)
+        elif isinstance(node, ast.Expr):
+            if isinstance(node.value, ast.Constant):
+                return  # a docstring
+            self.value(node.value, scope)
+        elif isinstance(node, ast.FunctionDef):
+            if node.decorator_list:
+                raise Skip(line, f"decorated function {node.name}()")
+            args = node.args
+            if args.vararg or args.kwarg or args.posonlyargs or args.kwonlyargs:
+                raise Skip(line, f"function {node.name}() with *args, **kwargs or keyword-only arguments")
+            defaults = {a.arg: self.value(d, scope) for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)}
+            scope.vars[node.name] = Function(node, scope, defaults, node.name)
+        elif isinstance(node, ast.Return):
+            raise Return(self.value(node.value, scope) if node.value is not None else None)
+        elif isinstance(node, ast.For):
+            if node.orelse:
+                raise Skip(line, "for ... else")
+            for item in self.iterate(self.value(node.iter, scope), line):
+                self.assign(node.target, item, scope, line)
+                try:
+                    self.block(node.body, scope)
+                except Break:
+                    break
+                except Continue:
+                    continue
+        elif isinstance(node, ast.If):
+            condition = self.value(node.test, scope)
+            self.block(node.body if self.truth(condition, line) else node.orelse, scope)
+        elif isinstance(node, ast.Pass):
+            return
+        elif isinstance(node, ast.Break):
+            raise Break()
+        elif isinstance(node, ast.Continue):
+            raise Continue()
+        elif isinstance(node, ast.ClassDef):
+            if self.is_add_loss(node):
+                scope.vars["AddLoss"] = Namespace("kgs.AddLoss")  # the loss layer of the editor's own exported code
+                return
+            raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
+        elif isinstance(node, ast.Assert):
+            return
+        elif isinstance(node, ast.While):
+            raise Skip(line, "while loops are not model-building code")
+        else:
+            raise Skip(line, f"{_STATEMENTS.get(type(node), type(node).__name__.lower())} is not model-building code")
+
+    def _import(self, node, scope: Scope) -> None:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            raise Skip(node.lineno, "a relative import is not model-building code")
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        outside = next((m for m in modules if m.split(".")[0] not in MODULES), None)
+        if outside is not None:
+            system = outside.split(".")[0] in SYSTEM_MODULES
+            raise Skip(node.lineno, f"import {outside} {'reaches the system: it' if system else ''} is not model-building code"
+                       .replace("  ", " "))
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope.vars[alias.asname] = Namespace(canonical(alias.name))
+                else:
+                    top = alias.name.split(".")[0]
+                    scope.vars[top] = Namespace(canonical(top))
+            return
+        module = canonical(node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                self.star.append(module)
+                continue
+            scope.vars[alias.asname or alias.name] = Namespace(canonical(f"{module}.{alias.name}"))
+
+    def assign(self, target: ast.AST, value: Any, scope: Scope, line: int) -> None:
+        if isinstance(target, ast.Name):
+            wanted = self.node_comment(line) or target.id
+            if isinstance(value, Sym) and value.made is None and value.hint is None:
+                value.hint = wanted
+            elif isinstance(value, Sym) and value.made is not None and value.made[0].kind in ("layer", "model") \
+                    and value.made[0].named_by_call and value.made[0].line == line:
+                record = value.made[0]  # a shared layer's or nested model's call takes its variable's name
+                self.record_names.discard(record.name)
+                record.name = self.record_names.unique(wanted)
+                self.record_names.add(record.name)
+                record.named_by_call = False
+            if isinstance(value, ModelValue):
+                self.models.append((target.id, value))
+            scope.vars[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = self.unpack(value, len(target.elts), line)
+            for sub, item in zip(target.elts, items):
+                self.assign(sub, item, scope, line)
+        elif isinstance(target, ast.Subscript):  # inputs[name] = keras.Input(...): an item of a dict or list
+            container, key = self.value(target.value, scope), self.value(target.slice, scope)
+            if isinstance(container, dict):
+                container[self.hashable(key, line)] = value
+                self.size(container, line)
+            elif isinstance(container, list) and isinstance(key, int) and not isinstance(key, bool):
+                if not -len(container) <= key < len(container):
+                    raise Skip(line, f"index {key} is out of range")
+                container[key] = value
+            else:
+                raise Skip(line, f"assignment to an item of a {kind_of(container)}")
+        elif isinstance(target, ast.Starred):
+            raise Skip(line, "starred assignment")
+        else:
+            raise Skip(line, f"assignment to {type(target).__name__.lower()}: only names and tuples of names")
+
+    def unpack(self, value: Any, count: int, line: int) -> list:
+        if isinstance(value, Sym) and value.multi:
+            record, _ = value.made
+            return [Sym.of(record, i) for i in range(count)]
+        if isinstance(value, (list, tuple)):
+            if len(value) != count:
+                raise Skip(line, f"unpacking {len(value)} values into {count} names")
+            return list(value)
+        raise Skip(line, f"unpacking a {kind_of(value)}")
+
+    def iterate(self, value: Any, line: int) -> list:
+        if isinstance(value, range):
+            # a range too long to list takes as many steps as the loop would: the budget ends it
+            self.charge(len(value) if len(value) <= MAX_ITEMS else MAX_STEPS + 1, line)
+            return list(value)
+        if isinstance(value, (list, tuple, dict, str)):
+            self.charge(len(value), line)
+            return list(value)
+        raise Skip(line, f"a for loop over a {kind_of(value)}")
+
+    @staticmethod
+    def truth(value: Any, line: int) -> bool:
+        if isinstance(value, (Sym, Layer, ModelValue, Namespace, Function, Unknown)):
+            raise Skip(line, f"a condition on a {kind_of(value)}: only constants decide here")
+        return bool(value)
+
+
+_STATEMENTS = {ast.With: "a with statement", ast.Try: "try", ast.Raise: "raise", ast.Global: "global",
+               ast.Nonlocal: "nonlocal", ast.Delete: "del", ast.AsyncFunctionDef: "async def", ast.AsyncFor: "async for",
+               ast.AsyncWith: "async with"}
+
+
+_ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"), ("tf.keras", "keras"),
+            ("keras.src", "keras"), ("keras.api", "keras"), ("keras.layers.merge", "keras.layers"),
+            ("keras.layers.core", "keras.layers"), ("keras.layers.convolutional", "keras.layers"),
+            ("keras.layers.recurrent", "keras.layers"), ("keras.layers.pooling", "keras.layers"),
+            ("keras.layers.normalization", "keras.layers"), ("keras.layers.embeddings", "keras.layers"),
+            ("keras.layers.wrappers", "keras.layers"), ("keras.layers.advanced_activations", "keras.layers"),
+            ("keras.layers.noise", "keras.layers"), ("keras.layers.local", "keras.layers"),
+            ("keras.layers.convolutional_recurrent", "keras.layers"), ("keras.layers.cudnn_recurrent", "keras.layers"),
+            ("keras.utils.vis_utils", "keras.utils"),
+            ("keras.engine.topology", "keras.layers"), ("keras.engine", "keras.models"),
+            ("tensorflow.python", "tensorflow"))
+
+
+def canonical(path: str) -> str:
+    """One spelling for each Keras name: tensorflow.keras.layers.Dense -> keras.layers.Dense."""
+    for old, new in _ALIASES:
+        if path == old or path.startswith(old + "."):
+            path = new + path[len(old):]
+    return path
+
+
+def assigned_names(statement: ast.stmt) -> list[str]:
+    found = []
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.append(node.id)
+        elif isinstance(node, ast.FunctionDef):
+            found.append(node.name)
+    return found
