@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
-from editor.code.code_values import Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym
+from editor.code.code_values import Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
 from editor.errors import UserError
 from editor.model.graph import Graph, Node, Output, Project, Ref, Training, first_error
 
@@ -343,7 +343,7 @@ def _loss_text(reader: Reader, loss: Any, line: int) -> Optional[str]:
         return loss.path.rpartition(".")[2]
     if isinstance(loss, Function):
         return "expr:" + _loss_expression(reader, loss, line)
-    raise CodeRefused(f"line {line}: compile(loss=...) with a {type(loss).__name__}, which the editor cannot express")
+    raise CodeRefused(f"line {line}: compile(loss=...) with a {kind_of(loss)}, which the editor cannot express")
 
 
 def _loss_expression(reader: Reader, function: Function, line: int) -> str:
@@ -372,7 +372,7 @@ def _metric(metric: Any, line: int) -> str:
         return metric
     if isinstance(metric, Namespace) and metric.path.startswith("keras.metrics."):
         return metric.path.rpartition(".")[2]
-    raise CodeRefused(f"line {line}: compile(metrics=...) with a {type(metric).__name__}, which the editor cannot express")
+    raise CodeRefused(f"line {line}: compile(metrics=...) with a {kind_of(metric)}, which the editor cannot express")
 
 
 def _training(settings: dict, line: int) -> Training:
@@ -382,7 +382,7 @@ def _training(settings: dict, line: int) -> Training:
         rate = optimizer.config.get("learning_rate", optimizer.config.get("lr"))
         optimizer = optimizer.name
     if not isinstance(optimizer, str):
-        raise CodeRefused(f"line {line}: compile(optimizer=...) with a {type(optimizer).__name__}")
+        raise CodeRefused(f"line {line}: compile(optimizer=...) with a {kind_of(optimizer)}")
     try:
         return Training(optimizer=optimizer, learning_rate=rate if isinstance(rate, (int, float)) else None)
     except ValidationError as err:
