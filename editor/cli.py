@@ -165,7 +165,7 @@ def _revision_number(target: str, text: str) -> int:
 
 def cmd_diff(args) -> int:
     """What changed from A to B (editor.diff); exit 0 when equal, 1 when they differ."""
-    from editor.canvas.canvas_logic import shape_text
+    from editor.canvas.looks import shape_text
     from editor.diff import deltas, diff
 
     a, b = _diff_side(args.a), _diff_side(args.b)

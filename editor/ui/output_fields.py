@@ -8,7 +8,7 @@ import streamlit as st
 
 from editor.model import edits
 from editor.model import expr
-from editor.canvas.canvas_logic import shape_text
+from editor.canvas.looks import shape_text
 from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Ref
 from editor.ui import fields, state, widgets
 from editor.ui.fields import md
