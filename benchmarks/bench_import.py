@@ -19,7 +19,7 @@ from benchmarks.common import median_ms, report
 def run() -> list[dict]:
     import keras
 
-    from editor.canvas.canvas_logic import canvas_data
+    from editor.canvas.drawing import canvas_data
     from editor.files.importer import import_file
 
     rows = []

@@ -37,7 +37,7 @@ def _summary(page) -> str:
 
 
 def _page_edits(browser, server: str, template: str, node: str, param: str, first: int) -> list[float]:
-    from editor.canvas import canvas_logic
+    from editor.canvas import placement
     from editor.templates import load_template
     from support.canvas import click_node
 
@@ -45,7 +45,7 @@ def _page_edits(browser, server: str, template: str, node: str, param: str, firs
     page.set_default_timeout(180_000)
     page.goto(f"{server}/?template={template}")
     page.locator("pre", has_text="Total params").first.wait_for()
-    click_node(page, node, canvas_logic.layout(load_template(template).main))
+    click_node(page, node, placement.layout(load_template(template).main))
     box = page.locator(f".st-key-insp-main-{node}-cfg-{param} input")
     box.wait_for()
     times = []

@@ -5,7 +5,7 @@ so the page script walks React's fiber from the network's container element up t
 component whose hook state holds an object with `getPositions`; `canvasToDOM` then
 gives a node's pixel position on the <canvas>, which Playwright clicks like a person.
 If that lookup ever fails (another build of the component), the fallback computes the
-position from the node positions the app sent (editor.canvas.canvas_logic.layout) and vis-network's
+position from the node positions the app sent (editor.canvas.placement.layout) and vis-network's
 "fit" rule.
 """
 
@@ -71,7 +71,7 @@ def network_node_ids(page: Page) -> list[str]:
 def node_point(page: Page, node_id: str, layout=None) -> tuple[float, float]:
     """Pixel position of a node on the canvas element (relative to its top-left corner).
 
-    `layout`: editor.canvas.canvas_logic.layout(graph) of the graph on the canvas, for the fallback.
+    `layout`: editor.canvas.placement.layout(graph) of the graph on the canvas, for the fallback.
     """
     frame = canvas_frame(page)
     if frame.evaluate(FIND_NETWORK):
@@ -86,17 +86,17 @@ def node_point(page: Page, node_id: str, layout=None) -> tuple[float, float]:
 def estimated_point(frame: Frame, positions, node_id: str) -> tuple[float, float]:
     """vis-network's View.fit: the nodes' bounding box (boxes about 160 x 64 px) widened
     by 10 %, centred and scaled to the canvas, never zoomed in beyond 1."""
-    from editor.canvas import canvas_logic
+    from editor.canvas import placement
 
     box = frame.locator(".vis-network canvas").bounding_box()
-    xs = [p[0] * canvas_logic.X_SCALE for p in positions.values()]
-    ys = [p[1] * canvas_logic.Y_SCALE for p in positions.values()]
+    xs = [p[0] * placement.X_SCALE for p in positions.values()]
+    ys = [p[1] * placement.Y_SCALE for p in positions.values()]
     half_w, half_h = 80, 32
     min_x, max_x = min(xs) - half_w, max(xs) + half_w
     min_y, max_y = min(ys) - half_h, max(ys) + half_h
     scale = min(box["width"] / ((max_x - min_x) * 1.1), box["height"] / ((max_y - min_y) * 1.1), 1.0)
     cx, cy = (max_x + min_x) / 2, (max_y + min_y) / 2
-    x, y = positions[node_id][0] * canvas_logic.X_SCALE, positions[node_id][1] * canvas_logic.Y_SCALE
+    x, y = positions[node_id][0] * placement.X_SCALE, positions[node_id][1] * placement.Y_SCALE
     return box["width"] / 2 + (x - cx) * scale, box["height"] / 2 + (y - cy) * scale
 
 

@@ -1,9 +1,9 @@
-"""editor.canvas.canvas_logic: graph -> canvas data, and canvas clicks -> selection / edits (pure)."""
+"""editor.canvas: graph -> canvas data, and canvas clicks -> selection / edits (pure)."""
 
 import pytest
 
-from editor.canvas import canvas_logic
-from editor.canvas.canvas_logic import CanvasEdit, CanvasState, apply_edit, handle_event
+from editor.canvas import clicks, drawing, framing, looks, placement
+from editor.canvas.clicks import CanvasEdit, CanvasState, apply_edit, handle_event
 from editor.model.edits import EditError
 from editor.model.graph import Graph, Node, Ref
 from editor.model.problems import Problem
@@ -21,48 +21,48 @@ def mlp():
 def test_labels_name_class_and_shape():
     g = mlp()
     shapes = {"n1": [(None, 784)], "n2": [(None, 512)]}
-    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(g, shapes=shapes)}
+    nodes = {n["id"]: n for n in drawing.canvas_nodes(g, shapes=shapes)}
     assert nodes["n1"]["label"] == "input\nInputLayer\n(None, 784)"
     assert nodes["n2"]["label"] == "hidden1\nDense\n(None, 512)"
     assert nodes["n3"]["label"] == "hidden2\nDense"  # shape unknown until a build
-    assert canvas_logic.shape_text([(None, 28, 28, 1)]) == "(None, 28, 28, 1)"
-    assert canvas_logic.shape_text([(None,)]) == "(None,)"
-    assert canvas_logic.shape_text([(None, 2), (None, 3)]) == "(None, 2), (None, 3)"
+    assert looks.shape_text([(None, 28, 28, 1)]) == "(None, 28, 28, 1)"
+    assert looks.shape_text([(None,)]) == "(None,)"
+    assert looks.shape_text([(None, 2), (None, 3)]) == "(None, 2), (None, 3)"
 
 
 def test_input_shape_is_known_without_a_build():
     node = Node(id="i", kind="input", name="img", shape=(28, 28, 1))
-    assert canvas_logic.node_label(node) == "img\nInputLayer\n(None, 28, 28, 1)"
+    assert looks.node_label(node) == "img\nInputLayer\n(None, 28, 28, 1)"
 
 
 def test_colours_by_kind():
     project = load_template("custom_loss_layers")
     g = project.main
-    roles = {n.id: canvas_logic.role(g, n) for n in g.nodes}
+    roles = {n.id: looks.role(g, n) for n in g.nodes}
     assert "loss" in roles.values() and "input" in roles.values() and "output" in roles.values()
-    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(g)}
+    nodes = {n["id"]: n for n in drawing.canvas_nodes(g)}
     for node_id, role in roles.items():
-        assert nodes[node_id]["color"]["background"] == canvas_logic.KIND_COLOURS[role][0]
+        assert nodes[node_id]["color"]["background"] == looks.KIND_COLOURS[role][0]
     unet = load_template("unet").main
-    assert canvas_logic.role(unet, unet.node("n20")) == "merge"
+    assert looks.role(unet, unet.node("n20")) == "merge"
     auto = load_template("autoencoder").main
-    assert canvas_logic.role(auto, auto.node("n2")) == "model"
-    assert canvas_logic.class_text(auto.node("n2"), {"encoder": "encoder"}) == "Model encoder"
-    assert len(set(c for c, _ in canvas_logic.KIND_COLOURS.values())) == len(canvas_logic.KIND_COLOURS)
+    assert looks.role(auto, auto.node("n2")) == "model"
+    assert looks.class_text(auto.node("n2"), {"encoder": "encoder"}) == "Model encoder"
+    assert len(set(c for c, _ in looks.KIND_COLOURS.values())) == len(looks.KIND_COLOURS)
 
 
 def test_invalid_nodes_are_red_with_the_message_as_tooltip():
     g = mlp()
     problems = [Problem("node 'hidden2': <b>bad</b> & worse", node="n3", graph="main")]
-    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(g, problems)}
-    assert nodes["n3"]["color"]["background"] == canvas_logic.ERROR_COLOURS[0]
-    assert nodes["n3"]["color"]["border"] == canvas_logic.ERROR_COLOURS[1]
+    nodes = {n["id"]: n for n in drawing.canvas_nodes(g, problems)}
+    assert nodes["n3"]["color"]["background"] == looks.ERROR_COLOURS[0]
+    assert nodes["n3"]["color"]["border"] == looks.ERROR_COLOURS[1]
     title = nodes["n3"]["title"]
     assert title.startswith("✖ node 'hidden2'")  # never readable as a javascript: link
     # Shown as text by vis-network, parsed as HTML by the component: no tag can open.
     assert "<\u200bb>bad<\u200b/b> & worse" in title and "<b>" not in title
     hostile = Problem("javascript:alert(1)", node="n2", graph="main", severity="warning")
-    assert canvas_logic.canvas_nodes(g, [hostile])[1]["title"] == "⚠ javascript:alert(1)"
+    assert drawing.canvas_nodes(g, [hostile])[1]["title"] == "⚠ javascript:alert(1)"
     assert "title" not in nodes["n2"]
 
 
@@ -72,10 +72,10 @@ def test_warnings_and_other_graphs():
         Problem("input 'input' does not feed any output", node="n1", graph="main", severity="warning"),
         Problem("elsewhere", node="n2", graph="other"),
     ]
-    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(g, problems)}
-    assert nodes["n1"]["color"]["border"] == canvas_logic.WARNING_BORDER
-    assert nodes["n1"]["color"]["background"] == canvas_logic.KIND_COLOURS["input"][0]
-    assert nodes["n2"]["color"]["background"] == canvas_logic.KIND_COLOURS["layer"][0]
+    nodes = {n["id"]: n for n in drawing.canvas_nodes(g, problems)}
+    assert nodes["n1"]["color"]["border"] == looks.WARNING_BORDER
+    assert nodes["n1"]["color"]["background"] == looks.KIND_COLOURS["input"][0]
+    assert nodes["n2"]["color"]["background"] == looks.KIND_COLOURS["layer"][0]
 
 
 def test_real_problems_from_validation():
@@ -83,27 +83,27 @@ def test_real_problems_from_validation():
     from editor.model import edits
 
     broken = project.replace_graph(edits.set_inputs(project.main, "n3", ()))
-    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(broken.main, check_project(broken))}
-    assert nodes["n3"]["color"]["background"] == canvas_logic.ERROR_COLOURS[0]
+    nodes = {n["id"]: n for n in drawing.canvas_nodes(broken.main, check_project(broken))}
+    assert nodes["n3"]["color"]["background"] == looks.ERROR_COLOURS[0]
     assert "has no inputs" in nodes["n3"]["title"]
 
 
 def test_selected_node_is_outlined():
-    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(mlp(), selected="n2")}
-    assert nodes["n2"]["borderWidth"] == 3 and nodes["n2"]["color"]["border"] == canvas_logic.SELECTED_BORDER
+    nodes = {n["id"]: n for n in drawing.canvas_nodes(mlp(), selected="n2")}
+    assert nodes["n2"]["borderWidth"] == 3 and nodes["n2"]["color"]["border"] == looks.SELECTED_BORDER
     assert nodes["n3"]["borderWidth"] == 1
 
 
 def test_diff_marks_and_ghosts():
-    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(mlp(), marks={"n2": "added", "n3": "changed"}, selected="n4")}
-    assert nodes["n2"]["color"]["border"] == canvas_logic.DIFF_BORDERS["added"] == "#1E8449"
-    assert nodes["n3"]["color"]["border"] == canvas_logic.DIFF_BORDERS["changed"]
+    nodes = {n["id"]: n for n in drawing.canvas_nodes(mlp(), marks={"n2": "added", "n3": "changed"}, selected="n4")}
+    assert nodes["n2"]["color"]["border"] == looks.DIFF_BORDERS["added"] == "#1E8449"
+    assert nodes["n3"]["color"]["border"] == looks.DIFF_BORDERS["changed"]
     assert "◆ changed since the version compared with" in nodes["n3"]["title"]
     assert nodes["n1"]["borderWidth"] == 1 and nodes["n2"]["borderWidth"] == 3
-    ghosts = canvas_logic.ghost_nodes(mlp(), ["n5", "no-such-node"])
+    ghosts = drawing.ghost_nodes(mlp(), ["n5", "no-such-node"])
     assert [g["id"] for g in ghosts] == ["ghost:n5"]
     assert ghosts[0]["label"] == "output\n(removed)"
-    at = canvas_logic.canvas_nodes(mlp())[4]
+    at = drawing.canvas_nodes(mlp())[4]
     assert (ghosts[0]["x"], ghosts[0]["y"]) == (at["x"], at["y"])  # where it was
     state, edit = handle_event(CanvasState(selection="n2"), "ghost:n5", mlp())
     assert state.selection == "n2" and edit is None  # a click on a ghost selects and edits nothing
@@ -111,18 +111,18 @@ def test_diff_marks_and_ghosts():
 
 def test_edges_numbered_for_merges_and_dashed_for_shares():
     unet = load_template("unet").main
-    edges = [e for e in canvas_logic.canvas_edges(unet) if e["to"] == "n20"]
+    edges = [e for e in drawing.canvas_edges(unet) if e["to"] == "n20"]
     assert [(e["from"], e["label"]) for e in edges] == [("n13", "1"), ("n19", "2")]
-    assert len({e["id"] for e in canvas_logic.canvas_edges(unet)}) == len(canvas_logic.canvas_edges(unet))
+    assert len({e["id"] for e in drawing.canvas_edges(unet)}) == len(drawing.canvas_edges(unet))
     shared = load_template("shared_embedding").main
-    share_edges = [e for e in canvas_logic.canvas_edges(shared) if e.get("dashes")]
+    share_edges = [e for e in drawing.canvas_edges(shared) if e.get("dashes")]
     assert share_edges and all(e["label"] == "shares" and e["arrows"] == "" for e in share_edges)
     g = Graph(id="g", name="g", nodes=(
         Node(id="a", kind="input", name="a", shape=(3,)),
         Node(id="b", kind="layer", name="b", class_name="Dense", config={"units": 2}, inputs=(Ref(node="a"),)),
         Node(id="c", kind="layer", name="c", class_name="Dense", config={"units": 2}, inputs=(Ref(node="a"),), shares="b"),
     ))
-    dashed = [e for e in canvas_logic.canvas_edges(g) if e.get("dashes")]
+    dashed = [e for e in drawing.canvas_edges(g) if e.get("dashes")]
     assert [(e["from"], e["to"]) for e in dashed] == [("b", "c")]
 
 
@@ -130,14 +130,14 @@ def test_edges_numbered_for_merges_and_dashed_for_shares():
 
 
 def test_stored_positions_are_used_and_scaled():
-    nodes = {n["id"]: n for n in canvas_logic.canvas_nodes(mlp())}
-    assert (nodes["n3"]["x"], nodes["n3"]["y"]) == (0, 200 * canvas_logic.Y_SCALE)
+    nodes = {n["id"]: n for n in drawing.canvas_nodes(mlp())}
+    assert (nodes["n3"]["x"], nodes["n3"]["y"]) == (0, 200 * placement.Y_SCALE)
 
 
 def test_layered_layout_without_positions_is_stable_and_free_of_overlaps():
     g = load_template("unet").main
     bare = g.model_copy(update={"nodes": tuple(n.model_copy(update={"position": None}) for n in g.nodes)})
-    first, second = canvas_logic.layout(bare), canvas_logic.layout(bare)
+    first, second = placement.layout(bare), placement.layout(bare)
     assert first == second
     assert len(set(first.values())) == len(bare.nodes)
     for node in bare.nodes:  # every node below its producers
@@ -149,10 +149,10 @@ def test_new_node_goes_below_its_producer_in_a_free_spot():
     from editor.model import edits
 
     g, new = edits.add_layer(mlp(), "Dropout", {"rate": 0.5}, after="n2")
-    x, y = canvas_logic.new_position(g, new)
+    x, y = placement.new_position(g, new)
     assert y == 200 and x != 0  # hidden2 sits at (0, 200)
     g = edits.set_config(g, new, position=(x, y))
-    assert canvas_logic.layout(g)[new] == (x, y)
+    assert placement.layout(g)[new] == (x, y)
 
 
 def test_layout_of_a_big_graph_is_quick():
@@ -165,22 +165,22 @@ def test_layout_of_a_big_graph_is_quick():
     for size in (500, 1000):
         big = random_project(seed=3, size=size).main
         bare = big.model_copy(update={"nodes": tuple(n.model_copy(update={"position": None}) for n in big.nodes)})
-        canvas_logic.canvas_data(bare)  # what it loads on first use, loaded before counting
-        done = measure(lambda: canvas_logic.canvas_data(bare))
+        drawing.canvas_data(bare)  # what it loads on first use, loaded before counting
+        done = measure(lambda: drawing.canvas_data(bare))
         assert len(done.result.nodes) == len(bare.nodes) == size
         made[size] = done.calls
     assert made[500] <= 150 * 500 and made[1000] <= 2.5 * made[500], made
 
 
 def test_vis_options_fix_the_layout():
-    options = canvas_logic.vis_options()
+    options = framing.vis_options()
     assert options["physics"]["enabled"] is False
     assert options["layout"]["hierarchical"]["enabled"] is False
 
 
 def test_node_choices_in_topological_order():
-    assert [i for i, _ in canvas_logic.node_choices(mlp())] == ["n1", "n2", "n3", "n4", "n5"]
-    assert dict(canvas_logic.node_choices(mlp()))["n2"] == "hidden1 · Dense"
+    assert [i for i, _ in framing.node_choices(mlp())] == ["n1", "n2", "n3", "n4", "n5"]
+    assert dict(framing.node_choices(mlp()))["n2"] == "hidden1 · Dense"
 
 
 # ----------------------------------------------------------------------------- clicks
@@ -216,7 +216,7 @@ def test_connect_mode_wires_selected_into_clicked():
     assert state.mode == "select" and state.selection == "n1"
     # output is a Dense: it takes one tensor, so the new wire replaces its input
     assert apply_edit(g, edit).node("n5").inputs == (Ref(node="n1"),)
-    assert canvas_logic.describe_edit(g, edit) == "wire input into output"
+    assert clicks.describe_edit(g, edit) == "wire input into output"
 
 
 def test_feed_mode_wires_clicked_into_selected():
@@ -229,7 +229,7 @@ def test_share_mode():
     state, edit = handle_event(CanvasState(selection="n4", mode="share"), "n3", g)
     assert edit == CanvasEdit("share", "n3", "n4")
     assert apply_edit(g, edit).node("n4").shares == "n3"
-    assert canvas_logic.describe_edit(g, edit) == "hidden3 shares hidden2's layer"
+    assert clicks.describe_edit(g, edit) == "hidden3 shares hidden2's layer"
 
 
 def test_clicking_the_selected_node_cancels_a_mode():
@@ -268,15 +268,8 @@ def test_wiring_into_a_loss_node_names_the_new_input():
     assert edits.expression_name("lambda") == "lambda_1"  # never a keyword: expressions could not use it
 
 
-def test_auto_height_grows_with_the_graph_within_bounds():
-    small = canvas_logic.auto_height(canvas_logic.canvas_data(mlp()))
-    tall = canvas_logic.auto_height(canvas_logic.canvas_data(load_template("unet").main))
-    assert 460 <= small < tall <= canvas_logic.LARGEST
-    assert canvas_logic.auto_height(canvas_logic.CanvasData([], [])) == 460
-
-
 def unet_data():
-    return canvas_logic.canvas_data(load_template("unet").main)
+    return drawing.canvas_data(load_template("unet").main)
 
 
 def wires_inside(view):
@@ -285,45 +278,45 @@ def wires_inside(view):
 
 
 def test_a_small_graph_is_shown_whole_at_zoom_one():
-    data = canvas_logic.canvas_data(mlp())
-    view = canvas_logic.choose_view(data, "auto")
+    data = drawing.canvas_data(mlp())
+    view = framing.choose_view(data, "auto")
     assert view.data == data and view.left_out == 0
-    assert canvas_logic.fit_scale(data.nodes, canvas_logic.CANVAS_WIDTH, view.height) == 1.0
+    assert framing.fit_scale(data.nodes, framing.CANVAS_WIDTH, view.height) == 1.0
 
 
 def test_the_unet_whole_would_be_unreadable_so_auto_shows_a_legible_window():
     data = unet_data()
-    assert canvas_logic.fit_scale(data.nodes, canvas_logic.CANVAS_WIDTH, canvas_logic.LARGEST) < canvas_logic.LEGIBLE_SCALE
-    view = canvas_logic.choose_view(data, "auto")  # nothing selected: the window at the top
+    assert framing.fit_scale(data.nodes, framing.CANVAS_WIDTH, framing.LARGEST) < framing.LEGIBLE_SCALE
+    view = framing.choose_view(data, "auto")  # nothing selected: the window at the top
     ids = [n["id"] for n in view.data.nodes]
     assert ids[:3] == ["n1", "n2", "n3"] and view.left_out == 39 - len(ids) and len(ids) >= 9
-    assert canvas_logic.fit_scale(view.data.nodes, canvas_logic.CANVAS_WIDTH, view.height) >= canvas_logic.LEGIBLE_SCALE
+    assert framing.fit_scale(view.data.nodes, framing.CANVAS_WIDTH, view.height) >= framing.LEGIBLE_SCALE
     assert wires_inside(view)
 
 
 @pytest.mark.parametrize("selected", ["n1", "n20", "n39"])
 def test_the_window_holds_the_selected_node_and_stays_full_at_the_graph_edges(selected):
     data = unet_data()
-    for mode, scale in (("auto", canvas_logic.LEGIBLE_SCALE), ("selected", 1.0)):
-        view = canvas_logic.choose_view(data, mode, selected)
+    for mode, scale in (("auto", framing.LEGIBLE_SCALE), ("selected", 1.0)):
+        view = framing.choose_view(data, mode, selected)
         ids = [n["id"] for n in view.data.nodes]
         assert selected in ids and len(ids) >= 6, (mode, ids)
-        assert canvas_logic.fit_scale(view.data.nodes, canvas_logic.CANVAS_WIDTH, view.height) >= scale
-        assert wires_inside(view) and view.height == canvas_logic.LARGEST
+        assert framing.fit_scale(view.data.nodes, framing.CANVAS_WIDTH, view.height) >= scale
+        assert wires_inside(view) and view.height == framing.LARGEST
 
 
 def test_fit_and_fixed_heights_show_the_whole_graph():
     data = unet_data()
-    fit = canvas_logic.choose_view(data, "fit", "n20")
-    assert fit.data == data and fit.left_out == 0 and fit.height == canvas_logic.LARGEST
-    tall = canvas_logic.choose_view(data, 2000, "n20")
+    fit = framing.choose_view(data, "fit", "n20")
+    assert fit.data == data and fit.left_out == 0 and fit.height == framing.LARGEST
+    tall = framing.choose_view(data, 2000, "n20")
     assert tall.data == data and tall.height == 2000
-    assert canvas_logic.choose_view(canvas_logic.CanvasData([], []), "selected").height == canvas_logic.SMALLEST
+    assert framing.choose_view(drawing.CanvasData([], []), "selected").height == framing.SMALLEST
 
 
 def test_auto_never_cuts_columns_of_a_short_wide_graph():
-    data = canvas_logic.canvas_data(load_template("add_loss_labels").main)  # 6 nodes side by side
-    assert canvas_logic.choose_view(data, "auto").data == data
+    data = drawing.canvas_data(load_template("add_loss_labels").main)  # 6 nodes side by side
+    assert framing.choose_view(data, "auto").data == data
 
 
 def test_an_edit_keeps_every_drawn_node_in_place():
@@ -334,13 +327,13 @@ def test_an_edit_keeps_every_drawn_node_in_place():
 
     graph = residual_stack(10).main
     assert all(n.position is None for n in graph.nodes)
-    before = canvas_logic.layout(graph)
+    before = placement.layout(graph)
     inserted, new_id = edits.insert_after(graph, Ref(node="n2"), "Dropout", {"rate": 0.1})
-    assert canvas_logic.layout(inserted)["n3"] != before["n3"]  # unpinned, dense_2 moves down a row
-    kept = canvas_logic.keep_in_place(graph, inserted)
-    after = canvas_logic.layout(kept)
+    assert placement.layout(inserted)["n3"] != before["n3"]  # unpinned, dense_2 moves down a row
+    kept = placement.keep_in_place(graph, inserted)
+    after = placement.layout(kept)
     assert all(after[node_id] == spot for node_id, spot in before.items())
     assert kept.get(new_id).position is None and after[new_id] not in before.values()
-    pinned = canvas_logic.keep_in_place(kept, kept)  # the next edit pins the new node where it was drawn
+    pinned = placement.keep_in_place(kept, kept)  # the next edit pins the new node where it was drawn
     assert pinned.get(new_id).position == after[new_id]
-    assert canvas_logic.keep_in_place(pinned, pinned) is pinned  # all stored: nothing to do
+    assert placement.keep_in_place(pinned, pinned) is pinned  # all stored: nothing to do

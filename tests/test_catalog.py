@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.building import catalog
+from editor.building import catalog, compile_choices
 from editor.model.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES, MERGE_CLASSES
 
 import keras
@@ -247,7 +247,7 @@ def test_non_default_config_keeps_a_wrapped_layer_that_from_config_pops():
 
 
 def test_losses_metrics_optimizers_applications_activations():
-    losses = catalog.losses()
+    losses = compile_choices.losses()
     for name in ("mean_squared_error", "mean_absolute_error", "binary_crossentropy", "categorical_crossentropy",
                  "sparse_categorical_crossentropy", "huber", "kl_divergence", "cosine_similarity", "hinge",
                  "log_cosh", "poisson"):
@@ -255,13 +255,13 @@ def test_losses_metrics_optimizers_applications_activations():
     assert all(keras.losses.get(name) for name in losses)
     assert not {"get", "serialize", "deserialize"} & set(losses)
 
-    metrics = catalog.metrics()
+    metrics = compile_choices.metrics()
     assert {"accuracy", "acc", "mae", "mse", "binary_accuracy", "categorical_accuracy", "auc"} <= set(metrics)
     assert not {"mean", "sum", "metric", "io_u", "get"} & set(metrics)  # not (y_true, y_pred) / need args
 
-    assert {"Adam", "SGD", "RMSprop", "AdamW"} <= set(catalog.optimizers())
-    assert "Optimizer" not in catalog.optimizers() and "LossScaleOptimizer" not in catalog.optimizers()
-    strings = catalog.optimizer_strings()
+    assert {"Adam", "SGD", "RMSprop", "AdamW"} <= set(compile_choices.optimizers())
+    assert "Optimizer" not in compile_choices.optimizers() and "LossScaleOptimizer" not in compile_choices.optimizers()
+    strings = compile_choices.optimizer_strings()
     assert (strings["Adam"], strings["SGD"], strings["RMSprop"]) == ("adam", "sgd", "rmsprop")
     for cls, string in strings.items():
         if string:

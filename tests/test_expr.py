@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from editor.model import expr
+from editor.model import expr, expr_tree
 from editor.model.expr import BinOp, Call, ExprError, Name, Neg, Num, Slice, Subscript, TensorList
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ DOCUMENT_EXPRESSIONS = [
 
 
 def _has_call(tree):
-    return isinstance(tree, Call) or any(_has_call(child) for child in expr._children(tree))
+    return isinstance(tree, Call) or any(_has_call(child) for child in expr_tree._children(tree))
 
 
 def _env():

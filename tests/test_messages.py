@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editor.canvas import canvas_logic
+from editor.canvas import clicks
 from editor.model import edits
 from editor.model.graph import Graph, Project, Ref
 from editor.model.problems import distinct, errors
@@ -26,12 +26,12 @@ EXCEPTION_NAMES = re.compile(r"\b(\w+Error|Exception|Traceback|KeyError)\b")
 
 
 def wired_into_itself() -> Project:
-    """headline_multi_io with dense_2 wired back into dense, as a person does on the canvas_logic."""
+    """headline_multi_io with dense_2 wired back into dense, as a person does on the canvas."""
     project = load_template("headline_multi_io")
     graph = project.main
     ids = {n.name: n.id for n in graph.nodes}
-    edit = canvas_logic.CanvasEdit("connect", ids["dense_2"], ids["dense"])
-    return project.replace_graph(canvas_logic.apply_edit(graph, edit))
+    edit = clicks.CanvasEdit("connect", ids["dense_2"], ids["dense"])
+    return project.replace_graph(clicks.apply_edit(graph, edit))
 
 
 CYCLE = "cycle: dense → dense_1 → dense_2 → dense"
@@ -101,9 +101,9 @@ def _apply(graph: Graph, step: tuple) -> Graph:
     source, target = ids[a % len(ids)], ids[b % len(ids)]
     try:
         if kind == "wire":
-            return canvas_logic.apply_edit(graph, canvas_logic.CanvasEdit("connect", source, target))
+            return clicks.apply_edit(graph, clicks.CanvasEdit("connect", source, target))
         if kind == "share":
-            return canvas_logic.apply_edit(graph, canvas_logic.CanvasEdit("share", source, target))
+            return clicks.apply_edit(graph, clicks.CanvasEdit("share", source, target))
         if kind == "remove":
             return edits.remove_node(graph, source)
         if kind == "rename":

@@ -5,7 +5,7 @@ and their problems name the node."""
 import numpy as np
 import pytest
 
-from editor.canvas import canvas_logic
+from editor.canvas import drawing, looks
 from editor.code import codegen
 from editor.model import edits
 from editor.model.graph import Node, Ref
@@ -122,10 +122,10 @@ def test_an_op_without_tensors_is_refused():
 
 def test_the_canvas_draws_op_nodes_small_with_their_expression():
     graph = residual().main
-    drawn = {n["id"]: n for n in canvas_logic.canvas_nodes(graph, shapes={"n3": [(None, 10, 8)]})}
+    drawn = {n["id"]: n for n in drawing.canvas_nodes(graph, shapes={"n3": [(None, 10, 8)]})}
     assert drawn["n3"]["label"] == "x + inputs\n(None, 10, 8)"
     assert drawn["n3"]["font"]["size"] < drawn["n2"]["font"]["size"]
-    assert drawn["n3"]["color"]["background"] == canvas_logic.KIND_COLOURS["op"][0]
+    assert drawn["n3"]["color"]["background"] == looks.KIND_COLOURS["op"][0]
 
 
 def test_op_inputs_keep_their_names_through_edits():
@@ -187,7 +187,7 @@ def test_keywords_follow_their_tensors_through_edits():
 
 
 def test_the_canvas_labels_keyword_wires():
-    edges = {(e["from"], e["to"]): e.get("label") for e in canvas_logic.canvas_edges(seq2seq().main)}
+    edges = {(e["from"], e["to"]): e.get("label") for e in drawing.canvas_edges(seq2seq().main)}
     assert edges[("n2", "n4")] is None and edges[("n3", "n4")] == "initial_state out 2"
 
 

@@ -161,13 +161,13 @@ def test_a_byte_order_mark_is_accepted():
 
 
 def test_layout_is_finite_for_crowded_nodes_at_the_limit():
-    from editor.canvas import canvas_logic
+    from editor.canvas import placement
     from editor.model.graph import POSITION_LIMIT, Graph, Node, Ref
 
     nodes = [Node(id="a", kind="input", name="a", shape=(4,), position=(POSITION_LIMIT, POSITION_LIMIT))]
     nodes += [Node(id=f"b{i}", kind="layer", name=f"b{i}", class_name="Dense", inputs=(Ref(node="a"),))
               for i in range(300)]  # all want the same spot, one row below
-    placed = canvas_logic.layout(Graph(id="g", name="g", nodes=tuple(nodes)))
+    placed = placement.layout(Graph(id="g", name="g", nodes=tuple(nodes)))
     xs = sorted(placed[f"b{i}"][0] for i in range(300))
     assert len(set(xs)) == 300 and xs[0] == POSITION_LIMIT and xs[-1] == POSITION_LIMIT + 299 * 150
 

@@ -325,11 +325,11 @@ def test_estimates_of_nested_and_recurrent_models():
 def test_optimizer_slots_match_keras():
     import keras
 
-    from editor.building import catalog
+    from editor.building import compile_choices
 
     weights = [keras.Variable(np.zeros((3, 4), "float32")), keras.Variable(np.zeros((5,), "float32"))]
     size = 3 * 4 + 5
-    for name in catalog.optimizers():
+    for name in compile_choices.optimizers():
         for config in ({}, {"momentum": 0.9}, {"centered": True}, {"amsgrad": True}):
             try:
                 optimizer = getattr(keras.optimizers, name)(**config)

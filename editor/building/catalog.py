@@ -13,7 +13,8 @@ Layers that learn state with adapt() (StringLookup, Normalization...) stay in, m
 `needs_adapt`: they work when the config gives their vocabulary / mean / bins.
 
 Keras is imported inside the functions (importing TensorFlow takes seconds and the page
-must draw first), and every reading is cached.
+must draw first), and every reading is cached. The names compile takes (losses, metrics,
+optimizers) are editor.building.compile_choices'.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+# The compile choices moved to editor.building.compile_choices; building/losses.py still reads them here.
+from editor.building.compile_choices import losses, metrics, optimizer_strings, optimizers  # noqa: F401
+from editor.building.keras_reading import cached_copies, named_functions
 from editor.errors import UserError
 from editor.model.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES
 
@@ -76,12 +80,6 @@ class LayerInfo:
     call_ports: tuple[str, ...]
     call_style: str = "single"  # as editor.model.graph.Node.call_style: single, list or args
     needs_adapt: bool = False  # has adapt(): give vocabulary/mean/bins in config instead
-
-
-def _cached(fn):
-    """functools.lru_cache that hands out copies, so no caller can change the cache."""
-    cached = functools.lru_cache(maxsize=None)(fn)
-    return functools.wraps(fn)(lambda *args: copy.copy(cached(*args)))
 
 
 def _freeze(value):
@@ -414,82 +412,7 @@ def search(query: str, limit: int = 50) -> list[str]:
     return sorted(best, key=lambda n: (best[n], len(n), n))[:limit]
 
 
-def _first_line(obj) -> str:
-    return (inspect.getdoc(obj) or "").split("\n")[0].strip()
-
-
-def _functions(module, names=None) -> dict[str, str]:
-    """Names `module.get` accepts (default: its lowercase functions) -> first doc line."""
-    out = {}
-    functions = (n for n in dir(module) if n[0].islower() and inspect.isfunction(getattr(module, n)))
-    for name in sorted(names or functions):
-        if name in ("get", "serialize", "deserialize"):
-            continue
-        try:
-            obj = module.get(name)  # a class needing arguments (IoU...) fails here
-        except Exception:  # noqa: BLE001 - not usable by name
-            continue
-        out[name] = _first_line(getattr(module, name, obj)) or name.replace("_", " ").capitalize()
-    return out
-
-
-@_cached
-def losses() -> dict[str, str]:
-    """Names usable as `loss="name"` in compile -> first doc line ("mse" etc. work too)."""
-    import keras
-
-    return _functions(keras.losses)
-
-
-@_cached
-def metrics() -> dict[str, str]:
-    """Names usable in compile's `metrics=[...]` -> first doc line.
-
-    The lowercase functions of keras.metrics, plus the lowercase names metrics.get()
-    knows (its ALL_OBJECTS_DICT: "mae", "auc", "precision"...) of metrics that compile
-    can feed (y_true, y_pred): not Mean/Sum(values), not the base class.
-    """
-    import keras
-    from keras.src.metrics import ALL_OBJECTS_DICT
-
-    names = [n for n, obj in ALL_OBJECTS_DICT.items() if n.islower()
-             and "y_true" in inspect.signature(getattr(obj, "update_state", obj)).parameters]
-    out = {**_functions(keras.metrics), **_functions(keras.metrics, names)}
-    out["acc"] = out["accuracy"] = "Accuracy: compile picks binary, categorical or sparse from the shapes."
-    return dict(sorted(out.items()))
-
-
-@_cached
-def optimizer_strings() -> dict[str, str | None]:
-    """Optimizer class name -> the string compile accepts for it, or None (Lamb: class only).
-
-    Classes that do not build with their defaults (LossScaleOptimizer, MultiOptimizer:
-    they wrap other optimizers) are left out.
-    """
-    import keras
-
-    out = {}
-    for name in sorted(dir(keras.optimizers)):
-        cls = getattr(keras.optimizers, name)
-        if not (inspect.isclass(cls) and issubclass(cls, keras.optimizers.Optimizer)) or name == "Optimizer":
-            continue
-        try:
-            cls()
-        except Exception:  # noqa: BLE001
-            continue
-        try:
-            out[name] = name.lower() if type(keras.optimizers.get(name.lower())) is cls else None
-        except ValueError:
-            out[name] = None
-    return out
-
-
-def optimizers() -> list[str]:
-    """Optimizer class names in keras.optimizers (Adam, SGD, RMSprop...)."""
-    return list(optimizer_strings())
-
-
-@_cached
+@cached_copies
 def applications() -> dict[str, str]:
     """keras.applications builder (VGG16...) -> its public module (where preprocess_input is)."""
     import keras
@@ -504,9 +427,9 @@ def applications() -> dict[str, str]:
     return out
 
 
-@_cached
+@cached_copies
 def activations() -> list[str]:
     """Activation names in keras.activations (usable as strings)."""
     import keras
 
-    return list(_functions(keras.activations))
+    return list(named_functions(keras.activations))

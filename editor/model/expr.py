@@ -1,11 +1,15 @@
-"""A small, safe expression language for custom losses.
+"""A small, safe expression language for loss nodes, per-output losses and op nodes: its
+parser and the edits made on its text (check, rename, settings).
 
 Users type formulas such as ``K.mean(K.abs(y_true - y_pred))``. The text is never run by
 Python: ``ast.parse`` only builds a syntax tree, which is checked against a whitelist and
-copied into the small immutable tree below. That tree is printed back (normalise,
-to_python) or computed with keras.ops by walking it (evaluate, dry_run). Keras and
-numpy are imported lazily so that parsing stays fast and light.
+copied into the small immutable tree of editor.model.expr_tree. That tree is printed back
+(normalise, to_python; editor.model.expr_tree) or computed with keras.ops by walking it
+(evaluate, dry_run; editor.model.expr_compute). The functions it may call are listed in
+editor.model.expr_functions. This module is the language's entry point: it re-exports
+those names, so callers write `expr.parse`, `expr.FUNCTIONS`, `expr.dry_run`.
 """
+
 from __future__ import annotations
 
 import ast
@@ -13,11 +17,18 @@ import keyword
 import math
 import re
 import warnings
-from dataclasses import dataclass
 from types import EllipsisType
-from typing import Callable, Mapping, NamedTuple, Sequence, Union
+from typing import Sequence
 
-from editor.errors import UserError
+from editor.model.expr_compute import BATCH, MAX_TEST_VALUES, dry_run, evaluate  # noqa: F401 - re-exported
+from editor.model.expr_functions import (  # noqa: F401 - re-exported
+    ALIASES, CONSTANTS, DTYPE_NAMES, FUNCTIONS, KERAS_OP_NAMES, LIST, OPERATORS, PREFIXES, Function, may_name_an_op,
+    ops_need_names,
+)
+from editor.model.expr_tree import (  # noqa: F401 - re-exported
+    BinOp, Call, Constant, Expr, ExprError, Name, Neg, Num, Slice, Subscript, TensorList, call_arguments,
+    constant_text, normalise, to_python,
+)
 
 MAX_LENGTH = 2000
 MAX_BRACKETS = 32
@@ -25,168 +36,20 @@ MAX_NODES = 500
 MAX_DEPTH = 100
 MAX_NUMBER = 1e12
 MAX_EXPONENT = 16
-BATCH = 4
-MAX_TEST_VALUES = 10_000_000
 _SOURCE = "<loss expression>"
 # Typos like "1if" make the parser print SyntaxWarnings; keep them out of the logs.
 warnings.filterwarnings("ignore", category=SyntaxWarning, module=re.escape(_SOURCE) + r"\Z")
-
-
-class ExprError(UserError):
-    """An expression outside the language; the one-line message is shown to the user."""
-
-    def __init__(self, message: str, column: int | None = None):
-        super().__init__(message)
-        self.column = column
-
-
-class Function(NamedTuple):
-    """One function of the language: a keras.ops function and how it may be called."""
-
-    op: str  # the keras.ops function it calls
-    arity: int  # tensor (or number) arguments; LIST: one list of tensors, as concatenate([a, b])
-    constants: tuple[str, ...] = ()  # constant arguments (CONSTANTS), after the tensors or by keyword
-    required: int = 0  # how many of `constants` must be given
-
-    @property
-    def reduces(self) -> bool:
-        return "keepdims" in self.constants
-
-
-LIST = -1
-# The constant arguments a function may take, and what each holds.
-CONSTANTS = {
-    "axis": "an integer or a tuple of integers",
-    "keepdims": "True or False",
-    "approximate": "True or False",
-    "newshape": "a tuple of integers (-1 for one unknown size)",
-    "axes": "a tuple of integers",
-    "dtype": "a dtype name in quotes, e.g. 'float16'",
-}
-DTYPE_NAMES = ("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool")
-_REDUCES = ("axis", "keepdims")
-
-# One language for loss expressions and op nodes: the keras.ops functions both may call.
-FUNCTIONS: dict[str, Function] = {
-    **{name: Function(name, 1, _REDUCES) for name in ("mean", "sum", "max", "min", "std", "var", "logsumexp")},
-    **{name: Function(name, 1) for name in (
-        "abs", "square", "sqrt", "log", "log1p", "exp", "tanh", "sigmoid", "relu", "softplus", "sign", "negative")},
-    "gelu": Function("gelu", 1, ("approximate",)),
-    "softmax": Function("softmax", 1, ("axis",)),
-    "maximum": Function("maximum", 2),
-    "minimum": Function("minimum", 2),
-    "clip": Function("clip", 3),
-    "power": Function("power", 2),
-    "matmul": Function("matmul", 2),
-    "where": Function("where", 3),
-    "expand_dims": Function("expand_dims", 1, ("axis",), 1),
-    "squeeze": Function("squeeze", 1, ("axis",)),
-    "reshape": Function("reshape", 1, ("newshape",), 1),
-    "transpose": Function("transpose", 1, ("axes",)),
-    "cast": Function("cast", 1, ("dtype",), 1),
-    "concatenate": Function("concatenate", LIST, ("axis",)),
-    "stack": Function("stack", LIST, ("axis",)),
-}
-ALIASES = {"reduce_mean": "mean", "reduce_sum": "sum", "reduce_max": "max", "reduce_min": "min", "pow": "power",
-           "concat": "concatenate", "absolute": "abs"}
-PREFIXES = frozenset({"K", "keras.backend", "ops", "keras.ops", "ops.nn", "keras.ops.nn", "tf", "tf.math", "tf.nn", "np"})
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
 _COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 _REFUSED_OPS = {ast.FloorDiv: "//", ast.Mod: "%", ast.LShift: "<<", ast.RShift: ">>",
                 ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Not: "not", ast.Invert: "~"}
-# The keras.ops function of each operator (what `a + b` calls on Keras tensors).
-OPERATORS = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power", "@": "matmul",
-             ">": "greater", "<": "less", ">=": "greater_equal", "<=": "less_equal", "==": "equal", "!=": "not_equal"}
-_PRECEDENCE = {**dict.fromkeys(_COMPARE.values(), 0), "+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "neg": 3, "**": 4,
-               "atom": 5}
 _KINDS = {ast.Lambda: "lambda", ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
           ast.DictComp: "dict comprehension", ast.GeneratorExp: "generator expression", ast.Dict: "dict",
           ast.Set: "set", ast.List: "list", ast.Tuple: "tuple", ast.NamedExpr: "assignment ':='",
           ast.IfExp: "conditional expression", ast.Compare: "comparison", ast.BoolOp: "'and'/'or'",
           ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield", ast.Starred: "star argument",
           ast.JoinedStr: "f-string"}
-
-
-class Expr:
-    """Base of the immutable expression tree."""
-
-    __slots__ = ()
-
-    @property
-    def names_used(self) -> frozenset[str]:
-        if isinstance(self, Name):
-            return frozenset({self.id})
-        return frozenset().union(*(child.names_used for child in _children(self)))
-
-
-@dataclass(frozen=True)
-class Num(Expr):
-    value: Union[int, float]
-
-
-@dataclass(frozen=True)
-class Name(Expr):
-    id: str
-
-
-@dataclass(frozen=True)
-class BinOp(Expr):
-    op: str  # a key of OPERATORS: + - * / ** @ or a comparison
-    left: Expr
-    right: Expr
-
-
-@dataclass(frozen=True)
-class Neg(Expr):
-    operand: Expr
-
-
-Constant = Union[int, tuple[int, ...], bool, str, None]
-
-
-@dataclass(frozen=True)
-class TensorList(Expr):
-    """The list argument of concatenate([a, b]) and stack([a, b])."""
-
-    items: tuple[Expr, ...]
-
-
-@dataclass(frozen=True)
-class Call(Expr):
-    func: str  # a key of FUNCTIONS
-    args: tuple[Expr, ...]
-    kwargs: tuple[tuple[str, Constant], ...] = ()  # constant arguments (keys of CONSTANTS), in call order
-
-    def constant(self, key: str, default: Constant = None) -> Constant:
-        return dict(self.kwargs).get(key, default)
-
-
-@dataclass(frozen=True)
-class Slice:
-    lower: int | None = None
-    upper: int | None = None
-    step: int | None = None
-
-
-@dataclass(frozen=True)
-class Subscript(Expr):
-    value: Expr
-    index: tuple[Union[int, Slice, EllipsisType], ...]  # ... stands for all remaining axes
-
-
-def _children(expr: Expr) -> tuple[Expr, ...]:
-    if isinstance(expr, BinOp):
-        return (expr.left, expr.right)
-    if isinstance(expr, Neg):
-        return (expr.operand,)
-    if isinstance(expr, Call):
-        return expr.args
-    if isinstance(expr, TensorList):
-        return expr.items
-    if isinstance(expr, Subscript):
-        return (expr.value,)
-    return ()
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -453,88 +316,6 @@ class _Parser:
         return self._int(value, message)
 
 
-# ----------------------------------------------------------------------------- printing
-
-def _precedence(expr: Expr) -> int:
-    if isinstance(expr, BinOp):
-        return _PRECEDENCE[expr.op]
-    return _PRECEDENCE["neg" if isinstance(expr, Neg) else "atom"]
-
-
-def _number_text(value: int | float) -> str:
-    """repr() round-trips exactly; drop the exponent's '+' and leading zeros (1e-07 -> 1e-7)."""
-    return re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", repr(value))
-
-
-def constant_text(value: Constant) -> str:
-    """A constant argument as Python writes it: 1, (0, 2, 1), True, "float16", None."""
-    if isinstance(value, tuple):
-        return f"({value[0]},)" if len(value) == 1 else f"({', '.join(map(str, value))})"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
-
-
-def call_arguments(call: Call, args: list[str]) -> list[str]:
-    """The arguments of a call as a person writes them: tensors, then the required
-    constants by position (expand_dims(x, 1)), then the optional ones by keyword."""
-    required = FUNCTIONS[call.func].constants[:FUNCTIONS[call.func].required]
-    return args + [constant_text(v) if k in required else f"{k}={constant_text(v)}" for k, v in call.kwargs]
-
-
-def _index_text(item: int | Slice | EllipsisType) -> str:
-    if item is ...:
-        return "..."
-    if isinstance(item, int):
-        return str(item)
-    bounds = ["" if bound is None else str(bound) for bound in (item.lower, item.upper)]
-    return ":".join(bounds + ([] if item.step is None else [str(item.step)]))
-
-
-def _render(expr: Expr, function: Callable[[str], str], name: Callable[[str], str]) -> str:
-    """Python-syntax text of `expr` with as few parentheses as its structure allows."""
-    def sub(child: Expr, parens: bool) -> str:
-        text = _render(child, function, name)
-        return f"({text})" if parens else text
-
-    if isinstance(expr, Num):
-        return _number_text(expr.value)
-    if isinstance(expr, Name):
-        return name(expr.id)
-    if isinstance(expr, Neg):  # "-(-x)" rather than "--x", for readability
-        return "-" + sub(expr.operand, _precedence(expr.operand) <= _PRECEDENCE["neg"])
-    if isinstance(expr, BinOp):
-        own = _PRECEDENCE[expr.op]
-        if expr.op == "**":  # right-associative, and binds tighter than unary minus on its left
-            left, right = _precedence(expr.left) <= own, _precedence(expr.right) < _PRECEDENCE["neg"]
-        elif own == 0:  # comparisons do not chain: a > b > c means something else in Python
-            left, right = _precedence(expr.left) <= own, _precedence(expr.right) <= own
-        else:  # left-associative
-            left, right = _precedence(expr.left) < own, _precedence(expr.right) <= own
-        return f"{sub(expr.left, left)} {expr.op} {sub(expr.right, right)}"
-    if isinstance(expr, TensorList):
-        return "[" + ", ".join(_render(item, function, name) for item in expr.items) + "]"
-    if isinstance(expr, Call):
-        args = call_arguments(expr, [_render(arg, function, name) for arg in expr.args])
-        return f"{function(expr.func)}({', '.join(args)})"
-    value = sub(expr.value, _precedence(expr.value) < _PRECEDENCE["atom"])
-    return f"{value}[{', '.join(map(_index_text, expr.index))}]"
-
-
-def normalise(expr: Expr) -> str:
-    """Canonical text: bare function names, minimal parentheses; parse(normalise(e)) == e."""
-    return _render(expr, lambda func: func, lambda name: name)
-
-
-def to_python(expr: Expr, rename: Mapping[str, str] | None = None, ops_name: str = "ops") -> str:
-    """Python source computing `expr` with keras.ops (`from keras import ops`), for generated code."""
-    rename = dict(rename or {})
-    for target in [*rename.values(), ops_name]:  # a variable, or one output of a layer: lstm[1]
-        if not re.fullmatch(r"[A-Za-z_]\w*(\[\d+\])?", target) or keyword.iskeyword(target.split("[")[0]):
-            raise ValueError(f"{target!r} is not a Python variable")
-    return _render(expr, lambda func: f"{ops_name}.{FUNCTIONS[func].op}", lambda name: rename.get(name, name))
-
-
 def check(text: str, names: Sequence[str]) -> str:
     """Parse `text` and return its canonical form (the `check-loss` command)."""
     return normalise(parse(text, names))
@@ -610,27 +391,6 @@ def _field(value_text: str, key: str) -> ast.AST:
         raise ExprError(f"{key}: not a value ({CONSTANTS.get(key, 'a number')})") from None
 
 
-# The names Keras gives the operations this language records: a function's own name,
-# but ops.abs records "absolute" and x[...] "get_item" (tests/test_op_nodes.py checks each
-# against Keras). Keras numbers them ("add", "add_1", ...) without looking at the names
-# the model's layers were given, so a layer named "add" beside `x + y` made Keras refuse
-# the model ("the name 'add' is used 2 times").
-KERAS_OP_NAMES = frozenset({*(f.op for f in FUNCTIONS.values()), *OPERATORS.values(), "absolute", "get_item"})
-
-
-def may_name_an_op(name: str) -> bool:
-    """True if Keras could give this name to an operation an expression records."""
-    return re.sub(r"_[0-9]+$", "", name) in KERAS_OP_NAMES
-
-
-def ops_need_names(kinds_and_names) -> bool:
-    """The one rule build and codegen follow: an op node's operation is named after the
-    node (rather than left to Keras) when the graph has op nodes and another node's name
-    is one Keras might give an operation. `kinds_and_names`: (kind, name) of every node."""
-    pairs = list(kinds_and_names)
-    return any(kind == "op" for kind, _ in pairs) and any(kind != "op" and may_name_an_op(name) for kind, name in pairs)
-
-
 def names_in(text: str) -> list[str]:
     """The tensor names `text` uses, in order of first use (not function names); [] when it
     is not Python syntax. For wiring: a new input takes the first name not yet bound."""
@@ -657,85 +417,3 @@ def describe_language() -> str:
         "concatenate([a, b], axis=-1), stack([a, b], axis=1).\n"
         "Functions may also be written K.mean, ops.mean, keras.ops.mean, ops.nn.relu, tf.reduce_mean, np.mean."
     )
-
-
-# ----------------------------------------------------------------------------- computing
-
-def evaluate(expr: Expr, env: Mapping[str, object]):
-    """Compute `expr` with keras.ops on the tensors in `env`, by walking the tree."""
-    from keras import ops
-
-    missing = sorted(expr.names_used - set(env))
-    if missing:
-        raise ExprError(f"no value for {', '.join(missing)}")
-
-    def walk(node: Expr):
-        if isinstance(node, Num):
-            return node.value
-        if isinstance(node, Name):
-            return env[node.id]
-        if isinstance(node, Neg):
-            return ops.negative(walk(node.operand))
-        if isinstance(node, BinOp):  # the names come from our tables, never from the user's text
-            return getattr(ops, OPERATORS[node.op])(walk(node.left), walk(node.right))
-        if isinstance(node, TensorList):
-            return [walk(item) for item in node.items]
-        if isinstance(node, Call):
-            return getattr(ops, FUNCTIONS[node.func].op)(*map(walk, node.args), **dict(node.kwargs))
-        key = tuple(item if isinstance(item, (int, EllipsisType)) else slice(item.lower, item.upper, item.step)
-                    for item in node.index)
-        return walk(node.value)[key]
-
-    return walk(expr)
-
-
-def _first_line(error: Exception) -> str:
-    text = re.sub(r"\{\{.*?\}\}\s*|\s*name:\s*$", "", str(error)).strip()  # TensorFlow's decorations
-    line = text.splitlines()[0] if text else type(error).__name__
-    return line if len(line) <= 200 else line[:197] + "..."
-
-
-def _integral(dtype: str | None) -> bool:
-    return bool(dtype) and (dtype.startswith(("int", "uint")) or dtype == "bool")
-
-
-def dry_run(expr: Expr, shapes: Mapping[str, tuple], expect: str, dtypes: Mapping[str, str] | None = None) -> tuple:
-    """Evaluate on seeded random data (batch of 4, None dims -> 3) and check the result.
-
-    `expect` is "scalar" (a loss node: one number), "per_sample" (a per-output loss:
-    one number, or one value per sample) or "tensor" (an op node: any shape, as long as
-    it computes; what symbolic shapes cannot tell, as reshape(x, (-1, 7)) of 4 values).
-    Returns the result's shape.
-    """
-    import numpy as np
-    from keras import ops
-
-    if expect not in ("scalar", "per_sample", "tensor"):
-        raise ValueError(f"expect must be 'scalar', 'per_sample' or 'tensor', not {expect!r}")
-    dtypes = dtypes or {}
-    missing = sorted(expr.names_used - set(shapes))
-    if missing:
-        raise ExprError(f"no shape known for {', '.join(missing)}")
-    sizes = {name: () if shapes[name] is None else (BATCH, *(3 if d is None else d for d in shapes[name]))
-             for name in shapes if name in expr.names_used}  # None: a scalar tensor, no batch axis
-    if any(math.prod(size) > MAX_TEST_VALUES for size in sizes.values()):
-        raise ExprError(f"inputs too large for a test run (limit {MAX_TEST_VALUES:,} values per tensor)")
-    rng = np.random.default_rng(0)
-    try:
-        env = {name: rng.integers(0, 2, size).astype(dtypes[name]) if _integral(dtypes.get(name))
-               else rng.uniform(0.05, 1.0, size).astype(dtypes.get(name, "float32")) for name, size in sizes.items()}
-        result = np.asarray(ops.convert_to_numpy(evaluate(expr, env)))
-    except Exception as error:
-        given = ", ".join(f"{name} {tuple(shapes[name] or ())}" for name in sizes)
-        raise ExprError(f"cannot be computed for inputs shaped {given}: {_first_line(error)}") from error
-    shape = tuple(result.shape)
-    if expect == "tensor":
-        return shape
-    if not np.all(np.isfinite(result)):
-        raise ExprError("gives NaN or Inf on test data (random values between 0.05 and 1)")
-    if expect == "scalar" and shape:
-        raise ExprError(f"must reduce to a single number; it gives shape {shape}: wrap it in mean(...)")
-    if expect == "per_sample" and shape and shape[0] != BATCH:
-        raise ExprError(f"must give one number, or one value per sample; it gives shape {shape} "
-                        f"for a batch of {BATCH}")
-    return shape

@@ -1,5 +1,5 @@
 """The canvas panel: toolbar (undo, redo, graph switcher, click mode, node picker) and the
-streamlit-agraph canvas. Clicks go through editor.canvas.canvas_logic.handle_event (pure)."""
+streamlit-agraph canvas. Clicks go through editor.canvas.clicks.handle_event (pure)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from typing import Optional
 
 import streamlit as st
 
-from editor.canvas import canvas_logic
+from editor.canvas import clicks, drawing, framing, looks
 from editor.ui import compare_view, cost_view, library, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
 REPLACED = "canvas.replaced"  # (notice, project it made) of the last click edit that replaced an input
-VIEWS = (*canvas_logic.VIEWS, 1200, 2000, 3000)  # a number: the whole graph on a canvas that tall
+VIEWS = (*framing.VIEWS, 1200, 2000, 3000)  # a number: the whole graph on a canvas that tall
 
 _LEGEND = (
     ("input", "input"), ("layer", "layer"), ("merge", "merge"), ("output", "output"),
@@ -48,12 +48,12 @@ def show_toolbar(key: str = "toolbar") -> None:
     with cols[2]:
         _view_select(f"{key}.view")
     mode_key = f"{key}.mode"
-    modes = list(canvas_logic.MODES)
+    modes = list(clicks.MODES)
     st.selectbox("A click on the canvas…", modes, key=mode_key,
                  **widgets.bind(mode_key, state.canvas_state().mode, modes),
-                 format_func=canvas_logic.MODES.get,
+                 format_func=clicks.MODES.get,
                  on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])),
-                 help=f"{canvas_logic.MODE_RULE} The Delete key deletes the selected node once the canvas "
+                 help=f"{clicks.MODE_RULE} The Delete key deletes the selected node once the canvas "
                       "has been clicked (or use the inspector's Delete node).")
     notice = state.general_notice()
     if notice is not None:
@@ -74,7 +74,7 @@ def _graph_switcher(key: str = "toolbar.graph") -> None:
 
 def _view_select(key: str) -> None:
     st.selectbox("Canvas view", VIEWS, key=key,
-                 format_func=lambda v: canvas_logic.VIEWS.get(v) or f"Whole graph, {v} px tall",
+                 format_func=lambda v: framing.VIEWS.get(v) or f"Whole graph, {v} px tall",
                  help="Legible: the whole graph when its labels stay readable, else the part around the "
                       "selected node. Zoom with the mouse wheel and drag to pan.")
 
@@ -94,7 +94,7 @@ def show_picker(key: str = "picker") -> None:
 
 def _node_finder(key: str) -> None:
     graph = state.graph()
-    choices = dict(canvas_logic.node_choices(graph))
+    choices = dict(framing.node_choices(graph))
     options = ["", *choices]  # "": nothing selected
     current = state.selection() if state.selection() in choices else ""
     st.selectbox(
@@ -119,13 +119,13 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     names = {g.id: g.name for g in project.graphs}
     compared = compare_view.comparison(project)
     marks, ghosts = compare_view.overlay(compared, project, graph.id)
-    data = canvas_logic.canvas_data(graph, problems, shapes=shapes, selected=current.selection, graph_names=names,
+    data = drawing.canvas_data(graph, problems, shapes=shapes, selected=current.selection, graph_names=names,
                                     heat=cost_view.heat(preview), marks=marks)
-    data = canvas_logic.CanvasData(data.nodes + ghosts, data.edges)
+    data = drawing.CanvasData(data.nodes + ghosts, data.edges)
 
-    view = canvas_logic.choose_view(data, st.session_state.get(view_key, "auto"), current.selection)
+    view = framing.choose_view(data, st.session_state.get(view_key, "auto"), current.selection)
     config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
-    config.__dict__.update(canvas_logic.vis_options(view.height))
+    config.__dict__.update(framing.vis_options(view.height))
     config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
     replaced, after = st.session_state.get(REPLACED) or (None, None)
     if replaced and after is project:  # shown until the next change of the project
@@ -148,18 +148,18 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     compare_view.show_changes(compared, project)
     if not isinstance(event, str):
         event = None
-    new_state, edit = canvas_logic.handle_event(current, event, graph)
+    new_state, edit = clicks.handle_event(current, event, graph)
     state.set_canvas_state(new_state)
     if edit is not None:
-        if state.edit_graph(canvas_logic.describe_edit(graph, edit), lambda g: canvas_logic.apply_edit(g, edit)):
-            st.session_state[REPLACED] = (canvas_logic.edit_notice(graph, edit), state.project())
+        if state.edit_graph(clicks.describe_edit(graph, edit), lambda g: clicks.apply_edit(g, edit)):
+            st.session_state[REPLACED] = (clicks.edit_notice(graph, edit), state.project())
         st.rerun()
     if new_state.selection != current.selection or new_state.mode != current.mode:
         st.rerun()  # redraw the highlight and the inspector for the clicked node
     _delete_key()  # last: its (empty) element adds no gap above the canvas
     if current.mode != "select":
-        rule = f" {canvas_logic.MODE_RULE}" if current.mode in ("connect", "feed") else ""
-        st.caption(f"Mode: {canvas_logic.MODES[current.mode].lower()} — click a node on the canvas "
+        rule = f" {clicks.MODE_RULE}" if current.mode in ("connect", "feed") else ""
+        st.caption(f"Mode: {clicks.MODES[current.mode].lower()} — click a node on the canvas "
                    f"(click the selected node to cancel).{rule}")
 
 
@@ -217,17 +217,17 @@ def _delete_key() -> None:
 def _legend() -> None:
     chips = []
     for role, text in _LEGEND:
-        fill, border = canvas_logic.KIND_COLOURS[role]
+        fill, border = looks.KIND_COLOURS[role]
         chips.append(
             f"<span style='background:{fill};border:1px solid {border};border-radius:3px;"
             f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>{text}</span>"
         )
-    fill, border = canvas_logic.ERROR_COLOURS
+    fill, border = looks.ERROR_COLOURS
     chips.append(f"<span style='background:{fill};border:1px solid {border};border-radius:3px;"
                  f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>has an error (hover for why)</span>")
-    chips.append(f"<span style='background:{canvas_logic.KIND_COLOURS['layer'][0]};"
-                 f"border:2px solid {canvas_logic.WARNING_BORDER};border-radius:3px;"
+    chips.append(f"<span style='background:{looks.KIND_COLOURS['layer'][0]};"
+                 f"border:2px solid {looks.WARNING_BORDER};border-radius:3px;"
                  f"padding:0 6px;margin-right:6px;font-size:0.8em;white-space:nowrap'>has a warning</span>")
-    chips.append(f"<span style='color:{canvas_logic.CYCLE_COLOUR};font-size:0.8em;white-space:nowrap'>"
+    chips.append(f"<span style='color:{looks.CYCLE_COLOUR};font-size:0.8em;white-space:nowrap'>"
                  "⤺ red curved wire: closes a cycle</span>")
     st.markdown("".join(chips), unsafe_allow_html=True)  # fixed text only, no user input

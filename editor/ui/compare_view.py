@@ -12,7 +12,8 @@ from typing import Optional
 import streamlit as st
 
 from editor import diff as project_diff
-from editor.canvas.canvas_logic import ghost_nodes, shape_text
+from editor.canvas.drawing import ghost_nodes
+from editor.canvas.looks import shape_text
 from editor.model.graph import Project
 from editor.ui import state
 from editor.ui.preview_cache import diff_deltas, keras_ready
@@ -79,7 +80,7 @@ def comparison(project: Project) -> Optional[Comparison]:
 
 
 def overlay(compared: Optional[Comparison], project: Project, graph_id: str) -> tuple[dict, list]:
-    """(marks for canvas_logic.canvas_nodes, ghost node dicts) of graph `graph_id`."""
+    """(marks for drawing.canvas_nodes, ghost node dicts) of graph `graph_id`."""
     if compared is None:
         return {}, []
     changes = [c for c in compared.found.nodes if c.graph_id == graph_id]  # by id: a renamed graph's too

@@ -43,7 +43,7 @@ def figures(preview: Optional[Preview], which: Optional[str] = None) -> dict[str
 
 
 def heat(preview: Optional[Preview]) -> dict[str, tuple[str, str]]:
-    """What canvas_logic.canvas_nodes colours: node id -> (fill, figure)."""
+    """What drawing.canvas_nodes colours: node id -> (fill, figure)."""
     values = figures(preview)
     top = max(values.values(), default=0)
     return {node_id: (node_cost.heat(v, top), node_cost.human(v, mode())) for node_id, v in values.items()}

@@ -16,7 +16,7 @@ import streamlit as st
 
 from editor.model import edits
 from editor.model import expr
-from editor.canvas.canvas_logic import class_text, shape_text
+from editor.canvas.looks import class_text, shape_text
 from editor.model.graph import DTYPES, Graph, Node, Ref
 from editor.ui import config_widgets, cost_view, fields, op_fields, output_fields, state, widgets
 from editor.ui.preview_cache import Preview

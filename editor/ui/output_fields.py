@@ -8,7 +8,7 @@ import streamlit as st
 
 from editor.model import edits
 from editor.model import expr
-from editor.canvas.canvas_logic import shape_text
+from editor.canvas.looks import shape_text
 from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Ref
 from editor.ui import fields, state, widgets
 from editor.ui.fields import md
@@ -33,7 +33,7 @@ def show(graph: Graph, node: Node, k: str, shapes) -> None:
 
 
 def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
-    from editor.building import catalog
+    from editor.building import compile_choices
 
     index = graph.output_index(ref)
     output = graph.outputs[index] if index is not None else None
@@ -48,7 +48,7 @@ def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
         cols[1].button("↑", key=f"{k}.out.up", disabled=index == 0, on_click=_move_output, args=(index, -1))
         cols[2].button("↓", key=f"{k}.out.down", disabled=index == len(graph.outputs) - 1,
                        on_click=_move_output, args=(index, 1))
-    losses = list(catalog.losses())
+    losses = list(compile_choices.losses())
     current = output.loss
     if current is None:
         choice = NO_LOSS
@@ -68,7 +68,7 @@ def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
     st.number_input("Loss weight", key=key, step=0.1, format="%g", **widgets.bind(key, float(output.loss_weight)), on_change=_set_output_field,
                     args=(ref, node.name, "loss_weight", key))
     widgets.field_error(key)
-    metrics = list(catalog.metrics())
+    metrics = list(compile_choices.metrics())
     key = f"{k}.metrics"
     st.multiselect("Metrics", metrics + [m for m in output.metrics if m not in metrics], key=key,
                    **widgets.bind(key, list(output.metrics), param="default"),

@@ -12,7 +12,7 @@ import streamlit as st
 
 from typing import Union
 
-from editor.canvas import canvas_logic
+from editor.canvas import placement
 from editor.model import edits
 from editor.model.graph import Graph, Node, Ref
 from editor.building.op_palette import OPS
@@ -137,7 +137,7 @@ def _op_choice(query: str, key: str) -> Optional[edits.Op]:
 def _placed(graph: Graph, node_id: str) -> Graph:
     """Give a just-added node a position (a row of its own when it is inserted into wires),
     so the canvas stays stable from now on."""
-    return canvas_logic.place_new(graph, node_id)
+    return placement.place_new(graph, node_id)
 
 
 @state.callback

@@ -303,7 +303,7 @@ class DiagramNotDrawn(UserError):
 
 
 # Graphviz's `dot` on the server, bounded so that no diagram can hang or exhaust it.
-# Measured (residual stacks, benchmarks.big_graphs, graphviz 2.43, -Tsvg): 331 nodes 0.2 s
+# Measured (residual stacks, support.big_graphs, graphviz 2.43, -Tsvg): 331 nodes 0.2 s
 # and 37 MB, 1,002 nodes 0.9 s and 191 MB, 2,002 nodes 2.8 s and 678 MB.
 DOT_TIMEOUT_S = 30.0
 DOT_MEMORY_BYTES = 2 * 10**9  # address space (ulimit -v): a few times the 2,002-node peak

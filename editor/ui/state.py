@@ -22,7 +22,7 @@ from typing import Callable, Optional, Union
 import streamlit as st
 from pydantic import ValidationError
 
-from editor.canvas import canvas_logic
+from editor.canvas import clicks, placement
 from editor.files import project_files
 from editor import templates
 from editor.errors import UserError
@@ -86,8 +86,8 @@ def graph() -> Graph:
     return project().graph(graph_id())
 
 
-def canvas_state() -> canvas_logic.CanvasState:
-    found = st.session_state.get(CANVAS) or canvas_logic.CanvasState()
+def canvas_state() -> clicks.CanvasState:
+    found = st.session_state.get(CANVAS) or clicks.CanvasState()
     if found.selection and graph().get(found.selection) is None:
         found = replace(found, selection=None, mode="select")
     return found
@@ -176,7 +176,7 @@ def callback(fn: Callable) -> Callable:
     return run
 
 
-def set_canvas_state(value: canvas_logic.CanvasState) -> None:
+def set_canvas_state(value: clicks.CanvasState) -> None:
     st.session_state[CANVAS] = value
 
 
@@ -187,14 +187,14 @@ def select(node_id: Optional[str]) -> None:
 
 @callback
 def set_mode(mode: str) -> None:
-    set_canvas_state(replace(canvas_state(), mode=mode if mode in canvas_logic.MODES else "select"))
+    set_canvas_state(replace(canvas_state(), mode=mode if mode in clicks.MODES else "select"))
 
 
 @callback
 def set_graph(graph_id_: str) -> None:
     if graph_id_ in {g.id for g in project().graphs} and graph_id_ != graph_id():
         st.session_state[GRAPH] = graph_id_
-        set_canvas_state(canvas_logic.CanvasState())
+        set_canvas_state(clicks.CanvasState())
         sync_url()
 
 
@@ -340,7 +340,7 @@ def edit_graph(
         before = graph()
         result = change(before)
         new_graph, new_id = result if isinstance(result, tuple) else (result, None)
-        updated = project().replace_graph(canvas_logic.keep_in_place(before, new_graph))
+        updated = project().replace_graph(placement.keep_in_place(before, new_graph))
     except (UserError, ValidationError) as err:  # anything else is a bug: callback() says so
         message = describe_error(err)
         if node_name and f"'{node_name}'" not in message:

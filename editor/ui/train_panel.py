@@ -112,9 +112,9 @@ def _not_building(preview: Optional[Preview]) -> None:
 
 
 def _compile_settings(project: Project, disabled: bool) -> None:
-    from editor.building import catalog
+    from editor.building import compile_choices
 
-    names = catalog.optimizers()
+    names = compile_choices.optimizers()
     current = next((n for n in names if n.lower() == project.training.optimizer.lower()), project.training.optimizer)
     options = names if current in names else [current, *names]
     cols = st.columns(2)
@@ -153,10 +153,10 @@ def _number(col, name: str, disabled: bool, step, high=None) -> None:
 
 @state.callback
 def _set_optimizer() -> None:
-    from editor.building import catalog
+    from editor.building import compile_choices
 
     name = st.session_state.get("train.optimizer")
-    compile_name = catalog.optimizer_strings().get(name) or name  # "adam" where compile takes a string
+    compile_name = compile_choices.optimizer_strings().get(name) or name  # "adam" where compile takes a string
     if compile_name.lower() != state.project().training.optimizer.lower():
         _set_training(f"set optimizer {compile_name}", "train.optimizer", optimizer=compile_name)
 

@@ -26,7 +26,7 @@ from typing import Optional
 
 import streamlit as st
 
-from editor.canvas import canvas_logic
+from editor.canvas import clicks
 from editor import templates
 from editor.model.graph import Project
 from editor.model.history import History
@@ -166,7 +166,7 @@ def _begin(history_: History, project_id: str, revision: int, source_: str, temp
     ss[state.PROJECT_ID], ss[state.REVISION] = project_id, revision
     ss[state.CONFLICT] = ss[state.SAVE_PROBLEM] = ss[state.DRAFT] = ss[state.OFFER] = None
     ss[state.GRAPH] = project_.main.id
-    ss[state.CANVAS] = canvas_logic.CanvasState()
+    ss[state.CANVAS] = clicks.CanvasState()
     ss[state.SOURCE] = source_
     ss[state.TEMPLATE] = template_id
     state.sync_url()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from editor.canvas import canvas_logic
+from editor.canvas import placement
 from editor.templates import load_template
 from support.canvas import FIND_NETWORK, canvas_frame, click_node
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
@@ -43,7 +43,7 @@ def inspector_heading(page, name: str):
 
 def test_selection_survives_a_rename_then_a_units_edit(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n2", canvas_logic.layout(MLP))
+    click_node(page, "n2", placement.layout(MLP))
     expect(inspector_heading(page, "hidden1")).to_be_visible()
     type_into(page, "insp.main.n2.name", "encoder")
     expect(inspector_heading(page, "encoder")).to_be_visible()
@@ -72,7 +72,7 @@ def pick(page, label: str) -> None:
 
 def test_selection_survives_twenty_mixed_edits(page, server):
     open_template(page, server, "mlp")
-    layout = canvas_logic.layout(MLP)
+    layout = placement.layout(MLP)
     steps = 0
 
     def still(name: str) -> None:
@@ -182,7 +182,7 @@ def add_dropout(page, button: str) -> None:
 
 def test_insert_after_puts_the_layer_into_the_chain(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n2", canvas_logic.layout(MLP))
+    click_node(page, "n2", placement.layout(MLP))
     expect(inspector_heading(page, "hidden1")).to_be_visible()
     add_dropout(page, "Insert after hidden1")
     code_has(page, 'name="hidden2")(dropout)')
@@ -196,7 +196,7 @@ def test_insert_after_puts_the_layer_into_the_chain(page, server):
 
 def test_insert_after_the_output_moves_the_output(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n5", canvas_logic.layout(MLP))
+    click_node(page, "n5", placement.layout(MLP))
     expect(inspector_heading(page, "output")).to_be_visible()
     add_dropout(page, "Insert after output")
     code_has(page, "outputs=dropout")
@@ -206,7 +206,7 @@ def test_insert_after_the_output_moves_the_output(page, server):
 
 def test_branch_from_leaves_the_chain_alone(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n2", canvas_logic.layout(MLP))
+    click_node(page, "n2", placement.layout(MLP))
     expect(inspector_heading(page, "hidden1")).to_be_visible()
     add_dropout(page, "Branch from hidden1")
     code_has(page, 'name="dropout")(hidden1)')
@@ -345,7 +345,7 @@ def test_the_number_of_a_wire_drawn_across_a_row_is_on_that_wire(page, server):
     to left): its number "2" is drawn on it, not somewhere else on the canvas (issue 11 #15).
     (A wire into a one-tensor layer replaces its input, so the merge takes the second wire.)"""
     open_template(page, server, "mlp")
-    click_node(page, "n2", canvas_logic.layout(MLP))
+    click_node(page, "n2", placement.layout(MLP))
     expect(inspector_heading(page, "hidden1")).to_be_visible()
     add_layer(page, "add", "Add · merging", "Insert after hidden1")  # n6: add(hidden1) -> hidden2
     # (an Add of one tensor is an error until the second wire: no code is written, so watch the canvas)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from editor.canvas import canvas_logic
+from editor.canvas import looks, placement
 from editor.templates import load_template
 from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled
 from tests.e2e.test_canvas_e2e import add_dropout, canvas_wires, choose, code_has, inspector_heading, wait_total, mlp_total
@@ -38,7 +38,7 @@ def node_positions(page) -> dict:
 
 def test_a_wiring_click_into_a_one_input_layer_names_what_it_replaced_and_a_cycle_shows(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n4", canvas_logic.layout(MLP))  # hidden3
+    click_node(page, "n4", placement.layout(MLP))  # hidden3
     expect(inspector_heading(page, "hidden3")).to_be_visible()
     choose(page, "toolbar.mode", CONNECT)
     expect(page.get_by_text("Mode: wire the selected node into the clicked one (adds an input)")).to_be_visible()
@@ -48,8 +48,8 @@ def test_a_wiring_click_into_a_one_input_layer_names_what_it_replaced_and_a_cycl
     ok, wires = polled(page, lambda: canvas_wires(page), lambda w: ("n4", "n2") in w)
     assert ok and ("n1", "n2") not in wires, wires
     ok, back = polled(page, lambda: edge_options(page, "n4->n2#0"), lambda e: e is not None)
-    assert back == {"color": canvas_logic.CYCLE_COLOUR, "smooth": "curvedCW", "width": 2, "label": "closes a cycle"}
-    assert edge_options(page, "n2->n3#0")["color"] == canvas_logic.EDGE_COLOUR
+    assert back == {"color": looks.CYCLE_COLOUR, "smooth": "curvedCW", "width": 2, "label": "closes a cycle"}
+    assert edge_options(page, "n2->n3#0")["color"] == looks.EDGE_COLOUR
     expect(page.get_by_text("The code cannot be generated: the graph has errors")).to_be_attached()
     page.get_by_role("button", name="↶ Undo").click()
     ok, wires = polled(page, lambda: canvas_wires(page), lambda w: ("n1", "n2") in w)
@@ -83,7 +83,7 @@ def test_the_deepest_cost_colour_has_white_labels_and_the_legend_shows_the_warni
         page, "() => Object.fromEntries(window.__kgsNetwork.body.data.nodes.get().map(n => [n.id, n.font.color]))"),
         lambda f: f.get("n2") == "#FFFFFF")
     assert ok, fonts  # hidden1 holds most parameters: the deepest red, white text
-    assert fonts["n1"] == canvas_logic.TEXT_COLOUR
+    assert fonts["n1"] == looks.TEXT_COLOUR
 
 
 def _cut(locator) -> bool:
@@ -111,7 +111,7 @@ def test_labels_have_room(page, server):
 def test_the_delete_key_on_the_canvas_deletes_the_selected_node(page, server):
     open_template(page, server, "mlp")
     page.keyboard.press("Delete")  # nothing selected, the canvas not focused: nothing happens
-    click_node(page, "n4", canvas_logic.layout(MLP))
+    click_node(page, "n4", placement.layout(MLP))
     expect(inspector_heading(page, "hidden3")).to_be_visible()
     page.keyboard.press("Delete")  # as a person does, right after the click
     ok, ids = polled(page, lambda: network_node_ids(page), lambda i: i and "n4" not in i)

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from editor.canvas import canvas_logic
+from editor.canvas import looks, placement
 from support.canvas import click_node, polled
 from tests.e2e.test_canvas_e2e import MLP, add_dropout, field, inspector_heading, mlp_total, type_into, wait_total
 from tests.e2e.test_cost_e2e import drawn
@@ -42,7 +42,7 @@ def wait_drawn(page, node_id: str, wanted) -> dict:
 
 def test_compare_with_the_first_revision_marks_added_and_changed_nodes(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n2", canvas_logic.layout(MLP))
+    click_node(page, "n2", placement.layout(MLP))
     expect(inspector_heading(page, "hidden1")).to_be_visible()
     add_dropout(page, "Insert after hidden1")
     page.get_by_role("tab", name="Inspector").click()
@@ -53,7 +53,7 @@ def test_compare_with_the_first_revision_marks_added_and_changed_nodes(page, ser
     wait_total(page, mlp_total(h2=100))
 
     compare_with(page, "revision 1", re.compile(r"^revision 1\b"))
-    added = wait_drawn(page, "n6", lambda n: n["color"]["border"] == canvas_logic.DIFF_BORDERS["added"])
+    added = wait_drawn(page, "n6", lambda n: n["color"]["border"] == looks.DIFF_BORDERS["added"])
     assert "◆ added since the version compared with" in added["title"]
     assert "◆ changed since the version compared with" in drawn(page, "n3")["title"]  # selected: its border says so
     assert drawn(page, "n4")["borderWidth"] == 1  # hidden3's shape changed, the node did not

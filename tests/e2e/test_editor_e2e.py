@@ -13,7 +13,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from editor.canvas import canvas_logic
+from editor.canvas import placement
 from editor.templates import load_template
 from support.canvas import canvas_frame, click_node, estimated_point, network_node_ids, node_point
 from tests.e2e.conftest import ROOT, assert_quiet, watch_console
@@ -53,7 +53,7 @@ def test_mlp_link_shows_canvas_and_summary(page, server, screenshots):
 
 def test_click_a_node_and_change_a_parameter(page, server, screenshots):
     open_template(page, server, "mlp")
-    click_node(page, "n2", canvas_logic.layout(load_template("mlp").main))
+    click_node(page, "n2", placement.layout(load_template("mlp").main))
     page.get_by_role("heading", name="hidden1").wait_for()
     units = field(page, "insp.main.n2.cfg.units").locator("input")
     expect(units).to_have_value("512")
@@ -89,7 +89,7 @@ def test_unet_link_shows_the_unet(page, server, screenshots):
 
     choose(page, "toolbar.view", "Whole graph (fit)")  # the legible default shows a part of it
     network_state(page, lambda s: len(s["ids"]) == 39)
-    click_node(page, "n20", canvas_logic.layout(load_template("unet").main))  # merge6
+    click_node(page, "n20", placement.layout(load_template("unet").main))  # merge6
     page.get_by_role("heading", name="merge6").wait_for()
     page.screenshot(path=str(screenshots / "unet.png"))
 
@@ -102,7 +102,7 @@ def test_readme_screenshot(chromium, server, screenshots):
     errors = watch_console(page)
     try:
         open_template(page, server, "headline_multi_io")
-        click_node(page, "n6", canvas_logic.layout(load_template("headline_multi_io").main))
+        click_node(page, "n6", placement.layout(load_template("headline_multi_io").main))
         page.get_by_role("heading", name="concatenate").wait_for()
         expect(summary_block(page)).to_contain_text("Total params: 5,200,610")
         page.wait_for_timeout(500)  # let the canvas finish redrawing the selection
@@ -119,7 +119,7 @@ def test_fallback_click_position_matches_vis_network(page, server):
     """The layout-based estimate used when vis-network cannot be reached lands on the node."""
     open_template(page, server, "mlp")
     frame = canvas_frame(page)
-    layout = canvas_logic.layout(load_template("mlp").main)
+    layout = placement.layout(load_template("mlp").main)
     for node_id in ("n1", "n3", "n5"):
         exact = node_point(page, node_id)
         guess = estimated_point(frame, layout, node_id)

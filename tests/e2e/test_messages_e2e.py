@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from editor.canvas import canvas_logic
+from editor.canvas import clicks, looks, placement
 from editor.templates import load_template
 from support.canvas import FIND_NETWORK, canvas_frame, click_node
 from tests.e2e.test_editor_e2e import field, open_template
@@ -37,10 +37,10 @@ def wait_for_fills(page, fills: dict[str, str]) -> None:
 
 def test_a_wire_that_closes_a_cycle_is_named_and_pinned_to_its_nodes(page, server):
     open_template(page, server, "headline_multi_io")
-    layout = canvas_logic.layout(load_template("headline_multi_io").main)
+    layout = placement.layout(load_template("headline_multi_io").main)
     click_node(page, "n9", layout)  # dense_2
     page.get_by_role("heading", name="dense_2").wait_for()
-    choose(page, "toolbar.mode", canvas_logic.MODES["connect"])
+    choose(page, "toolbar.mode", clicks.MODES["connect"])
     click_node(page, "n7", layout)  # dense: dense_2 now feeds dense, closing the loop
     cycle = "cycle: dense → dense_1 → dense_2 → dense"
     tab = page.get_by_role("tab", name="Problems (1)")
@@ -49,8 +49,8 @@ def test_a_wire_that_closes_a_cycle_is_named_and_pinned_to_its_nodes(page, serve
     problems = page.get_by_role("tabpanel", name="Problems (1)")
     expect(problems.get_by_text(cycle, exact=True)).to_have_count(1)
     expect(page.get_by_role("heading", name="dense_2")).to_be_visible()  # the inspector says it too
-    red = canvas_logic.ERROR_COLOURS[0]
-    merge = canvas_logic.KIND_COLOURS["merge"][0]
+    red = looks.ERROR_COLOURS[0]
+    merge = looks.KIND_COLOURS["merge"][0]
     wait_for_fills(page, {"n7": red, "n8": red, "n9": red, "n6": merge})
     body = page.locator("body").inner_text()
     assert "n10" not in body and "KeyError" not in body and "build failed" not in body
