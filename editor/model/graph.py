@@ -349,6 +349,17 @@ class Graph(_Frozen):
     def output_index(self, ref: Ref) -> Optional[int]:
         return next((i for i, o in enumerate(self.outputs) if o.ref == ref), None)
 
+    @property
+    def loss_nodes(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if n.kind == "loss")
+
+    @property
+    def model_outputs(self) -> tuple[Ref, ...]:
+        """What the built model returns, in order: the declared outputs, then each loss
+        node's value (a model output that no compile loss supervises). The one home of this
+        rule; editor.building.plan pads the compile lists to match."""
+        return tuple(o.ref for o in self.outputs) + tuple(Ref(node=n.id) for n in self.loss_nodes)
+
 
 _INDEXES: "OrderedDict[int, tuple[tuple[Node, ...], dict[str, Node]]]" = OrderedDict()
 
