@@ -25,10 +25,9 @@ Argument = Union[Ref, tuple[Ref, ...]]
 
 def owner(graph: Graph, node: Node) -> Optional[Node]:
     """The node whose layer `node` calls: itself, or the node it shares (None if missing).
-
-    The one home of this rule: a sharing node holds no config of its own (its `config` is
-    empty); the layer, and its config, is the owner's."""
-    return graph.get(node.shares) if node.shares else node
+    A sharing node holds no config of its own: the layer, and its config, are the owner's.
+    (The rule is Graph.layer_owner, in the model layer, so that edits can use it too.)"""
+    return graph.layer_owner(node)
 
 
 @dataclass(frozen=True)

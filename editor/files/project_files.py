@@ -55,7 +55,7 @@ def without_shared_configs(project: Project) -> Project:
     if not any(n.shares and n.config for g in project.graphs for n in g.nodes):
         return project
     graphs = tuple(g.model_copy(update={"nodes": tuple(
-        n.model_copy(update={"config": {}}) if n.shares and n.config and g.get(n.shares) is not None else n
+        n.model_copy(update={"config": {}}) if n.shares and n.config and g.layer_owner(n) is not None else n
         for n in g.nodes)}) for g in project.graphs)
     return project.model_copy(update={"graphs": graphs})
 

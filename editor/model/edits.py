@@ -373,8 +373,7 @@ def share(graph: Graph, node_id: str, owner_id: str) -> Graph:
 def unshare(graph: Graph, node_id: str) -> Graph:
     """Give a sharing node a layer of its own (a copy of its owner's config, fresh weights)."""
     node = _require(graph, node_id)
-    owner = graph.get(node.shares) if node.shares else None
-    config = dict(owner.config) if owner is not None else dict(node.config)
+    config = dict((graph.layer_owner(node) or node).config)
     return _replace(graph, node.model_copy(update={"shares": None, "config": config}))
 
 

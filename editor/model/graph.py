@@ -349,6 +349,12 @@ class Graph(_Frozen):
     def output_index(self, ref: Ref) -> Optional[int]:
         return next((i for i, o in enumerate(self.outputs) if o.ref == ref), None)
 
+    def layer_owner(self, node: Node) -> Optional[Node]:
+        """The node whose layer `node` calls: itself, or the node it shares (None if missing).
+        The one home of this rule (editor.building.plan.owner reads it): a sharing node holds
+        no config of its own; the layer, and its config, are the owner's."""
+        return self.get(node.shares) if node.shares else node
+
     @property
     def loss_nodes(self) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if n.kind == "loss")
