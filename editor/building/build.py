@@ -1,10 +1,10 @@
 """Graph -> real `keras.Model`, built node by node so errors land on the node at fault.
 
 Layers are made by Keras's own deserialisation (`keras.layers.deserialize` with
-module / class_name / config): no translator per layer class. Each node is called on
-its input tensors in topological order inside a try; a node whose call fails gets a
-Problem with Keras's message, its consumers are skipped, and the rest of the graph is
-still built, so output shapes are known for every valid part while another is broken.
+module / class_name / config): no translator per layer class. Each step of the graph's
+call plan (editor.building.plan) is called on its input tensors inside a try; a node
+whose call fails gets a Problem with Keras's message, its consumers are skipped, and the
+rest of the graph is still built, so output shapes are known for every valid part while another is broken.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Graph -> one readable Python file that rebuilds the model with the Keras functional API.
 
-Modelled on torch.fx's `Graph.python_code`: each graph is walked once in topological
-order, a namespace hands out legal unique names, imports are collected apart from the
+Modelled on torch.fx's `Graph.python_code`: each graph's call plan (editor.building.plan,
+the steps the build runs) is written step by step, a namespace hands out legal unique names, imports are collected apart from the
 body, one emitter per node kind adds lines, and the lines are joined at the end. The
 file must build the very model `editor.building.build` builds (tests/test_codegen.py compares the
 two), so every rule here mirrors build.py and losses.py. Keras is never imported here.
