@@ -5,11 +5,14 @@ outputs (declared, then one per loss node) with the compile lists padded to matc
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from editor.building.plan import owner, plan
 from editor.model.graph import Output, Ref
 from editor.templates import load_template, template_ids
 from tests.helpers import inp, layer, project
+from tests.randomgraphs import random_project
 
 
 def steps(graph):
@@ -159,3 +162,36 @@ def test_the_plan_imports_no_keras():
     imported = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
     assert not any("keras" in (name or "") for name in imported)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), size=st.integers(3, 40))
+def test_build_quick_build_and_exported_code_agree_on_random_projects(seed, size, tmp_path_factory):
+    """The three readers of the plan give one model: the same shapes, problems and
+    parameter counts from the build and the quick build, and the exported code's model
+    has the build's outputs and parameters."""
+    import importlib.util
+
+    import keras
+
+    from editor.building.build import build_project, param_counts
+    from editor.building.quick_build import quick_build
+    from editor.code.codegen import generate
+
+    project = random_project(seed, size)
+    full = build_project(project, weights=False)
+    quick = quick_build(project, project.main.id)
+    assert full.ok and quick.ok
+    assert quick.shapes == full.shapes
+    assert [p.message for p in quick.problems] == [p.message for p in full.problems]
+    if not full.problems:  # (a dead end's layer is in the quick count, not in the model)
+        assert quick.counts == param_counts(full.model)
+    path = tmp_path_factory.mktemp("code") / "generated_model.py"
+    path.write_text(generate(project), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"kgs_plan_{seed}_{size}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    keras.backend.clear_session()
+    model = module.build_model()
+    assert [tuple(t.shape) for t in model.outputs] == [tuple(t.shape) for t in full.model.outputs]
+    assert param_counts(model) == param_counts(full.model)
