@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from editor.building.plan import owner
 from editor.model.graph import Graph, Node, Output, Project
 
 _FIELDS = ("kind", "class_name", "shape", "dtype", "graph", "expression", "weight")
@@ -151,11 +152,18 @@ def _node_details(a: Node, b: Node, graph_a: Graph, graph_b: Graph, graphs_a: di
         [b.keyword(i) for i in range(len(b.inputs))]  # by identity: a renamed source is not a rewiring
     if not same_wires:
         details.append(f"inputs: {', '.join(wiring_a) or 'none'} -> {', '.join(wiring_b) or 'none'}")
-    shares_a = _name(graph_a, a.shares) if a.shares else None
-    shares_b = _name(graph_b, b.shares) if b.shares else None
+    shares_a, shares_b = _layer_owner(graph_a, a), _layer_owner(graph_b, b)
     if a.shares != b.shares:
         details.append(f"shares: {shares_a or 'none'} -> {shares_b or 'none'}")
     return details
+
+
+def _layer_owner(graph: Graph, node: Node) -> Optional[str]:
+    """The name of the node whose layer a sharing node calls (its id if missing); None if it shares none."""
+    if not node.shares:
+        return None
+    found = owner(graph, node)
+    return found.name if found is not None else node.shares
 
 
 def _output_details(a: Output, b: Output, graph: str, name: str) -> list[str]:

@@ -109,7 +109,7 @@ class _Builder:
             if source is not None and source[0].node != owner_id:
                 units = owner.config["units"]
                 self.add("layer", "shared", [source[0]], (source[1][:-1] + (units,),), class_name="Dense",
-                         config=dict(owner.config), shares=owner_id)
+                         shares=owner_id)  # a sharing node holds no config: the owner's is the layer's
                 return True
         return False
 

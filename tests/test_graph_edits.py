@@ -2,6 +2,7 @@
 
 import pytest
 
+from editor.building.plan import owner
 from editor.model import edits
 from editor.model.edits import EditError
 from editor.model.graph import Ref, topological_order, upstream
@@ -78,10 +79,10 @@ def test_reorder_inputs(graph):
         edits.move_input(graph, "n4", 1, 1)
 
 
-def test_connect_and_disconnect(graph):
+def test_connect_and_remove_input(graph):
     g = edits.connect(graph, Ref(node="n1"), "n4")
     assert [r.node for r in g.node("n4").inputs] == ["n2", "n3", "n1"]
-    g = edits.disconnect(g, Ref(node="n2"), "n4")
+    g = edits.remove_input(g, "n4", 0)
     assert [r.node for r in g.node("n4").inputs] == ["n3", "n1"]
 
 
@@ -187,21 +188,25 @@ def test_insert_after_refuses_a_loss_node_and_a_missing_node():
         edits.insert_after(graph, Ref(node="n99"), "Dropout")
 
 
-def test_share_copies_the_owner_and_points_at_the_real_owner(graph):
+def test_share_points_at_the_real_owner_and_holds_no_config(graph):
     g = edits.share(graph, "n3", "n2")
     assert g.node("n3").shares == "n2"
-    assert g.node("n3").config == {"units": 4}
+    assert g.node("n3").config == {}  # the layer's config is its owner's: no copy to go stale
+    assert owner(g, g.node("n3")).config == {"units": 4}
     g, extra = edits.add_layer(g, "Dense", {"units": 9}, after="n1")
     g = edits.share(g, extra, "n3")  # n3 shares n2, so the new node shares n2 directly
     assert g.node(extra).shares == "n2"
-    assert edits.unshare(g, "n3").node("n3").shares is None
+    g = edits.set_param(g, "n2", "units", 6)
+    unshared = edits.unshare(g, "n3").node("n3")
+    assert (unshared.shares, unshared.config) == (None, {"units": 6})  # the owner's config as it is now
     with pytest.raises(EditError, match="only layer nodes"):
         edits.share(g, "n1", "n2")
 
 
 def test_removing_an_owner_unshares(graph):
-    g = edits.remove_node(edits.share(graph, "n3", "n2"), "n2")
+    g = edits.remove_node(edits.set_param(edits.share(graph, "n3", "n2"), "n2", "units", 6), "n2")
     assert g.node("n3").shares is None
+    assert g.node("n3").config == {"units": 6}  # the removed layer's config, now its own
 
 
 def test_outputs_set_update_move_unset(graph):
@@ -235,7 +240,7 @@ def test_loss_inputs_keep_their_names_through_every_wiring_edit():
     assert names(g) == [("n2", "feat"), ("n3", "pred"), ("n4", "c")]
     g = edits.move_input(g, "n5", 2, -2)
     assert names(g) == [("n4", "c"), ("n2", "feat"), ("n3", "pred")]
-    g = edits.disconnect(g, Ref(node="n2"), "n5")
+    g = edits.remove_input(g, "n5", 1)
     assert names(g) == [("n4", "c"), ("n3", "pred")]
     g = edits.remove_input(g, "n5", 0)
     assert names(g) == [("n3", "pred")]

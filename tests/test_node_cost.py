@@ -8,13 +8,14 @@ import pytest
 from editor.model.graph import Ref
 from editor.building.node_cost import heat, human, node_costs
 from editor.templates import load_template, template_ids
+from editor.train.run_settings import DEFAULT_NONE_DIM
 from tests.helpers import inp, layer, project
 
 import keras
 
 
 def one(shape, class_name, dtype="float32", **config):
-    """input -> one layer: the layer node's cost at batch 1 (None dims count as 32)."""
+    """input -> one layer: the layer node's cost at batch 1 (None dims count as DEFAULT_NONE_DIM)."""
     p = project(inp("n1", "x", shape, dtype=dtype), layer("n2", "l", class_name, "n1", **config), outputs=["n2"])
     return node_costs(p, batch_size=1)["n2"]
 
@@ -37,7 +38,7 @@ CASES = [
     ((9, 6), "LSTM", {"units": 5}, 9 * 2 * 4 * 5 * (6 + 5)),
     ((9, 6), "GRU", {"units": 5}, 9 * 2 * 3 * 5 * (6 + 5)),
     ((7, 3), "SimpleRNN", {"units": 4, "return_sequences": True}, 7 * 2 * 4 * (3 + 4)),
-    ((None, 6), "LSTM", {"units": 2}, 32 * 2 * 4 * 2 * (6 + 2)),
+    ((None, 6), "LSTM", {"units": 2}, DEFAULT_NONE_DIM * 2 * 4 * 2 * (6 + 2)),  # the training estimate's default
     ((10,), "Embedding", {"input_dim": 50, "output_dim": 8}, 0),
     ((4, 4, 3), "Conv2DTranspose", {"filters": 2, "kernel_size": 3}, 2 * 9 * 3 * 2 * 4 * 4),
     ((10,), "ReLU", {}, 10),

@@ -185,3 +185,14 @@ def test_version_1_files_are_migrated_keeping_their_meaning():
     assert project.format_version == 2
     assert project.main.node("n2").input_names == () and project.main.node("n3").input_names == ("p",)
     assert json.loads(project_files.dumps(project))["format_version"] == 2
+
+
+def test_old_files_lose_the_stale_config_copy_of_a_sharing_node():
+    """Files written before sharing nodes held no config kept a copy of the owner's, which
+    went stale when the owner changed: on load it is dropped, the owner's config is the layer's."""
+    data = json.loads(project_files.dumps(load_template("shared_embedding")))
+    node = next(n for n in data["graphs"][0]["nodes"] if n.get("shares"))
+    node["config"] = {"input_dim": 3, "output_dim": 2}  # a stale copy
+    loaded = project_files.loads(json.dumps(data))
+    assert loaded == load_template("shared_embedding")
+    assert loaded.main.node(node["id"]).config == {}

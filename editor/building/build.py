@@ -1,10 +1,10 @@
 """Graph -> real `keras.Model`, built node by node so errors land on the node at fault.
 
 Layers are made by Keras's own deserialisation (`keras.layers.deserialize` with
-module / class_name / config): no translator per layer class. Each node is called on
-its input tensors in topological order inside a try; a node whose call fails gets a
-Problem with Keras's message, its consumers are skipped, and the rest of the graph is
-still built, so output shapes are known for every valid part while another is broken.
+module / class_name / config): no translator per layer class. Each step of the graph's
+call plan (editor.building.plan) is called on its input tensors inside a try; a node
+whose call fails gets a Problem with Keras's message, its consumers are skipped, and the
+rest of the graph is still built, so output shapes are known for every valid part while another is broken.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import Any, Optional
 
 import keras
 
-from editor.building import catalog, losses
+from editor.building import catalog, losses, plan
 from editor.model import expr
 from editor.building.deadline import Deadline, TooSlow
 from editor.errors import UserError
-from editor.model.graph import Graph, Node, Project, application_arguments, call_order, topological_order
+from editor.model.graph import Graph, Node, Project, application_arguments, call_order
 from editor.model.problems import Problem, errors, one_line
 from editor.model.validate import MAX_NODES, check_project
 
@@ -62,8 +62,10 @@ class BuildResult:
         return found[0].message if found else "the model does not build"
 
 
-class _GraphBuilder:
-    """Builds one graph of a project; nested graphs are built once and reused."""
+class GraphBuilder:
+    """Builds one graph of a project by running its call plan (editor.building.plan) with
+    real Keras calls; nested graphs are built once and reused. The quick build runs the
+    same plan with the same calls, on cached specs."""
 
     def __init__(self, project: Project, models: dict[str, Optional[keras.Model]], problems: list[Problem]):
         self.project = project
@@ -73,37 +75,27 @@ class _GraphBuilder:
         self.stopped = False
         self._op_naming: dict[str, bool] = {}  # graph id -> expr.ops_need_names
 
+    def walk(self, graph: Graph, steps, operation) -> dict[str, tuple]:
+        """Node id -> output values of each step `operation(graph, step, value)` ran without error;
+        the others get a problem on their node."""
+        def failed(step, err):
+            self._report(graph, step.node, str(err) if isinstance(err, NodeError) else one_line(err))
+        return plan.run(steps, lambda step, value: operation(graph, step, value), failed,
+                        lambda values, ref: self.pick(graph, values, ref),
+                        lambda step: self.over_budget(graph, step.node))
+
     def build(self, graph: Graph) -> tuple[Optional[keras.Model], dict[str, list[Shape]]]:
-        tensors: dict[str, tuple] = {}
-        layers: dict[str, Any] = {}  # owner node id -> layer object (shared layers)
-        failed = False
-        for node_id in topological_order(graph):
-            node = graph.node(node_id)
-            if self._over_budget(graph, node):
-                return None, {}
-            if node.kind != "input" and (not node.inputs or any(r.node not in tensors for r in node.inputs)):
-                failed = True  # upstream failure or structural error, already reported
-                continue
-            try:
-                args = [self._pick(graph, tensors, ref) for ref in node.inputs]
-                result = self._call(graph, node, args, layers)
-            except _NodeError as err:
-                self._report(graph, node, str(err))
-                failed = True
-                continue
-            except Exception as err:  # Keras raises many types; all become a message on the node
-                self._report(graph, node, one_line(err))
-                failed = True
-                continue
-            tensors[node_id] = tuple(result) if isinstance(result, (list, tuple)) else (result,)
+        calls = plan.plan(graph)
+        layers: dict[str, Any] = {}  # step.layer -> layer object (shared layers)
+        tensors = self.walk(graph, calls.steps, lambda g, step, value: call_outputs(self.call(g, step, value, layers)))
+        if self.stopped:
+            return None, {}
         shapes = {node_id: [tuple(t.shape) for t in ts] for node_id, ts in tensors.items()}
-        # Nodes on a cycle are not in the topological order at all: reported by check_cycles.
-        failed = failed or any(n.id not in tensors for n in graph.nodes)
-        if failed or not self._outputs_ok(graph, tensors):
+        # Nodes on a cycle are not in the plan at all: reported by check_cycles.
+        if len(tensors) < len(graph.nodes) or not self.outputs_ok(graph, tensors):
             return None, shapes
         inputs = [tensors[n.id][0] for n in graph.inputs]
-        outputs = [self._pick(graph, tensors, o.ref) for o in graph.outputs]
-        outputs += [tensors[n.id][0] for n in graph.nodes if n.kind == "loss"]
+        outputs = [self.pick(graph, tensors, ref) for ref in calls.outputs]
         try:
             model = keras.Model(inputs=inputs, outputs=outputs, name=graph.name)
         except Exception as err:
@@ -116,7 +108,7 @@ class _GraphBuilder:
             self._op_naming[graph.id] = expr.ops_need_names((n.kind, n.name) for n in graph.nodes)
         return self._op_naming[graph.id]
 
-    def _over_budget(self, graph: Graph, node: Node) -> bool:
+    def over_budget(self, graph: Graph, node: Node) -> bool:
         """True once the build's time budget is spent; the node it stopped at gets the one problem."""
         if not self.stopped:
             try:
@@ -126,7 +118,8 @@ class _GraphBuilder:
                 self.problems.append(Problem(str(err), node=node.id, graph=graph.id, check="build"))
         return self.stopped
 
-    def _outputs_ok(self, graph: Graph, tensors: dict[str, tuple]) -> bool:
+    def outputs_ok(self, graph: Graph, tensors: dict[str, tuple]) -> bool:
+        """The declared outputs exist and their custom losses work on their shapes (reads only `.shape`)."""
         ok = True
         for output in graph.outputs:
             produced = tensors.get(output.ref.node)
@@ -139,33 +132,35 @@ class _GraphBuilder:
                 continue
             try:
                 losses.check_output_loss(output, tuple(produced[output.ref.output].shape)[1:])
-            except ValueError as err:
+            except UserError as err:
                 self._report(graph, node, str(err))
                 ok = False
         return ok
 
     @staticmethod
-    def _pick(graph: Graph, tensors: dict[str, tuple], ref):
-        produced = tensors[ref.node]
+    def pick(graph: Graph, values: dict[str, tuple], ref):
+        produced = values[ref.node]
         if ref.output >= len(produced):
             source = graph.node(ref.node).name
-            raise _NodeError(f"takes output {ref.output} of '{source}', which has only {len(produced)}")
+            raise NodeError(f"takes output {ref.output} of '{source}', which has only {len(produced)}")
         return produced[ref.output]
 
-    def _call(self, graph: Graph, node: Node, args: list, layers: dict[str, Any]):
+    def call(self, graph: Graph, step: plan.Step, value, layers: dict[str, Any]):
+        """What one step gives: Keras's call of the node on its inputs (`value(ref)` each)."""
+        node = step.node
         if node.kind == "input":
             return keras.Input(shape=node.shape, dtype=node.dtype, name=node.name)
+        positional, keywords = step.arguments(value)
         if node.kind == "op":
-            result = apply_op(node, args)
-            if self._ops_need_names(graph) and all(result is not t for t in args):
+            result = apply_op(node, positional)
+            if self._ops_need_names(graph) and all(result is not t for t in positional):
                 result._keras_history.operation.name = node.name  # as exported code's named_op() does
             return result
-        callable_ = self._layer(graph, node, layers, args)
-        positional, keywords = node.call_arguments(args)
+        callable_ = self._layer(step, layers, positional)
         if keywords:
-            _check_keywords(graph.get(node.shares) or node if node.shares else node, keywords)
+            _check_keywords(step.owner or node, keywords)
         if not positional:
-            raise _NodeError("takes no positional tensor: one input must be passed as the layer's main input")
+            raise NodeError("takes no positional tensor: one input must be passed as the layer's main input")
         style = node.call_style
         if style == "list":
             return callable_(positional, **keywords)
@@ -173,27 +168,32 @@ class _GraphBuilder:
             return callable_(*positional, **keywords)
         return callable_(positional[0], **keywords)
 
-    def _layer(self, graph: Graph, node: Node, layers: dict[str, Any], args: list):
+    def _layer(self, step: plan.Step, layers: dict[str, Any], args: list):
+        node = step.node
         if node.kind == "loss":
             # (a rank-0 tensor, e.g. a Lambda's K.mean(...) of the whole batch, has no batch axis: None)
             return losses.loss_layer(node, [tuple(t.shape)[1:] if len(t.shape) else None for t in args])
         if node.kind == "model":
             model = self.models.get(node.graph)
             if model is None:
-                raise _NodeError(f"the nested model '{self.project.graph(node.graph).name}' does not build")
+                raise NodeError(f"the nested model '{self.project.graph(node.graph).name}' does not build")
             return model
         if node.kind == "application":
             return make_application(node)
-        owner = graph.node(node.shares) if node.shares else node
-        if owner.id not in layers:
-            layers[owner.id] = make_layer(owner)
-        return layers[owner.id]
+        if step.layer not in layers:
+            layers[step.layer] = make_layer(step.owner)
+        return layers[step.layer]
 
     def _report(self, graph: Graph, node: Node, message: str) -> None:
         self.problems.append(Problem(f"node '{node.name}': {message}", node=node.id, graph=graph.id, check="build"))
 
 
-class _NodeError(Exception):
+def call_outputs(result) -> tuple:
+    """A call's outputs as a tuple (one tensor, or the list a multi-output layer returns)."""
+    return tuple(result) if isinstance(result, (list, tuple)) else (result,)
+
+
+class NodeError(UserError):
     """A problem on a node found while building (already phrased for the user)."""
 
 
@@ -203,7 +203,7 @@ def _check_keywords(node: Node, keywords: dict) -> None:
     for keyword in keywords:
         if keyword not in accepted:
             takes = f"it takes {', '.join(accepted)}" if accepted else "it takes none"
-            raise _NodeError(f"{node.class_name or node.kind} has no tensor argument '{keyword}' ({takes})")
+            raise NodeError(f"{node.class_name or node.kind} has no tensor argument '{keyword}' ({takes})")
 
 
 def apply_op(node: Node, tensors: list):
@@ -212,20 +212,20 @@ def apply_op(node: Node, tensors: list):
     try:
         tree = expr.parse(node.expression or "", node.input_names)
     except expr.ExprError as err:
-        raise _NodeError(f"expression: {err}") from None
+        raise NodeError(f"expression: {err}") from None
     unused = [name for name in node.input_names if name not in tree.names_used]
     if unused:
-        raise _NodeError(f"expression does not use input '{unused[0]}' (remove the wire or use the name)")
+        raise NodeError(f"expression does not use input '{unused[0]}' (remove the wire or use the name)")
     result = expr.evaluate(tree, dict(zip(node.input_names, tensors)))
     if not isinstance(result, keras.KerasTensor):
-        raise _NodeError("expression must compute a tensor from its inputs")
+        raise NodeError("expression must compute a tensor from its inputs")
     shapes = {name: tuple(t.shape)[1:] for name, t in zip(node.input_names, tensors)}
     small = all(expr.BATCH * math.prod(shape) <= expr.MAX_TEST_VALUES for shape in shapes.values())
     if small and all(d is not None for shape in shapes.values() for d in shape):  # free dims would be guessed
         try:  # symbolic shapes miss what only values show: reshape(x, (-1, 7)) of 4 values
             expr.dry_run(tree, shapes, "tensor", {n: str(t.dtype) for n, t in zip(node.input_names, tensors)})
         except expr.ExprError as err:
-            raise _NodeError(f"expression {err}") from None
+            raise NodeError(f"expression {err}") from None
     return result
 
 
@@ -243,7 +243,7 @@ def make_layer(node: Node):
             {"module": "keras.layers", "class_name": node.class_name, "config": {**node.config, "name": node.name}}
         )
     except Exception as err:
-        raise _NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
+        raise NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
 
 
 def _nested_layer_classes(config: Any):
@@ -264,21 +264,21 @@ def _check_allowed(class_name: str) -> None:
     try:
         name = catalog.canonical_name(class_name)
     except KeyError:
-        raise _NodeError(f"unknown layer class '{class_name}' (not in keras.layers)") from None
+        raise NodeError(f"unknown layer class '{class_name}' (not in keras.layers)") from None
     reason = catalog.excluded().get(name)
     if reason:
-        raise _NodeError(f"{name} cannot be used in the editor: {reason}")
+        raise NodeError(f"{name} cannot be used in the editor: {reason}")
 
 
 def make_application(node: Node):
     """A keras.applications model; weights are never downloaded (weights=None)."""
     builder = getattr(keras.applications, node.class_name or "", None)
     if builder is None or not callable(builder) or not node.class_name[:1].isupper():
-        raise _NodeError(f"'{node.class_name}' is not a keras.applications model")
+        raise NodeError(f"'{node.class_name}' is not a keras.applications model")
     try:
         return builder(weights=None, name=node.name, **application_arguments(node))
     except Exception as err:
-        raise _NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
+        raise NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
 
 
 def build_project(project: Project, graph_id: Optional[str] = None, weights: bool = True) -> BuildResult:
@@ -299,7 +299,7 @@ def _build_project(project: Project, graph_id: str, weights: bool) -> BuildResul
     else:
         with keras.StatelessScope(initialize_variables=False):
             model, shapes, problems = _build_graphs(project, graph_id)
-        _forget_deferred_variables()
+        forget_deferred_variables()
     problems = problems + losses.setting_problems(project)  # an unknown loss or optimizer name
     ok = model is not None and not errors(problems)
     compile_args = losses.compile_args(project, project.graph(graph_id)) if ok else {}
@@ -310,7 +310,7 @@ def _build_graphs(project: Project, graph_id: str):
     """Nested graphs first, then `graph_id`; the model is None if anything has an error."""
     problems = check_project(project)
     models: dict[str, Optional[keras.Model]] = {}
-    builder = _GraphBuilder(project, models, problems)
+    builder = GraphBuilder(project, models, problems)
     shapes: dict[str, list[Shape]] = {}
     structural = {p.graph for p in errors(problems)}
     for gid in call_order(project):
@@ -327,12 +327,14 @@ def _build_graphs(project: Project, graph_id: str):
     return model, shapes, problems
 
 
-def _forget_deferred_variables() -> None:
+def forget_deferred_variables() -> None:
     """Keras keeps every variable created in a StatelessScope in a global list, to
     initialise later; a preview never is, so drop the list instead of letting it grow."""
     from keras.src.backend.common import global_state
 
     global_state.set_global_attribute("uninitialized_variables", [])
+
+
 
 
 def compiled_model(project: Project) -> keras.Model:
@@ -356,12 +358,13 @@ def summary_text(model: keras.Model, line_length: Optional[int] = None) -> str:
 
 
 def param_counts(model: keras.Model) -> dict[str, int]:
-    trainable = sum(_size(w) for w in model.trainable_weights)
-    non_trainable = sum(_size(w) for w in model.non_trainable_weights)
+    """Total, trainable and non-trainable parameters of a model (or of one layer)."""
+    trainable = sum(weight_size(w) for w in model.trainable_weights)
+    non_trainable = sum(weight_size(w) for w in model.non_trainable_weights)
     return {"total_params": trainable + non_trainable, "trainable_params": trainable, "non_trainable_params": non_trainable}
 
 
-def _size(weight) -> int:
+def weight_size(weight) -> int:
     size = 1
     for dim in weight.shape:
         size *= int(dim)

@@ -15,6 +15,7 @@ import keras
 
 from editor.model import expr
 from editor.errors import UserError
+from editor.building.plan import plan
 from editor.model.graph import Graph, Node, Output, Project
 from editor.model.problems import Problem
 
@@ -61,6 +62,10 @@ class ExpressionLossFunction(keras.losses.Loss):
         return {**super().get_config(), "expression": self.expression}
 
 
+class LossError(UserError):
+    """A loss expression that does not give the number (or one per sample) a loss must."""
+
+
 def loss_layer(node: Node, input_shapes) -> ExpressionLoss:
     """The node's layer, after a dry run on small random tensors of the wired-in shapes
     (per sample, batch left out) shows the expression gives one finite number."""
@@ -68,7 +73,7 @@ def loss_layer(node: Node, input_shapes) -> ExpressionLoss:
         layer = ExpressionLoss(node.expression or "", node.input_names, node.weight, name=node.name)
         expr.dry_run(layer._tree, dict(zip(node.input_names, input_shapes)), "scalar")
     except expr.ExprError as err:
-        raise ValueError(f"loss expression: {err}") from None
+        raise LossError(f"loss expression: {err}") from None
     return layer
 
 
@@ -79,7 +84,7 @@ def check_output_loss(output: Output, shape) -> None:
             tree = expr.parse(output.custom_expression, ("y_true", "y_pred"))
             expr.dry_run(tree, {"y_true": shape, "y_pred": shape}, "per_sample")
         except expr.ExprError as err:
-            raise ValueError(f"custom loss: {err}") from None
+            raise LossError(f"custom loss: {err}") from None
 
 
 def output_loss(output: Output, name: str) -> Any:
@@ -139,13 +144,13 @@ def compile_args(project: Project, graph: Graph) -> dict[str, Any]:
     supervised only by loss nodes compiles with an optimizer alone (seed 003 method 2).
     """
     args: dict[str, Any] = {"optimizer": optimizer(project)}
-    loss_nodes = [n for n in graph.nodes if n.kind == "loss"]
-    outputs = list(graph.outputs)
+    calls = plan(graph)
+    outputs = calls.declared
     if not any(o.loss for o in outputs):
         return args
     names = [graph.node(o.ref.node).name for o in outputs]
-    args["loss"] = [output_loss(o, n) for o, n in zip(outputs, names)] + [None] * len(loss_nodes)
-    args["loss_weights"] = [o.loss_weight for o in outputs] + [1.0] * len(loss_nodes)
+    args["loss"] = calls.padded([output_loss(o, n) for o, n in zip(outputs, names)], None)
+    args["loss_weights"] = calls.padded([o.loss_weight for o in outputs], 1.0)
     if any(o.metrics for o in outputs):
-        args["metrics"] = [list(o.metrics) or None for o in outputs] + [None] * len(loss_nodes)
+        args["metrics"] = calls.padded([list(o.metrics) or None for o in outputs], None)
     return args

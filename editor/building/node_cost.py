@@ -7,7 +7,8 @@ activations not counted): Dense, Conv1D/2D/3D (and Transpose), depthwise and sep
 convolutions, SimpleRNN/LSTM/GRU (and Bidirectional), MultiHeadAttention; an Embedding
 is a lookup (0); any other layer or op costs one FLOP per output element. Activation
 memory is the node's output elements x its dtype's size x the batch size. Free (None)
-dimensions count as `none_dim`, as the training estimate does.
+dimensions count as `none_dim`, run_settings.DEFAULT_NONE_DIM unless given, as the training
+estimate does.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
+from editor.building.plan import Step, plan
 from editor.model.graph import Node, Project
+from editor.train.run_settings import DEFAULT_NONE_DIM
 
 DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8, "int8": 1, "uint8": 1, "int16": 2,
                "int32": 4, "int64": 8, "bool": 1}
-FIGURES = ("params", "flops", "activations")  # what the canvas can colour by
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ def _elements(shape, none_dim: int) -> int:
     return math.prod(none_dim if d is None else int(d) for d in shape)
 
 
-def node_costs(project: Project, batch_size: int = 1, none_dim: int = 32,
+def node_costs(project: Project, batch_size: int = 1, none_dim: int = DEFAULT_NONE_DIM,
                graph_id: Optional[str] = None) -> dict[str, NodeCost]:
     """Node id -> its cost, for every node of graph `graph_id` (default: main) that builds."""
     from editor.building.build import build_project
@@ -43,29 +45,24 @@ def node_costs(project: Project, batch_size: int = 1, none_dim: int = 32,
     return costs_of(project, graph_id, build_project(project, graph_id, weights=False), batch_size, none_dim)
 
 
-def costs_of(project: Project, graph_id: str, result, batch_size: int = 1, none_dim: int = 32) -> dict[str, NodeCost]:
+def costs_of(project: Project, graph_id: str, result, batch_size: int = 1, none_dim: int = DEFAULT_NONE_DIM) -> dict[str, NodeCost]:
     """node_costs from a build already made (editor.building.build.BuildResult of graph `graph_id`):
     the editor's preview computes them with the summary."""
-    graph = project.graph(graph_id)
     model = result.model
     if model is None:
         return {}
     layers = {layer.name: layer for layer in model.layers}
     graph_names = {g.id: g.name for g in project.graphs}
-    first_calls: set[str] = set()
     costs = {}
-    for node in graph.nodes:
+    for step in plan(project.graph(graph_id)).steps:
+        node = step.node
         shapes = result.shapes.get(node.id)
         if shapes is None:
             continue
         inputs = [result.shapes[r.node][r.output] for r in node.inputs if r.node in result.shapes
                   and r.output < len(result.shapes[r.node])]
-        layer = _layer_of(node, graph, layers, graph_names)
-        params = 0
-        owner = node.shares or (node.graph if node.kind == "model" else node.id)
-        if layer is not None and owner not in first_calls:
-            params = layer.count_params()
-            first_calls.add(owner)
+        layer = _layer_of(step, layers, graph_names)
+        params = layer.count_params() if layer is not None and step.first_call else 0
         outputs = [s[1:] for s in shapes]
         if node.kind == "model":  # what its layers cost, every call
             flops = model_flops(layer, none_dim) if layer is not None else 0
@@ -79,11 +76,11 @@ def costs_of(project: Project, graph_id: str, result, batch_size: int = 1, none_
     return costs
 
 
-def _layer_of(node: Node, graph, layers: dict, graph_names: dict):
-    """The Keras layer a node calls: its own (a shared call: its owner's), or the nested model."""
+def _layer_of(step: Step, layers: dict, graph_names: dict):
+    """The Keras layer a step calls: its owner's (its own, or a shared call's owner's), or the nested model."""
+    node = step.node
     if node.kind in ("layer", "application"):
-        owner = graph.get(node.shares) if node.shares else node
-        return layers.get(owner.name) if owner is not None else None
+        return layers.get(step.owner.name) if step.owner is not None else None
     if node.kind == "model":
         return layers.get(graph_names.get(node.graph))
     return None
@@ -96,7 +93,7 @@ def _dtype(node: Node, layer) -> str:
     return getattr(policy, "compute_dtype", None) or "float32"
 
 
-def model_flops(model, none_dim: int = 32) -> int:
+def model_flops(model, none_dim: int = DEFAULT_NONE_DIM) -> int:
     """FLOPs per sample of a whole Keras model: each call of each layer (nested models too)."""
     import keras
 
@@ -112,7 +109,7 @@ def model_flops(model, none_dim: int = 32) -> int:
     return total
 
 
-def layer_flops(layer, inputs: list[tuple], outputs: list[tuple], none_dim: int = 32) -> int:
+def layer_flops(layer, inputs: list[tuple], outputs: list[tuple], none_dim: int = DEFAULT_NONE_DIM) -> int:
     """FLOPs per sample of one call (shapes without the batch axis)."""
     name = type(layer).__name__
     n = lambda shape: _elements(shape, none_dim)  # noqa: E731

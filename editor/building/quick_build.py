@@ -3,7 +3,7 @@
 A full preview builds a Keras model of every node and asks Keras for its summary: at
 1,000 nodes that is seconds per edit (measured: 4 s to build, 2 s for Keras's rich table).
 Here each node is called on fresh symbolic inputs of the right specs, exactly as the build
-calls it (the same _GraphBuilder code, so the same problems on the same nodes), and what
+calls it (the same call plan and GraphBuilder.call, so the same problems on the same nodes), and what
 it gives (output specs, parameter counts, the built layer) is kept in a cache keyed by
 what determines it: the node's own content and its input specs. An edit then calls only
 the nodes it changed and those whose input specs changed; the rest are dictionary hits.
@@ -16,6 +16,7 @@ the summary is the editor's table in Keras's columns, with Keras's totals lines.
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -23,9 +24,11 @@ from typing import Any, Optional
 
 import keras
 
-from editor.building.build import BuildResult, _GraphBuilder, _NodeError, _forget_deferred_variables, _size
-from editor.model.graph import Graph, Node, Project, topological_order
-from editor.model.problems import Problem, errors, one_line
+from editor.building import plan
+from editor.building.build import (CONSTRUCTION, BuildResult, GraphBuilder, call_outputs, forget_deferred_variables,
+                                   param_counts)
+from editor.model.graph import Graph, Project
+from editor.model.problems import Problem, errors
 from editor.model.validate import check_project
 
 # Graphs with more nodes than this get the quick preview (if quick() accepts them); the
@@ -34,6 +37,7 @@ QUICK_ABOVE = 300
 CACHE_SIZE = 50_000  # node results kept (a few KB each)
 
 _cache: "OrderedDict[tuple, _Called]" = OrderedDict()
+_cache_lock = threading.Lock()  # sessions build at once; an OrderedDict's move_to_end is not thread-safe
 
 
 @dataclass(frozen=True)
@@ -65,43 +69,40 @@ def applies(project: Project, graph_id: str) -> bool:
     return len(graph.nodes) > QUICK_ABOVE and all(n.kind in ("input", "layer", "op", "loss") for n in graph.nodes)
 
 
-def _key(graph: Graph, node: Node, specs: list) -> tuple:
-    own = node.model_dump(mode="json", exclude={"position", "inputs", "id"})
-    owner = graph.get(node.shares).model_dump(mode="json", exclude={"position", "inputs", "id"}) if node.shares else None
-    return json.dumps([own, owner], sort_keys=True), tuple(specs)
+def _key(step: plan.Step, specs: list) -> tuple:
+    own = step.node.model_dump(mode="json", exclude={"position", "inputs", "id"})
+    layer = step.owner.model_dump(mode="json", exclude={"position", "inputs", "id"}) if step.node.shares else None
+    return json.dumps([own, layer], sort_keys=True), tuple(specs)
 
 
-class _QuickBuilder(_GraphBuilder):
+class _QuickBuilder(GraphBuilder):
     def quick(self, graph: Graph) -> QuickResult:
         result = QuickResult(problems=self.problems)
-        specs: dict[str, tuple] = {}
-        owners_counted: set[str] = set()
+        counted: set[str] = set()  # step.layer of the layers counted
+        steps = plan.plan(graph).steps
+        calls: dict[str, _Called] = {}  # node id -> its call
+
+        def operation(g: Graph, step: plan.Step, value) -> tuple:
+            calls[step.node.id] = self._called(g, step, value)
+            return calls[step.node.id].specs
+
+        specs = self.walk(graph, steps, operation)
+        if self.stopped:
+            return result
         trainable = non_trainable = 0
-        for node_id in topological_order(graph):
-            node = graph.node(node_id)
-            if self._over_budget(graph, node):
-                return result
-            if node.kind != "input" and (not node.inputs or any(r.node not in specs for r in node.inputs)):
+        for step in steps:
+            if step.node.id not in specs:
                 continue
-            try:
-                inputs = [self._pick(graph, specs, ref) for ref in node.inputs]
-                called = self._called(graph, node, inputs)
-            except _NodeError as err:
-                self._report(graph, node, str(err))
-                continue
-            except Exception as err:  # Keras raises many types; all become a message on the node
-                self._report(graph, node, one_line(err))
-                continue
-            specs[node_id] = called.specs
+            called = calls[step.node.id]
             params = 0
-            owner = node.shares or node.id
-            if called.layer is not None and owner not in owners_counted:
-                owners_counted.add(owner)
-                layer_trainable = sum(_size(w) for w in called.layer.trainable_weights)
-                layer_frozen = sum(_size(w) for w in called.layer.non_trainable_weights)
-                trainable, non_trainable = trainable + layer_trainable, non_trainable + layer_frozen
-                params = layer_trainable + layer_frozen
+            if called.layer is not None and step.layer not in counted:
+                counted.add(step.layer)
+                layer = param_counts(called.layer)
+                trainable += layer["trainable_params"]
+                non_trainable += layer["non_trainable_params"]
+                params = layer["total_params"]
                 result.layers.append(called.layer)
+            node = step.node
             connected = ", ".join(f"{graph.node(r.node).name}[{r.output}]" for r in node.inputs)
             kind = "InputLayer" if node.kind == "input" else (node.class_name or node.kind)
             result.rows.append((node.name, kind, [s for s, _ in called.specs], params, connected))
@@ -111,26 +112,28 @@ class _QuickBuilder(_GraphBuilder):
                          "non_trainable_params": non_trainable}
         return result
 
-    def _called(self, graph: Graph, node: Node, inputs: list) -> _Called:
-        key = _key(graph, node, inputs)
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
-        tensors = [keras.KerasTensor(shape, dtype=dtype) for shape, dtype in inputs]
+    def _called(self, graph: Graph, step: plan.Step, value) -> _Called:
+        inputs = [value(ref) for ref in step.node.inputs]
+        key = _key(step, inputs)
+        with _cache_lock:
+            found = _cache.get(key)
+            if found is not None:
+                _cache.move_to_end(key)
+                return found
+        tensors = {ref: keras.KerasTensor(shape, dtype=dtype) for ref, (shape, dtype) in zip(step.node.inputs, inputs)}
         layers: dict[str, Any] = {}
-        result = self._call(graph, node, tensors, layers)
-        outputs = tuple(result) if isinstance(result, (list, tuple)) else (result,)
-        layer = next(iter(layers.values()), None) if node.kind == "layer" else None
+        outputs = call_outputs(self.call(graph, step, tensors.__getitem__, layers))
+        layer = next(iter(layers.values()), None) if step.kind == "layer" else None
         called = _Called(tuple((tuple(t.shape), str(t.dtype)) for t in outputs), layer)
-        _cache[key] = called
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+        with _cache_lock:
+            _cache[key] = called
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
         return called
 
     def _check_outputs(self, graph: Graph, specs: dict) -> None:
         """The output checks of the full build, on specs (they read only shapes)."""
-        self._outputs_ok(graph, {k: tuple(_Spec(s) for s, _ in v) for k, v in specs.items()})
+        self.outputs_ok(graph, {k: tuple(_Spec(s) for s, _ in v) for k, v in specs.items()})
 
 
 @dataclass(frozen=True)
@@ -139,12 +142,14 @@ class _Spec:
 
 
 def quick_build(project: Project, graph_id: str) -> QuickResult:
-    """Shapes, problems, summary rows and counts of graph `graph_id` (see applies())."""
-    problems: list[Problem] = check_project(project)
-    builder = _QuickBuilder(project, {}, problems)
-    with keras.StatelessScope(initialize_variables=False):
-        result = builder.quick(project.graph(graph_id))
-    _forget_deferred_variables()
+    """Shapes, problems, summary rows and counts of graph `graph_id` (see applies()); under
+    CONSTRUCTION, as every build (a new layer's seeds come from Python's global random)."""
+    with CONSTRUCTION:
+        problems: list[Problem] = check_project(project)
+        builder = _QuickBuilder(project, {}, problems)
+        with keras.StatelessScope(initialize_variables=False):
+            result = builder.quick(project.graph(graph_id))
+        forget_deferred_variables()
     return result
 
 

@@ -19,7 +19,8 @@ from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
 from editor.code.code_values import Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
 from editor.errors import UserError
-from editor.model.graph import Graph, Node, Output, Project, Ref, Training, first_error
+from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Output, Project, Ref, Training
+from editor.model.schema_messages import first_error
 
 
 MAX_FILE_BYTES = MAX_BYTES  # the page and the command line refuse a bigger file before reading it
@@ -342,7 +343,7 @@ def _loss_text(reader: Reader, loss: Any, line: int) -> Optional[str]:
     if isinstance(loss, Namespace) and loss.path.startswith("keras.losses."):
         return loss.path.rpartition(".")[2]
     if isinstance(loss, Function):
-        return "expr:" + _loss_expression(reader, loss, line)
+        return CUSTOM_LOSS_PREFIX + _loss_expression(reader, loss, line)
     raise CodeRefused(f"line {line}: compile(loss=...) with a {kind_of(loss)}, which the editor cannot express")
 
 

@@ -1,7 +1,7 @@
 """Graph -> one readable Python file that rebuilds the model with the Keras functional API.
 
-Modelled on torch.fx's `Graph.python_code`: each graph is walked once in topological
-order, a namespace hands out legal unique names, imports are collected apart from the
+Modelled on torch.fx's `Graph.python_code`: each graph's call plan (editor.building.plan,
+the steps the build runs) is written step by step, a namespace hands out legal unique names, imports are collected apart from the
 body, one emitter per node kind adds lines, and the lines are joined at the end. The
 file must build the very model `editor.building.build` builds (tests/test_codegen.py compares the
 two), so every rule here mirrors build.py and losses.py. Keras is never imported here.
@@ -25,7 +25,8 @@ from editor.model import expr, names
 from editor.train import run_settings
 from editor.errors import UserError
 from editor.model.problems import distinct, errors
-from editor.model.graph import Graph, Node, Output, Project, Ref, application_arguments, call_order, topological_order
+from editor.building.plan import Step, owner, plan
+from editor.model.graph import Graph, Node, Output, Project, Ref, application_arguments, call_order
 
 RESERVED = names.KEYWORDS | frozenset(dir(builtins)) | {"keras", "layers", "ops", "model", "build_model", "AddLoss",
                                                        "named_op"}
@@ -222,12 +223,12 @@ class _Module:
         self.names = names = Namespace(RESERVED | (codegen_train.NAMES if train is not None else frozenset()))
         self.builders = {g.id: names.name("build_" + g.name) for g in self.nested} | {self.main.id: "build_model"}
         self.model_vars = {g.id: names.name(g.name) for g in self.nested}
-        self.loss_fns = {(g.id, n.id): names.name(n.name, "_fn") for g in self.graphs for n in g.nodes if n.kind == "loss"}
+        self.loss_fns = {(g.id, n.id): names.name(n.name, "_fn") for g in self.graphs for n in g.loss_nodes}
         self.output_fns = {i: names.name(getattr(self.main.get(o.ref.node), "name", o.ref.node), "_loss")
                            for i, o in enumerate(self.main.outputs) if o.custom_expression is not None}
 
     def source(self) -> str:
-        functions = [self._loss_function(g, n) for g in self.graphs for n in g.nodes if n.kind == "loss"]
+        functions = [self._loss_function(g, n) for g in self.graphs for n in g.loss_nodes]
         functions += [self._output_loss_function(self.main.outputs[i], name) for i, name in self.output_fns.items()]
         functions += [_GraphWriter(self, graph).lines() for graph in self.graphs]
         blocks = ([ADD_LOSS_CLASS.splitlines()] if "AddLoss" in self.uses else [])
@@ -262,7 +263,7 @@ class _Module:
                 "a custom loss" if output.custom_expression is not None else output.loss)
             weight = f", weight {output.loss_weight:g}" if output.loss_weight != 1.0 else ""
             outputs.append(f"{port(output.ref)} ({loss}{weight})")
-        loss_nodes = [n.name for n in main.nodes if n.kind == "loss"]
+        loss_nodes = [n.name for n in main.loss_nodes]
         lines = [f"Model {main.name}: {len(main.nodes)} nodes.", f"Inputs: {inputs}.",
                  f"Outputs: {', '.join(outputs) or 'none'}."]
         if loss_nodes:
@@ -306,7 +307,7 @@ class _GraphWriter:
         self.names = module.names.child()
         self.tensors: dict[str, str] = {}  # node id -> variable
         self.layer_vars: dict[str, str] = {}  # owner node id -> variable holding its shared layer
-        self.shared = {n.shares for n in graph.nodes if n.kind == "layer" and n.shares}
+        self.plan = plan(graph)
         self.multi = self._multi_output_nodes()
         self.ops_need_names = expr.ops_need_names((n.kind, n.name) for n in graph.nodes)  # named_op(...) then
         self.body: list[str] = []
@@ -319,14 +320,14 @@ class _GraphWriter:
         multi = {r.node for r in refs if r.output > 0}
         graphs = {g.id: g for g in self.module.project.graphs}
         for node in self.graph.nodes:
-            config = (self.graph.get(node.shares or node.id) or node).config  # a shared call: its owner's layer
+            config = (owner(self.graph, node) or node).config  # a shared call: its owner's layer
             wrapped = config.get("layer") if isinstance(config.get("layer"), dict) else {}
             configs = (config, wrapped.get("config") if isinstance(wrapped.get("config"), dict) else {})
             if node.kind == "layer" and any(c.get(k) is True for c in configs for k in ("return_state", "return_attention_scores")):
                 multi.add(node.id)
             if node.kind == "model" and node.graph in graphs:  # a nested model returns its outputs and loss values
                 nested = graphs[node.graph]
-                if len(nested.outputs) + sum(n.kind == "loss" for n in nested.nodes) > 1:
+                if len(nested.model_outputs) > 1:
                     multi.add(node.id)
         return multi
 
@@ -338,14 +339,14 @@ class _GraphWriter:
         lines = [f"def {module.builders[graph.id]}({'' if is_main else ', '.join(called(graph))}):", f'    """{doc}"""']
         if is_main:
             lines += [f"    {module.model_vars[g.id]} = {module.builders[g.id]}({', '.join(called(g))})" for g in module.nested]
-        order = topological_order(graph)
-        if len(order) != len(graph.nodes):
+        if not self.plan.complete:
             raise CodegenError(f"model '{graph.name}' has a cycle")
-        for node in map(graph.node, order):
+        for step in self.plan.steps:
+            node = step.node
             emitter = self.emitters.get(node.kind)
             if emitter is None:
                 raise CodegenError(f"node '{node.name}': unknown kind {node.kind!r}")
-            call = emitter(node)  # may first define a shared layer
+            call = emitter(step)  # may first define a shared layer
             self.tensors[node.id] = variable = self.names.name(node.name)
             # A node with no name= in its call (an op, a nested model's or a shared layer's call)
             # keeps its name in a comment when the variable cannot be it: the code importer reads it.
@@ -353,12 +354,12 @@ class _GraphWriter:
             note = f"  # node: {json.dumps(node.name)}" if named_here and variable != node.name else ""
             self.body.append(f"    {variable} = {call}{note}")
         inputs = [self.tensors[n.id] for n in graph.inputs]
-        outputs = [self.tensor(o.ref) for o in graph.outputs] + [self.tensors[n.id] for n in graph.nodes if n.kind == "loss"]
+        outputs = [self.tensor(ref) for ref in self.plan.outputs]
         args = [f"inputs={_tensors(inputs) if inputs else '[]'}", f"outputs={_tensors(outputs) if outputs else '[]'}",
                 f"name={value(graph.name)}"]
         lines += self.body + call_lines("model = keras.Model", args)
         if is_main:
-            lines += call_lines("model.compile", self._compile_args(len(outputs)))
+            lines += call_lines("model.compile", self._compile_args())
         return lines + ["    return model"]
 
     def tensor(self, ref: Ref) -> str:
@@ -366,10 +367,11 @@ class _GraphWriter:
             raise CodegenError(f"model '{self.graph.name}': node '{ref.node}' does not exist or is used before it is made")
         return f"{self.tensors[ref.node]}[{ref.output}]" if ref.node in self.multi else self.tensors[ref.node]
 
-    def _arguments(self, node: Node) -> str:
+    def _arguments(self, step: Step) -> str:
         """The call's tensors, passed as build.py passes them: a list, separate arguments, or
         one; then the keyword tensors (`initial_state=[state_h, state_c]`, `mask=mask`)."""
-        tensors, keywords = node.call_arguments([self.tensor(ref) for ref in node.inputs])
+        node = step.node
+        tensors, keywords = step.arguments(self.tensor)
         named = [f"{k}=[{', '.join(v)}]" if isinstance(v, list) else f"{k}={v}" for k, v in keywords.items()]
         if node.call_style == "list":
             return ", ".join(["[" + ", ".join(tensors) + "]", *named])
@@ -379,42 +381,47 @@ class _GraphWriter:
 
     # --- one emitter per node kind: each returns the right-hand side of `variable = ...`
 
-    def _input(self, node: Node) -> str:
+    def _input(self, step: Step) -> str:
+        node = step.node
         dtype = [f"dtype={value(node.dtype)}"] if node.dtype != "float32" else []
         return f"keras.Input({', '.join([f'shape={value(node.shape)}', *dtype, f'name={value(node.name)}'])})"
 
-    def _layer(self, node: Node) -> str:
+    def _layer(self, step: Step) -> str:
         self.module.uses.add("layers")
-        owner = self.graph.get(node.shares) if node.shares else node
+        node, owner = step.node, step.owner
         if owner is None:
             raise CodegenError(f"node '{node.name}' shares the layer of '{node.shares}', which does not exist")
-        if owner.id not in self.shared:
-            return f"{layer_expression(owner.class_name, owner.config, owner.name)}({self._arguments(node)})"
-        if owner.id not in self.layer_vars:  # a shared layer is made once, just before its first call
-            self.layer_vars[owner.id] = var = self.names.name(owner.name, "_layer")
+        if not step.shared:
+            return f"{layer_expression(owner.class_name, owner.config, owner.name)}({self._arguments(step)})"
+        if step.first_call:  # a shared layer is made once, just before its first call
+            self.layer_vars[step.layer] = var = self.names.name(owner.name, "_layer")
             self.body.append(f"    {var} = {layer_expression(owner.class_name, owner.config, owner.name)}")
-        return f"{self.layer_vars[owner.id]}({self._arguments(node)})"
+        return f"{self.layer_vars[step.layer]}({self._arguments(step)})"
 
-    def _model(self, node: Node) -> str:
+    def _model(self, step: Step) -> str:
+        node = step.node
         if node.graph not in self.module.model_vars:
             raise CodegenError(f"model node '{node.name}' calls graph '{node.graph}', which cannot be nested here")
-        return f"{self.module.model_vars[node.graph]}({self._arguments(node)})"
+        return f"{self.module.model_vars[node.graph]}({self._arguments(step)})"
 
-    def _application(self, node: Node) -> str:
+    def _application(self, step: Step) -> str:
+        node = step.node
         if not _plain_name(node.class_name) or not node.class_name[:1].isupper():
             raise CodegenError(f"'{node.class_name}' is not a keras.applications model")
         model = layer_expression(node.class_name, application_arguments(node), node.name, "keras.applications",
                                  ("weights=None",))
-        return f"{model}({self._arguments(node)})"
+        return f"{model}({self._arguments(step)})"
 
-    def _loss(self, node: Node) -> str:
+    def _loss(self, step: Step) -> str:
+        node = step.node
         self.module.uses.update({"AddLoss", "layers"})
         fn = self.module.loss_fns[(self.graph.id, node.id)]
         weight = f", weight={value(node.weight)}" if node.weight != 1.0 else ""
-        return f"AddLoss({fn}{weight}, name={value(node.name)})({self._arguments(node)})"
+        return f"AddLoss({fn}{weight}, name={value(node.name)})({self._arguments(step)})"
 
-    def _op(self, node: Node) -> str:
+    def _op(self, step: Step) -> str:
         """The expression as a person writes it: `x + inputs`, `ops.expand_dims(x, 1)`."""
+        node = step.node
         rename = {name: self.tensor(ref) for name, ref in zip(node.input_names, node.inputs)}
         text = self.module._expression(node.expression or "", node.input_names, rename, f"op node '{node.name}'")
         if not self.ops_need_names or text in rename.values():
@@ -422,9 +429,10 @@ class _GraphWriter:
         self.module.uses.add("named_op")
         return f"named_op({text}, {value(node.name)})"
 
-    def _compile_args(self, count: int) -> list[str]:
+    def _compile_args(self) -> list[str]:
         """As losses.compile_args: lists per model output (None for loss nodes); plain values for one output."""
-        training, outputs, module = self.module.project.training, self.graph.outputs, self.module
+        training, module, calls = self.module.project.training, self.module, self.plan
+        outputs, count = calls.declared, len(calls.outputs)
         if not training.learning_rate:
             optimizer = value(training.optimizer)
         elif training.optimizer.lower() in OPTIMIZERS:
@@ -435,13 +443,13 @@ class _GraphWriter:
         args = [f"optimizer={optimizer}"]
         if not any(o.loss for o in outputs):
             return args
-        extra = count - len(outputs)
-        losses = [module.output_fns[i] if i in module.output_fns else value(o.loss or None) for i, o in enumerate(outputs)]
-        weights = [value(o.loss_weight) for o in outputs] + ["1.0"] * extra
-        metrics = [value(list(o.metrics) or None) for o in outputs] + ["None"] * extra
+        losses = calls.padded([module.output_fns[i] if i in module.output_fns else value(o.loss or None)
+                               for i, o in enumerate(outputs)], "None")
+        weights = calls.padded([value(o.loss_weight) for o in outputs], "1.0")
+        metrics = calls.padded([value(list(o.metrics) or None) for o in outputs], "None")
         if count == 1:  # as the documents write it: loss="...", metrics=[...]
             args.append(f"loss={losses[0]}")
             args += [f"loss_weights={weights[0]}"] if outputs[0].loss_weight != 1.0 else []
             return args + ([f"metrics={metrics[0]}"] if outputs[0].metrics else [])
-        args += [f"loss=[{', '.join(losses + ['None'] * extra)}]", f"loss_weights=[{', '.join(weights)}]"]
+        args += [f"loss=[{', '.join(losses)}]", f"loss_weights=[{', '.join(weights)}]"]
         return args + ([f"metrics=[{', '.join(metrics)}]"] if any(o.metrics for o in outputs) else [])

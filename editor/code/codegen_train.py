@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from editor.building.plan import plan
 from editor.train import synthetic
 from editor.model.graph import Project
 from editor.train.run_settings import STRATEGIES
@@ -143,7 +144,7 @@ def blocks(project: Project, settings, strategy: str, value) -> list[list[str]]:
     labels = set(synthetic.label_inputs(graph))
     inputs = [(tuple(n.shape or ()), n.dtype, synthetic.input_high(n, vocab), n.id in labels) for n in graph.inputs]
     kinds = [None if (k := synthetic.target_kind(o.loss)) == "none" else k for o in graph.outputs]
-    loss_nodes = sum(n.kind == "loss" for n in graph.nodes)
+    loss_nodes = len(plan(graph).loss_nodes)  # the outputs the compile lists are padded for
     spec = [
         "# One entry per model input: (shape per sample, dtype, integer values below this (None:",
         "# real values), True for a label input that only loss nodes read).",

@@ -16,7 +16,8 @@ from editor.files.config_check import MODEL_CLASSES
 from editor.files.op_import import OpRefused, is_op_entry, op_expression
 from editor.files.safe_archive import ModelFileError
 from editor.model import names
-from editor.model.graph import DTYPES, Graph, Node, Output, Ref, first_error
+from editor.model.graph import DTYPES, Graph, Node, Output, Ref
+from editor.model.schema_messages import first_error
 
 MAX_LAYERS = 5_000
 

@@ -93,14 +93,14 @@ def import_application(name: str) -> ImportResult:
         raise ModelFileError(f"'{name}' is not a keras.applications model (known: {known})")
     import keras
 
-    from editor.building.build import CONSTRUCTION, _forget_deferred_variables
+    from editor.building.build import CONSTRUCTION, forget_deferred_variables
 
     # The structure only, its weights never made (VGG16's 138 M took 2 GB), under the lock
     # every build holds (making layers draws seeds from Python's global random).
     with CONSTRUCTION:
         with keras.StatelessScope(initialize_variables=False):
             model = getattr(keras.applications, name)(weights=None)
-        _forget_deferred_variables()
+        forget_deferred_variables()
     config = parse_config(model.to_json())  # as a file would hold it: lists, not tuples
     source = f"keras.applications.{name} (weights=None)"
     try:

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from editor.files import safe_json
 from editor.errors import UserError
-from editor.model.graph import FORMAT_VERSION, Project, schema_problem
+from editor.model.graph import FORMAT_VERSION, Project
+from editor.model.schema_messages import schema_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -45,7 +46,19 @@ def loads(data: Union[str, bytes]) -> Project:
         raw = migrate_from_1(raw)
     elif version != FORMAT_VERSION:
         raise ProjectError(f"unsupported format_version {version!r} (this editor reads 1 to {FORMAT_VERSION})")
-    return _validated(raw, "invalid project: ")
+    return without_shared_configs(_validated(raw, "invalid project: "))
+
+
+def without_shared_configs(project: Project) -> Project:
+    """Older files stored a copy of the owner's config on each sharing node (a copy that went
+    stale when the owner changed); a sharing node holds none: the layer's config is the
+    owner's. The schema is unchanged, so no version bump: every load drops the copies."""
+    if not any(n.shares and n.config for g in project.graphs for n in g.nodes):
+        return project
+    graphs = tuple(g.model_copy(update={"nodes": tuple(
+        n.model_copy(update={"config": {}}) if n.shares and n.config and g.layer_owner(n) is not None else n
+        for n in g.nodes)}) for g in project.graphs)
+    return project.model_copy(update={"graphs": graphs})
 
 
 def _parsed(data: Union[str, bytes]):

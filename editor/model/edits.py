@@ -14,7 +14,8 @@ from typing import Any, Iterable, Optional, Union
 
 from editor.model import names
 from editor.errors import UserError
-from editor.model.graph import Graph, Node, Output, Ref, first_error, name_problem
+from editor.model.graph import Graph, Node, Output, Ref, name_problem
+from editor.model.schema_messages import first_error
 
 
 class EditError(UserError):
@@ -115,8 +116,8 @@ def remove_node(graph: Graph, node_id: str) -> Graph:
             update["inputs"] = tuple(n.inputs[i] for i in keep)
             if n.input_names or n.names_inputs:
                 update["input_names"] = _names_at(n, keep)
-        if n.shares == node_id:
-            update["shares"] = None
+        if n.shares == node_id:  # the removed layer's config becomes theirs: each gets its own layer
+            update.update(shares=None, config=dict(_require(graph, node_id).config))
         nodes.append(n.model_copy(update=update) if update else n)
     outputs = tuple(o for o in graph.outputs if o.ref.node != node_id)
     return graph.model_copy(update={"nodes": tuple(nodes), "outputs": outputs})
@@ -245,11 +246,6 @@ def connect(graph: Graph, source: Ref, target_id: str) -> Graph:
     return set_inputs(graph, target_id, target.inputs + (source,))
 
 
-def disconnect(graph: Graph, source: Ref, target_id: str) -> Graph:
-    target = _require(graph, target_id)
-    return set_inputs(graph, target_id, tuple(r for r in target.inputs if r != source))
-
-
 def remove_input(graph: Graph, node_id: str, index: int) -> Graph:
     """Remove input `index` of a node (a loss node loses that input's name with it)."""
     node = _require(graph, node_id)
@@ -359,7 +355,8 @@ def insert_after(graph: Graph, source: Ref, class_name: str, config=None) -> tup
 
 
 def share(graph: Graph, node_id: str, owner_id: str) -> Graph:
-    """Make `node_id` call the layer of `owner_id` (same weights), as seed 004 §4 does."""
+    """Make `node_id` call the layer of `owner_id` (same weights), as seed 004 §4 does.
+    A sharing node holds no config: the layer, and its config, are the owner's."""
     node, owner = _require(graph, node_id), _require(graph, owner_id)
     if node_id == owner_id:
         raise EditError(f"node '{node.name}' cannot share its own layer")
@@ -370,14 +367,15 @@ def share(graph: Graph, node_id: str, owner_id: str) -> Graph:
         owner = _require(graph, owner_id)
     return _replace(
         graph,
-        node.model_copy(update={"shares": owner_id, "class_name": owner.class_name, "config": dict(owner.config)}),
+        node.model_copy(update={"shares": owner_id, "class_name": owner.class_name, "config": {}}),
     )
 
 
 def unshare(graph: Graph, node_id: str) -> Graph:
-    """Give a sharing node a layer of its own (a copy of the config, fresh weights)."""
+    """Give a sharing node a layer of its own (a copy of its owner's config, fresh weights)."""
     node = _require(graph, node_id)
-    return _replace(graph, node.model_copy(update={"shares": None}))
+    config = dict((graph.layer_owner(node) or node).config)
+    return _replace(graph, node.model_copy(update={"shares": None, "config": config}))
 
 
 def set_output(graph: Graph, ref: Ref, **settings: Any) -> Graph:

@@ -151,7 +151,7 @@ def _find_cycle(graph: Graph, candidates: set[str]) -> list[str]:
 
 def check_outputs(graph: Graph, project: Project) -> Iterator[Problem]:
     """A model needs an output (a loss node also counts: seed 000's supervision)."""
-    if not graph.outputs and not any(n.kind == "loss" for n in graph.nodes):
+    if not graph.model_outputs:
         yield Problem(f"model '{graph.name}' has no outputs: mark a node as an output")
     seen = set()
     for output in graph.outputs:
@@ -177,7 +177,7 @@ def check_reachable(graph: Graph, project: Project) -> Iterator[Problem]:
 
 def check_used(graph: Graph, project: Project) -> Iterator[Problem]:
     """Warn about inputs and layers that feed no output (seed 001 has such an input)."""
-    sinks = [o.ref.node for o in graph.outputs] + [n.id for n in graph.nodes if n.kind == "loss"]
+    sinks = [ref.node for ref in graph.model_outputs]
     used = upstream(graph, sinks) | {n.shares for n in graph.nodes if n.shares}
     for node in graph.nodes:
         if node.id not in used and graph.get(node.id) is not None:

@@ -30,6 +30,8 @@ from typing import Optional
 
 import numpy as np
 
+from editor.building import plan
+from editor.errors import UserError
 from editor.train import arrays
 from editor.train.arrays import numpy_dtype, target_shape
 from editor.model.graph import Graph, Node, Project, custom_expression, upstream
@@ -96,6 +98,10 @@ class SyntheticData:
         return x, y
 
 
+class SyntheticDataError(UserError):
+    """Settings no synthetic data can be made with (an unknown task, no samples...)."""
+
+
 def target_kind(loss: Optional[str]) -> str:
     """What targets a loss wants: 'none', 'classes', 'onehot', 'probabilities', 'binary',
     'labels', 'ctc' or 'real' (regression and custom expression losses)."""
@@ -117,7 +123,7 @@ def resolve(shape: Sequence[Optional[int]], none_dim: int = DEFAULT_NONE_DIM) ->
 
 def _embedding_dims(node: Node, graph: Graph) -> list[int]:
     """input_dim of the Embedding this layer node is (or wraps, or shares)."""
-    owner = graph.get(node.shares) if node.shares else node
+    owner = plan.owner(graph, node)
     if owner is None or owner.kind != "layer":
         return []
     dims = []
@@ -211,23 +217,23 @@ def synthetic_data(project: Project, output_shapes: Sequence[Sequence[Optional[i
     excluded); `None` dims become `none_dim`. Same arguments, same arrays.
     """
     if task not in TASKS:
-        raise ValueError(f"task must be one of {', '.join(TASKS)}, not '{task}'")
+        raise SyntheticDataError(f"task must be one of {', '.join(TASKS)}, not '{task}'")
     if samples < 1:
-        raise ValueError("samples must be at least 1")
+        raise SyntheticDataError("samples must be at least 1")
     if none_dim < 1:
-        raise ValueError("the length of None dimensions must be at least 1")
+        raise SyntheticDataError("the length of None dimensions must be at least 1")
     graph = project.main
     if len(output_shapes) != len(graph.outputs):
-        raise ValueError(f"{len(output_shapes)} output shapes given for {len(graph.outputs)} outputs")
+        raise SyntheticDataError(f"{len(output_shapes)} output shapes given for {len(graph.outputs)} outputs")
     vocab = vocabulary_limits(project, graph)
     labels = set(label_inputs(graph))
     inputs = [(resolve(n.shape or (), none_dim), n.dtype, input_high(n, vocab), n.id in labels) for n in graph.inputs]
     kinds = [target_kind(o.loss) for o in graph.outputs]
     needed = [None if kind == "none" else (kind, resolve(shape, none_dim)) for kind, shape in zip(kinds, output_shapes)]
     x, targets = arrays.make_arrays(inputs, needed, samples, seed, task)
-    loss_nodes = [n for n in graph.nodes if n.kind == "loss"]
-    y = targets + [None] * len(loss_nodes) if any(t is not None for t in targets) else None
-    names = tuple(graph.node(o.ref.node).name for o in graph.outputs) + tuple(n.name for n in loss_nodes)
+    calls = plan.plan(graph)
+    y = calls.padded(targets, None) if any(t is not None for t in targets) else None
+    names = tuple(graph.node(ref.node).name for ref in calls.outputs)
     return SyntheticData(
         x=x,
         y=y,

@@ -14,6 +14,7 @@ from typing import Optional
 
 import streamlit as st
 
+from editor.building import plan
 from editor.model import edits
 from editor.model import expr
 from editor.canvas.looks import class_text, shape_text
@@ -126,7 +127,7 @@ def _set_field(node_id: str, name: str, field: str, key: str) -> None:
 
 
 def _layer_fields(graph: Graph, node: Node, k: str) -> None:
-    owner = graph.get(node.shares) if node.shares else None
+    owner = plan.owner(graph, node) if node.shares else None
     if owner is not None:
         st.info(md(f"Calls the layer of '{owner.name}' (same weights). Its settings are edited there."))
         st.button(md(f"Select {owner.name}"), key=f"{k}.goto_owner", on_click=state.select, args=(owner.id,))
@@ -289,7 +290,7 @@ def _keywords(graph: Graph, node: Node) -> tuple[str, ...]:
     """The tensor keywords the node's layer takes (a shared call: its owner's layer)."""
     from editor.building import catalog
 
-    owner = graph.get(node.shares) if node.shares else node
+    owner = plan.owner(graph, node)
     if node.kind != "layer" or owner is None or not owner.class_name:
         return ()
     return catalog.call_keywords(owner.class_name)

@@ -26,7 +26,8 @@ from editor.canvas import clicks, placement
 from editor.files import project_files
 from editor import templates
 from editor.errors import UserError
-from editor.model.graph import Graph, Node, Project, first_error
+from editor.model.graph import Graph, Node, Project
+from editor.model.schema_messages import first_error
 from editor.model.history import History
 from editor.store.workspace import Conflict, Damaged, Draft, Workspace, WorkspaceError
 from editor.store.workspace_shared import after_damage
