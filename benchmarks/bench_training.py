@@ -43,7 +43,7 @@ def _timed(fn) -> tuple[float, float]:
 def run() -> list[dict]:
     from editor.templates import load_template
     from editor.train.run_model import compile_model, make_data
-    from editor.train.run_settings import Settings
+    from editor.model.run_settings import Settings
     from editor.train.training import TrainingRun
 
     rows = []

@@ -20,7 +20,7 @@ from editor.commands.shared import EXIT_FAILURE
 from editor.commands.train_command import cmd_train, training_arguments
 from editor.errors import UserError
 from editor.model.problems import one_line, printable
-from editor.train import run_settings
+from editor.model import run_settings
 
 
 def _quiet_tensorflow() -> None:

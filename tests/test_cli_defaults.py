@@ -1,8 +1,8 @@
-"""The command line takes its defaults from editor.train.run_settings, their one home:
+"""The command line takes its defaults from editor.model.run_settings, their one home:
 `cost --batch-size` follows the training batch size and says it in its help."""
 
 from editor import cli
-from editor.train import run_settings
+from editor.model import run_settings
 
 
 def test_cost_batch_size_defaults_to_the_run_settings_batch_size(monkeypatch, capsys):

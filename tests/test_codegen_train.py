@@ -21,7 +21,7 @@ from tests.test_codegen import load_generated
 
 import keras
 from editor.train import run_model  # noqa: E402
-from editor.train.run_settings import Settings  # noqa: E402
+from editor.model.run_settings import Settings  # noqa: E402
 from editor.model.graph import Output, Ref  # noqa: E402
 
 SETTINGS = Settings(epochs=1, samples=24, batch_size=8, seed=7)

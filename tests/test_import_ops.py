@@ -162,7 +162,7 @@ def test_trained_weights_give_the_same_predictions_after_import(tmp_path):
 @pytest.mark.parametrize("build", [timeseries_transformer, actor, wide_and_deep, encoder_decoder, masked_gru])
 def test_each_imported_shape_trains(build, tmp_path):
     """The Train tab's run on the imported project (a loss chosen per output, as a person would)."""
-    from editor.train.run_settings import Settings
+    from editor.model.run_settings import Settings
     from editor.train.training import TrainingRun
 
     keras.backend.clear_session()

@@ -29,7 +29,7 @@ import json, sys
 import tensorflow  # noqa: F401 - loaded before the baseline, as in a running server or the CLI
 from editor.model import edits
 from editor.train import run_model, training
-from editor.train.run_settings import Settings
+from editor.model.run_settings import Settings
 from editor.templates import load_template
 
 template, units, settings = json.loads(sys.argv[1])

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from editor.code.codegen import generate
-from editor.train.run_settings import Settings
+from editor.model.run_settings import Settings
 from editor.templates import load_template
 from tests.test_cli import ROOT, assert_one_line_failure, run
 from tests.test_codegen import load_generated

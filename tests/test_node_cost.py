@@ -8,7 +8,7 @@ import pytest
 from editor.model.graph import Ref
 from editor.building.node_cost import heat, human, node_costs
 from editor.templates import load_template, template_ids
-from editor.train.run_settings import DEFAULT_NONE_DIM
+from editor.model.run_settings import DEFAULT_NONE_DIM
 from tests.helpers import inp, layer, project
 
 import keras

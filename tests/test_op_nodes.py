@@ -217,7 +217,7 @@ def test_every_palette_op_is_in_the_language(name):
 def test_the_memory_estimate_counts_what_op_nodes_keep():
     """An op's output is kept for the backward pass like a layer's: the estimate grows by it."""
     from editor.train import run_model
-    from editor.train.run_settings import Settings
+    from editor.model.run_settings import Settings
 
     plain = project(inp("n1", "inputs", (10, 8)), layer("n2", "dense", "Dense", "n1", units=8), outputs=["n2"])
     settings = Settings(batch_size=1, samples=1)

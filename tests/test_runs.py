@@ -3,7 +3,7 @@
 import pytest
 
 from editor.train import run_model
-from editor.train.run_settings import Settings
+from editor.model.run_settings import Settings
 from editor.templates import load_template
 from editor.ui import runs
 

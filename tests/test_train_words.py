@@ -4,7 +4,7 @@ model" only while the first batch traces."""
 from types import SimpleNamespace
 
 from editor.train import cost, run_progress
-from editor.train.run_settings import Settings
+from editor.model.run_settings import Settings
 from editor.words import counted
 
 

@@ -15,7 +15,7 @@ from editor.train import cost, run_model, run_progress, training
 from editor.errors import UserError
 from editor.train.synthetic import SyntheticData
 from editor.templates import load_template, template_ids
-from editor.train.run_settings import Settings
+from editor.model.run_settings import Settings
 from editor.train.training import TrainingRun
 from tests.helpers import inp, layer, project
 

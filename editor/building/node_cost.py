@@ -19,7 +19,7 @@ from typing import Optional
 
 from editor.building.plan import Step, plan
 from editor.model.graph import Node, Project
-from editor.train.run_settings import DEFAULT_NONE_DIM
+from editor.model.run_settings import DEFAULT_NONE_DIM
 
 DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8, "int8": 1, "uint8": 1, "int16": 2,
                "int32": 4, "int64": 8, "bool": 1}

@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from editor.code import codegen_train
 from editor.model import expr, names
-from editor.train import run_settings
+from editor.model import run_settings
 from editor.errors import UserError
 from editor.model.problems import distinct, errors
 from editor.building.plan import Step, owner, plan
@@ -90,7 +90,7 @@ class CodegenError(UserError):
 def generate(project: Project, train=None, strategy: str = "default") -> str:
     """The source of a module whose `build_model()` builds and compiles the project's model.
 
-    train: an editor.train.run_settings.Settings to also write `train()` on synthetic data with
+    train: an editor.model.run_settings.Settings to also write `train()` on synthetic data with
     those settings as defaults (see editor.code.codegen_train); strategy: its default
     tf.distribute strategy ("default", "mirrored" or "multiworker").
     """

@@ -25,7 +25,7 @@ from pathlib import Path
 from editor.building.plan import plan
 from editor.train import synthetic
 from editor.model.graph import Project
-from editor.train.run_settings import STRATEGIES
+from editor.model.run_settings import STRATEGIES
 
 
 # Modules copied verbatim into the file (after their docstring and imports).
@@ -136,7 +136,7 @@ def arrays_source() -> str:
 
 def blocks(project: Project, settings, strategy: str, value) -> list[list[str]]:
     """The training part of the file, as blocks of lines (codegen joins them). `settings`:
-    an editor.train.run_settings.Settings (its defaults become the file's); `value` writes a literal."""
+    an editor.model.run_settings.Settings (its defaults become the file's); `value` writes a literal."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, not '{strategy}'")
     graph = project.main

@@ -12,7 +12,7 @@ from editor.commands.shared import EXIT_ERRORS, CommandError, preview_build, res
 from editor.commands.train_command import settings_of
 from editor.model.graph import Project
 from editor.model.problems import distinct, errors, printable
-from editor.train import run_settings
+from editor.model import run_settings
 
 
 def cmd_templates(args) -> int:

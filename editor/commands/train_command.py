@@ -11,14 +11,14 @@ from pathlib import Path
 
 from editor.commands.shared import CommandError, resolve_targets
 from editor.model.problems import one_line
-from editor.train import run_settings
+from editor.model import run_settings
 
 _ONEDNN_BY_USER = os.environ.get("TF_ENABLE_ONEDNN_OPTS")  # before _quiet_tensorflow sets it
 
 
 def training_arguments(p) -> None:
     """The options of a training run (train; export-code --train writes them as defaults),
-    with editor.train.run_settings' defaults."""
+    with editor.model.run_settings' defaults."""
     d = run_settings.default
     p.add_argument("--epochs", type=int, default=d("epochs"), metavar="N", help=f"default: {d('epochs')}")
     p.add_argument("--samples", type=int, default=d("samples"), metavar="N",

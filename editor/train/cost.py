@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, Optional, Sequence
 
 from editor.errors import UserError
-from editor.train.run_settings import Settings
+from editor.model.run_settings import Settings
 from editor.words import counted, format_bytes, format_seconds
 
 

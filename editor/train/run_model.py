@@ -15,7 +15,7 @@ from typing import Optional
 from editor.train import cost, synthetic
 from editor.errors import UserError
 from editor.model.graph import Project
-from editor.train.run_settings import DEFAULT_NONE_DIM, Settings, with_optimizer
+from editor.model.run_settings import DEFAULT_NONE_DIM, Settings, with_optimizer
 
 
 class TrainingError(UserError):

@@ -35,7 +35,7 @@ from editor.errors import UserError
 from editor.train import arrays
 from editor.train.arrays import numpy_dtype, target_shape
 from editor.model.graph import Graph, Node, Project, custom_expression, upstream
-from editor.train.run_settings import DEFAULT_NONE_DIM, TASKS
+from editor.model.run_settings import DEFAULT_NONE_DIM, TASKS
 
 SMALL_INT_RANGE = 10  # integer inputs that reach no Embedding take values in [0, 10)
 INTEGER_DTYPES = ("int32", "int64", "uint8")

@@ -40,7 +40,7 @@ from editor.model.problems import one_line
 from editor.train.run_model import TrainingError, compile_model, estimate, make_data, non_finite_data
 from editor.train import run_progress
 from editor.train.run_progress import Progress, Snapshot, _Abort  # _Abort: the engine's own signal
-from editor.train.run_settings import Settings
+from editor.model.run_settings import Settings
 from editor.words import counted
 
 # Keras warns once per trace that outputs no loss supervises get no gradients. Those are

@@ -13,7 +13,7 @@ from typing import Optional
 import streamlit as st
 
 from editor.building import node_cost
-from editor.train.run_settings import default
+from editor.model.run_settings import default
 from editor.ui import state, widgets
 from editor.ui.fields import md
 from editor.ui.preview_cache import Preview

@@ -249,7 +249,7 @@ class Code:
 
 def code(project: Project, digest_: Optional[str] = None, train=None, strategy: str = "default") -> Code:
     """Generated Python for the project (no Keras needed), or the reason it cannot be written.
-    `train`: an editor.train.run_settings.Settings to include train() (see editor.code.codegen_train)."""
+    `train`: an editor.model.run_settings.Settings to include train() (see editor.code.codegen_train)."""
     digest_ = digest_ or digest(project)
 
     def make() -> Code:

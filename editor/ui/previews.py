@@ -12,7 +12,7 @@ from typing import Optional
 import streamlit as st
 
 from editor.code import codegen
-from editor.train import run_settings
+from editor.model import run_settings
 from editor.model.graph import Project
 from editor.model.problems import distinct
 from editor.ui import cost_view, preview_cache, state, train_panel

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from typing import Callable, Hashable, Optional
 
-from editor.train.run_settings import Settings
+from editor.model.run_settings import Settings
 from editor.train.run_model import TrainingError
 from editor.train.training import TrainingRun
 from editor.model.graph import Project

@@ -30,7 +30,8 @@ from typing import Optional
 import streamlit as st
 from pydantic import ValidationError
 
-from editor.train import cost, run_model, run_settings, training
+from editor.model import run_settings
+from editor.train import cost, run_model, training
 from editor.errors import UserError
 from editor.model.graph import Project, Training
 from editor.model.problems import one_line
@@ -144,7 +145,7 @@ def _run_settings(project: Project, disabled: bool) -> None:
 
 
 def _number(col, name: str, disabled: bool, step, high=None) -> None:
-    """A number field of run setting `name`, its label, bounds and default from editor.train.run_settings."""
+    """A number field of run setting `name`, its label, bounds and default from editor.model.run_settings."""
     bound, key = run_settings.BOUNDS[name], f"train.{name}"
     col.number_input(bound.label, key=key, min_value=bound.low, max_value=high if high is not None else bound.high,
                      step=step, value=st.session_state.get(key, run_settings.default(name)), disabled=disabled,
