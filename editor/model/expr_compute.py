@@ -5,12 +5,12 @@ Keras or numpy (they are imported here, lazily)."""
 from __future__ import annotations
 
 import math
-import re
 from types import EllipsisType
 from typing import Mapping
 
 from editor.model.expr_functions import FUNCTIONS, OPERATORS
 from editor.model.expr_tree import BinOp, Call, Expr, ExprError, Name, Neg, Num, TensorList
+from editor.model.problems import one_line
 
 BATCH = 4
 MAX_TEST_VALUES = 10_000_000
@@ -42,12 +42,6 @@ def evaluate(expr: Expr, env: Mapping[str, object]):
         return walk(node.value)[key]
 
     return walk(expr)
-
-
-def _first_line(error: Exception) -> str:
-    text = re.sub(r"\{\{.*?\}\}\s*|\s*name:\s*$", "", str(error)).strip()  # TensorFlow's decorations
-    line = text.splitlines()[0] if text else type(error).__name__
-    return line if len(line) <= 200 else line[:197] + "..."
 
 
 def _integral(dtype: str | None) -> bool:
@@ -82,7 +76,7 @@ def dry_run(expr: Expr, shapes: Mapping[str, tuple], expect: str, dtypes: Mappin
         result = np.asarray(ops.convert_to_numpy(evaluate(expr, env)))
     except Exception as error:
         given = ", ".join(f"{name} {tuple(shapes[name] or ())}" for name in sizes)
-        raise ExprError(f"cannot be computed for inputs shaped {given}: {_first_line(error)}") from error
+        raise ExprError(f"cannot be computed for inputs shaped {given}: {one_line(error, limit=200)}") from error
     shape = tuple(result.shape)
     if expect == "tensor":
         return shape

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from editor.errors import UserError
+from editor.model.problems import one_line
 from editor.store import workspace_file
 
 SCHEMA_VERSION = 1
@@ -99,10 +100,6 @@ def default_path() -> str:
 
 
 
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
-
-
 
 class WorkspaceDatabase:
     """One workspace file's connection, checked to be still that sound workspace before
@@ -141,7 +138,7 @@ class WorkspaceDatabase:
                 try:
                     workspace_file.create_new(self.path, self._create_schema)
                 except (OSError, sqlite3.Error) as err:
-                    raise Unavailable(f"cannot create {self._where()}: {_one_line(err)}") from None
+                    raise Unavailable(f"cannot create {self._where()}: {one_line(err)}") from None
             self._identity = workspace_file.identity(self.path)
         db = None
         try:
@@ -165,8 +162,8 @@ class WorkspaceDatabase:
             if db is not None:
                 db.close()
             if workspace_file.is_damage(err):
-                raise Damaged(self.name, _one_line(err)) from None
-            raise Unavailable(f"{self._where()} cannot be used: {_one_line(err)}") from None
+                raise Damaged(self.name, one_line(err)) from None
+            raise Unavailable(f"{self._where()} cannot be used: {one_line(err)}") from None
         except Unavailable:
             if db is not None:
                 db.close()
@@ -252,7 +249,7 @@ class WorkspaceDatabase:
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
             version = db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
         except sqlite3.Error as err:
-            raise self._fail(_one_line(err)) from None
+            raise self._fail(one_line(err)) from None
         if app_id != APPLICATION_ID or version != SCHEMA_VERSION:
             raise self._fail("it holds another database now (overwritten)")
 
@@ -295,8 +292,8 @@ class WorkspaceDatabase:
 
     def _sql_error(self, err: sqlite3.Error) -> WorkspaceError:
         if workspace_file.is_damage(err):
-            return self._fail(_one_line(err))
-        return WorkspaceError(f"{self._where()}: {_one_line(err)}")
+            return self._fail(one_line(err))
+        return WorkspaceError(f"{self._where()}: {one_line(err)}")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:

@@ -14,19 +14,24 @@ from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refu
 from editor.code.reader.budget import MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
 
 
-class Return(Exception):
-    """`return value` in a function of the file (Break and Continue: in a loop)."""
+class Signal(BaseException):
+    """How the reader runs the file's `return`, `break` and `continue`: control flow, never
+    an error (BaseException, so no handler of errors can take one for a refusal)."""
+
+
+class Return(Signal):
+    """`return value` in a function of the file."""
 
     def __init__(self, value):
         self.value = value
 
 
-class Break(Exception):
-    pass
+class Break(Signal):
+    """`break` in a loop of the file."""
 
 
-class Continue(Exception):
-    pass
+class Continue(Signal):
+    """`continue` in a loop of the file."""
 
 
 class Scope:
