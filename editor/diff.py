@@ -1,4 +1,4 @@
-"""What changed between two projects (issue 15.2), by node identity. No Keras.
+"""What changed between two projects, by node identity. No Keras.
 
 Graphs are matched by id, nodes by id, outputs by the node they read: a renamed node is
 one change ("name: a -> b"), never a removal and an addition; a moved node is no change

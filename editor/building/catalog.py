@@ -27,8 +27,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-# The compile choices moved to editor.building.compile_choices; building/losses.py still reads them here.
-from editor.building.compile_choices import losses, metrics, optimizer_strings, optimizers  # noqa: F401
 from editor.building.keras_reading import cached_copies, named_functions
 from editor.errors import UserError
 from editor.model.graph import ARG_CALL_CLASSES, LIST_CALL_CLASSES

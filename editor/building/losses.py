@@ -103,13 +103,13 @@ class UnknownOptimizer(UserError):
 def optimizer(project: Project):
     """The project's optimizer: the one resolver of an optimizer name (any case: "adam",
     "Adam") and learning rate, for compile, training and estimates alike."""
-    from editor.building import catalog
+    from editor.building import compile_choices
 
     settings = project.training
-    classes = {n.lower(): n for n in catalog.optimizer_strings()}
+    classes = {n.lower(): n for n in compile_choices.optimizer_strings()}
     class_name = classes.get(settings.optimizer.lower())
     if class_name is None:
-        raise UnknownOptimizer(f"unknown optimizer '{settings.optimizer}' (known: {', '.join(catalog.optimizers())})")
+        raise UnknownOptimizer(f"unknown optimizer '{settings.optimizer}' (known: {', '.join(compile_choices.optimizers())})")
     config = {"learning_rate": settings.learning_rate} if settings.learning_rate else {}
     return keras.optimizers.get({"class_name": class_name, "config": config})
 

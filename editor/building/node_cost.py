@@ -1,4 +1,4 @@
-"""What each node costs: parameters, FLOPs per sample and activation memory (issue 15.1).
+"""What each node costs: parameters, FLOPs per sample and activation memory.
 
 Figures come from the weightless preview build (editor.building.build, weights=False): parameters
 are Keras's own `count_params()` per layer; FLOPs are hand-derived per layer class from

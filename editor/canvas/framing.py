@@ -134,7 +134,7 @@ def vis_options(height: int = 640) -> dict:
         "edges": {
             "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4},
             # "horizontal", not "middle": vis-network loses the label of a wire drawn right to
-            # left across one row (a branch wired back), the stray "2" of issue 11.
+            # left across one row (a branch wired back), which drew a stray "2" once.
             "font": {"size": 11, "align": "horizontal"},
         },
         "nodes": {"shape": "box"},
