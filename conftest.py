@@ -1,4 +1,4 @@
-"""Makes the repository root importable for tests (editor, tests.randomgraphs)."""
+"""Makes the repository root importable for tests (editor, support, tests)."""
 import atexit
 import os
 import shutil

@@ -8,7 +8,7 @@ import threading
 
 import keras
 
-from benchmarks.big_graphs import residual_stack
+from support.big_graphs import residual_stack
 from editor.building import build, quick_build
 from editor.building.build import build_project, param_counts
 from editor.templates import load_template

@@ -12,7 +12,7 @@ from editor.building.plan import owner, plan
 from editor.model.graph import Output, Ref
 from editor.templates import load_template, template_ids
 from tests.helpers import inp, layer, project
-from tests.randomgraphs import random_project
+from support.randomgraphs import random_project
 
 
 def steps(graph):
