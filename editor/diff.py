@@ -62,11 +62,10 @@ def diff(a: Project, b: Project) -> ProjectDiff:
     result = ProjectDiff()
     graphs_a = {g.id: g for g in a.graphs}
     graphs_b = {g.id: g for g in b.graphs}
-    for graph_id, graph in graphs_a.items():
-        if graph_id not in graphs_b:
-            result.graphs.append(f"removed graph {graph.name}")
-    for graph_id, graph in graphs_b.items():
-        old = graphs_a.get(graph_id)
+    for graph_id, old, graph in _paired(graphs_a, graphs_b):
+        if graph is None:
+            result.graphs.append(f"removed graph {old.name}")
+            continue
         if old is None:
             result.graphs.append(f"added graph {graph.name}")
             old = Graph(id=graph_id, name=graph.name)
@@ -78,6 +77,16 @@ def diff(a: Project, b: Project) -> ProjectDiff:
         if before != after:
             result.compile.append(f"compile {field_name}: {before} -> {after}")
     return result
+
+
+def _paired(before: dict, after: dict):
+    """(key, old, new) for each key of either side: the removed ones first (new is None),
+    then `after`'s in its order (old is None for an added one)."""
+    for key, old in before.items():
+        if key not in after:
+            yield key, old, None
+    for key, new in after.items():
+        yield key, before.get(key), new
 
 
 def _graph_diff(a: Graph, b: Graph, result: ProjectDiff, graphs_a: dict, graphs_b: dict) -> None:
@@ -95,12 +104,10 @@ def _graph_diff(a: Graph, b: Graph, result: ProjectDiff, graphs_a: dict, graphs_
             result.nodes.append(NodeChange(b.name, node.name, node.id, "changed", tuple(details), b.id))
     outputs_a = {o.ref.node: o for o in a.outputs}
     outputs_b = {o.ref.node: o for o in b.outputs}
-    for node_id, output in outputs_a.items():
-        if node_id not in outputs_b:
+    for node_id, old, output in _paired(outputs_a, outputs_b):
+        if output is None:
             result.outputs.append(f"output removed: {a.name}/{_name(a, node_id)}")
-    for node_id, output in outputs_b.items():
-        old = outputs_a.get(node_id)
-        if old is None:
+        elif old is None:
             result.outputs.append(f"output added: {b.name}/{_name(b, node_id)} (loss {output.loss})")
         else:
             result.outputs += _output_details(old, output, b.name, _name(b, node_id))
