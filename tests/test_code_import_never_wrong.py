@@ -67,6 +67,31 @@ def test_model_depending_on_a_left_out_line_is_refused_not_replaced():
     assert import_code(code, model="encoder").project.main.name == "functional"
 
 
+def test_helper_whose_return_or_break_is_left_out_is_refused():
+    returns = ("import keras\n"
+               "def build(n):\n"
+               "    net = keras.Sequential([keras.Input(shape=(n,)), keras.layers.Dense(1)])\n"
+               "    return finish(net)\n"
+               "net = build(4)\n"
+               "net.compile(optimizer='adam', loss='mse')\n")
+    with pytest.raises(CodeRefused) as refused:
+        import_code(returns)
+    assert str(refused.value) == ("line 4: 'finish' is not defined: this line was left out, "
+                                  "and the model 'net' needs it")
+    breaks = ("import keras\n"
+              "inputs = keras.Input(shape=(8,))\n"
+              "x = inputs\n"
+              "for i in range(5):\n"
+              "    if enough(i):\n"
+              "        break\n"
+              "    x = keras.layers.Dense(4)(x)\n"
+              "net = keras.Model(inputs, x)\n")
+    with pytest.raises(CodeRefused) as refused:
+        import_code(breaks)
+    assert str(refused.value) == ("line 5: 'enough' is not defined: this line was left out, "
+                                  "and the model 'net' needs it")
+
+
 def test_left_out_line_the_model_does_not_need_still_imports():
     code = ("import keras\n"
             "from keras import layers\n"

@@ -27,6 +27,7 @@ class Memo:
     skips: set[tuple[int, str]] = field(default_factory=set)  # (line, reason) of each statement listed as left out
     assigned: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it sets
     mutated: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it changes in place
+    jumps: dict[int, bool] = field(default_factory=dict)  # id(statement left out) -> holds a return, break or continue
     left_out: list = field(default_factory=list)  # (first line, last line, Skip, statement) of each statement left out
     comments: dict[int, Optional[str]] = field(default_factory=dict)  # line -> the node name its comment keeps
     lines: Optional[list[str]] = None  # the file's lines, split once

@@ -52,7 +52,7 @@ class Statements:
         """Each statement in turn; one the editor cannot express is left out (listed once,
         with its line and reason), and the names it would have set are unknown from then on."""
         for statement in statements:
-            made = len(self.records)
+            made, models = len(self.records), len(self.all_models)
             try:
                 self.statement(statement, scope)
             except Skip as skip:
@@ -63,13 +63,18 @@ class Statements:
                 if id(statement) not in memo.assigned:  # a statement left out in a loop is walked once
                     memo.assigned[id(statement)] = assigned_names(statement)
                     memo.mutated[id(statement)] = mutated_names(statement)
+                    memo.jumps[id(statement)] = jumps(statement)
                     memo.left_out.append((statement.lineno, statement.end_lineno or statement.lineno, skip, statement))
                 for record in self.records[made:]:  # nodes a statement made before it was left out
                     self.taints[id(record)] = (record, skip, None)
+                for model in self.all_models[models:]:  # and models (a helper's call left out after them)
+                    self.taints[id(model)] = (model, skip, None)
                 for name in memo.mutated[id(statement)]:
                     self.taint_mutated(name, scope, skip)
                 for name in memo.assigned[id(statement)]:
                     scope.vars[name] = Unknown(skip.line, skip.reason)
+                if memo.jumps[id(statement)]:
+                    raise  # a `return`, `break` or `continue` left out: the function or loop around it is left out too
             except RecursionError:
                 raise Refused(f"line {statement.lineno}: nested too deeply to read") from None
 
@@ -311,3 +316,18 @@ def _root(node: ast.AST, found: list) -> None:
         node = node.value
     if isinstance(node, ast.Name):
         found.append(node.id)
+
+
+def jumps(statement: ast.stmt) -> bool:
+    """Whether a statement holds a `return` (not in a nested def), or a `break` or
+    `continue` of a loop around it."""
+    stack = [(statement, False)]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, ast.Return) or (isinstance(node, (ast.Break, ast.Continue)) and not in_loop):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) and node is not statement:
+            continue
+        loop = in_loop or isinstance(node, (ast.For, ast.While, ast.AsyncFor))
+        stack.extend((child, loop) for child in ast.iter_child_nodes(node))
+    return False
