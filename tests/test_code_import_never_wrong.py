@@ -188,7 +188,7 @@ def _base(f: int):
     return _BASE[f]
 
 
-@settings(max_examples=300, derandomize=True, deadline=None, database=None,
+@settings(max_examples=800, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(SITES))
 def test_breaking_one_statement_refuses_or_changes_nothing(site):
