@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.code.code_import import import_code
+from editor.code.code_import import CodeRefused, import_code
 from editor.model.graph import Project
 from editor.templates import load_template, template_ids
 
@@ -64,9 +64,20 @@ def test_every_template_has_its_document_code():
     assert sorted(p.stem for p in SEEDS.glob("*.py")) == sorted(template_ids())
 
 
+# The document's compile() names VoxelMorph's losses, which come from elsewhere: without
+# that line the project would have no losses, so the import refuses, naming it.
+REFUSED = {"two_losses_weighted": "line 21: 'losses' is not defined: this line was left out, "
+                                  "and the model 'model' needs it"}
+
+
 @pytest.mark.parametrize("template_id", sorted(p.stem for p in SEEDS.glob("*.py")))
 def test_document_code_imports_to_its_template(template_id):
     source = (SEEDS / f"{template_id}.py").read_text(encoding="utf-8")
+    if template_id in REFUSED:  # a line the model needs is left out: never imported without it (issue 24)
+        with pytest.raises(CodeRefused) as refused:
+            import_code(source, model=WANTED.get(template_id), filename=f"{template_id}.py")
+        assert str(refused.value) == REFUSED[template_id]
+        return
     result = import_code(source, model=WANTED.get(template_id), filename=f"{template_id}.py")
     template = load_template(template_id)
     assert structure(result.project) == structure(template)

@@ -10,6 +10,8 @@ with their line and reason (`CodeImport.skipped`); `strict` refuses the code ins
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -17,7 +19,7 @@ from pydantic import ValidationError
 
 from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
-from editor.code.code_values import Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
+from editor.code.code_values import Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, Unknown, kind_of
 from editor.errors import UserError
 from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Output, Project, Ref, Training
 from editor.model.schema_messages import first_error
@@ -52,13 +54,17 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
     try:
         reader.read()
         if not _top_models(reader):
+            _check_builder_calls(reader)
             _call_builders(reader)
+        if model is None:
+            _check_last_model(reader)
         chosen = _choose(reader, model)
         skipped = tuple(str(s) for s in reader.skipped)
         if strict and skipped:
             raise CodeRefused(skipped[0])
         assembler = _Assembler(reader)
         project = assembler.project(chosen, filename)
+        _check_taints(reader, assembler, chosen)
     except CodeRefused as err:
         err.steps, err.parsed = reader.steps, reader.parsed
         raise
@@ -104,6 +110,7 @@ def _choose(reader: Reader, wanted: Optional[str]) -> ModelValue:
     if wanted is not None:
         named = [m for var, m in reader.models if var == wanted] + [m for m in reader.all_models if m.name == wanted]
         if not named:
+            _check_not_built(reader, wanted, None)
             known = ", ".join(dict.fromkeys([var for var, _ in reader.models] + [m.name for m in reader.all_models]))
             raise CodeRefused(f"no model called '{wanted}' (the code builds: {known or 'none'})")
         return named[-1]
@@ -117,6 +124,88 @@ def _choose(reader: Reader, wanted: Optional[str]) -> ModelValue:
     return top[0]
 
 
+# ----------------------------------------------------------------------------- never wrong
+
+_MODEL_CLASSES = ("Model", "Sequential", "Functional")
+_LEFT_BY = re.compile(r"which line (\d+) left out$")
+
+
+def _root_skip(reader: Reader, skip: Skip) -> Skip:
+    """The statement a chain of left-out lines starts from: `uses 'shape', which line 12
+    left out` -> line 12's own reason."""
+    by_line = {}
+    for s in reader.skipped:
+        by_line.setdefault(s.line, s)
+    seen = set()
+    while True:
+        found = _LEFT_BY.search(skip.reason)
+        if not found or int(found.group(1)) in seen or int(found.group(1)) not in by_line:
+            return skip
+        seen.add(int(found.group(1)))
+        skip = by_line[int(found.group(1))]
+
+
+def _refuse_for(reader: Reader, skip: Skip, model: str, what: str = "") -> CodeRefused:
+    root = _root_skip(reader, skip)
+    needs = what or f"the model '{model}'"
+    return CodeRefused(f"line {root.line}: {root.reason}: this line was left out, and {needs} needs it")
+
+
+def _check_not_built(reader: Reader, name: str, line: Optional[int]) -> None:
+    """The model `name` (assigned at `line`, or anywhere) was not built because a
+    statement was left out: refuse, naming that statement, rather than take another model."""
+    for first, last, skip, _ in reader.memo.left_out:
+        if line is not None and first <= line <= last:
+            raise _refuse_for(reader, skip, name)
+    if line is None:
+        for first, last, skip, _ in reader.memo.left_out:
+            unknown = reader.globals.vars.get(name)
+            if isinstance(unknown, Unknown) and unknown.line == skip.line:
+                raise _refuse_for(reader, skip, name)
+
+
+def _check_builder_calls(reader: Reader) -> None:
+    """No model was built, and a statement left out calls a function of the file (`main()`):
+    that call may have been what builds the model, so calling the file's builders instead
+    could give another one."""
+    for _, _, skip, statement in reader.memo.left_out:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and isinstance(reader.globals.vars.get(node.func.id), (Function, Unknown)):
+                raise _refuse_for(reader, skip, "", f"the model that {node.func.id}() builds")
+
+
+def _check_last_model(reader: Reader) -> None:
+    """The file's last model assignment (`autoencoder = Model(...)`, wherever it is) must
+    not have been left out: the import would give another model of the file."""
+    if not reader.memo.left_out or reader.tree is None:
+        return
+    last = None
+    for node in ast.walk(reader.tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if called in _MODEL_CLASSES and (last is None or node.lineno > last.lineno):
+                last = node
+    if last is not None:
+        target = next((t.id for t in last.targets if isinstance(t, ast.Name)), "model")
+        _check_not_built(reader, target, last.lineno)
+
+
+def _check_taints(reader: Reader, assembler: "_Assembler", chosen: ModelValue) -> None:
+    """Refuse when a statement left out would have changed the imported model: a method
+    call or assignment on one of its models (`seq.add(...)`), or a node it uses that a
+    statement made before it was left out."""
+    taints = reader.taints
+    if not taints:
+        return
+    named = next((var for var, m in reversed(reader.models) if m is chosen), chosen.name)
+    for key in list(assembler.graph_ids) + list(assembler.record_ids):
+        if key in taints:
+            _, skip, _ = taints[key]
+            raise _refuse_for(reader, skip, named)
+
+
 # ----------------------------------------------------------------------------- graphs
 
 class _Assembler:
@@ -124,6 +213,7 @@ class _Assembler:
         self.reader = reader
         self.graph_ids: dict[int, str] = {}
         self.graphs: list[Graph] = []
+        self.record_ids: set[int] = set()  # the records the project's graphs hold
         self.notes: list[str] = []
 
     def project(self, model: ModelValue, filename: str) -> Project:
@@ -160,6 +250,7 @@ class _Assembler:
         if main:
             records = self._with_dead_ends(records)
         ids = {id(r): r.name for r in records}
+        self.record_ids.update(ids)
         nodes = [self._node(r, ids, model) for r in records]
         compile_outputs = _outputs(self.reader, every, ids, model)
         try:

@@ -26,6 +26,9 @@ class Memo:
 
     skips: set[tuple[int, str]] = field(default_factory=set)  # (line, reason) of each statement listed as left out
     assigned: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it sets
+    mutated: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it changes in place
+    jumps: dict[int, bool] = field(default_factory=dict)  # id(statement left out) -> holds a return, break or continue
+    left_out: list = field(default_factory=list)  # (first line, last line, Skip, statement) of each statement left out
     comments: dict[int, Optional[str]] = field(default_factory=dict)  # line -> the node name its comment keeps
     lines: Optional[list[str]] = None  # the file's lines, split once
     named_op: Optional[str] = None  # ast.dump of exported code's named_op helper
@@ -50,6 +53,8 @@ class Reader(Budget, Statements, Expressions, Records):
         self.layer_names = Taken(self.record_names)  # and those of layers made (taken when the layer is made)
         self.globals = Scope()
         self.memo = Memo()
+        self.taints: dict[int, tuple] = {}  # id(model or node) -> (it, the Skip that changed it, the variable)
+        self.tree: Optional[ast.Module] = None
         self.applications = 0  # keras.applications models expanded (at most code_calls.MAX_APPLICATIONS)
 
     # --- entry
@@ -64,6 +69,7 @@ class Reader(Budget, Statements, Expressions, Records):
         except (RecursionError, MemoryError, ValueError):
             raise Refused("the code is nested too deeply to read") from None
         self.screen(tree)
+        self.tree = tree
         try:
             self.block(tree.body, self.globals)
         except (Break, Continue, Return):

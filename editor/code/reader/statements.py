@@ -57,6 +57,7 @@ class Statements:
         """Each statement in turn; one the editor cannot express is left out (listed once,
         with its line and reason), and the names it would have set are unknown from then on."""
         for statement in statements:
+            made, models = len(self.records), len(self.all_models)
             try:
                 self.statement(statement, scope)
             except Skip as skip:
@@ -66,10 +67,38 @@ class Statements:
                     self.skipped.append(skip)
                 if id(statement) not in memo.assigned:  # a statement left out in a loop is walked once
                     memo.assigned[id(statement)] = assigned_names(statement)
+                    memo.mutated[id(statement)] = mutated_names(statement)
+                    memo.jumps[id(statement)] = jumps(statement)
+                    memo.left_out.append((statement.lineno, statement.end_lineno or statement.lineno, skip, statement))
+                for record in self.records[made:]:  # nodes a statement made before it was left out
+                    self.taints[id(record)] = (record, skip, None)
+                for model in self.all_models[models:]:  # and models (a helper's call left out after them)
+                    self.taints[id(model)] = (model, skip, None)
+                for name in memo.mutated[id(statement)]:
+                    self.taint_mutated(name, scope, skip)
                 for name in memo.assigned[id(statement)]:
                     scope.vars[name] = Unknown(skip.line, skip.reason)
+                if memo.jumps[id(statement)]:
+                    raise  # a `return`, `break` or `continue` left out: the function or loop around it is left out too
             except RecursionError:
                 raise Refused(f"line {statement.lineno}: nested too deeply to read") from None
+
+    def taint_mutated(self, name: str, scope: Scope, skip: Skip) -> None:
+        """A statement left out would have changed the value of `name` (`seq.add(...)`,
+        `cfg["x"] = ...`): a model keeps it as a taint (refused if it is the one imported),
+        a layer, list, dict or tensor becomes unknown from then on (its node, if made, tainted)."""
+        owner = scope
+        while owner is not None and name not in owner.vars:
+            owner = owner.parent
+        if owner is None:
+            return
+        value = owner.vars[name]
+        if isinstance(value, ModelValue):
+            self.taints[id(value)] = (value, skip, name)
+        elif isinstance(value, (Layer, Sym, list, dict)):
+            if isinstance(value, Layer) and value.owner is not None:
+                self.taints[id(value.owner)] = (value.owner, skip, name)
+            owner.vars[name] = Unknown(skip.line, skip.reason)
 
     def statement(self, node: ast.stmt, scope: Scope) -> None:
         self.step(node)
@@ -254,3 +283,56 @@ def assigned_names(statement: ast.stmt) -> list[str]:
         elif isinstance(node, ast.FunctionDef):
             found.append(node.name)
     return found
+
+
+# Methods whose call changes nothing the editor imports (training, saving, printing).
+HARMLESS_METHODS = frozenset({
+    "fit", "fit_generator", "evaluate", "evaluate_generator", "predict", "predict_generator", "predict_on_batch",
+    "train_on_batch", "test_on_batch", "summary", "save", "save_weights", "load_weights", "to_json", "to_yaml",
+    "count_params", "get_config", "get_weights", "set_weights", "get_layer", "reset_states", "call",
+    "items", "keys", "values", "get", "copy", "index", "count", "format", "join", "lower", "upper", "strip", "replace",
+    "numpy", "read", "write", "close", "show", "plot", "savefig", "figure"})
+
+
+def mutated_names(statement: ast.stmt) -> list[str]:
+    """The names whose value a statement changes in place: `seq.add(...)`, `names.append(...)`,
+    `cfg["x"] = ...`, `layer.trainable = False` (the name at the root of the target)."""
+    found: list[str] = []
+    stack = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) and node is not statement:
+            continue  # its body runs only when it is called (a call of it is left out in turn)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr not in HARMLESS_METHODS:
+            _root(node.func.value, found)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                if isinstance(target, (ast.Attribute, ast.Subscript)):
+                    _root(target.value, found)
+        if isinstance(node, ast.FunctionDef):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return list(dict.fromkeys(found))
+
+
+def _root(node: ast.AST, found: list) -> None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    if isinstance(node, ast.Name):
+        found.append(node.id)
+
+
+def jumps(statement: ast.stmt) -> bool:
+    """Whether a statement holds a `return` (not in a nested def), or a `break` or
+    `continue` of a loop around it."""
+    stack = [(statement, False)]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, ast.Return) or (isinstance(node, (ast.Break, ast.Continue)) and not in_loop):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) and node is not statement:
+            continue
+        loop = in_loop or isinstance(node, (ast.For, ast.While, ast.AsyncFor))
+        stack.extend((child, loop) for child in ast.iter_child_nodes(node))
+    return False
