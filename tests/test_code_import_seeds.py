@@ -1,6 +1,7 @@
-"""The five documents' code, read without running it (issue 14, "Seeds"): every example
-that builds a model imports to the same graph structure and parameter total as its
-template.
+"""The five documents' code, read without running it: every example that builds a model
+imports to the same graph structure and parameter total as its template, except
+two_losses_weighted, whose compile() names VoxelMorph's losses (not in the document):
+without that line the project would have no losses, so it is refused in one line.
 
 tests/code_corpus/seeds/<template>.py holds the document's code for that template as
 written (consecutive blocks of one example joined); its first lines say what changed:
