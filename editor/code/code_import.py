@@ -239,6 +239,11 @@ class _Assembler:
             raise CodeRefused(f"line {record.line}: '{record.name}': {first_error(err)}") from None
 
 
+# Layers whose own constructor takes `input_dim` (the vocabulary size): for every other layer,
+# Keras 2's base Layer read `input_dim=n` as `input_shape=(n,)`.
+OWN_INPUT_DIM = frozenset({"Embedding", "ReversibleEmbedding"})
+
+
 def _sequential_records(reader: Reader, model: ModelValue) -> None:
     """A Sequential model's layers as a chain from its input (keras.Input, InputLayer or
     the first layer's input_shape / input_dim, as Keras 2 code gives it)."""
@@ -262,10 +267,13 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
             config = first.config
             if "input_shape" in config:
                 shape = config.pop("input_shape")
-            elif "input_dim" in config:
-                shape = [config.pop("input_dim")]
             elif "batch_input_shape" in config:
                 shape = config.pop("batch_input_shape")[1:]
+            elif first.class_name in OWN_INPUT_DIM:  # Keras 2: (input_length,), else one free dim
+                length = config.pop("input_length", None)
+                shape = [length if isinstance(length, int) else None]
+            elif "input_dim" in config:
+                shape = [config.pop("input_dim")]
         calls = [r.inputs[0][0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
         if shape is None and calls and calls[0].kind == "input":  # data_augmentation(inputs): the input's shape
             shape, dtype = calls[0].shape, calls[0].dtype

@@ -1,0 +1,64 @@
+"""Published model code imports exactly or is refused in one line, never wrong (issue 24):
+the reader's readings that published files got wrong, each checked against what Keras
+itself builds from the same code."""
+
+from __future__ import annotations
+
+import pytest
+
+from editor.code.code_import import CodeRefused, import_code
+
+
+def _built_params(project) -> int:
+    from editor.building.build import build_project
+
+    result = build_project(project, weights=False)
+    assert result.ok, result.problems
+    return result.model.count_params()
+
+
+def test_embedding_input_dim_is_its_vocabulary_not_an_input_shape():
+    """Sequential([Embedding(input_dim=1000, output_dim=64, input_length=10), ...]): Keras 2
+    read `input_dim` as an input shape only for layers whose constructor did not take it;
+    Embedding's own input_dim is its vocabulary size, and its input is (input_length,)."""
+    import keras
+
+    code = """
+from keras.models import Sequential
+from keras.layers import Embedding, LSTM, Dense
+model = Sequential()
+model.add(Embedding(input_dim=1000, output_dim=64, input_length=10))
+model.add(LSTM(32))
+model.add(Dense(1, input_dim=7))
+"""
+    project = import_code(code).project
+    nodes = {n.class_name or n.kind: n for n in project.main.nodes}
+    assert nodes["Embedding"].config["input_dim"] == 1000
+    assert nodes["input"].shape == (10,)
+    real = keras.Sequential([keras.Input((10,)), keras.layers.Embedding(1000, 64), keras.layers.LSTM(32),
+                             keras.layers.Dense(1)])
+    assert _built_params(project) == real.count_params() == 64_000 + 12_416 + 33
+
+
+def test_dense_input_dim_is_still_the_keras2_input_shape():
+    code = """
+from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential()
+model.add(Dense(8, input_dim=5))
+model.add(Dense(1))
+"""
+    project = import_code(code).project
+    assert [n.shape for n in project.main.nodes if n.kind == "input"] == [(5,)]
+    assert _built_params(project) == 5 * 8 + 8 + 9
+
+
+def test_embedding_without_input_length_takes_sequences_of_any_length():
+    code = """
+import keras
+model = keras.Sequential([keras.layers.Embedding(input_dim=500, output_dim=16), keras.layers.GlobalAveragePooling1D(),
+                          keras.layers.Dense(1)])
+"""
+    project = import_code(code).project
+    assert [n.shape for n in project.main.nodes if n.kind == "input"] == [(None,)]
+    assert _built_params(project) == 500 * 16 + 17
