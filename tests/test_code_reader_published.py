@@ -62,3 +62,26 @@ model = keras.Sequential([keras.layers.Embedding(input_dim=500, output_dim=16), 
     project = import_code(code).project
     assert [n.shape for n in project.main.nodes if n.kind == "input"] == [(None,)]
     assert _built_params(project) == 500 * 16 + 17
+
+
+MODEL = """
+import keras
+x = keras.Input((4,))
+model = keras.Model(x, keras.layers.Dense(2)(x))
+"""
+
+
+@pytest.mark.parametrize("code, called", [
+    ('from keras.src.utils import file_utils\nfile_utils.get_file("a", "http://x")\n', "file_utils.get_file"),
+    ('from keras.src.utils import file_utils\nfile_utils.makedirs("/tmp/x")\n', "file_utils.makedirs"),
+    ('import keras\nkeras.src.utils.file_utils.rmtree("/tmp/x")\n', "file_utils.rmtree"),
+    ('from keras.src.utils.file_utils import extract_archive\nextract_archive("a.zip")\n', "file_utils.extract_archive"),
+    ('import tensorflow as tf\ntf.keras.src.utils.image_utils.load_img("a.png")\n', "image_utils.load_img"),
+    ('from keras.src.utils import python_utils\npython_utils.func_load("x")\n', "python_utils.func_load"),
+])
+def test_keras_src_file_utils_are_refused_as_get_file_is(code, called):
+    """keras.src.utils.file_utils.get_file(...) was left out with a note; it is refused in one
+    line, as keras.utils.get_file is (the reader never downloads, writes or deletes files)."""
+    with pytest.raises(CodeRefused) as err:
+        import_code(code + MODEL)
+    assert str(err.value) == f"line 2: keras.utils.{called}() reads files or the network: not model-building code"
