@@ -85,3 +85,25 @@ def test_keras_src_file_utils_are_refused_as_get_file_is(code, called):
     with pytest.raises(CodeRefused) as err:
         import_code(code + MODEL)
     assert str(err.value) == f"line 2: keras.utils.{called}() reads files or the network: not model-building code"
+
+
+@pytest.mark.parametrize("code, line, module", [
+    ("def f():\n    from subprocess import run\n", 2, "subprocess reaches the system: it"),
+    ("def f():\n    import keras\n    import matplotlib.pyplot as plt\n", 3, "matplotlib.pyplot"),
+    ("if False:\n    import os, numpy\n", 2, "os reaches the system: it"),
+    ("class A:\n    def g(self):\n        from . import helpers\n", 3, "."),
+    ("def f():\n    import tensorflow_addons as tfa\n", 2, "tensorflow_addons"),
+])
+def test_strict_refuses_an_import_outside_keras_wherever_it_is(code, line, module):
+    """`def f(): from subprocess import run`, never called, passed --strict: --strict refuses
+    every import of a module outside keras, tensorflow and numpy before reading."""
+    import_code(code + MODEL)  # the default mode reads past it (the function is never called)
+    with pytest.raises(CodeRefused) as err:
+        import_code(code + MODEL, strict=True)
+    assert str(err.value) == (f"line {line}: import {module} is not model-building code (--strict refuses every "
+                              "import outside keras, tensorflow and numpy, wherever it is)")
+
+
+def test_strict_reads_keras_tensorflow_and_numpy_imports_in_functions():
+    code = "def f():\n    import numpy as np\n    from tensorflow.keras import layers\n    import math\n" + MODEL
+    assert import_code(code, strict=True).project.main.nodes

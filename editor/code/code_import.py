@@ -49,6 +49,7 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
     it builds several). CodeRefused if nothing usable is built, or (strict) if any line is
     left out."""
     reader = Reader(source, filename)
+    reader.strict = strict
     try:
         reader.read()
         if not _top_models(reader):
