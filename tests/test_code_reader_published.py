@@ -107,3 +107,27 @@ def test_strict_refuses_an_import_outside_keras_wherever_it_is(code, line, modul
 def test_strict_reads_keras_tensorflow_and_numpy_imports_in_functions():
     code = "def f():\n    import numpy as np\n    from tensorflow.keras import layers\n    import math\n" + MODEL
     assert import_code(code, strict=True).project.main.nodes
+
+
+@pytest.mark.parametrize("call, message", [
+    ('keras.layers.Dense(2, name="a\\u202eb")(x)',
+     "line 4: node 'a\\u202eb': names may hold only letters A-Z, digits and _ . -"),
+    ('keras.layers.Dense(2, **{"__class__": 1})(x)', "line 4: the keyword argument '__class__' is not model-building code"),
+    ('keras.layers.Dense(2, **{"a b": 1})(x)', "line 4: the keyword argument 'a b' is not model-building code"),
+])
+@pytest.mark.parametrize("strict", [False, True])
+def test_what_the_editor_refuses_is_refused_at_import(call, message, strict):
+    """A layer name with a bidi override, `**{"__class__": 1}`: imported with exit 0 (also
+    --strict) and then failed the editor's own checks; the import runs them and refuses."""
+    code = f"import keras\nx = keras.Input((4,))\ny = x\ny = {call}\nmodel = keras.Model(x, y)\n"
+    with pytest.raises(CodeRefused) as err:
+        import_code(code, strict=strict)
+    assert str(err.value) == message
+
+
+def test_an_imported_project_passes_the_editors_checks():
+    from editor.files.project_files import checked
+    from editor.model.validate import check_project
+
+    project = import_code("import keras\nx = keras.Input((4,))\nmodel = keras.Model(x, keras.layers.Dense(2)(x))\n").project
+    assert check_project(project) == [] and checked(project)

@@ -126,6 +126,7 @@ class _Assembler:
         self.graph_ids: dict[int, str] = {}
         self.graphs: list[Graph] = []
         self.notes: list[str] = []
+        self.lines: dict[tuple[str, str], int] = {}  # (graph id, node id) -> the line that made the node
 
     def project(self, model: ModelValue, filename: str) -> Project:
         self.graph(model, main=True)
@@ -143,7 +144,25 @@ class _Assembler:
             _check_file_size(project)
         except ModelFileError as err:
             raise CodeRefused(str(err)) from None
+        self._check(project)
         return project
+
+    def _check(self, project: Project) -> None:
+        """The editor's own checks of a project (its structure, names, and the file it saves):
+        what the editor would refuse refuses the import, in one line naming the code's line."""
+        from editor.files.project_files import ProjectError, checked
+        from editor.model.problems import errors, printable
+        from editor.model.validate import check_project
+
+        problem = next(iter(errors(check_project(project))), None)
+        if problem is not None:
+            line = self.lines.get((problem.graph, problem.node))
+            message = printable(problem.message)  # a name from the code may hold a bidi override
+            raise CodeRefused(f"line {line}: {message}" if line else message)
+        try:
+            checked(project)
+        except ProjectError as err:
+            raise CodeRefused(printable(err)) from None
 
     def graph(self, model: ModelValue, main: bool = False) -> str:
         if id(model) in self.graph_ids:
@@ -161,6 +180,7 @@ class _Assembler:
         if main:
             records = self._with_dead_ends(records)
         ids = {id(r): r.name for r in records}
+        self.lines.update(((graph_id, ids[id(r)][:64]), r.line) for r in records)
         nodes = [self._node(r, ids, model) for r in records]
         compile_outputs = _outputs(self.reader, every, ids, model)
         try:

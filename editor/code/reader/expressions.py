@@ -325,6 +325,9 @@ class Expressions:
                 spread = self.value(kw.value, scope)
                 if not isinstance(spread, dict) or not all(isinstance(k, str) for k in spread):
                     raise Skip(line, "** of something other than a dict of names")
+                odd = next((k for k in spread if k.startswith("__") or not k.isidentifier()), None)
+                if odd is not None:  # Python passes any string; no Keras argument is such a name
+                    raise Refused(f"line {line}: the keyword argument {odd!r} is not model-building code")
                 kwargs.update(spread)
             else:
                 kwargs[kw.arg] = self.value(kw.value, scope)
