@@ -131,3 +131,117 @@ def test_an_imported_project_passes_the_editors_checks():
 
     project = import_code("import keras\nx = keras.Input((4,))\nmodel = keras.Model(x, keras.layers.Dense(2)(x))\n").project
     assert check_project(project) == [] and checked(project)
+
+
+SEQ2SEQ = """
+import keras
+num_encoder_tokens, num_decoder_tokens, latent_dim = 71, 93, 256
+encoder_inputs = keras.Input(shape=(None, num_encoder_tokens))
+encoder = keras.layers.LSTM(latent_dim, return_state=True)
+encoder_outputs, state_h, state_c = encoder(encoder_inputs)
+encoder_states = [state_h, state_c]
+decoder_inputs = keras.Input(shape=(None, num_decoder_tokens))
+decoder_lstm = keras.layers.LSTM(latent_dim, return_sequences=True, return_state=True)
+decoder_outputs, _, _ = decoder_lstm(decoder_inputs, initial_state=encoder_states)
+decoder_dense = keras.layers.Dense(num_decoder_tokens, activation="softmax")
+decoder_outputs = decoder_dense(decoder_outputs)
+model = keras.Model([encoder_inputs, decoder_inputs], decoder_outputs)
+model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+
+encoder_inputs = model.input[0]
+encoder_outputs, state_h_enc, state_c_enc = model.layers[2].output
+encoder_states = [state_h_enc, state_c_enc]
+encoder_model = keras.Model(encoder_inputs, encoder_states)
+decoder_inputs = model.input[1]
+decoder_state_input_h = keras.Input(shape=(latent_dim,))
+decoder_state_input_c = keras.Input(shape=(latent_dim,))
+decoder_states_inputs = [decoder_state_input_h, decoder_state_input_c]
+decoder_lstm = model.layers[3]
+decoder_outputs, state_h_dec, state_c_dec = decoder_lstm(decoder_inputs, initial_state=decoder_states_inputs)
+decoder_states = [state_h_dec, state_c_dec]
+decoder_dense = model.layers[4]
+decoder_outputs = decoder_dense(decoder_outputs)
+decoder_model = keras.Model([decoder_inputs] + decoder_states_inputs, [decoder_outputs] + decoder_states)
+"""
+
+BRANCHY = """
+import keras
+from keras import layers
+a = keras.Input((8,), name="a")
+b = keras.Input((8,), name="b")
+unused = keras.Input((3,), name="unused")
+shared = layers.Dense(8, name="shared")
+inner_in = keras.Input((8,), name="inner_in")
+inner = keras.Model(inner_in, layers.Dense(4, name="inner_dense")(inner_in), name="inner")
+x = shared(a)
+y = shared(b)
+x = layers.Dense(8, name="deep1")(x)
+x = layers.Dense(8, name="deep2")(x)
+z = layers.Concatenate(name="cat")([y, x])
+w = inner(layers.Dense(8, name="side")(b))
+out1 = layers.Dense(1, name="out1")(z)
+out2 = layers.Add(name="add")([inner(y), w])
+model = keras.Model([a, b, unused], [out1, out2])
+"""
+
+SEQUENTIAL = """
+import keras
+from keras import layers
+model = keras.Sequential(name="seq")
+model.add(keras.Input((16,)))
+model.add(layers.Dense(8, name="first"))
+model.add(layers.Dropout(0.5, name="drop"))
+model.add(layers.Dense(2, name="last"))
+"""
+
+
+def _keras_names(code: str, model: str = "model") -> list[str]:
+    """What Keras gives: the test's own code, run (never user text)."""
+    space: dict = {}
+    exec(compile(code, "<test model>", "exec"), space)  # noqa: S102 (the test's own model code)
+    return [layer.name for layer in space[model].layers], space
+
+
+def _reader_names(code: str, model: str = "model") -> list[str]:
+    from editor.code.reader import Reader
+
+    reader = Reader(code + f"\n_names = [layer.name for layer in {model}.layers]\n").read()
+    assert not reader.skipped, reader.skipped
+    return reader.globals.vars["_names"]
+
+
+@pytest.mark.parametrize("code", [BRANCHY, SEQUENTIAL], ids=["branchy", "sequential"])
+def test_model_layers_are_in_keras_order(code):
+    """model.layers[i] is the layer Keras gives at i: a functional model's layers by Keras's
+    walk of its graph (depth from the outputs, then the walk's order; InputLayers included,
+    an unused input among the outputs), a Sequential's without its InputLayer."""
+    names, _ = _keras_names(code)
+    assert _reader_names(code) == names
+    if code is BRANCHY:
+        assert names == ["b", "a", "shared", "deep1", "deep2", "side", "cat", "inner", "unused", "out1", "add"]
+
+
+def test_seq2seq_inference_decoder_takes_the_layers_keras_gives():
+    """keras-io's seq2seq inference: decoder_lstm = model.layers[3], decoder_dense = model.layers[4]
+    (the trained model's decoder LSTM and Dense): 382,301 parameters, as Keras counts them."""
+    names, space = _keras_names(SEQ2SEQ)
+    assert space["decoder_model"].count_params() == 382_301
+    result = import_code(SEQ2SEQ, model="decoder_model", strict=True)
+    assert _built_params(result.project) == 382_301
+    assert [n.class_name for n in result.project.main.nodes if n.kind == "layer"] == ["LSTM", "Dense"]
+    encoder = import_code(SEQ2SEQ, model="encoder_model", strict=True).project
+    assert _built_params(encoder) == space["encoder_model"].count_params()
+
+
+def test_model_layers_of_a_model_with_tensor_operations_is_left_out():
+    """Keras's order counts each tensor operation of `x * 2 + y` apart: the editor does not
+    guess it; the line is left out (and --strict refuses)."""
+    code = """
+import keras
+a = keras.Input((4,), name="a")
+x = keras.layers.Dense(4, name="d")(a)
+model = keras.Model(a, keras.layers.Dense(1, name="o")(x * 2 + a))
+first = model.layers[1]
+"""
+    assert import_code(code).skipped == ("line 6: the layers of model 'functional': its tensor operations (line 5) "
+                                         "make Keras's order of them unknown to the editor",)

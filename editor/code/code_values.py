@@ -64,6 +64,7 @@ class Record:
     shares: Optional["Record"] = None
     weight: float = 1.0  # a loss node's
     named_by_call: bool = False  # a name made up at the call: the variable it is assigned to names it
+    layer: Optional["Layer"] = None  # a layer's first call: the layer object (model.layers gives it back)
 
 
 @dataclass(eq=False)

@@ -134,6 +134,7 @@ class Records:
                                      self.record_names else None,
                                      class_name=layer.class_name, config=dict(layer.config), **fields)
             layer.owner = record
+            record.layer = layer
         else:
             record = self.new_record("layer", f"{layer.name}_call", line, class_name=layer.class_name, shares=layer.owner,
                                      **fields)
