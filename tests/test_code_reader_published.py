@@ -245,3 +245,16 @@ first = model.layers[1]
 """
     assert import_code(code).skipped == ("line 6: the layers of model 'functional': its tensor operations (line 5) "
                                          "make Keras's order of them unknown to the editor",)
+
+
+def test_model_layers_after_a_lambda_that_gives_back_its_input_is_left_out():
+    """Lambda(lambda x: x) is a layer of Keras's model that the graph has no node of."""
+    code = """
+import keras
+a = keras.Input((4,), name="a")
+x = keras.layers.Lambda(lambda t: t, name="same")(a)
+model = keras.Model(a, keras.layers.Dense(1, name="o")(x))
+last = model.layers[1]
+"""
+    assert import_code(code).skipped == ("line 6: model.layers in a file whose Lambda layer gives back its input: "
+                                         "Keras's order of the layers is unknown to the editor",)

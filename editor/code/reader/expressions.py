@@ -204,6 +204,9 @@ class Expressions:
             if attr == "name":
                 return value.name
             if attr == "layers":
+                if self.lambda_shortcuts:
+                    raise Skip(line, "model.layers in a file whose Lambda layer gives back its input: "
+                                     "Keras's order of the layers is unknown to the editor")
                 return model_layers(value, line)
         if isinstance(value, Layer) and attr == "output" and value.owner is not None:
             return Sym.of(value.owner, 0, multi=value.outputs is not None)  # Keras: its first call's output
