@@ -52,7 +52,13 @@ OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "k
            "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.lib", "numpy.ctypeslib", "numpy.savez",
            "numpy.savez_compressed", "numpy.DataSource", "tensorflow.load_op_library", "tensorflow.load_library",
            "tensorflow.gfile", "keras.utils.load_img", "keras.utils.save_img", "keras.utils.audio_dataset_from_directory",
-           "keras.preprocessing.image.load_img", "keras.preprocessing.image.save_img")
+           "keras.preprocessing.image.load_img", "keras.preprocessing.image.save_img",
+           # keras.src's modules (read as keras.*) of files, downloads, archives and marshalled code
+           "keras.utils.file_utils", "keras.utils.io_utils", "keras.utils.image_utils", "keras.utils.dataset_utils",
+           "keras.utils.image_dataset_utils", "keras.utils.text_dataset_utils", "keras.utils.audio_dataset_utils",
+           "keras.utils.timeseries_dataset_utils", "keras.utils.python_utils",
+           "keras.legacy.saving", "keras.export",
+           "keras.applications.imagenet_utils.decode_predictions")
 # Calls that change nothing in the model: read past quietly.
 NEUTRAL = ("keras.backend.clear_session", "keras.utils.set_random_seed", "tensorflow.random.set_seed",
            "numpy.random.seed", "keras.utils.plot_model", "print")

@@ -1,4 +1,4 @@
-"""Python code -> a project, without running it (issue 14). No Keras, no TensorFlow.
+"""Python code -> a project, without running it. No Keras, no TensorFlow.
 
 editor.code.reader reads the code (an abstract interpreter over `ast`: nothing is
 imported, exec'd or eval'd); this module picks the model the code builds and turns
@@ -10,8 +10,6 @@ with their line and reason (`CodeImport.skipped`); `strict` refuses the code ins
 
 from __future__ import annotations
 
-import ast
-import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -19,22 +17,14 @@ from pydantic import ValidationError
 
 from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
-from editor.code.code_values import Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, Unknown, kind_of
+from editor.code.code_values import CodeRefused, Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
+from editor.code.left_out import check_builder_calls, check_last_model, check_not_built, check_taints
 from editor.errors import UserError
 from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Output, Project, Ref, Training
 from editor.model.schema_messages import first_error
 
 
 MAX_FILE_BYTES = MAX_BYTES  # the page and the command line refuse a bigger file before reading it
-
-
-class CodeRefused(UserError):
-    """Code that gives no project (one line: the line number and the construct); `steps`
-    and `parsed`: the reader's counts until then (what tests measure its work by, never a clock)."""
-
-    def __init__(self, message: str, steps: int = 0, parsed: int = 0):
-        super().__init__(message)
-        self.steps, self.parsed = steps, parsed
 
 
 @dataclass(frozen=True)
@@ -51,20 +41,21 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
     it builds several). CodeRefused if nothing usable is built, or (strict) if any line is
     left out."""
     reader = Reader(source, filename)
+    reader.strict = strict
     try:
         reader.read()
         if not _top_models(reader):
-            _check_builder_calls(reader)
+            check_builder_calls(reader)
             _call_builders(reader)
         if model is None:
-            _check_last_model(reader)
+            check_last_model(reader)
         chosen = _choose(reader, model)
         skipped = tuple(str(s) for s in reader.skipped)
         if strict and skipped:
             raise CodeRefused(skipped[0])
         assembler = _Assembler(reader)
         project = assembler.project(chosen, filename)
-        _check_taints(reader, assembler, chosen)
+        check_taints(reader, [*assembler.graph_ids, *assembler.record_ids], chosen)
     except CodeRefused as err:
         err.steps, err.parsed = reader.steps, reader.parsed
         raise
@@ -110,7 +101,7 @@ def _choose(reader: Reader, wanted: Optional[str]) -> ModelValue:
     if wanted is not None:
         named = [m for var, m in reader.models if var == wanted] + [m for m in reader.all_models if m.name == wanted]
         if not named:
-            _check_not_built(reader, wanted, None)
+            check_not_built(reader, wanted, None)
             known = ", ".join(dict.fromkeys([var for var, _ in reader.models] + [m.name for m in reader.all_models]))
             raise CodeRefused(f"no model called '{wanted}' (the code builds: {known or 'none'})")
         return named[-1]
@@ -124,88 +115,6 @@ def _choose(reader: Reader, wanted: Optional[str]) -> ModelValue:
     return top[0]
 
 
-# ----------------------------------------------------------------------------- never wrong
-
-_MODEL_CLASSES = ("Model", "Sequential", "Functional")
-_LEFT_BY = re.compile(r"which line (\d+) left out$")
-
-
-def _root_skip(reader: Reader, skip: Skip) -> Skip:
-    """The statement a chain of left-out lines starts from: `uses 'shape', which line 12
-    left out` -> line 12's own reason."""
-    by_line = {}
-    for s in reader.skipped:
-        by_line.setdefault(s.line, s)
-    seen = set()
-    while True:
-        found = _LEFT_BY.search(skip.reason)
-        if not found or int(found.group(1)) in seen or int(found.group(1)) not in by_line:
-            return skip
-        seen.add(int(found.group(1)))
-        skip = by_line[int(found.group(1))]
-
-
-def _refuse_for(reader: Reader, skip: Skip, model: str, what: str = "") -> CodeRefused:
-    root = _root_skip(reader, skip)
-    needs = what or f"the model '{model}'"
-    return CodeRefused(f"line {root.line}: {root.reason}: this line was left out, and {needs} needs it")
-
-
-def _check_not_built(reader: Reader, name: str, line: Optional[int]) -> None:
-    """The model `name` (assigned at `line`, or anywhere) was not built because a
-    statement was left out: refuse, naming that statement, rather than take another model."""
-    for first, last, skip, _ in reader.memo.left_out:
-        if line is not None and first <= line <= last:
-            raise _refuse_for(reader, skip, name)
-    if line is None:
-        for first, last, skip, _ in reader.memo.left_out:
-            unknown = reader.globals.vars.get(name)
-            if isinstance(unknown, Unknown) and unknown.line == skip.line:
-                raise _refuse_for(reader, skip, name)
-
-
-def _check_builder_calls(reader: Reader) -> None:
-    """No model was built, and a statement left out calls a function of the file (`main()`):
-    that call may have been what builds the model, so calling the file's builders instead
-    could give another one."""
-    for _, _, skip, statement in reader.memo.left_out:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and isinstance(reader.globals.vars.get(node.func.id), (Function, Unknown)):
-                raise _refuse_for(reader, skip, "", f"the model that {node.func.id}() builds")
-
-
-def _check_last_model(reader: Reader) -> None:
-    """The file's last model assignment (`autoencoder = Model(...)`, wherever it is) must
-    not have been left out: the import would give another model of the file."""
-    if not reader.memo.left_out or reader.tree is None:
-        return
-    last = None
-    for node in ast.walk(reader.tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-            if called in _MODEL_CLASSES and (last is None or node.lineno > last.lineno):
-                last = node
-    if last is not None:
-        target = next((t.id for t in last.targets if isinstance(t, ast.Name)), "model")
-        _check_not_built(reader, target, last.lineno)
-
-
-def _check_taints(reader: Reader, assembler: "_Assembler", chosen: ModelValue) -> None:
-    """Refuse when a statement left out would have changed the imported model: a method
-    call or assignment on one of its models (`seq.add(...)`), or a node it uses that a
-    statement made before it was left out."""
-    taints = reader.taints
-    if not taints:
-        return
-    named = next((var for var, m in reversed(reader.models) if m is chosen), chosen.name)
-    for key in list(assembler.graph_ids) + list(assembler.record_ids):
-        if key in taints:
-            _, skip, _ = taints[key]
-            raise _refuse_for(reader, skip, named)
-
-
 # ----------------------------------------------------------------------------- graphs
 
 class _Assembler:
@@ -215,6 +124,7 @@ class _Assembler:
         self.graphs: list[Graph] = []
         self.record_ids: set[int] = set()  # the records the project's graphs hold
         self.notes: list[str] = []
+        self.lines: dict[tuple[str, str], int] = {}  # (graph id, node id) -> the line that made the node
 
     def project(self, model: ModelValue, filename: str) -> Project:
         self.graph(model, main=True)
@@ -232,7 +142,25 @@ class _Assembler:
             _check_file_size(project)
         except ModelFileError as err:
             raise CodeRefused(str(err)) from None
+        self._check(project)
         return project
+
+    def _check(self, project: Project) -> None:
+        """The editor's own checks of a project (its structure, names, and the file it saves):
+        what the editor would refuse refuses the import, in one line naming the code's line."""
+        from editor.files.project_files import ProjectError, checked
+        from editor.model.problems import errors, printable
+        from editor.model.validate import check_project
+
+        problem = next(iter(errors(check_project(project))), None)
+        if problem is not None:
+            line = self.lines.get((problem.graph, problem.node))
+            message = printable(problem.message)  # a name from the code may hold a bidi override
+            raise CodeRefused(f"line {line}: {message}" if line else message)
+        try:
+            checked(project)
+        except ProjectError as err:
+            raise CodeRefused(printable(err)) from None
 
     def graph(self, model: ModelValue, main: bool = False) -> str:
         if id(model) in self.graph_ids:
@@ -251,6 +179,7 @@ class _Assembler:
             records = self._with_dead_ends(records)
         ids = {id(r): r.name for r in records}
         self.record_ids.update(ids)
+        self.lines.update(((graph_id, ids[id(r)][:64]), r.line) for r in records)
         nodes = [self._node(r, ids, model) for r in records]
         compile_outputs = _outputs(self.reader, every, ids, model)
         try:
@@ -330,6 +259,11 @@ class _Assembler:
             raise CodeRefused(f"line {record.line}: '{record.name}': {first_error(err)}") from None
 
 
+# Layers whose own constructor takes `input_dim` (the vocabulary size): for every other layer,
+# Keras 2's base Layer read `input_dim=n` as `input_shape=(n,)`.
+OWN_INPUT_DIM = frozenset({"Embedding", "ReversibleEmbedding"})
+
+
 def _sequential_records(reader: Reader, model: ModelValue) -> None:
     """A Sequential model's layers as a chain from its input (keras.Input, InputLayer or
     the first layer's input_shape / input_dim, as Keras 2 code gives it)."""
@@ -353,10 +287,13 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
             config = first.config
             if "input_shape" in config:
                 shape = config.pop("input_shape")
-            elif "input_dim" in config:
-                shape = [config.pop("input_dim")]
             elif "batch_input_shape" in config:
                 shape = config.pop("batch_input_shape")[1:]
+            elif first.class_name in OWN_INPUT_DIM:  # Keras 2: (input_length,), else one free dim
+                length = config.pop("input_length", None)
+                shape = [length if isinstance(length, int) else None]
+            elif "input_dim" in config:
+                shape = [config.pop("input_dim")]
         calls = [r.inputs[0][0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
         if shape is None and calls and calls[0].kind == "input":  # data_augmentation(inputs): the input's shape
             shape, dtype = calls[0].shape, calls[0].dtype

@@ -35,6 +35,15 @@ class Skip(UserError):
         self.line, self.reason = line, reason
 
 
+class CodeRefused(UserError):
+    """Code that gives no project (one line: the line number and the construct); `steps`
+    and `parsed`: the reader's counts until then (what tests measure its work by, never a clock)."""
+
+    def __init__(self, message: str, steps: int = 0, parsed: int = 0):
+        super().__init__(message)
+        self.steps, self.parsed = steps, parsed
+
+
 @dataclass(frozen=True)
 class Namespace:
     """A dotted Keras (or TensorFlow, numpy) name not yet called: `keras.layers.Dense`."""
@@ -64,6 +73,7 @@ class Record:
     shares: Optional["Record"] = None
     weight: float = 1.0  # a loss node's
     named_by_call: bool = False  # a name made up at the call: the variable it is assigned to names it
+    layer: Optional["Layer"] = None  # a layer's first call: the layer object (model.layers gives it back)
 
 
 @dataclass(eq=False)

@@ -60,6 +60,7 @@ class Budget:
 
     steps: int
     parsed: int
+    strict: bool = False  # --strict: every import outside MODULES refuses, wherever it is
 
     def screen(self, tree: ast.AST) -> None:
         """What is refused wherever it is, even in code never reached: dunders, exec & co.
@@ -69,6 +70,7 @@ class Budget:
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         forbidden = FORBIDDEN - (SHADOWABLE & bound)
         stack = [(tree, 0)]
+        imports: list[tuple[int, str]] = []  # (line, module) of imports outside MODULES
         while stack:
             node, depth = stack.pop()
             self.parsed += 1
@@ -87,6 +89,13 @@ class Budget:
                 raise Refused(f"line {where}: import {node.name} is not model-building code")
             if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and len(node.value) > MAX_TEXT:
                 raise Refused(f"line {where}: a string of {len(node.value):,} characters (limit {MAX_TEXT:,})")
+            if self.strict and isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports += [(where, m) for m in _outside_modules(node)]
+        if imports:
+            line, module = min(imports)
+            system = "reaches the system: it " if module.split(".")[0] in SYSTEM_MODULES else ""
+            raise Refused(f"line {line}: import {module} {system}is not model-building code "
+                          "(--strict refuses every import outside keras, tensorflow and numpy, wherever it is)")
 
     def step(self, node: ast.AST) -> None:
         self.steps += 1
@@ -111,6 +120,17 @@ class Budget:
         """A list, tuple or dict the file makes: at most MAX_ITEMS items."""
         if len(value) > MAX_ITEMS:
             raise Refused(f"line {line}: a collection of {len(value):,} items (limit {MAX_ITEMS:,})")
+
+
+def _outside_modules(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The modules an import names that are not MODULES (a relative import: its dots)."""
+    if isinstance(node, ast.ImportFrom):
+        if node.level:
+            return ["." * node.level + (node.module or "")]
+        modules = [node.module or ""]
+    else:
+        modules = [alias.name for alias in node.names]
+    return [m for m in modules if m.split(".")[0] not in MODULES]
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")

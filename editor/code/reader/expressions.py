@@ -19,6 +19,7 @@ from editor.code.code_calls import MERGE_FUNCTIONS, OPTIMIZER_CLASSES
 from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function, Layer, LayerHandle, ModelValue,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
+from editor.code.reader.keras_order import model_layers
 from editor.code.reader.statements import Scope, Return, canonical
 from editor.model import expr
 from editor.model.expr import BinOp, Neg, Num, Slice, Subscript
@@ -202,8 +203,15 @@ class Expressions:
                 return value.outputs[0] if attr == "output" and len(value.outputs) == 1 else list(value.outputs)
             if attr == "name":
                 return value.name
-            if attr == "layers" and value.layers is not None:
-                return list(value.layers)
+            if attr == "layers":
+                if self.lambda_shortcuts:
+                    raise Skip(line, "model.layers in a file whose Lambda layer gives back its input: "
+                                     "Keras's order of the layers is unknown to the editor")
+                return model_layers(value, line)
+        if isinstance(value, Layer) and attr == "output" and value.owner is not None:
+            return Sym.of(value.owner, 0, multi=value.outputs is not None)  # Keras: its first call's output
+        if isinstance(value, Layer) and attr == "name":
+            return value.name
         if isinstance(value, LayerHandle) and attr in ("output", "name"):
             return Sym.of(value.record) if attr == "output" else value.record.name
         if isinstance(value, Sym) and attr == "shape":
@@ -325,6 +333,9 @@ class Expressions:
                 spread = self.value(kw.value, scope)
                 if not isinstance(spread, dict) or not all(isinstance(k, str) for k in spread):
                     raise Skip(line, "** of something other than a dict of names")
+                odd = next((k for k in spread if k.startswith("__") or not k.isidentifier()), None)
+                if odd is not None:  # Python passes any string; no Keras argument is such a name
+                    raise Refused(f"line {line}: the keyword argument {odd!r} is not model-building code")
                 kwargs.update(spread)
             else:
                 kwargs[kw.arg] = self.value(kw.value, scope)

@@ -59,6 +59,8 @@ class Taken:
 class Records:
     """The Reader's layer, model and op records (a mixin of editor.code.reader.core.Reader)."""
 
+    lambda_shortcuts = False  # a Lambda gave back a tensor already made: model.layers cannot follow Keras
+
     def new_record(self, kind: str, base: str, line: int, name: Optional[str] = None, **fields) -> Record:
         record = Record(index=len(self.records), kind=kind, name=name or self.record_names.unique(base), line=line,
                         **fields)
@@ -100,6 +102,8 @@ class Records:
             result = self.call_function(layer.function, args, {}, line)
             if not isinstance(result, Sym):
                 raise Skip(line, f"Lambda '{layer.name}' gives a {kind_of(result)}, not a tensor expression")
+            if result.made is not None:  # Keras has a Lambda layer here, the graph has no node of it
+                self.lambda_shortcuts = True
             result = Sym(result.tree, result.leaves, hint=layer.name) if result.made is None else result
             record, output = self.make(result, line)
             return Sym.of(record, output)
@@ -134,6 +138,7 @@ class Records:
                                      self.record_names else None,
                                      class_name=layer.class_name, config=dict(layer.config), **fields)
             layer.owner = record
+            record.layer = layer
         else:
             record = self.new_record("layer", f"{layer.name}_call", line, class_name=layer.class_name, shares=layer.owner,
                                      **fields)
