@@ -30,6 +30,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.common import report
+from support.browser import stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITS = 15
@@ -144,15 +145,6 @@ def _serve(script: Path, port: int, extra=()) -> subprocess.Popen:
     raise RuntimeError("streamlit did not start")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
 def _time_to(browser, script: Path, path: str, wait, extra=()) -> float:
     port = _free_port()
     proc = _serve(script, port, extra)
@@ -165,7 +157,7 @@ def _time_to(browser, script: Path, path: str, wait, extra=()) -> float:
         page.close()
         return elapsed
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 def _canvas_visible(page) -> None:
