@@ -13,6 +13,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from editor.store.workspace import Workspace
@@ -54,11 +55,19 @@ def choose(page, label: str, option: str) -> None:
 
 def options(page, label: str) -> list[str]:
     """The texts of a selectbox's options (the list is opened and closed again)."""
-    select_box(page, label).click()
-    page.get_by_role("option").first.wait_for()  # the list opens a moment after the click (a loaded CI read [])
-    texts = page.get_by_role("option").all_inner_texts()
-    page.keyboard.press("Escape")
-    return texts
+    # The list opens a moment after the click (a loaded CI read []), and a click that lands
+    # while a rerun replaces the select opens nothing (CI waited 60 s): click again until it opens.
+    for _ in range(12):
+        select_box(page, label).click()
+        try:
+            page.get_by_role("option").first.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        texts = page.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        return texts
+    raise AssertionError(f"the '{label}' select did not open its list")
 
 
 def open_from_sidebar(page, title: str) -> None:
