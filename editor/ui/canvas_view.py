@@ -192,16 +192,30 @@ _DELETE_KEY = """<script>
   };
   document.addEventListener('pointerdown', () => { canvasClicked = false; }, true);
   document.addEventListener('keydown', onKey, true);
+  const CANVAS = "iframe[title='streamlit_agraph.agraph']";
+  // A click into a frame moves the focus there: the page's window loses it. This sees the
+  // click even before the frame's own listener is attached (a frame replaced a moment ago).
+  window.addEventListener('blur', () => setTimeout(() => {
+    const el = document.activeElement;
+    if (el && el.matches && el.matches(CANVAS)) canvasClicked = true;
+  }, 0));
+  const attach = (frame) => {
+    try {
+      const win = frame.contentWindow;
+      if (win && !win.__kgsDeleteKey) {
+        win.__kgsDeleteKey = true;
+        win.addEventListener('pointerdown', () => { canvasClicked = true; }, true);
+        win.addEventListener('keydown', onKey, true);
+      }
+    } catch (error) { /* not loaded yet */ }
+  };
   const watch = () => {
-    for (const frame of document.querySelectorAll("iframe[title='streamlit_agraph.agraph']")) {
-      try {
-        const win = frame.contentWindow;
-        if (win && !win.__kgsDeleteKey) {
-          win.__kgsDeleteKey = true;
-          win.addEventListener('pointerdown', () => { canvasClicked = true; }, true);
-          win.addEventListener('keydown', onKey, true);
-        }
-      } catch (error) { /* not loaded yet */ }
+    for (const frame of document.querySelectorAll(CANVAS)) {
+      if (!frame.__kgsWatched) {  // its window is replaced when it loads: attach again then
+        frame.__kgsWatched = true;
+        frame.addEventListener('load', () => attach(frame));
+      }
+      attach(frame);
     }
   };
   new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
