@@ -59,11 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=run_settings.default("batch_size"), metavar="N",
                    help=f"batch size for activation memory (default: {run_settings.default('batch_size')}, as in training)")
     p.add_argument("--json", action="store_true", help="the figures as JSON, per node and in total")
+    p.add_argument("--by-block", action="store_true", help="also each block's totals (its nodes, nested blocks' too)")
     p = add("diff", cmd_diff, "what changed from A to B, by node identity (exit 0: equal, 1: they differ)")
     for side in ("a", "b"):
         p.add_argument(side, metavar=side.upper(), help="a project file, a template id, or workspace:ID[@REVISION]")
     p.add_argument("--json", action="store_true", help="the changes as JSON")
     p.add_argument("--no-build", action="store_true", help="leave out shapes, parameters and weights (no Keras)")
+    p.add_argument("--by-block", action="store_true", help="also how many nodes changed in each block")
     p = add("export-code", cmd_export_code, "write runnable Python code (a file, or a directory of ID.py for several targets)")
     p.add_argument("targets", nargs="+", metavar="TARGET", help=target_help)
     p.add_argument("-o", "--output", required=True, metavar="PATH")

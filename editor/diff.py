@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from editor.building.plan import owner
+from editor.model import blocks
 from editor.model.graph import Graph, Node, Output, Project
 
 _FIELDS = ("kind", "class_name", "shape", "dtype", "graph", "expression", "weight")
@@ -36,20 +37,22 @@ class ProjectDiff:
     outputs: list[str] = field(default_factory=list)  # one line each
     graphs: list[str] = field(default_factory=list)
     compile: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)  # groupings: the model is the same, the project is not
 
     @property
     def equal(self) -> bool:
-        return not (self.nodes or self.outputs or self.graphs or self.compile)
+        return not (self.nodes or self.outputs or self.graphs or self.compile or self.blocks)
 
     def lines(self) -> list[str]:
         out = list(self.graphs)
         for change in self.nodes:
             head = f"{change.status} {change.graph}/{change.node}"
             out.append(head + (f": {'; '.join(change.details)}" if change.details else ""))
-        return out + self.outputs + self.compile
+        return out + self.outputs + self.compile + self.blocks
 
     def to_json(self) -> dict:
         return {"equal": self.equal, "graphs": self.graphs, "outputs": self.outputs, "compile": self.compile,
+                "blocks": self.blocks,
                 "nodes": [{"graph": c.graph, "node": c.node, "id": c.node_id, "status": c.status,
                            "details": list(c.details)} for c in self.nodes]}
 
@@ -113,6 +116,49 @@ def _graph_diff(a: Graph, b: Graph, result: ProjectDiff, graphs_a: dict, graphs_
             result.outputs += _output_details(old, output, b.name, _name(b, node_id))
     if [n for n in outputs_a if n in outputs_b] != [n for n in outputs_b if n in outputs_a]:  # kept ones only
         result.outputs.append(f"outputs reordered in {b.name}")
+    result.blocks += _block_lines(a, b)
+
+
+def _block_lines(a: Graph, b: Graph) -> list[str]:
+    """Blocks added, removed, renamed or moved (by id), and nodes kept but moved between blocks."""
+    lines = []
+    blocks_a, blocks_b = {x.id: x for x in a.blocks}, {x.id: x for x in b.blocks}
+    names_a, names_b = ({k: v.name for k, v in side.items()} for side in (blocks_a, blocks_b))
+    for block_id, old, new in _paired(blocks_a, blocks_b):
+        if new is None:
+            lines.append(f"removed block {b.name}/{old.name}")
+        elif old is None:
+            lines.append(f"added block {b.name}/{new.name}" + (f" ({new.kind})" if new.kind else ""))
+        else:
+            if old.name != new.name:
+                lines.append(f"renamed block {b.name}/{old.name} -> {new.name}")
+            if old.parent != new.parent:
+                lines.append(f"moved block {b.name}/{new.name}: in {names_a.get(old.parent, 'the graph')} -> "
+                             f"in {names_b.get(new.parent, 'the graph')}")
+    for node in b.nodes:
+        old = a.get(node.id)
+        if old is not None and old.block != node.block:
+            lines.append(f"moved {b.name}/{node.name}: in {names_a.get(old.block, 'the graph')} -> "
+                         f"in {names_b.get(node.block, 'the graph')}")
+    return lines
+
+
+def by_block(found: ProjectDiff, a: Project, b: Project) -> list[str]:
+    """One line per block of the main graph holding node changes (B's blocks; A's for a
+    removed node): how many nodes were added, changed and removed inside it, nested
+    blocks included."""
+    counts: dict[str, dict[str, int]] = {}
+    for change in found.nodes:
+        side = a if change.status == "removed" else b
+        if change.graph_id != side.main.id:
+            continue
+        graph = side.main
+        node = graph.get(change.node_id)
+        for block_id in (blocks.chain(graph, node.block) if node is not None else ()):
+            name = blocks.block(graph, block_id).name
+            counts.setdefault(name, {"added": 0, "changed": 0, "removed": 0})[change.status] += 1
+    return [f"block {name}: " + ", ".join(f"{n} {status}" for status, n in tally.items() if n)
+            for name, tally in counts.items()]
 
 
 def _name(graph: Graph, node_id: str) -> str:

@@ -43,7 +43,7 @@ def test_any_names_and_values_round_trip(name, values):
 
 def test_saved_json_starts_with_format_version():
     text = project_files.dumps(load_template("mlp"))
-    assert text.startswith('{\n "format_version": 2,')
+    assert text.startswith('{\n "format_version": 3,')
 
 
 GOOD = project_files.dumps(load_template("mlp"))
@@ -59,7 +59,7 @@ MAX_CALLS = 2_000  # Python and C calls to refuse one bad file (the most here ta
         (b"\xff\xfe\x00garbage", "not UTF-8 text (byte 0)"),
         ("[1, 2]", "not a project: the file must hold a JSON object"),
         ('{"format_version": ' + "1" * 5000 + "}", "not usable JSON: Exceeds the limit (4300 digits)"),
-        ('{"format_version": 99, "graphs": []}', "unsupported format_version 99 (this editor reads 1 to 2)"),
+        ('{"format_version": 99, "graphs": []}', "unsupported format_version 99 (this editor reads 1 to 3)"),
         ('{"graphs": []}', "unsupported format_version None"),
         ('{"format_version": 1, "graphs": []}', "invalid project: graphs needs at least 1 item"),
         (GOOD.replace('"shape": [784]', '"shape": "784"'), "invalid project: node 'input': shape: Input should be a valid tuple"),
@@ -182,9 +182,9 @@ def test_version_1_files_are_migrated_keeping_their_meaning():
         {"id": "n3", "kind": "loss", "name": "l", "inputs": [{"node": "n2"}], "input_names": ["p"], "expression": "mean(p)"}],
         "outputs": [{"ref": {"node": "n2"}}]}]}
     project = loads(json.dumps(old))
-    assert project.format_version == 2
+    assert project.format_version == 3
     assert project.main.node("n2").input_names == () and project.main.node("n3").input_names == ("p",)
-    assert json.loads(project_files.dumps(project))["format_version"] == 2
+    assert json.loads(project_files.dumps(project))["format_version"] == 3
 
 
 def test_old_files_lose_the_stale_config_copy_of_a_sharing_node():

@@ -72,14 +72,21 @@ def cmd_cost(args) -> int:
         rows = [(project.main.node(node_id), cost) for node_id, cost in costs.items()]
         total = {"params": sum(c.params for _, c in rows), "flops": sum(c.flops for _, c in rows),
                  "activation_bytes": sum(c.activation_bytes for _, c in rows)}
+        per_block = _block_costs(project.main, rows) if args.by_block else []
         if args.json:
             nodes = [{"name": n.name, "kind": n.kind, "class_name": n.class_name, "params": c.params, "flops": c.flops,
                       "activation_bytes": c.activation_bytes} for n, c in rows]
-            reports.append({"target": target, "batch_size": args.batch_size, "nodes": nodes, "total": total})
+            report = {"target": target, "batch_size": args.batch_size, "nodes": nodes, "total": total}
+            if args.by_block:
+                report["blocks"] = [{"name": b.name, "kind": b.kind, "nodes": count, **sums}
+                                    for b, count, sums in per_block]
+            reports.append(report)
             continue
         table = [("node", "class", "params", "FLOPs/sample", f"activations (batch {args.batch_size})")]
         table += [(n.name, n.class_name or n.kind, f"{c.params:,}", f"{c.flops:,}", f"{c.activation_bytes:,} B")
                   for n, c in rows]
+        table += [(f"block {b.name}", f"{b.kind or 'block'} ({count} nodes)", f"{sums['params']:,}",
+                   f"{sums['flops']:,}", f"{sums['activation_bytes']:,} B") for b, count, sums in per_block]
         table.append(("total", "", f"{total['params']:,}", f"{total['flops']:,}", f"{total['activation_bytes']:,} B"))
         widths = [max(len(row[i]) for row in table) for i in range(5)]
         print(printable(f"{target}:"))
@@ -89,6 +96,19 @@ def cmd_cost(args) -> int:
     if args.json:
         print(json.dumps(reports, indent=1))
     return 0
+
+
+def _block_costs(graph, rows) -> list:
+    """(block, node count, sums) per block of `graph`, nested blocks' nodes included."""
+    from editor.model import blocks
+
+    out = []
+    for block in graph.blocks:
+        inside = {n.id for n in blocks.members(graph, block.id)}
+        mine = [c for n, c in rows if n.id in inside]
+        out.append((block, len(inside), {"params": sum(c.params for c in mine), "flops": sum(c.flops for c in mine),
+                                         "activation_bytes": sum(c.activation_bytes for c in mine)}))
+    return out
 
 
 def _diff_side(target: str) -> Project:
@@ -123,20 +143,22 @@ def _revision_number(target: str, text: str) -> int:
 def cmd_diff(args) -> int:
     """What changed from A to B (editor.diff); exit 0 when equal, 1 when they differ."""
     from editor.canvas.looks import shape_text
-    from editor.diff import deltas, diff
+    from editor.diff import by_block, deltas, diff
 
     a, b = _diff_side(args.a), _diff_side(args.b)
     found = diff(a, b)
     extra = deltas(a, b) if not args.no_build else None
     if args.json:
         report = found.to_json()
+        if args.by_block:
+            report["by_block"] = by_block(found, a, b)
         if extra is not None:
             report["params"] = {"a": extra.total[0], "b": extra.total[1]}
             report["weights_load"] = list(extra.loads)
             report["weights_do_not_load"] = list(extra.not_loading)
         print(json.dumps(report, indent=1))
     else:
-        for line in found.lines():
+        for line in found.lines() + (by_block(found, a, b) if args.by_block else []):
             print(printable(line))
         if extra is not None:
             names = {n.id: n.name for n in b.main.nodes}

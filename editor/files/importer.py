@@ -46,6 +46,7 @@ from editor.building.deadline import TooSlow
 from editor.files.config_check import check_model_config
 from editor.files.config_translate import Translator, new_node, validated
 from editor.files.safe_archive import ModelFileError, parse_config, read_model_file
+from editor.model import blocks
 from editor.model.graph import Graph, Output, Project, Ref
 
 APPLICATION_PREFIX = "applications:"
@@ -143,7 +144,8 @@ def import_config(config: Any, title: str = "Imported model", source: str = "a K
     description = f"Imported from {source}. Structure only: weights and compile settings are not imported."
     if notes:
         description += "\n" + "\n".join(notes)
-    project = _project(title=title[:200], description=description[:10_000], graphs=tuple(translator.graphs))
+    graphs = tuple(blocks.blocks_from_names(g) for g in translator.graphs)  # conv2_block1_* -> a block
+    project = _project(title=title[:200], description=description[:10_000], graphs=graphs)
     _check_file_size(project)
     _check_builds(project)
     return ImportResult(project, notes)

@@ -44,6 +44,8 @@ def loads(data: Union[str, bytes]) -> Project:
     version = raw.get("format_version")
     if version == 1:
         raw = migrate_from_1(raw)
+    elif version == 2:  # version 3 added blocks: a version 2 file is one without any
+        raw = {**raw, "format_version": FORMAT_VERSION}
     elif version != FORMAT_VERSION:
         raise ProjectError(f"unsupported format_version {version!r} (this editor reads 1 to {FORMAT_VERSION})")
     return without_shared_configs(_validated(raw, "invalid project: "))
@@ -98,7 +100,7 @@ def checked(project: Project, before: Optional[Project] = None) -> str:
 
 
 def migrate_from_1(raw: dict) -> dict:
-    """A version 1 project as version 2. In version 1 only loss nodes named their inputs;
+    """A version 1 project as version 3 (2 added call-argument names, 3 blocks). In version 1 only loss nodes named their inputs;
     `input_names` anywhere else meant nothing, and in version 2 it names a layer's call
     arguments (`initial_state`...): dropped there, so an old file keeps its meaning."""
     graphs = raw.get("graphs")

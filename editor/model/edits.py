@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
 
-from editor.model import names
+from editor.model import blocks, names
 from editor.errors import UserError
 from editor.model.graph import Graph, Node, Output, Ref, name_problem
 from editor.model.schema_messages import first_error
@@ -120,7 +120,7 @@ def remove_node(graph: Graph, node_id: str) -> Graph:
             update.update(shares=None, config=dict(_require(graph, node_id).config))
         nodes.append(n.model_copy(update=update) if update else n)
     outputs = tuple(o for o in graph.outputs if o.ref.node != node_id)
-    return graph.model_copy(update={"nodes": tuple(nodes), "outputs": outputs})
+    return blocks.pruned(graph.model_copy(update={"nodes": tuple(nodes), "outputs": outputs}))
 
 
 def rename(graph: Graph, node_id: str, name: str) -> Graph:

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 # 2: a layer node's `input_names` name the call argument each input is passed as
 #    (`initial_state`, `mask`...); version 1 files are migrated on load (project_files).
-FORMAT_VERSION = 2
+# 3: blocks (`Graph.blocks`, `Node.block`); a version 2 file is a version 3 file without any.
+FORMAT_VERSION = 3
 
 NodeKind = Literal["input", "layer", "model", "application", "loss", "op"]
 
@@ -108,6 +109,7 @@ class Node(_Frozen):
     `shares`: id of another layer node whose layer (and weights) this node reuses.
     `input_names` of a layer or model node: the call argument each input is passed as,
         "" for positional (empty: all positional), e.g. ("", "initial_state", "initial_state").
+    `block`: id of the innermost block (`Graph.blocks`) the node is grouped in, or None.
     """
 
     id: str = Field(min_length=1, max_length=64)
@@ -124,6 +126,7 @@ class Node(_Frozen):
     input_names: tuple[str, ...] = ()
     weight: float = 1.0
     position: Optional[tuple[Coordinate, Coordinate]] = None
+    block: Optional[str] = Field(default=None, max_length=64)
 
     @field_validator("shape")
     @classmethod
@@ -224,6 +227,18 @@ def application_arguments(node: Node) -> dict[str, Any]:
     return {k: v for k, v in node.config.items() if k not in ("weights", "input_tensor", "name")}
 
 
+class Block(_Frozen):
+    """A named group of nodes, as people think of a model (a residual block, a U-Net stage):
+    an editor grouping only, so the built model is the same with or without it. Its nodes
+    say they are in it (`Node.block`); `parent` nests it in another block; `kind` names
+    what it is an instance of (the helper function it came from, e.g. "residual_block")."""
+
+    id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=128)
+    kind: str = Field(default="", max_length=128)
+    parent: Optional[str] = Field(default=None, max_length=64)
+
+
 class Graph(_Frozen):
     """One functional model: its nodes in insertion order and its ordered outputs."""
 
@@ -231,6 +246,7 @@ class Graph(_Frozen):
     name: str = Field(min_length=1, max_length=128)
     nodes: tuple[Node, ...] = ()
     outputs: tuple[Output, ...] = ()
+    blocks: tuple[Block, ...] = ()
 
     @model_validator(mode="after")
     def _unique_ids(self):
@@ -240,6 +256,30 @@ class Graph(_Frozen):
             if node.id in names:
                 raise ValueError(f"nodes '{names[node.id]}' and '{node.name}' have the same id '{node.id}'")
             names[node.id] = node.name
+        return self
+
+    @model_validator(mode="after")
+    def _blocks_nest(self):
+        """Every block a node or block names exists, names are unique, and nesting is a tree."""
+        parents: dict[str, Optional[str]] = {}
+        block_names: set[str] = set()
+        for block in self.blocks:
+            if block.id in parents or block.name in block_names:
+                raise ValueError(f"two blocks are both '{block.name if block.name in block_names else block.id}'")
+            parents[block.id] = block.parent
+            block_names.add(block.name)
+        for block in self.blocks:
+            seen, at = {block.id}, block.parent
+            while at is not None:
+                if at not in parents:
+                    raise ValueError(f"block '{block.name}' is inside a block that does not exist ('{at}')")
+                if at in seen:
+                    raise ValueError(f"block '{block.name}' is inside itself")
+                seen.add(at)
+                at = parents[at]
+        for node in self.nodes:
+            if node.block is not None and node.block not in parents:
+                raise ValueError(f"node '{node.name}' is in a block that does not exist ('{node.block}')")
         return self
 
     def _index(self) -> dict[str, Node]:
