@@ -10,7 +10,7 @@ from editor.code.codegen import generate
 from editor.diff import by_block, diff
 from editor.files import project_files
 from editor.files.importer import import_application
-from editor.model import blocks, edits
+from editor.model import block_finding, blocks, edits
 from editor.model.blocks import BlockError
 from editor.model.graph import Block, Graph, Node, Output, Project, Ref
 from editor.templates import load_template
@@ -182,7 +182,7 @@ def test_names_that_are_keras_numbering_make_no_blocks():
         nodes.append(Node(id=f"n{i}", kind="layer", name=name, class_name="Dense", config={"units": 2},
                           inputs=(Ref(node=nodes[-1].id),)))
     graph = Graph(id="g", name="g", nodes=tuple(nodes))
-    assert blocks.blocks_from_names(graph) == graph
+    assert block_finding.blocks_from_names(graph) == graph
 
 
 def test_cost_and_diff_by_block_from_the_command_line(tmp_path):
@@ -201,3 +201,41 @@ def test_cost_and_diff_by_block_from_the_command_line(tmp_path):
     result = run("diff", str(path), str(other), "--by-block", "--no-build")
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines() == ["changed m/b: units: 4 -> 5", "block dense_block_1: 1 changed"]
+
+
+def residual_chain(widths) -> Graph:
+    """x -> Dense -> (Dense, Dense, Add with the skip) per width: residual blocks, no name prefixes."""
+    nodes = [Node(id="x", kind="input", name="x", shape=(8,)),
+             Node(id="stem", kind="layer", name="stem", class_name="Dense", config={"units": 8}, inputs=(Ref(node="x"),))]
+    last = "stem"
+    for i, width in enumerate(widths):
+        nodes += [Node(id=f"h{i}", kind="layer", name=f"hidden{i}", class_name="Dense", config={"units": width},
+                       inputs=(Ref(node=last),)),
+                  Node(id=f"p{i}", kind="layer", name=f"project{i}", class_name="Dense", config={"units": 8},
+                       inputs=(Ref(node=f"h{i}"),)),
+                  Node(id=f"s{i}", kind="layer", name=f"sum{i}", class_name="Add",
+                       inputs=(Ref(node=last), Ref(node=f"p{i}")))]
+        last = f"s{i}"
+    nodes.append(Node(id="out", kind="layer", name="out", class_name="Dense", config={"units": 1}, inputs=(Ref(node=last),)))
+    return Graph(id="g", name="g", nodes=tuple(nodes), outputs=(Output(ref=Ref(node="out")),))
+
+
+def test_residual_blocks_are_found_from_the_structure_with_their_arguments():
+    graph = block_finding.found_blocks(residual_chain([16, 32, 16, 64]))
+    assert [(b.name, b.kind, [n.name for n in blocks.members(graph, b.id)]) for b in graph.blocks] == [
+        (f"sum{i}", "add_block", [f"hidden{i}", f"project{i}", f"sum{i}"]) for i in range(4)]
+    assert blocks.same_kind(graph, "b1") == ("b1", "b2", "b3", "b4")
+    [argument] = blocks.arguments(graph, "b1")
+    assert (argument.node_name, argument.key, list(argument.values.values())) == ("hidden0", "units", [16, 32, 16, 64])
+
+
+def test_a_unet_is_not_made_one_block_by_its_skips():
+    assert block_finding.found_blocks(load_template("unet").main).blocks == ()
+
+
+@pytest.mark.slow
+def test_inception_v3_gets_its_mixed_blocks_from_the_structure():
+    graph = import_application("InceptionV3").project.main
+    assert [b.name for b in graph.blocks] == [f"mixed{i}" for i in range(11)]
+    assert len({blocks.top_item(graph, n) or n.id for n in graph.nodes}) == 31
+    assert blocks.same_kind(graph, graph.blocks[4].id) == tuple(b.id for b in graph.blocks[4:8])  # mixed4-7: 17x17

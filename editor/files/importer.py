@@ -46,7 +46,7 @@ from editor.building.deadline import TooSlow
 from editor.files.config_check import check_model_config
 from editor.files.config_translate import Translator, new_node, validated
 from editor.files.safe_archive import ModelFileError, parse_config, read_model_file
-from editor.model import blocks
+from editor.model import block_finding
 from editor.model.graph import Graph, Output, Project, Ref
 
 APPLICATION_PREFIX = "applications:"
@@ -144,7 +144,7 @@ def import_config(config: Any, title: str = "Imported model", source: str = "a K
     description = f"Imported from {source}. Structure only: weights and compile settings are not imported."
     if notes:
         description += "\n" + "\n".join(notes)
-    graphs = tuple(blocks.blocks_from_names(g) for g in translator.graphs)  # conv2_block1_* -> a block
+    graphs = tuple(block_finding.found_blocks(g) for g in translator.graphs)  # conv2_block1_* -> a block
     project = _project(title=title[:200], description=description[:10_000], graphs=graphs)
     _check_file_size(project)
     _check_builds(project)

@@ -8,8 +8,6 @@ node needs no bookkeeping, and a block is empty when no node and no block is ins
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
@@ -244,64 +242,3 @@ def apply_to_kind(graph: Graph, block_id: str, node_id: str, key: str, value: An
     nodes_out = tuple(n.model_copy(update={"config": {**n.config, key: value}}) if n.id in targets else n
                       for n in graph.nodes)
     return graph.model_copy(update={"nodes": nodes_out})
-
-
-# --- blocks from layer names (keras.applications, model files) ---------------------------
-
-_PREFIX_PART = re.compile(r"[A-Za-z]+_?\d+")
-
-
-def _tokens(name: str) -> list[str]:
-    """'block_1_expand' -> ['block_1', 'expand'] (a number alone joins the word before it
-    when that word has none); 'conv2_block1_1_conv' -> ['conv2', 'block1', '1', 'conv']."""
-    tokens: list[str] = []
-    for part in name.split("_"):
-        if part.isdigit() and tokens and not any(c.isdigit() for c in tokens[-1]):
-            tokens[-1] += "_" + part
-        else:
-            tokens.append(part)
-    return tokens
-
-
-def _name_path(name: str) -> tuple[str, ...]:
-    """The nested prefixes a layer name says it is in: 'conv2_block1_1_conv' ->
-    ('conv2', 'conv2_block1'); 'block_3_expand' -> ('block_3',); 'dense' and 'conv2d_5'
-    (Keras's own numbering, not a block) -> ()."""
-    tokens = _tokens(name)
-    path: list[str] = []
-    for i, token in enumerate(tokens[:-1]):
-        if not _PREFIX_PART.fullmatch(token) or all(t.isdigit() for t in tokens[i + 1:]):
-            break
-        path.append("_".join(tokens[: i + 1]))
-    return tuple(path)
-
-
-def _kind_of(prefix: str) -> str:
-    """'conv2_block1' -> 'conv_block'; 'block3' -> 'block'; 'mixed5' -> 'mixed'."""
-    return "_".join(re.sub(r"_?\d+$", "", token) for token in _tokens(prefix))
-
-
-def blocks_from_names(graph: Graph, smallest: int = 2) -> Graph:
-    """Blocks from the layer-name prefixes Keras's own models use (`conv2_block1_1_conv`:
-    block conv2_block1 inside conv2), for a graph that has none. A prefix names a block when
-    at least `smallest` nodes carry it and its nodes are contiguous in graph order (so a
-    block is a run of the model, not a scatter); prefixes that hold every node are skipped."""
-    if graph.blocks or not graph.nodes:
-        return graph
-    holders: dict[str, list[int]] = defaultdict(list)
-    paths = [_name_path(n.name) for n in graph.nodes]
-    for index, path in enumerate(paths):
-        for prefix in path:
-            holders[prefix].append(index)
-    kept = [p for p, at in holders.items()
-            if len(at) >= smallest and len(at) < len(graph.nodes) and at[-1] - at[0] + 1 == len(at)]
-    if not kept:
-        return graph
-    ids = {prefix: f"b{i + 1}" for i, prefix in enumerate(sorted(kept, key=lambda p: (holders[p][0], len(p))))}
-    blocks = []
-    for prefix, block_id in ids.items():
-        parent = next((ids[q] for q in reversed(_name_path(prefix + "_x")[:-1]) if q in ids), None)
-        blocks.append(Block(id=block_id, name=prefix, kind=_kind_of(prefix), parent=parent))
-    nodes = tuple(n.model_copy(update={"block": next((ids[p] for p in reversed(path) if p in ids), None)})
-                  for n, path in zip(graph.nodes, paths))
-    return graph.model_copy(update={"nodes": nodes, "blocks": tuple(blocks)})
