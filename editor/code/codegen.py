@@ -20,7 +20,7 @@ import math
 import textwrap
 from typing import Any, Optional
 
-from editor.code import codegen_train
+from editor.code import codegen_blocks, codegen_train
 from editor.model import expr, names
 from editor.model import run_settings
 from editor.errors import UserError
@@ -129,7 +129,10 @@ class Namespace:
 
 
 def value(obj: Any) -> str:
-    """A Python literal for a config value; a serialised Keras layer becomes `layers.X(...)`."""
+    """A Python literal for a config value; a serialised Keras layer becomes `layers.X(...)`;
+    a block parameter (codegen_blocks.Code) is written as its name."""
+    if isinstance(obj, codegen_blocks.Code):
+        return str(obj)
     if obj is None or isinstance(obj, bool):
         return repr(obj)
     if isinstance(obj, int):
@@ -226,11 +229,16 @@ class _Module:
         self.loss_fns = {(g.id, n.id): names.name(n.name, "_fn") for g in self.graphs for n in g.loss_nodes}
         self.output_fns = {i: names.name(getattr(self.main.get(o.ref.node), "name", o.ref.node), "_loss")
                            for i, o in enumerate(self.main.outputs) if o.custom_expression is not None}
+        self.block_plans = {g.id: codegen_blocks.plan_blocks(g, plan(g), names.name) for g in self.graphs}
 
     def source(self) -> str:
         functions = [self._loss_function(g, n) for g in self.graphs for n in g.loss_nodes]
         functions += [self._output_loss_function(self.main.outputs[i], name) for i, name in self.output_fns.items()]
+        functions += [codegen_blocks.def_lines(g, d, layer_expression, value, self.names.child())
+                      for g in self.graphs for d in self.block_plans[g.id].defs]
         functions += [_GraphWriter(self, graph).lines() for graph in self.graphs]
+        if any(self.block_plans[g.id].defs for g in self.graphs):
+            self.uses.add("layers")
         blocks = ([ADD_LOSS_CLASS.splitlines()] if "AddLoss" in self.uses else [])
         blocks += ([NAMED_OP.splitlines()] if "named_op" in self.uses else []) + functions
         header = comment(self.project.title) + ["#", *comment(self._facts())]
@@ -341,8 +349,13 @@ class _GraphWriter:
             lines += [f"    {module.model_vars[g.id]} = {module.builders[g.id]}({', '.join(called(g))})" for g in module.nested]
         if not self.plan.complete:
             raise CodegenError(f"model '{graph.name}' has a cycle")
+        blocks = module.block_plans[graph.id]
         for step in self.plan.steps:
             node = step.node
+            if node.id in blocks.calls:
+                self._block_call(*blocks.calls[node.id])
+            if node.id in blocks.inside:
+                continue
             emitter = self.emitters.get(node.kind)
             if emitter is None:
                 raise CodegenError(f"node '{node.name}': unknown kind {node.kind!r}")
@@ -361,6 +374,15 @@ class _GraphWriter:
         if is_main:
             lines += call_lines("model.compile", self._compile_args())
         return lines + ["    return model"]
+
+    def _block_call(self, definition, block_id: str) -> None:
+        """`x = residual_block(x, name=..., filters=...)`: a block written as a call of its def."""
+        graph = self.graph
+        tensors = [self.tensor(ref) for ref in codegen_blocks.block_inputs(graph, block_id)]
+        out = codegen_blocks.block_output(graph, block_id)
+        self.tensors[out.id] = variable = self.names.name(out.name)
+        args = codegen_blocks.call_arguments(graph, definition, block_id, tensors, value)
+        self.body += call_lines(f"{variable} = {definition.name}", args)
 
     def tensor(self, ref: Ref) -> str:
         if ref.node not in self.tensors:

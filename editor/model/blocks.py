@@ -177,7 +177,7 @@ def rename_block(graph: Graph, block_id: str, name: str) -> Graph:
 
 # --- repeats: blocks of one kind -------------------------------------------------------
 
-def _structure(graph: Graph, block_id: str) -> tuple[list[Node], tuple]:
+def structure(graph: Graph, block_id: str) -> tuple[list[Node], tuple]:
     """The block's nodes in topological order and its shape up to config values: each node's
     kind, class, config keys, nesting and wiring by position inside the block."""
     inside = members(graph, block_id)
@@ -200,9 +200,9 @@ def same_kind(graph: Graph, block_id: str) -> tuple[str, ...]:
     """Ids of the blocks of `block_id`'s kind with its structure (itself included), in
     graph order: the instances "Apply to every block of this kind" changes."""
     mine = block(graph, block_id)
-    _, shape = _structure(graph, block_id)
+    _, shape = structure(graph, block_id)
     return tuple(b.id for b in graph.blocks
-                 if b.kind == mine.kind and (b.id == block_id or _structure(graph, b.id)[1] == shape))
+                 if b.kind == mine.kind and (b.id == block_id or structure(graph, b.id)[1] == shape))
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def arguments(graph: Graph, block_id: str) -> tuple[Argument, ...]:
     """The values that differ between the instances of the block's kind: what the helper's
     arguments set (filters, strides, a rate...)."""
     kin = same_kind(graph, block_id)
-    nodes_of = {b: _structure(graph, b)[0] for b in kin}
+    nodes_of = {b: structure(graph, b)[0] for b in kin}
     mine = nodes_of[block_id]
     out = []
     for position, node in enumerate(mine):
@@ -233,12 +233,12 @@ def arguments(graph: Graph, block_id: str) -> tuple[Argument, ...]:
 def apply_to_kind(graph: Graph, block_id: str, node_id: str, key: str, value: Any) -> Graph:
     """Set config `key` of the node at `node_id`'s place in every block of this kind: one
     edit. A value equal to Keras's default is the caller's to drop (as edits.set_param does)."""
-    nodes, _ = _structure(graph, block_id)
+    nodes, _ = structure(graph, block_id)
     ids = [n.id for n in nodes]
     if node_id not in ids:
         raise BlockError(f"node '{graph.node(node_id).name}' is not in block '{block(graph, block_id).name}'")
     position = ids.index(node_id)
-    targets = {_structure(graph, b)[0][position].id for b in same_kind(graph, block_id)}
+    targets = {structure(graph, b)[0][position].id for b in same_kind(graph, block_id)}
     nodes_out = tuple(n.model_copy(update={"config": {**n.config, key: value}}) if n.id in targets else n
                       for n in graph.nodes)
     return graph.model_copy(update={"nodes": nodes_out})
