@@ -320,6 +320,8 @@ def value_of(expression: str, setup: str = ""):
     ("list(itertools.islice('abcdef', 2))", "['a', 'b']"),
     ("collections.namedtuple('P', 'x, y')(1, y=2).y", "2"), ("collections.namedtuple('P', ['x'])(5)._asdict()", "{'x': 5}"),
     ("list(collections.OrderedDict(b=1, a=2))", "['b', 'a']"), ("any([0, 1]) and not all([0, 1])", "True"),
+    ("not set() and {1} == frozenset([1]) and {1} != [1]", "True"), ("sorted({'b', 'a'})", "['a', 'b']"),
+    ("operator.contains({'a'}, 'a')", "True"), ("[x for x in itertools.repeat('k', 3)]", "['k', 'k', 'k']"),
 ])
 def test_ordinary_python_values_are_what_python_computes(expression, expected):
     assert value_of(expression) == expected == repr(eval(expression, {  # noqa: S307 - our own test expressions
@@ -331,6 +333,9 @@ def test_isinstance_on_tensors_and_layers_only_where_it_is_certain():
     assert value_of("isinstance(keras.layers.Dense(2), (list, int))") == "False"
     assert value_of("isinstance(keras.layers.Dense(2), keras.layers.Layer)") == "True"
     assert value_of("isinstance(keras.Input(shape=(2,)), list)") == "False"
+    assert value_of("isinstance(keras.Input(shape=(2,)), keras.KerasTensor)") == "True"
+    assert value_of("copy.deepcopy({'activation': keras.activations.relu})") == \
+        "{'activation': Namespace(path='keras.activations.relu')}"
     assert refusal("import keras\nx = isinstance(keras.layers.Dense(2), keras.layers.Conv2D)\n" + MODEL, strict=True) == (
         "line 2: isinstance() of a layer (Dense) and keras.layers.Conv2D: the editor cannot tell")
 
@@ -364,5 +369,21 @@ def test_budget_limits_apply_to_ordinary_python():
         import_code(loop, strict=True)
     assert str(spent.value).startswith("line 2: the code does too much to read")
     assert spent.value.steps == MAX_STEPS + 1
+    tuples = "import itertools\nx = list(itertools.product([1], repeat=10 ** 9))\n"
+    assert refusal(tuples, strict=True) == "line 2: a collection of 1,000,000,000 items (limit 10,000)"
     repeat = "import itertools\nx = list(itertools.repeat(0, 10 ** 9))\n"
     assert refusal(repeat, strict=True) == "line 2: a collection of 1,000,000,000 items (limit 10,000)"
+
+
+def test_a_function_the_file_never_calls_may_raise():
+    """Exported code's builders are called as a script would (no model at the top): one that
+    raises is no builder, and the next one is."""
+    code = ("import keras\n"
+            "def get_config():\n"
+            "    raise NotImplementedError('subclasses say')\n"
+            "def create_model():\n"
+            "    inputs = keras.Input(shape=(3,))\n"
+            "    return keras.Model(inputs, keras.layers.Dense(2)(inputs))\n")
+    result = import_code(code)
+    assert result.skipped == ("line 3: the code raises NotImplementedError: subclasses say",)
+    assert [n.kind for n in result.project.main.nodes] == ["input", "layer"]

@@ -300,7 +300,7 @@ class Expressions:
                      ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
         if type(op) not in functions:
             raise Skip(line, f"the operator {type(op).__name__}")
-        plain = (int, float, bool, str, tuple, list, type(None), dict)
+        plain = (int, float, bool, str, tuple, list, type(None), dict, set, frozenset)
         if not all(isinstance(v, plain) for v in values):
             raise Skip(line, f"arithmetic on a {kind_of(next(v for v in values if not isinstance(v, plain)))}")
         if any(isinstance(v, (str, tuple, list, dict)) for v in values):

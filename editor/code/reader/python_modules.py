@@ -116,8 +116,10 @@ def _itertools(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AS
         repeat = kwargs.pop("repeat", 1)
         if kwargs or not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 0:
             raise Skip(line, "itertools.product() takes lists and repeat=")
-        pools = [reader.iterate(a, line) for a in args] * repeat
-        count_items(reader, math.prod(len(p) for p in pools), line)
+        pools = [reader.iterate(a, line) for a in args]
+        count_items(reader, len(pools) * repeat, line)  # the length of each tuple made
+        count_items(reader, math.prod(len(p) for p in pools) ** repeat, line)
+        pools *= repeat
         reader.charge(math.prod(len(p) for p in pools) * len(pools), line)  # each item a tuple of len(pools)
         made.items = [()]
         for pool in pools:
@@ -204,15 +206,20 @@ def _reduce(reader: Reader, args: list, kwargs: dict, node: ast.AST, scope) -> A
 
 def _partial(args: list, kwargs: dict, line: int) -> Partial:
     target = args[0] if args else None
-    callable_name = isinstance(target, Namespace) and "." in target.path and target.path not in (
-        "keras.layers", "keras.ops", "keras.backend", "keras.models", "keras.activations", "keras.applications",
-        *(m for m in MODULES))
-    if not (isinstance(target, (Function, Partial, TupleType)) or callable_name):
+    if not (isinstance(target, (Function, Partial, TupleType)) or _names_callable(target)):
         raise Skip(line, f"functools.partial() of a {kind_of(target)}: only of a function of the file, "
                          "a Keras name or another partial")
     if isinstance(target, Partial):
         return Partial(target.target, (*target.args, *args[1:]), {**target.kwargs, **kwargs})
     return Partial(target, tuple(args[1:]), dict(kwargs))
+
+
+def _names_callable(value: Any) -> bool:
+    """A Keras or Python name of a function or class (not a module: those Python cannot call or copy)."""
+    return isinstance(value, Namespace) and "." in value.path and value.path not in (
+        "keras.layers", "keras.ops", "keras.backend", "keras.models", "keras.activations", "keras.applications",
+        "keras.losses", "keras.metrics", "keras.initializers", "keras.regularizers", "keras.optimizers",
+        "tensorflow.nn", "tensorflow.math", "tensorflow.keras", *MODULES)
 
 
 def _copy(reader: Reader, value: Any, line: int) -> Any:
@@ -232,8 +239,8 @@ def _deepcopy(reader: Reader, value: Any, line: int, memo: Optional[dict] = None
     if id(value) in memo:
         return memo[id(value)]
     reader.charge(1, line)
-    if isinstance(value, (int, float, bool, str, type(None), range)):
-        return value
+    if isinstance(value, (int, float, bool, str, type(None), range, Function)) or _names_callable(value):
+        return value  # Python copies functions and classes as themselves ({"activation": tf.nn.relu})
     if isinstance(value, list):
         made = memo[id(value)] = []
         made.extend(_deepcopy(reader, v, line, memo) for v in value)

@@ -35,7 +35,7 @@ TYPES = {"builtins.int": int, "builtins.float": float, "builtins.str": str, "bui
 CONSTANTS = {"math.pi": math.pi, "math.e": math.e, "math.tau": math.tau, "numpy.pi": math.pi, "numpy.e": math.e}
 DATA = (int, float, bool, str, type(None), list, tuple, dict, set, frozenset, range)
 KERAS_CLASSES = {"keras.layers.Layer": (Layer, ModelValue, LayerHandle), "keras.Layer": (Layer, ModelValue, LayerHandle),
-                 "keras.Model": (ModelValue,), "keras.models.Model": (ModelValue,)}
+                 "keras.Model": (ModelValue,), "keras.models.Model": (ModelValue,), "keras.KerasTensor": (Sym,)}
 VALUES = (TupleType, Named, Partial, Iterator, Method)  # the stand-ins whose attributes this module reads
 __all__ = ["BUILTINS", "Iterator", "VALUES", "attribute", "binary", "call", "constant", "handles", "items",
            "make_set", "owns"]
@@ -118,12 +118,8 @@ def binary(reader: Reader, op: ast.AST, left: Any, right: Any, line: int) -> Any
         found = any(_same_type(left, t) for t in right)
         return found if isinstance(op, ast.In) else not found
     sets = (set, frozenset)
-    if isinstance(right, sets) and isinstance(op, (ast.In, ast.NotIn)) and not isinstance(left, VALUES):
-        reader.charge(1, line)
-        try:
-            found = left in right
-        except TypeError as err:  # [1] in {1}
-            raise Skip(line, f"cannot compute: {err}") from None
+    if isinstance(right, sets) and isinstance(op, (ast.In, ast.NotIn)):
+        found = (left if isinstance(left, frozenset) else reader.hashable(left, line)) in right  # [1] in {1}: Skip
         return found if isinstance(op, ast.In) else not found
     functions = {ast.BitOr: "__or__", ast.BitAnd: "__and__", ast.BitXor: "__xor__", ast.Sub: "__sub__",
                  ast.Eq: "__eq__", ast.NotEq: "__ne__", ast.Lt: "__lt__", ast.LtE: "__le__", ast.Gt: "__gt__",
@@ -134,8 +130,8 @@ def binary(reader: Reader, op: ast.AST, left: Any, right: Any, line: int) -> Any
         if isinstance(result, sets):
             reader.size(result, line)
         return result
-    if isinstance(op, (ast.Eq, ast.NotEq)) and any(isinstance(v, sets) for v in (left, right)):
-        return isinstance(op, ast.NotEq)  # a set equals no other kind of value
+    if isinstance(op, (ast.Eq, ast.NotEq)) and all(isinstance(v, DATA) for v in (left, right)):
+        return isinstance(op, ast.NotEq)  # a set equals no other kind of data (a tensor's == is its own)
     raise Skip(line, f"the operator {type(op).__name__} on a {kind_of(left)} and a {kind_of(right)}")
 
 
@@ -235,7 +231,7 @@ def _instance(value: Any, kind: Any) -> Optional[bool]:
         return None  # a Keras name may be a constant of any type, a dtype may be text
     if kind in KERAS_CLASSES:
         if isinstance(value, KERAS_CLASSES[kind]):
-            return True
+            return None if isinstance(value, Sym) and value.multi else True
         return False if plain or (isinstance(value, Sym) and not value.multi) else None
     if isinstance(value, Layer) and kind == f"keras.layers.{value.class_name}":
         return True
