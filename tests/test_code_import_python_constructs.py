@@ -334,6 +334,10 @@ def test_isinstance_on_tensors_and_layers_only_where_it_is_certain():
     assert value_of("isinstance(keras.layers.Dense(2), keras.layers.Layer)") == "True"
     assert value_of("isinstance(keras.Input(shape=(2,)), list)") == "False"
     assert value_of("isinstance(keras.Input(shape=(2,)), keras.KerasTensor)") == "True"
+    assert value_of("isinstance(keras.activations.relu, str)") == "False"
+    assert value_of("isinstance(keras.layers.Dense(2), keras.Model)") == "False"
+    assert refusal("import keras\nimport numpy as np\nx = isinstance(np.newaxis, float)\n" + MODEL, strict=True) == (
+        "line 3: isinstance() of a numpy.newaxis and builtins.float: the editor cannot tell")
     assert value_of("copy.deepcopy({'activation': keras.activations.relu})") == \
         "{'activation': Namespace(path='keras.activations.relu')}"
     assert refusal("import keras\nx = isinstance(keras.layers.Dense(2), keras.layers.Conv2D)\n" + MODEL, strict=True) == (

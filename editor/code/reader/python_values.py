@@ -36,6 +36,8 @@ CONSTANTS = {"math.pi": math.pi, "math.e": math.e, "math.tau": math.tau, "numpy.
 DATA = (int, float, bool, str, type(None), list, tuple, dict, set, frozenset, range)
 KERAS_CLASSES = {"keras.layers.Layer": (Layer, ModelValue, LayerHandle), "keras.Layer": (Layer, ModelValue, LayerHandle),
                  "keras.Model": (ModelValue,), "keras.models.Model": (ModelValue,), "keras.KerasTensor": (Sym,)}
+FUNCTION_MODULES = ("keras.activations", "keras.ops", "keras.layers", "keras.losses", "keras.metrics",
+                    "keras.initializers", "keras.regularizers", "keras.optimizers", "tensorflow.nn", "tensorflow.math")
 VALUES = (TupleType, Named, Partial, Iterator, Method)  # the stand-ins whose attributes this module reads
 __all__ = ["BUILTINS", "Iterator", "VALUES", "attribute", "binary", "call", "constant", "handles", "items",
            "make_set", "owns"]
@@ -220,24 +222,25 @@ def _instance(value: Any, kind: Any) -> Optional[bool]:
     if isinstance(kind, TupleType):
         return isinstance(value, Named) and value.kind is kind
     plain = isinstance(value, (*DATA, OrderedDict)) and not isinstance(value, (Iterator, Method))
-    if isinstance(kind, type):
-        if plain:
-            return isinstance(value, kind)
-        if isinstance(value, Sym):
-            return None if value.multi else False  # a call of several outputs may be a list or a tuple
-        if isinstance(value, (Layer, ModelValue, LayerHandle, Function, Partial, TupleType, Iterator, Method,
-                              Optimizer, BoundMethod)):
-            return False
-        return None  # a Keras name may be a constant of any type, a dtype may be text
-    if kind in KERAS_CLASSES:
-        if isinstance(value, KERAS_CLASSES[kind]):
-            return None if isinstance(value, Sym) and value.multi else True
-        return False if plain or (isinstance(value, Sym) and not value.multi) else None
-    if isinstance(value, Layer) and kind == f"keras.layers.{value.class_name}":
+    if isinstance(value, Sym) and value.multi:
+        return None if not plain else False  # a call of several outputs may be a list or a tuple
+    if plain and isinstance(kind, type):
+        return isinstance(value, kind)
+    if isinstance(kind, str) and kind in KERAS_CLASSES and isinstance(value, KERAS_CLASSES[kind]):
         return True
-    if plain:
-        return False  # no number, text, list or dict is a Keras object
-    return None
+    if isinstance(kind, str) and kind not in KERAS_CLASSES:  # another Keras class: only a layer's own is certain
+        if isinstance(value, Layer) and kind == f"keras.layers.{value.class_name}":
+            return True
+        return False if plain else None
+    # a builtin type or Layer/Model/KerasTensor, and none of the reader's data: a tensor, a layer, a
+    # function... is none of them (a Keras name may be a constant of any type, a dtype may be text)
+    others = (Sym, Layer, ModelValue, Function, Partial, TupleType, Iterator, Method, Optimizer, BoundMethod)
+    return False if plain or isinstance(value, others) or _function_name(value) else None
+
+
+def _function_name(value: Any) -> bool:
+    """A name in a Keras module that holds only functions, classes and modules (no constants)."""
+    return isinstance(value, Namespace) and value.path.rpartition(".")[0] in FUNCTION_MODULES
 
 
 def _type(value: Any, line: int) -> Any:
