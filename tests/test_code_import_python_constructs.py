@@ -16,9 +16,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.code.code_import import CodeRefused, import_code
 from editor.code.reader import MAX_STEPS
+from tests.test_code_import_hostile import FUZZ_HEAD, assert_one_line, assert_within_counts, imported
+from tests.work import measure
 
 HERE = Path(__file__).parent
 RUNNER = HERE / "code_corpus" / "run_corpus_file.py"
@@ -391,3 +395,45 @@ def test_a_function_the_file_never_calls_may_raise():
     result = import_code(code)
     assert result.skipped == ("line 3: the code raises NotImplementedError: subclasses say",)
     assert [n.kind for n in result.project.main.nodes] == ["input", "layer"]
+
+
+# Random statements of ordinary Python over a small model (the hostile corpus's fuzz, with the
+# values and calls of this file's constructs): read or refused in one line, within the counts.
+ATOMS = ("0", "-3", "2.5", "'ab'", "[1, 2]", "(1,)", "{'a': 1}", "{1, 2}", "{'a'}", "set()", "frozenset([1])", "int",
+         "list", "tuple", "math.pi", "P", "P(1, 2)", "itertools.count()", "itertools.chain([1], [2])",
+         "functools.partial(max, 1)", "collections.OrderedDict(a=1)", "operator.add", "type(1)", "range(10 ** 9)",
+         "{q for q in range(3)}", "x", "d", "m", "keras.activations.relu", "lambda q: q")
+CALLS = ("isinstance", "type", "set", "frozenset", "any", "all", "callable", "len", "sorted", "list", "copy.copy",
+         "copy.deepcopy", "functools.reduce", "functools.partial", "math.ceil", "math.prod", "math.factorial",
+         "math.log", "itertools.product", "itertools.islice", "itertools.repeat", "itertools.accumulate",
+         "itertools.zip_longest", "itertools.chain.from_iterable", "collections.namedtuple", "collections.OrderedDict",
+         "operator.mul", "operator.contains", "P", "P._make", "P(1, 2)._replace", "d")
+OPERATORS = ("+", "-", "*", "|", "&", "^", "==", "is", "in", "not in", "and", "or")
+
+
+def random_expression(r, depth=0) -> str:
+    k = r.random()
+    if depth > 2 or k < 0.35:
+        return r.choice(ATOMS)
+    if k < 0.55:
+        return f"({random_expression(r, depth + 1)} {r.choice(OPERATORS)} {random_expression(r, depth + 1)})"
+    args = [random_expression(r, depth + 1) for _ in range(r.randint(0, 3))]
+    args += [f"repeat={random_expression(r, depth + 1)}"] * (r.random() < 0.1)
+    return f"{r.choice(CALLS)}({', '.join(args)})"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_random_ordinary_python_is_read_or_refused_in_one_line(r):
+    import editor.code.codegen  # noqa: F401 - what the reader loads on first use, loaded before counting
+    import editor.files.importer  # noqa: F401
+    body = "\n".join(f"{r.choice('xyzw')} = {random_expression(r)}" for _ in range(r.randint(1, 4)))
+    source = ("import collections, copy, functools, itertools, math, operator\nP = collections.namedtuple('P', 'a b')\n"
+              + FUZZ_HEAD + body + "\nmodel = keras.Model(inp, [x])\n")
+    done = measure(lambda: imported(lambda: import_code(source, model="model")))
+    if done.error is not None:
+        raise done.error
+    result, refused = done.result
+    if refused is not None:
+        assert_one_line(str(refused))
+    assert_within_counts(done.calls, result or refused)
