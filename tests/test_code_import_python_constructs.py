@@ -282,6 +282,19 @@ def test_a_raise_that_runs_refuses_with_its_message():
     assert refusal(bare) == "line 2: the code raises SystemExit"
 
 
+def test_an_assert_that_fails_refuses_and_one_the_reader_cannot_decide_is_read_past():
+    code = ("import keras\n"
+            "shape = (28, 28)\n"
+            "assert isinstance(shape, tuple)\n"
+            "assert len(shape) == 3, f'shape has {len(shape)} items, needs 3'\n"
+            "inputs = keras.Input(shape=shape)\n"
+            "assert inputs.shape[-1] == 28\n"
+            "model = keras.Model(inputs, keras.layers.Dense(2)(inputs))\n")
+    assert refusal(code) == "line 4: the code raises AssertionError: shape has 2 items, needs 3"
+    result = import_code(code.replace("== 3", "== 2"), strict=True)
+    assert [n.shape for n in result.project.main.inputs] == [(28, 28)]
+
+
 def test_the_security_screen_still_covers_code_that_never_runs():
     dead = NOT_TAKEN.replace('        model.load_weights(weights)\n',
                              '        model.load_weights(open(weights).read())\n')

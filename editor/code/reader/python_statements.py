@@ -79,6 +79,20 @@ def _inert(node: ast.AST) -> bool:
     return False
 
 
+def check_assert(reader: Reader, node: ast.Assert, scope) -> None:
+    """An assert the reader can decide: false, it raises (Raised, with its message); one it
+    cannot decide (a tensor's shape) is read past, as before, unless deciding it made a node."""
+    made = len(reader.records)
+    try:
+        holds = reader.truth(reader.value(node.test, scope), node.lineno)
+    except Skip:
+        if len(reader.records) > made:
+            raise  # its nodes were made: the statement is left out, and they with it
+        return
+    if not holds:
+        raise _raised(reader, node.lineno, "AssertionError", node.msg, scope)
+
+
 def raised(reader: Reader, node: ast.Raise, scope) -> Raised:
     """The refusal a `raise` that runs gives: its exception and message, as Python would stop."""
     line = node.lineno
@@ -87,11 +101,15 @@ def raised(reader: Reader, node: ast.Raise, scope) -> Raised:
     call = node.exc if isinstance(node.exc, ast.Call) else None
     callee = call.func if call is not None else node.exc
     name = ast.unparse(callee) if _dotted(callee) else "an exception"
-    name = name if len(name) <= 80 else name[:77] + "..."
+    return _raised(reader, line, name if len(name) <= 80 else name[:77] + "...",
+                   call.args[0] if call is not None and call.args else None, scope)
+
+
+def _raised(reader: Reader, line: int, name: str, message_node, scope) -> Raised:
     message = ""
-    if call is not None and call.args:
+    if message_node is not None:
         try:
-            value = reader.value(call.args[0], scope)
+            value = reader.value(message_node, scope)
         except Skip:  # a message the reader cannot compute: the exception alone
             value = None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):

@@ -13,7 +13,7 @@ from typing import Any, Optional
 from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
 from editor.code.reader import python_values
 from editor.code.reader.budget import MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
-from editor.code.reader.python_statements import check_decorators, raised
+from editor.code.reader.python_statements import check_assert, check_decorators, raised
 
 
 class Signal(BaseException):
@@ -158,7 +158,7 @@ class Statements:
                 return
             raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
         elif isinstance(node, ast.Assert):
-            return
+            check_assert(self, node, scope)  # one that fails raises; one the reader cannot decide is read past
         elif isinstance(node, ast.Raise):
             raise raised(self, node, scope)  # a raise that runs: the file would stop here
         elif isinstance(node, ast.While):
