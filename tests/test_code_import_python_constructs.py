@@ -450,3 +450,29 @@ def test_random_ordinary_python_is_read_or_refused_in_one_line(r):
     if refused is not None:
         assert_one_line(str(refused))
     assert_within_counts(done.calls, result or refused)
+
+
+def test_an_ordered_dict_of_inputs_keeps_its_order_as_keras_flattens_it():
+    """keras.tree.flatten sorts a dict's keys but keeps an OrderedDict's order (checked with Keras)."""
+    import collections
+
+    import keras
+
+    code = ("import collections\nimport keras\n"
+            "b, a = keras.Input(shape=(2,), name='b'), keras.Input(shape=(3,), name='a')\n"
+            "joined = keras.layers.Concatenate()([b, a])\n"
+            "model = keras.Model(collections.OrderedDict([('b', b), ('a', a)]), joined)\n")
+    project = import_code(code, strict=True).project
+    assert [n.name for n in project.main.inputs] == ["b", "a"]
+    assert keras.tree.flatten(collections.OrderedDict([("b", 1), ("a", 2)])) == [1, 2]
+    assert [n.name for n in import_code(code.replace("collections.OrderedDict(", "dict("), strict=True)
+            .project.main.inputs] == ["a", "b"]
+
+
+@pytest.mark.parametrize("setting, kind", [("{3}", "set"), ("itertools.repeat(3, 2)", "Iterator"),
+                                           ("functools.partial(max)", "Partial")])
+def test_a_value_no_project_can_hold_is_refused_as_a_setting(setting, kind):
+    code = ("import functools, itertools\nimport keras\ninputs = keras.Input(shape=(8, 8, 1))\n"
+            f"model = keras.Model(inputs, keras.layers.Conv2D(2, kernel_size={setting})(inputs))\n")
+    assert refusal(code, strict=True) == (f"line 4: a {kind} as a setting: this line was left out, "
+                                          "and the model 'model' needs it")
