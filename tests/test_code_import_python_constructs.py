@@ -338,7 +338,8 @@ def value_of(expression: str, setup: str = ""):
     ("collections.namedtuple('P', 'x, y')(1, y=2).y", "2"), ("collections.namedtuple('P', ['x'])(5)._asdict()", "{'x': 5}"),
     ("list(collections.OrderedDict(b=1, a=2))", "['b', 'a']"), ("any([0, 1]) and not all([0, 1])", "True"),
     ("not set() and {1} == frozenset([1]) and {1} != [1]", "True"), ("sorted({'b', 'a'})", "['a', 'b']"),
-    ("operator.contains({'a'}, 'a')", "True"), ("[x for x in itertools.repeat('k', 3)]", "['k', 'k', 'k']"),
+    ("operator.contains({'a'}, 'a')", "True"), ("{1, 2}.union([3], (4,)) - {1}.copy()", "{2, 3, 4}"),
+    ("frozenset([1]).issubset({1, 2}) and {1}.isdisjoint([2])", "True"), ("[x for x in itertools.repeat('k', 3)]", "['k', 'k', 'k']"),
 ])
 def test_ordinary_python_values_are_what_python_computes(expression, expected):
     assert value_of(expression) == expected == repr(eval(expression, {  # noqa: S307 - our own test expressions
@@ -359,6 +360,14 @@ def test_isinstance_on_tensors_and_layers_only_where_it_is_certain():
         "{'activation': Namespace(path='keras.activations.relu')}"
     assert refusal("import keras\nx = isinstance(keras.layers.Dense(2), keras.layers.Conv2D)\n" + MODEL, strict=True) == (
         "line 2: isinstance() of a layer (Dense) and keras.layers.Conv2D: the editor cannot tell")
+
+
+def test_a_set_changed_in_place_is_read_and_a_left_out_change_is_refused():
+    assert value_of("sorted(seen)", "seen = {3}\nseen.add(1)\nseen.update([2, 2])\nseen.discard(3)") == "[1, 2]"
+    code = ("import keras\nwidths = {8}\nwidths.add(measure())\ninputs = keras.Input(shape=(4,))\n"
+            "x = inputs\nfor w in sorted(widths):\n    x = keras.layers.Dense(w)(x)\nmodel = keras.Model(inputs, x)\n")
+    assert refusal(code) == ("line 3: 'measure' is not defined: this line was left out, "
+                             "and the model 'model' needs it")
 
 
 @pytest.mark.parametrize("setup, expected", [

@@ -290,6 +290,8 @@ def _make_named(kind: TupleType, args: list, kwargs: dict, line: int) -> Named:
 
 def _method(reader: Reader, method: Method, args: list, kwargs: dict, line: int) -> Any:
     owner = method.owner
+    if isinstance(owner, (set, frozenset)):
+        return _set_method(reader, owner, method.name, args, kwargs, line)
     if method.name == "_make" and len(args) == 1 and not kwargs:
         return _make_named(owner, reader.iterate(args[0], line), {}, line)
     if method.name == "_asdict" and not args and not kwargs:
@@ -299,6 +301,35 @@ def _method(reader: Reader, method: Method, args: list, kwargs: dict, line: int)
             raise Skip(line, f"_replace() of a field {owner.kind.name} does not have")
         return Named(owner.kind, [kwargs.get(f, v) for f, v in zip(owner.kind.fields, owner)])
     raise Skip(line, f"{method.name}() with these arguments")
+
+
+SET_CHANGES = ("add", "update", "discard", "remove")  # in place: a set's own, not a frozenset's
+SET_METHODS = (*SET_CHANGES, "union", "intersection", "difference", "symmetric_difference", "issubset",
+               "issuperset", "isdisjoint", "copy")
+
+
+def _set_method(reader: Reader, owner, name: str, args: list, kwargs: dict, line: int) -> Any:
+    if kwargs or (name in ("add", "discard", "remove") and len(args) != 1) or (name == "copy" and args):
+        raise Skip(line, f"set.{name}() with these arguments")
+    if name in ("add", "discard", "remove"):
+        item = reader.hashable(args[0], line)
+        if name == "remove" and item not in owner:
+            raise Skip(line, f"set.remove(): {item!r} is not in the set")
+        owner.add(item) if name == "add" else owner.discard(item)
+        reader.size(owner, line)
+        return None
+    if name == "copy":
+        reader.charge(len(owner), line)
+        return type(owner)(owner)
+    others = []
+    for arg in args:  # lists, tuples, sets: their items, hashed
+        found = list(arg) if isinstance(arg, (set, frozenset)) else reader.iterate(arg, line)
+        others.append({item if isinstance(item, frozenset) else reader.hashable(item, line) for item in found})
+    reader.charge(len(owner) + sum(len(o) for o in others), line)
+    result = getattr(owner, name)(*others)
+    if isinstance(result, (set, frozenset)):
+        reader.size(result, line)
+    return result
 
 
 def _ordered_dict(reader: Reader, args: list, kwargs: dict, line: int) -> OrderedDict:

@@ -38,7 +38,7 @@ KERAS_CLASSES = {"keras.layers.Layer": (Layer, ModelValue, LayerHandle), "keras.
                  "keras.Model": (ModelValue,), "keras.models.Model": (ModelValue,), "keras.KerasTensor": (Sym,)}
 FUNCTION_MODULES = ("keras.activations", "keras.ops", "keras.layers", "keras.losses", "keras.metrics",
                     "keras.initializers", "keras.regularizers", "keras.optimizers", "tensorflow.nn", "tensorflow.math")
-VALUES = (TupleType, Named, Partial, Iterator, Method)  # the stand-ins whose attributes this module reads
+VALUES = (TupleType, Named, Partial, Iterator, Method, set, frozenset)  # the values whose attributes this module reads
 __all__ = ["BUILTINS", "Iterator", "VALUES", "attribute", "binary", "call", "constant", "handles", "items",
            "make_set", "owns"]
 
@@ -87,6 +87,9 @@ def attribute(value: Any, attr: str, line: int) -> Any:
             return value.fields
         if attr == "_make":
             return Method(value, attr)
+    if isinstance(value, (set, frozenset)) and attr in python_modules.SET_METHODS and (
+            isinstance(value, set) or attr not in python_modules.SET_CHANGES):
+        return Method(value, attr)
     raise Skip(line, f"the attribute .{attr} of a {kind_of(value)} is not model-building code")
 
 

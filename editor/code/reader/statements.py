@@ -97,7 +97,7 @@ class Statements:
         value = owner.vars[name]
         if isinstance(value, ModelValue):
             self.taints[id(value)] = (value, skip, name)
-        elif isinstance(value, (Layer, Sym, list, dict)):
+        elif isinstance(value, (Layer, Sym, list, dict, set)):
             if isinstance(value, Layer) and value.owner is not None:
                 self.taints[id(value.owner)] = (value.owner, skip, name)
             owner.vars[name] = Unknown(skip.line, skip.reason)
