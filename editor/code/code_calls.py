@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from editor.model import expr, names
@@ -247,6 +248,8 @@ def _plain(value: Any, line: int) -> Any:
         raise Skip(line, f"a {kind_of(value)} as a setting")
     if isinstance(value, (Sym, ModelValue, Function, range)):
         raise Skip(line, f"a {type(value).__name__} as a setting")
+    if value is not None and not isinstance(value, (str, int, float, bool)):  # a set, an itertools iterator...
+        raise Skip(line, f"a {kind_of(value)} as a setting")
     return value
 
 
@@ -290,8 +293,8 @@ def _input(reader: Reader, args: list, kwargs: dict, line: int) -> Sym:
 
 
 def _tensors(value: Any, what: str, line: int) -> list:
-    if isinstance(value, dict):  # Keras flattens a dict of tensors in the order of its keys
-        return [value[k] for k in sorted(value, key=str)]
+    if isinstance(value, dict):  # Keras flattens a dict of tensors in the order of its keys (an OrderedDict: its own)
+        return list(value.values()) if isinstance(value, OrderedDict) else [value[k] for k in sorted(value, key=str)]
     if isinstance(value, (list, tuple)):
         return list(value)
     if isinstance(value, Sym):

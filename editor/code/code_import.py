@@ -19,6 +19,7 @@ from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
 from editor.code.code_values import CodeRefused, Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
 from editor.code.left_out import check_builder_calls, check_last_model, check_not_built, check_taints
+from editor.code.reader.python_statements import Raised
 from editor.errors import UserError
 from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Output, Project, Ref, Training
 from editor.model.schema_messages import first_error
@@ -90,6 +91,9 @@ def _call_builders(reader: Reader) -> None:
             result = reader.call_function(function, [], {}, function.node.lineno)
         except Skip as skip:
             reader.skipped.append(skip)
+            continue
+        except Raised as raised:  # the file never calls it: a function that raises is no builder
+            reader.skipped.append(Skip(raised.line, raised.reason))
             continue
         if isinstance(result, ModelValue):
             reader.models.append((name, result))

@@ -16,7 +16,10 @@ reason while the rest is read. The file runs as a script would (`__name__` is
 
 By job: core (the Reader, its memo, the file's own text), statements, expressions,
 budget (the step budget, size checks, the screen of hostile constructs), records (layer,
-model and op calls: the future nodes); editor.code.code_calls says what Keras calls mean.
+model and op calls: the future nodes), python_values / python_modules / python_types (ordinary
+Python computed by the reader: sets, isinstance, copy, functools, math, itertools,
+collections, operator), python_statements (decorators that change nothing, a `raise` or a
+failing `assert` that runs); editor.code.code_calls says what Keras calls mean.
 """
 
 from editor.code.code_values import Refused, Skip

@@ -34,12 +34,17 @@ MAX_ITEMS = 10_000  # items in one list, tuple, dict or range walked
 
 FORBIDDEN = frozenset({
     "exec", "eval", "compile", "open", "getattr", "setattr", "delattr", "hasattr", "__import__", "globals",
-    "locals", "vars", "input", "breakpoint", "exit", "quit", "help", "memoryview", "type", "object", "super",
-    "classmethod", "staticmethod", "property", "dir", "id", "callable", "issubclass", "bytearray", "bytes"})
+    "locals", "vars", "input", "breakpoint", "exit", "quit", "help", "memoryview", "object", "dir", "id",
+    "bytearray", "bytes"})
+# (type, super, callable, issubclass, classmethod, staticmethod and property reach nothing without a
+# dunder: they refuse where they run, not in a branch never taken; editor.code.reader.python_values)
 # Forbidden builtins public code also names its variables (keras.io's siamese example:
 # `input = layers.Input(...)`): in a file that binds one, the name is that variable.
 SHADOWABLE = frozenset({"input", "type", "id"})
-MODULES = frozenset({"keras", "tensorflow", "numpy", "math", "typing", "__future__"})
+# Modules a file may import: Keras's and those whose names the reader computes itself
+# (editor.code.reader.python_values), never importing them.
+MODULES = frozenset({"keras", "tensorflow", "numpy", "math", "typing", "__future__", "functools", "itertools",
+                     "collections", "copy", "operator"})
 # Modules that reach the system, files, processes or the network: an import refuses the
 # file. (Other modules, e.g. matplotlib, are left out with a note: nothing runs either way.)
 SYSTEM_MODULES = frozenset({
@@ -193,7 +198,7 @@ def _size(value: Any, limit: int) -> int:
     while stack and count <= limit:
         item = stack.pop()
         count += 1
-        if isinstance(item, (list, tuple)):
+        if isinstance(item, (list, tuple, set, frozenset)):
             stack.extend(item)
         elif isinstance(item, dict):
             stack.extend(item.items())

@@ -19,6 +19,7 @@ from editor.code.code_calls import MERGE_FUNCTIONS, OPTIMIZER_CLASSES
 from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function, Layer, LayerHandle, ModelValue,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
+from editor.code.reader import python_values
 from editor.code.reader.keras_order import model_layers
 from editor.code.reader.statements import Scope, Return, canonical
 from editor.model import expr
@@ -66,12 +67,12 @@ class Expressions:
                 raise Skip(line, "a chained comparison")
             right = self.value(node.comparators[0], scope)
             return self.binary(node.ops[0], left, right, line)
-        if isinstance(node, ast.BoolOp):
-            values = [self.value(v, scope) for v in node.values]
-            result = values[0]
-            for v in values[1:]:
-                truth = self.truth(result, line)
-                result = (v if truth else result) if isinstance(node.op, ast.And) else (result if truth else v)
+        if isinstance(node, ast.BoolOp):  # as Python runs it: `a or b` reads b only when a is false
+            result = self.value(node.values[0], scope)
+            for v in node.values[1:]:
+                if self.truth(result, line) != isinstance(node.op, ast.And):
+                    break
+                result = self.value(v, scope)
             return result
         if isinstance(node, ast.IfExp):
             return self.value(node.body if self.truth(self.value(node.test, scope), line) else node.orelse, scope)
@@ -110,6 +111,8 @@ class Expressions:
                 if len(text) > MAX_TEXT:
                     raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
             return text
+        if isinstance(node, (ast.Set, ast.SetComp)):
+            return python_values.make_set(self, node, scope, line)
         raise Skip(line, f"{type(node).__name__.lower()} expressions are not model-building code")
 
     def formatted(self, part: ast.FormattedValue, scope: Scope, line: int) -> str:
@@ -169,7 +172,7 @@ class Expressions:
     def _unbound(self, name: str, line: int) -> Any:
         if name == "__name__":
             return "__main__"  # read as a script is run: documents build their model under this `if`
-        if name in BUILTINS:
+        if name in BUILTINS or name in python_values.BUILTINS:
             return Namespace(f"builtins.{name}")
         if name in ("print",):
             return Namespace("print")
@@ -192,7 +195,9 @@ class Expressions:
 
     def attribute(self, value: Any, attr: str, line: int) -> Any:
         if isinstance(value, Namespace):
-            return Namespace(canonical(f"{value.path}.{attr}"))
+            return python_values.constant(Namespace(canonical(f"{value.path}.{attr}")), line)  # math.pi: the number
+        if isinstance(value, python_values.VALUES):
+            return python_values.attribute(value, attr, line)
         if isinstance(value, ModelValue):
             if attr in ("compile", "add_loss", "add", "summary", "fit", "evaluate", "predict", "save", "save_weights",
                         "load_weights", "get_layer", "train_on_batch", "predict_on_batch", "build"):
@@ -262,6 +267,8 @@ class Expressions:
         raise Skip(line, f"indexing a {kind_of(value)}")
 
     def binary(self, op: ast.AST, left: Any, right: Any, line: int) -> Any:
+        if python_values.owns(left, right):  # sets, and types compared
+            return python_values.binary(self, op, left, right, line)
         if isinstance(left, Sym) or isinstance(right, Sym):
             return self.symbolic(op, left, right, line)
         return self.constant_op(op, (left, right), line)
@@ -293,7 +300,7 @@ class Expressions:
                      ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not}
         if type(op) not in functions:
             raise Skip(line, f"the operator {type(op).__name__}")
-        plain = (int, float, bool, str, tuple, list, type(None), dict)
+        plain = (int, float, bool, str, tuple, list, type(None), dict, set, frozenset)
         if not all(isinstance(v, plain) for v in values):
             raise Skip(line, f"arithmetic on a {kind_of(next(v for v in values if not isinstance(v, plain)))}")
         if any(isinstance(v, (str, tuple, list, dict)) for v in values):
@@ -343,6 +350,8 @@ class Expressions:
 
     def apply(self, target: Any, args: list, kwargs: dict, node: ast.AST, scope: Scope) -> Any:
         line = node.lineno
+        if python_values.handles(target, args, kwargs):  # math, itertools, isinstance... computed by the reader
+            return python_values.call(self, target, args, kwargs, node, scope)
         if isinstance(target, Function):
             return self.call_function(target, args, kwargs, line)
         if isinstance(target, Layer):

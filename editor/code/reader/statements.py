@@ -11,7 +11,9 @@ import ast
 from typing import Any, Optional
 
 from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
+from editor.code.reader import python_values
 from editor.code.reader.budget import MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
+from editor.code.reader.python_statements import check_assert, check_decorators, raised
 
 
 class Signal(BaseException):
@@ -95,7 +97,7 @@ class Statements:
         value = owner.vars[name]
         if isinstance(value, ModelValue):
             self.taints[id(value)] = (value, skip, name)
-        elif isinstance(value, (Layer, Sym, list, dict)):
+        elif isinstance(value, (Layer, Sym, list, dict, set)):
             if isinstance(value, Layer) and value.owner is not None:
                 self.taints[id(value.owner)] = (value.owner, skip, name)
             owner.vars[name] = Unknown(skip.line, skip.reason)
@@ -122,8 +124,7 @@ class Statements:
                 return  # a docstring
             self.value(node.value, scope)
         elif isinstance(node, ast.FunctionDef):
-            if node.decorator_list:
-                raise Skip(line, f"decorated function {node.name}()")
+            check_decorators(self, node, scope)  # those that change nothing about the graph, or Skip
             args = node.args
             if args.vararg or args.kwarg or args.posonlyargs or args.kwonlyargs:
                 raise Skip(line, f"function {node.name}() with *args, **kwargs or keyword-only arguments")
@@ -157,7 +158,9 @@ class Statements:
                 return
             raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
         elif isinstance(node, ast.Assert):
-            return
+            check_assert(self, node, scope)  # one that fails raises; one the reader cannot decide is read past
+        elif isinstance(node, ast.Raise):
+            raise raised(self, node, scope)  # a raise that runs: the file would stop here
         elif isinstance(node, ast.While):
             raise Skip(line, "while loops are not model-building code")
         else:
@@ -185,7 +188,8 @@ class Statements:
             if alias.name == "*":
                 self.star.append(module)
                 continue
-            scope.vars[alias.asname or alias.name] = Namespace(canonical(f"{module}.{alias.name}"))
+            scope.vars[alias.asname or alias.name] = python_values.constant(
+                Namespace(canonical(f"{module}.{alias.name}")), node.lineno)  # from math import pi: the number
 
     def assign(self, target: ast.AST, value: Any, scope: Scope, line: int) -> None:
         if isinstance(target, ast.Name):
@@ -240,6 +244,8 @@ class Statements:
         if isinstance(value, (list, tuple, dict, str)):
             self.charge(len(value), line)
             return list(value)
+        if isinstance(value, (set, frozenset, python_values.Iterator)):
+            return python_values.items(self, value, line)
         raise Skip(line, f"a for loop over a {kind_of(value)}")
 
     @staticmethod
@@ -325,7 +331,10 @@ def _root(node: ast.AST, found: list) -> None:
 
 def jumps(statement: ast.stmt) -> bool:
     """Whether a statement holds a `return` (not in a nested def), or a `break` or
-    `continue` of a loop around it."""
+    `continue` of a loop around it. (A def's own returns are its own: a decorated def left out
+    leaves out the def, not the function around it.)"""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return False
     stack = [(statement, False)]
     while stack:
         node, in_loop = stack.pop()
