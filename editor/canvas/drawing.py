@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
+from editor.canvas import block_view
 from editor.canvas.looks import (
     CYCLE_COLOUR, DIFF_BORDERS, EDGE_COLOUR, ERROR_COLOURS, GHOST_COLOURS, KIND_COLOURS, SELECTED_BORDER, SHARE_COLOUR,
     WARNING_BORDER, label_colour, node_label, role,
@@ -213,7 +214,28 @@ class CanvasData:
     edges: list[dict]
 
 
-def canvas_data(graph: Graph, problems: Iterable[Problem] = (), **view) -> CanvasData:
-    """What the component draws; `view` is canvas_nodes's shapes, selected and graph_names."""
-    positions = layout(graph)
-    return CanvasData(canvas_nodes(graph, problems, positions=positions, **view), canvas_edges(graph, positions))
+def canvas_data(graph: Graph, problems: Iterable[Problem] = (), open_blocks: Optional[Iterable[str]] = None,
+                params: Optional[Mapping[str, int]] = None, **view) -> CanvasData:
+    """What the component draws; `view` is canvas_nodes's shapes, selected, graph_names, heat
+    and marks. `open_blocks`: the blocks shown expanded (None: all); every other block is one
+    box (editor.canvas.block_view), labelled with `params` (node id -> parameters) summed."""
+    if open_blocks is None or not graph.blocks:
+        positions = layout(graph)
+        return CanvasData(canvas_nodes(graph, problems, positions=positions, **view), canvas_edges(graph, positions))
+    shown = block_view.project(graph, open_blocks)
+    problems = block_view.box_problems(shown, problems, graph)
+    view = dict(view)
+    if view.get("marks"):
+        view["marks"] = block_view.box_marks(shown, view["marks"])
+    if view.get("selected") is not None:
+        view["selected"] = shown.item_of.get(view["selected"], view["selected"])
+    positions = layout(shown.graph)
+    nodes = canvas_nodes(shown.graph, problems, positions=positions, **view)
+    sums = block_view.box_sums(shown, params) if params is not None else {}
+    shapes = view.get("shapes") or {}
+    for data in nodes:
+        if block_view.block_of(data["id"]) is not None:
+            data["label"] = block_view.box_label(shown, graph, data["id"], shapes, sums.get(data["id"]))
+            data["borderWidth"] = max(data["borderWidth"], 2)
+            data["shapeProperties"] = {"borderDashes": False}
+    return CanvasData(nodes, canvas_edges(shown.graph, positions))
