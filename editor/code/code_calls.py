@@ -21,6 +21,7 @@ from editor.model.expr import Call, TensorList
 from editor.code.keras_config_objects import config_object, is_config_object
 from editor.code.keras_settings import is_setting, read_setting
 from editor.code.layer_arguments import keyword_arguments
+from editor.code.shape_queries import SHAPE_FUNCTIONS, shape_function
 from editor.model.graph import MERGE_CLASSES, name_problem
 
 if TYPE_CHECKING:  # the reader calls this module; this module only names the reader's types
@@ -78,6 +79,8 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
         return None
     if is_setting(path):
         return read_setting(path, args, kwargs, line)
+    if path in SHAPE_FUNCTIONS:
+        return shape_function(reader, path, args, kwargs, line)
     if module == "builtins":
         return _builtin(reader, last, args, kwargs, line)
     if path in ("keras.Input", "keras.layers.Input"):
