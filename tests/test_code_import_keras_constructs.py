@@ -139,6 +139,17 @@ w = features(layers.GlobalAveragePooling2D()(z))
 w = layers.Dense(features.output.shape[-1] + x.shape[1:][0])(w)
 model = keras.Model(inputs, w)
 ''',
+    # 1. a Sequential model's shapes, before the editor reads it as a graph
+    "sequential_shapes.py": '''\
+import keras
+from keras import layers
+
+encoder = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 3, 2), layers.Flatten()], name="encoder")
+decoder = keras.Sequential([keras.Input(encoder.output_shape[1:]), layers.Dense(encoder.input_shape[1] * 2)],
+                           name="decoder")
+inputs = keras.Input((28, 28, 1))
+model = keras.Model(inputs, decoder(encoder(inputs)))
+''',
     # 5. the TensorFlow pix2pix tutorial's generator (smaller): Sequentials without an input shape
     "pix2pix.py": '''\
 import tensorflow as tf

@@ -63,8 +63,16 @@ def tensor_shape(reader: Any, value: Any, line: int) -> StaticShape:
 
 def model_shape(reader: Any, model: ModelValue, attr: str, line: int) -> Any:
     """`model.output_shape` / `model.input_shape`: one shape, or a list for several tensors."""
-    if model.sequential is not None and not model.outputs:
-        raise Skip(line, f"model.{attr} of the Sequential model '{model.name}' before the editor reads its input")
+    if model.sequential is not None and not model.outputs:  # not yet read as a graph: its layers on its input
+        first = model.sequential[0] if model.sequential else None
+        if not (isinstance(first, Sym) and first.made is not None):
+            raise Skip(line, f"model.{attr} of the Sequential model '{model.name}', which has no keras.Input")
+        if attr == "input_shape":
+            return tensor_shape(reader, first, line)
+        graph = _shapes(reader)
+        tensor = graph.tensor(first, line)
+        output = graph._keras(lambda: graph._model(model, line)(tensor), line, f"model '{model.name}'")
+        return StaticShape(tuple(output.shape))
     tensors = model.outputs if attr == "output_shape" else model.inputs
     shapes = [tensor_shape(reader, t, line) for t in tensors]
     return shapes[0] if len(shapes) == 1 else shapes
