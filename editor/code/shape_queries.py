@@ -20,7 +20,8 @@ from typing import Any
 from editor.code.code_values import ModelValue, Record, Skip, Sym, named_expression
 
 SHAPE_FUNCTIONS = ("keras.backend.int_shape", "keras.ops.shape", "keras.ops.core.shape")
-_SEQUENTIAL_ONLY = ("input_shape", "batch_input_shape", "input_length")  # Keras 2's shape shortcuts: the call's tensor decides
+# Keras 2's input-shape shortcuts in a layer's config: here the tensor it is called on decides.
+_SEQUENTIAL_ONLY = ("input_shape", "batch_input_shape", "input_length")
 
 
 class StaticShape(tuple):
@@ -107,7 +108,8 @@ class _KerasGraph:
         if not value.leaves or any(ref is None for ref in value.leaves.values()):
             raise Skip(line, "the shape of a tensor that is known only when the model runs (a loss's argument)")
         text, order, refs = named_expression(value, line)
-        return self._keras(lambda: self._op(text, order, [self.output(ref, line) for ref in refs]), line, "the expression")
+        tensors = [self.output(ref, line) for ref in refs]
+        return self._keras(lambda: self._op(text, order, tensors), line, "the expression")
 
     def output(self, ref: tuple, line: int):
         record, index = ref
@@ -188,7 +190,8 @@ class _KerasGraph:
             config = {k: v for k, v in owner.config.items() if k not in _SEQUENTIAL_ONLY}
             if owner.class_name not in ("Embedding", "ReversibleEmbedding"):
                 config.pop("input_dim", None)
-            self.layers[key] = make_layer(Node(id="layer", kind="layer", name="layer", class_name=owner.class_name,
+            name = f"q{len(self.layers)}"  # a name of its own: a nested keras.Model wants its layers' unique
+            self.layers[key] = make_layer(Node(id="layer", kind="layer", name=name, class_name=owner.class_name,
                                                config=config))
         return self.layers[key]
 
@@ -211,7 +214,8 @@ class _KerasGraph:
 
             def built(tensor):
                 for item in items:
-                    tensor = self._model(item, line)(tensor) if isinstance(item, ModelValue) else self._layer(item)(tensor)
+                    call = self._model(item, line) if isinstance(item, ModelValue) else self._layer(item)
+                    tensor = call(tensor)
                 return tensor
         self.models[id(model)] = built
         return built
