@@ -1,4 +1,6 @@
-"""What a call to a Keras name, or a method of a model, means to the code reader. No Keras.
+"""What a call to a Keras name, or a method of a model, means to the code reader. Keras is
+loaded only for what Keras must answer (an application, a tensor's shape, a setting, an
+initializer or regularizer object: editor.code.shape_queries, keras_settings, keras_config_objects).
 
 `call()` takes a canonical dotted name (editor.code.reader: `tf.keras.layers.Dense` is
 `keras.layers.Dense`) and the already-computed arguments, and returns a value of

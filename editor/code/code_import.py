@@ -1,4 +1,5 @@
-"""Python code -> a project, without running it. No Keras, no TensorFlow.
+"""Python code -> a project, without running it. Keras is loaded only when the code asks
+what Keras must answer (a tensor's shape, a setting, an initializer, an application).
 
 editor.code.reader reads the code (an abstract interpreter over `ast`: nothing is
 imported, exec'd or eval'd); this module picks the model the code builds and turns
