@@ -352,6 +352,18 @@ def test_a_shape_keras_cannot_infer_refuses_naming_the_layer():
     assert "\n" not in message
 
 
+def test_shape_queries_call_keras_at_most_max_called_nodes():
+    from editor.code.shape_queries import MAX_CALLED
+
+    code = ("import keras\nfrom keras import layers\n"
+            "x = inputs = keras.Input((4,))\n"
+            f"for i in range({MAX_CALLED}):\n"
+            "    x = layers.Activation('relu')(x)\n"
+            "model = keras.Model(inputs, layers.Dense(x.shape[-1])(x))\n")
+    assert refusal(code) == (f"line 6: a tensor's shape asked of more than {MAX_CALLED:,} nodes: "
+                             "too many Keras calls to read")
+
+
 def test_the_shape_of_a_loss_argument_is_not_read():
     code = ("import keras\nfrom keras import layers\n"
             "def loss(y_true, y_pred):\n"

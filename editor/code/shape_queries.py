@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from editor.code.code_values import ModelValue, Record, Skip, Sym, named_expression
+from editor.code.code_values import ModelValue, Record, Refused, Skip, Sym, named_expression
 
+# Nodes a file's shape queries may have Keras call (each once): ResNet152 has about 520 layers;
+# a count, not a clock, so that the same file is read the same on any machine.
+MAX_CALLED = 2_000
 SHAPE_FUNCTIONS = ("keras.backend.int_shape", "keras.ops.shape", "keras.ops.core.shape")
 # Keras 2's input-shape shortcuts in a layer's config: here the tensor it is called on decides.
 _SEQUENTIAL_ONLY = ("input_shape", "batch_input_shape", "input_length")
@@ -130,6 +133,9 @@ class _KerasGraph:
             needed.append(item)
             stack += [r for r, _ in item.inputs]
         self.reader.charge(len(needed), line)
+        if len(self.outputs) + len(needed) > MAX_CALLED:
+            raise Refused(f"line {line}: a tensor's shape asked of more than {MAX_CALLED:,} nodes: "
+                          "too many Keras calls to read")
         for item in sorted(needed, key=lambda r: r.index):
             self.outputs[id(item)] = self._keras(lambda item=item: self._call(item, line), line, f"'{item.name}'")
 
