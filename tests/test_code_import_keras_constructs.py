@@ -298,10 +298,11 @@ def test_shape_queries_read_keras_inferred_numbers():
     assert convs == [8, 8, 8, 16, 16]  # a 1x1 shortcut only where the channels differ
 
 
-def test_as_list_reads_as_list_of_the_shape():
-    """TensorFlow's TensorShape.as_list() (Keras 2 code; Keras 3's shape is a tuple already)."""
-    code = SNIPPETS["shapes.py"].replace("list(x.shape)", "x.shape.as_list()")
-    assert "as_list()" in code
+@pytest.mark.parametrize("spelling", ["x.shape.as_list()", "x.get_shape().as_list()", "list(x.get_shape())"])
+def test_as_list_reads_as_list_of_the_shape(spelling):
+    """TensorFlow's TensorShape.as_list() and get_shape() (Keras 2 code; Keras 3's shape is a tuple)."""
+    code = SNIPPETS["shapes.py"].replace("list(x.shape)", spelling)
+    assert spelling in code
     assert import_code(code, model="model").project == import_code(SNIPPETS["shapes.py"], model="model").project
 
 

@@ -1,6 +1,7 @@
 """Static shapes that model code asks for, answered by Keras's own shape inference.
 
-`x.shape[-1]`, `K.int_shape(x)`, `keras.ops.shape(x)`, `x.shape.as_list()`, `len(x.shape)`,
+`x.shape[-1]`, `K.int_shape(x)`, `keras.ops.shape(x)`, `x.shape.as_list()` (and TensorFlow's
+`x.get_shape()`), `len(x.shape)`,
 `model.output_shape`: the reader calls the layers of the graph made so far on Keras's
 symbolic inputs, as the editor's build does (editor.building.build's make_layer and
 apply_op, variables deferred by a StatelessScope, so no weight is allocated), and gives the
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from editor.code.code_values import ModelValue, Record, Refused, Skip, Sym, named_expression
+from editor.code.code_values import BoundMethod, ModelValue, Record, Refused, Skip, Sym, named_expression
 
 # Nodes a file's shape queries may have Keras call (each once): ResNet152 has about 520 layers;
 # a count, not a clock, so that the same file is read the same on any machine.
@@ -36,11 +37,9 @@ class StaticShape(tuple):
 
 
 def shape_attribute(shape: StaticShape, attr: str, line: int) -> Any:
-    """`shape.rank` / `shape.ndims`; `shape.as_list` is a method (see shape_method)."""
+    """`shape.rank` / `shape.ndims`; `shape.as_list()` a method (see shape_method)."""
     if attr in ("rank", "ndims"):
         return len(shape)
-    from editor.code.code_values import BoundMethod
-
     if attr in ("as_list", "is_fully_defined"):
         return BoundMethod(shape, attr)
     raise Skip(line, f"the attribute .{attr} of a tensor's shape")
@@ -49,6 +48,8 @@ def shape_attribute(shape: StaticShape, attr: str, line: int) -> Any:
 def shape_method(shape: StaticShape, name: str, args: list, kwargs: dict, line: int) -> Any:
     if args or kwargs:
         raise Skip(line, f"shape.{name}() takes no arguments")
+    if name == "get_shape":  # x.get_shape(): TensorFlow's spelling of x.shape
+        return shape
     return list(shape) if name == "as_list" else all(d is not None for d in shape)
 
 
@@ -59,10 +60,12 @@ def shape_function(reader: Any, path: str, args: list, kwargs: dict, line: int) 
     return tensor_shape(reader, args[0], line)
 
 
-def tensor_shape(reader: Any, value: Any, line: int) -> StaticShape:
+def tensor_shape(reader: Any, value: Any, line: int, attr: str = "shape") -> Any:
+    """`x.shape` (or the method `x.get_shape`, attr "get_shape")."""
     if not isinstance(value, Sym):
         raise Skip(line, "the shape of something other than a tensor")
-    return StaticShape(tuple(_shapes(reader).tensor(value, line).shape))
+    shape = StaticShape(tuple(_shapes(reader).tensor(value, line).shape))
+    return BoundMethod(shape, "get_shape") if attr == "get_shape" else shape
 
 
 def model_shape(reader: Any, model: ModelValue, attr: str, line: int) -> Any:

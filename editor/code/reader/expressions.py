@@ -217,8 +217,8 @@ class Expressions:
             return value.name
         if isinstance(value, LayerHandle) and attr in ("output", "name"):
             return Sym.of(value.record) if attr == "output" else value.record.name
-        if isinstance(value, Sym) and attr == "shape":
-            return tensor_shape(self, value, line)  # Keras's shape inference (editor.code.shape_queries)
+        if isinstance(value, Sym) and attr in ("shape", "get_shape"):
+            return tensor_shape(self, value, line, attr)  # Keras's shape inference (editor.code.shape_queries)
         if isinstance(value, StaticShape):
             return shape_attribute(value, attr, line)
         if isinstance(value, Sym) and attr == "dtype":
