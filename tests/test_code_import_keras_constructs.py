@@ -402,6 +402,18 @@ def test_changing_a_keras_setting_refuses_the_file(call):
                              "the editor builds with Keras's own settings (remove the call)")
 
 
+def test_setting_the_value_keras_already_has_changes_nothing():
+    import keras
+
+    code = ("import keras\nfrom keras import backend as K\n"
+            f"K.set_image_data_format({keras.config.image_data_format()!r})\n"
+            f"keras.config.set_floatx({keras.config.floatx()!r})\n"
+            f"keras.mixed_precision.set_global_policy({keras.config.dtype_policy().name!r})\n"
+            "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n")
+    result = import_code(code, strict=True)
+    assert [n.class_name for n in result.project.main.nodes if n.kind == "layer"] == ["Dense"]
+
+
 # ----------------------------------------------------------------------------- 3. initializers, regularizers
 
 def test_tensorflow_spellings_are_stored_as_keras_serializes_them():
