@@ -482,6 +482,19 @@ def test_every_palette_layer_binds_its_first_positional_argument_as_keras_does()
             assert list(bound)[1] == first.name
 
 
+def test_positional_arguments_are_read_without_loading_keras():
+    """The signatures come from layer_signatures.json: a file that asks Keras nothing else
+    is read in a process where TensorFlow never loads."""
+    script = ("import sys\nfrom editor.code.code_import import import_code\n"
+              "import_code(sys.stdin.read(), strict=True)\n"
+              "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n")
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    done = subprocess.run([sys.executable, "-c", script], input=SNIPPETS["positional.py"], capture_output=True,
+                          text=True, timeout=120, cwd=str(HERE.parent), env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
+
+
 def test_positional_arguments_python_would_refuse_are_refused():
     many = ("import keras\nfrom keras import layers\ni = keras.Input((3,))\n"
             "m = keras.Model(i, layers.Dropout(0.5, None, 1, 2)(i))\n")
