@@ -164,6 +164,19 @@ a, b = inner(x_in)
 c = layers.Dense(a.shape[-1] + b.shape[-1])(layers.concatenate([a, b]))
 model = keras.Model(x_in, c)
 ''',
+    # 1. shapes after keyword tensors (initial_state), several outputs (return_state) and two-tensor calls
+    "keyword_shapes.py": '''\
+import keras
+from keras import layers
+
+enc_in = keras.Input((None, 10))
+_, h, c = layers.LSTM(16, return_state=True)(enc_in)
+dec_in = keras.Input((None, 12))
+seq = layers.LSTM(16, return_sequences=True)(dec_in, initial_state=[h, c])
+att = layers.MultiHeadAttention(2, 8)(seq, seq)
+out = layers.Dense(att.shape[-1] + seq.shape[-1] + h.shape[-1])(att)
+model = keras.Model([enc_in, dec_in], out)
+''',
     # 5. the TensorFlow pix2pix tutorial's generator (smaller): Sequentials without an input shape
     "pix2pix.py": '''\
 import tensorflow as tf

@@ -218,11 +218,10 @@ class _KerasGraph:
             outputs = [self.tensor(t, line) for t in model.outputs]
             built = keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0])
         else:
-            items = [item for item in model.sequential if not isinstance(item, Sym)
-                     and getattr(item, "class_name", None) != "InputLayer"]
-
-            def built(tensor):
-                for item in items:
+            def built(tensor):  # (its layers as they are at the call: .add() may come later)
+                for item in model.sequential:
+                    if isinstance(item, Sym) or getattr(item, "class_name", None) == "InputLayer":
+                        continue
                     call = self._model(item, line) if isinstance(item, ModelValue) else self._layer(item)
                     tensor = call(tensor)
                 return tensor
