@@ -471,7 +471,7 @@ def test_an_initializer_keras_refuses_is_one_line():
 def test_the_stored_signatures_are_the_installed_keras_constructors():
     from editor.code.layer_arguments import read_signatures, signatures
 
-    assert signatures() == read_signatures()
+    assert signatures() == read_signatures(), "another Keras: run python -m editor.code.layer_arguments"
 
 
 def test_every_palette_layer_binds_its_first_positional_argument_as_keras_does():
