@@ -169,10 +169,10 @@ model = keras.Model(inputs, x)
     assert build_project(project, weights=False).model.count_params() == 3 * 3 * 3 * 4 + 4
 
 
-def test_a_sequential_model_without_input_called_on_a_layer_output_is_still_refused():
-    import pytest
-
-    from editor.code.code_import import CodeRefused
+def test_a_sequential_model_without_input_called_on_a_layer_output_takes_its_shape():
+    """As Keras's Sequential.build does at the first call (issue 24: the pix2pix tutorial's
+    downsample() Sequentials); it was refused before Keras's shape inference answered it."""
+    from editor.building.build import build_project
 
     code = """
 import keras
@@ -181,8 +181,10 @@ head = keras.Sequential([layers.Dense(2)])
 inputs = keras.Input(shape=(3,))
 model = keras.Model(inputs, head(layers.Dense(4)(inputs)))
 """
-    with pytest.raises(CodeRefused, match="line 4: the Sequential model 'sequential' has no input shape"):
-        import_code(code)
+    project = import_code(code, strict=True).project
+    inner = project.graph(project.main.nodes[2].graph)
+    assert (inner.nodes[0].kind, inner.nodes[0].shape) == ("input", (4,))
+    assert build_project(project, weights=False).model.count_params() == (3 * 4 + 4) + (4 * 2 + 2)
 
 
 def test_the_backend_epsilon_is_kerass_fuzz_factor():

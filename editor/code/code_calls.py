@@ -1,4 +1,6 @@
-"""What a call to a Keras name, or a method of a model, means to the code reader. No Keras.
+"""What a call to a Keras name, or a method of a model, means to the code reader. Keras is
+loaded only for what Keras must answer (an application, a tensor's shape, a setting, an
+initializer or regularizer object: editor.code.shape_queries, keras_settings, keras_config_objects).
 
 `call()` takes a canonical dotted name (editor.code.reader: `tf.keras.layers.Dense` is
 `keras.layers.Dense`) and the already-computed arguments, and returns a value of
@@ -19,7 +21,10 @@ from editor.code.code_values import (BoundMethod, DtypeOf, Function, Layer, Laye
                                      Skip, Sym, checked, kind_of, named_expression)
 from editor.model.edits import snake_case
 from editor.model.expr import Call, TensorList
-from editor.code.codegen import POSITIONAL
+from editor.code.keras_config_objects import config_object, is_config_object
+from editor.code.keras_settings import is_setting, read_setting
+from editor.code.layer_arguments import keyword_arguments
+from editor.code.shape_queries import SHAPE_FUNCTIONS, shape_function
 from editor.model.graph import MERGE_CLASSES, name_problem
 
 if TYPE_CHECKING:  # the reader calls this module; this module only names the reader's types
@@ -27,7 +32,6 @@ if TYPE_CHECKING:  # the reader calls this module; this module only names the re
 
 FUNCTION_MODULES = ("keras.ops", "keras.ops.nn", "keras.ops.numpy", "keras.ops.math", "keras.backend", "tensorflow",
                     "tensorflow.math", "tensorflow.nn", "numpy", "keras.activations")
-CONFIG_MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints")
 # Keras's other names for a layer class -> the one it saves (tests/test_code_import.py checks them against Keras).
 CLASS_ALIASES = {
     "AvgPool1D": "AveragePooling1D", "AvgPool2D": "AveragePooling2D", "AvgPool3D": "AveragePooling3D",
@@ -67,21 +71,6 @@ MERGE_FUNCTIONS = {name.lower(): name for name in MERGE_CLASSES}
 OPTIMIZER_CLASSES = {"adam": "adam", "sgd": "sgd", "rmsprop": "rmsprop", "adadelta": "adadelta", "adamw": "adamw",
                      "adagrad": "adagrad", "adamax": "adamax", "adafactor": "adafactor", "nadam": "nadam",
                      "ftrl": "ftrl", "lion": "lion"}
-# More leading positional arguments than codegen writes, as people write them.
-READ_POSITIONAL = {**POSITIONAL, "Dense": ("units", "activation"), "Conv1D": ("filters", "kernel_size", "strides", "padding"),
-                   "Conv2D": ("filters", "kernel_size", "strides", "padding"),
-                   "Conv3D": ("filters", "kernel_size", "strides", "padding"),
-                   "MaxPooling2D": ("pool_size", "strides", "padding"), "MaxPooling1D": ("pool_size", "strides", "padding"),
-                   "Concatenate": ("axis",), "Dot": ("axes",), "Flatten": (), "BatchNormalization": ("axis",),
-                   "LayerNormalization": ("axis",), "ZeroPadding2D": ("padding",), "Cropping2D": ("cropping",),
-                   "InputLayer": ("input_shape",), "Rescaling": ("scale", "offset"),
-                   # keras.io's data augmentation: RandomFlip("horizontal"), RandomRotation(0.1)
-                   "RandomFlip": ("mode",), "RandomRotation": ("factor",), "RandomContrast": ("factor",),
-                   "RandomBrightness": ("factor",), "RandomZoom": ("height_factor", "width_factor"),
-                   "RandomTranslation": ("height_factor", "width_factor"), "RandomCrop": ("height", "width"),
-                   "Resizing": ("height", "width"), "CenterCrop": ("height", "width")}
-REGULARIZER_FUNCTIONS = {"l1": ("L1", ("l1",)), "l2": ("L2", ("l2",)), "l1_l2": ("L1L2", ("l1", "l2")),
-                         "L1": ("L1", ("l1",)), "L2": ("L2", ("l2",)), "L1L2": ("L1L2", ("l1", "l2"))}
 
 
 def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, scope: Scope) -> Any:
@@ -91,8 +80,10 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
         raise Refused(f"line {line}: {path}() reads files or the network: not model-building code")
     if path in NEUTRAL or path.endswith(".summary"):
         return None
-    if path in ("keras.backend.epsilon", "keras.config.epsilon") and not args and not kwargs:
-        return 1e-7  # Keras's fuzz factor (keras.config.set_epsilon() is not read: it would be left out)
+    if is_setting(path):
+        return read_setting(path, args, kwargs, line)
+    if path in SHAPE_FUNCTIONS:
+        return shape_function(reader, path, args, kwargs, line)
     if module == "builtins":
         return _builtin(reader, last, args, kwargs, line)
     if path in ("keras.Input", "keras.layers.Input"):
@@ -123,8 +114,8 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
         return Optimizer(OPTIMIZER_CLASSES[last.lower()], _plain(settings, line))
     if (module == "keras.applications" or module.startswith("keras.applications.")) and last[:1].isupper():
         return _application(reader, last, args, kwargs, line)
-    if module in CONFIG_MODULES:
-        return _config_object(module, last, args, kwargs, line)
+    if is_config_object(path):
+        return config_object(path, args, kwargs, line)
     if module in ("keras.losses", "keras.metrics") and last[:1].isupper():
         return snake_case(last)
     raise Skip(line, f"{path}() is not model-building code the editor can express")
@@ -255,11 +246,7 @@ def _plain(value: Any, line: int) -> Any:
 
 def _layer(reader: Reader, class_name: str, args: list, kwargs: dict, line: int) -> Layer:
     class_name = CLASS_ALIASES.get(class_name, class_name)
-    positional = READ_POSITIONAL.get(class_name, ())
-    if len(args) > len(positional):
-        raise Skip(line, f"{class_name}() with {len(args)} positional arguments: pass the ones after "
-                         f"{len(positional)} by keyword")
-    config = {**FROM_CONFIG_DEFAULTS.get(class_name, {}), **dict(zip(positional, args)), **kwargs}
+    config = {**FROM_CONFIG_DEFAULTS.get(class_name, {}), **keyword_arguments(class_name, args, kwargs, line)}
     name = config.pop("name", None)
     if name is not None and not isinstance(name, str):
         raise Skip(line, f"{class_name}(name=...) that is not text")
@@ -451,17 +438,6 @@ def _function(name: str, args: list, kwargs: dict, line: int) -> Sym:
     tree = Call(name, values, tuple(constants))
     checked(tree, sorted(leaves), line)
     return Sym(tree, leaves)
-
-
-def _config_object(module: str, last: str, args: list, kwargs: dict, line: int) -> dict:
-    if module == "keras.regularizers" and last in REGULARIZER_FUNCTIONS:
-        class_name, params = REGULARIZER_FUNCTIONS[last]
-        config = {**dict(zip(params, args)), **kwargs}
-    elif args:
-        raise Skip(line, f"{module}.{last}() with positional arguments: pass them by keyword")
-    else:
-        class_name, config = last, dict(kwargs)
-    return {"module": module, "class_name": class_name, "config": _plain(config, line)}
 
 
 def _loss_record(reader: Reader, value: Sym, line: int):

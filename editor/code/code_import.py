@@ -1,4 +1,5 @@
-"""Python code -> a project, without running it. No Keras, no TensorFlow.
+"""Python code -> a project, without running it. Keras is loaded only when the code asks
+what Keras must answer (a tensor's shape, a setting, an initializer, an application).
 
 editor.code.reader reads the code (an abstract interpreter over `ast`: nothing is
 imported, exec'd or eval'd); this module picks the model the code builds and turns
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
 from editor.code.code_values import CodeRefused, Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
+from editor.code.shape_queries import input_spec
 from editor.code.left_out import check_builder_calls, check_last_model, check_not_built, check_taints
 from editor.code.reader.python_statements import Raised
 from editor.errors import UserError
@@ -298,9 +300,11 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
                 shape = [length if isinstance(length, int) else None]
             elif "input_dim" in config:
                 shape = [config.pop("input_dim")]
-        calls = [r.inputs[0][0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
-        if shape is None and calls and calls[0].kind == "input":  # data_augmentation(inputs): the input's shape
-            shape, dtype = calls[0].shape, calls[0].dtype
+        calls = [r.inputs[0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
+        if shape is None and calls and calls[0][0].kind == "input":  # data_augmentation(inputs): the input's shape
+            shape, dtype = calls[0][0].shape, calls[0][0].dtype
+        elif shape is None and calls:  # built by its first call, as Keras's Sequential.build: that tensor's shape
+            shape, dtype = input_spec(reader, calls[0], model.line)
         if shape is None:
             raise CodeRefused(f"line {model.line}: the Sequential model '{model.name}' has no input shape "
                               "(start it with keras.Input(shape=...))")

@@ -21,6 +21,7 @@ from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function,
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
 from editor.code.reader import python_values
 from editor.code.reader.keras_order import model_layers
+from editor.code.shape_queries import StaticShape, model_shape, shape_attribute, shape_method, tensor_shape
 from editor.code.reader.statements import Scope, Return, canonical
 from editor.model import expr
 from editor.model.expr import BinOp, Neg, Num, Slice, Subscript
@@ -208,6 +209,8 @@ class Expressions:
                 return value.outputs[0] if attr == "output" and len(value.outputs) == 1 else list(value.outputs)
             if attr == "name":
                 return value.name
+            if attr in ("output_shape", "input_shape"):
+                return model_shape(self, value, attr, line)
             if attr == "layers":
                 if self.lambda_shortcuts:
                     raise Skip(line, "model.layers in a file whose Lambda layer gives back its input: "
@@ -219,8 +222,10 @@ class Expressions:
             return value.name
         if isinstance(value, LayerHandle) and attr in ("output", "name"):
             return Sym.of(value.record) if attr == "output" else value.record.name
-        if isinstance(value, Sym) and attr == "shape":
-            raise Skip(line, "a tensor's shape is only known when the model is built")
+        if isinstance(value, Sym) and attr in ("shape", "get_shape"):
+            return tensor_shape(self, value, line, attr)  # Keras's shape inference (editor.code.shape_queries)
+        if isinstance(value, StaticShape):
+            return shape_attribute(value, attr, line)
         if isinstance(value, Sym) and attr == "dtype":
             return DtypeOf(value)  # ops.cast(y_true, y_pred.dtype): a cast to the same type
         if isinstance(value, (list, dict)) and attr in ("append", "extend", "items", "keys", "values", "get"):
@@ -317,6 +322,8 @@ class Expressions:
         try:
             result = functions[type(op)](*values)
         except (ArithmeticError, TypeError, ValueError) as err:
+            if any(v is None for v in values):  # x.shape[1] * 2 where Keras's shape says None
+                raise Skip(line, "a None dimension (free until the model runs) where a number is needed") from None
             raise Skip(line, f"cannot compute: {err}") from None
         if isinstance(result, (int, float)) and not isinstance(result, bool) and (
                 abs(result) > MAX_NUMBER if math.isfinite(result) else True):
@@ -400,6 +407,8 @@ class Expressions:
         line = node.lineno
         if isinstance(owner, ModelValue):
             return code_calls.model_method(self, owner, name, args, kwargs, node, scope)
+        if isinstance(owner, StaticShape):
+            return shape_method(owner, name, args, kwargs, line)
         if isinstance(owner, list) and name in ("append", "extend"):
             if len(args) != 1 or kwargs:
                 raise Skip(line, f"list.{name}() takes one argument")

@@ -11,6 +11,7 @@ import ast
 from typing import Any, Optional
 
 from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
+from editor.code.custom_classes import refuse_class
 from editor.code.reader import python_values
 from editor.code.reader.budget import MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
 from editor.code.reader.python_statements import check_assert, check_decorators, raised
@@ -156,7 +157,7 @@ class Statements:
             if self.is_add_loss(node):
                 scope.vars["AddLoss"] = Namespace("kgs.AddLoss")  # the loss layer of the editor's own exported code
                 return
-            raise Skip(line, f"class {node.name} (a custom layer or model) is Python code the editor does not run")
+            refuse_class(self, node, scope)
         elif isinstance(node, ast.Assert):
             check_assert(self, node, scope)  # one that fails raises; one the reader cannot decide is read past
         elif isinstance(node, ast.Raise):
@@ -282,6 +283,8 @@ def canonical(path: str) -> str:
 
 
 def assigned_names(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, ast.ClassDef):
+        return [statement.name]  # (its methods' own names are not the file's)
     found = []
     for node in ast.walk(statement):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
