@@ -203,3 +203,15 @@ def test_breaking_one_statement_refuses_or_changes_nothing(site):
     except CodeRefused:
         return
     assert _shape(result.project) == base, f"{name}: statement {s} broken ({k}) changed the model:\n{broken}"
+
+
+@pytest.mark.parametrize("weight, what", [("w", "tensor"), ('"2"', "str"), ("True", "bool")])
+def test_a_loss_weight_that_is_not_a_number_is_refused_not_read_as_one(weight, what):
+    code = ("import keras\nfrom keras import layers\nx = keras.Input((4,))\n"
+            "a = layers.Dense(1, name='a')(x)\nb = layers.Dense(1, name='b')(x)\nw = keras.Input((1,))\n"
+            "model = keras.Model(x, [a, b])\n"
+            f"model.compile(optimizer='adam', loss=['mse', 'mse'], loss_weights=[0.5, {weight}])\n")
+    with pytest.raises(CodeRefused) as err:
+        import_code(code)
+    assert str(err.value) == (f"line 8: compile(loss_weights=...) with a {what} for output 'b': "
+                              "the editor reads numbers only")

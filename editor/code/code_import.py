@@ -344,9 +344,12 @@ def _outputs(reader: Reader, refs: list, ids: dict, model: ModelValue) -> tuple[
             continue
         loss = _loss_text(reader, losses[i], line)
         weight = weights[i]
+        if weight is not None and (isinstance(weight, bool) or not isinstance(weight, (int, float))):
+            raise CodeRefused(f"line {line}: compile(loss_weights=...) with a {kind_of(weight)} for output "
+                              f"'{names_out[i]}': the editor reads numbers only")
         try:
             outputs.append(Output(ref=Ref(node=names_out[i], output=output), loss=loss,
-                                  loss_weight=float(weight) if isinstance(weight, (int, float)) else 1.0,
+                                  loss_weight=1.0 if weight is None else float(weight),
                                   metrics=tuple(_metric(m, line) for m in per_metrics[i])))
         except ValidationError as err:
             raise CodeRefused(f"line {line}: compile(): {first_error(err)}") from None
