@@ -485,3 +485,16 @@ def test_a_value_no_project_can_hold_is_refused_as_a_setting(setting, kind):
             f"model = keras.Model(inputs, keras.layers.Conv2D(2, kernel_size={setting})(inputs))\n")
     assert refusal(code, strict=True) == (f"line 4: a {kind} as a setting: this line was left out, "
                                           "and the model 'model' needs it")
+
+
+def test_setting_a_functions_doc_is_read_past_and_other_dunders_still_refuse():
+    """keras.applications' sources end with `preprocess_input.__doc__ = ...`."""
+    code = ("import keras\nfrom keras import layers\n\ndef build(units=2):\n    x = keras.Input((4,))\n"
+            "    return keras.Model(x, layers.Dense(units)(x))\n\n"
+            "build.__doc__ = DOC.format(mode='caffe')\nmodel = build()\n")
+    project = import_code(code).project
+    assert [n.class_name for n in project.main.nodes if n.kind == "layer"] == ["Dense"]
+    for line, attribute in (("build.__doc__.x = 1", "__doc__"), ("y = build.__doc__", "__doc__"),
+                            ("build().__doc__ = 1", "__doc__"), ("build.__dict__ = 1", "__dict__")):
+        with pytest.raises(CodeRefused, match=f"^line 8: the attribute {attribute} is not model-building code$"):
+            import_code(code.replace("build.__doc__ = DOC.format(mode='caffe')", line))

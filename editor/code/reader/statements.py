@@ -108,6 +108,8 @@ class Statements:
         line = node.lineno
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             self._import(node, scope)
+        elif isinstance(node, ast.Assign) and sets_doc(node):
+            return  # documentation: nothing of a model, and its text is not evaluated
         elif isinstance(node, ast.Assign):
             value = self.value(node.value, scope)
             for target in node.targets:
@@ -348,3 +350,9 @@ def jumps(statement: ast.stmt) -> bool:
         loop = in_loop or isinstance(node, (ast.For, ast.While, ast.AsyncFor))
         stack.extend((child, loop) for child in ast.iter_child_nodes(node))
     return False
+
+
+def sets_doc(node: ast.Assign) -> bool:
+    """`preprocess_input.__doc__ = ...` and nothing else."""
+    return all(isinstance(t, ast.Attribute) and t.attr == "__doc__" and isinstance(t.value, ast.Name)
+               for t in node.targets)
