@@ -494,7 +494,9 @@ def test_setting_a_functions_doc_is_read_past_and_other_dunders_still_refuse():
             "build.__doc__ = DOC.format(mode='caffe')\nmodel = build()\n")
     project = import_code(code).project
     assert [n.class_name for n in project.main.nodes if n.kind == "layer"] == ["Dense"]
-    for line, attribute in (("build.__doc__.x = 1", "__doc__"), ("y = build.__doc__", "__doc__"),
-                            ("build().__doc__ = 1", "__doc__"), ("build.__dict__ = 1", "__dict__")):
+    copied = code.replace("DOC.format", "keras.applications.vgg16.decode_predictions.__doc__.format")
+    assert import_code(copied).project == project
+    for line, attribute in (("build().__doc__ = 1", "__doc__"), ("build.__dict__ = 1", "__dict__"),
+                            ("build.__class__.__doc__ = 1", "__class__")):
         with pytest.raises(CodeRefused, match=f"^line 8: the attribute {attribute} is not model-building code$"):
             import_code(code.replace("build.__doc__ = DOC.format(mode='caffe')", line))

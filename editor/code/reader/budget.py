@@ -208,6 +208,11 @@ def _size(value: Any, limit: int) -> int:
 
 
 def _sets_doc(node: ast.Attribute) -> bool:
-    """`f.__doc__ = "..."`: a function's documentation set (keras.applications does it), the
-    one dunder assignment read past (statements.py leaves it out without evaluating it)."""
-    return node.attr == "__doc__" and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name)
+    """`f.__doc__` of a dotted name: documentation, the one dunder read past. keras.applications
+    ends with `decode_predictions.__doc__ = imagenet_utils.decode_predictions.__doc__`;
+    statements.py leaves such an assignment out without evaluating it, and the reader knows
+    no `__doc__` of anything, so a use elsewhere is an unknown value."""
+    base = node.value
+    while isinstance(base, ast.Attribute) and not base.attr.startswith("__"):
+        base = base.value
+    return node.attr == "__doc__" and isinstance(base, ast.Name)
