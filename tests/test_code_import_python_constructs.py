@@ -497,6 +497,6 @@ def test_setting_a_functions_doc_is_read_past_and_other_dunders_still_refuse():
     copied = code.replace("DOC.format", "keras.applications.vgg16.decode_predictions.__doc__.format")
     assert import_code(copied).project == project
     for line, attribute in (("build().__doc__ = 1", "__doc__"), ("build.__dict__ = 1", "__dict__"),
-                            ("build.__class__.__doc__ = 1", "__class__")):
+                            ("build.__class__.__doc__ = 1", "__doc__")):
         with pytest.raises(CodeRefused, match=f"^line 8: the attribute {attribute} is not model-building code$"):
             import_code(code.replace("build.__doc__ = DOC.format(mode='caffe')", line))
