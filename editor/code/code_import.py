@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
+from editor.code.code_blocks import with_helper_blocks
 from editor.code.code_values import CodeRefused, Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
 from editor.code.shape_queries import input_spec
 from editor.code.left_out import check_builder_calls, check_last_model, check_not_built, check_taints
@@ -189,9 +190,10 @@ class _Assembler:
         nodes = [self._node(r, ids, model) for r in records]
         compile_outputs = _outputs(self.reader, every, ids, model)
         try:
-            self.graphs[slot] = Graph(id=graph_id, name=model.name[:128], nodes=tuple(nodes), outputs=compile_outputs)
+            graph = Graph(id=graph_id, name=model.name[:128], nodes=tuple(nodes), outputs=compile_outputs)
         except ValidationError as err:
             raise CodeRefused(f"line {model.line}: model '{model.name}': {first_error(err)}") from None
+        self.graphs[slot] = with_helper_blocks(graph, records, ids)
         return graph_id
 
     def _reached(self, model: ModelValue, refs: list, losses: list) -> list[Record]:

@@ -74,6 +74,7 @@ class Record:
     weight: float = 1.0  # a loss node's
     named_by_call: bool = False  # a name made up at the call: the variable it is assigned to names it
     layer: Optional["Layer"] = None  # a layer's first call: the layer object (model.layers gives it back)
+    calls: tuple = ()  # the HelperCalls running when it was made, outermost first: its blocks
 
 
 @dataclass(eq=False)
@@ -128,6 +129,15 @@ class ModelValue:
     sequential: Optional[list] = None  # Sequential: its layers (Layer values), in order
     input_record: Optional[Record] = None
     layers: Optional[list] = None  # a keras.applications model: its layers (LayerHandles), for .layers
+
+
+@dataclass(eq=False)
+class HelperCall:
+    """One call of a function of the file (`residual_block(x, 64)`): the block of the nodes
+    made while it runs. `name`: its `name=` text argument, if it has one."""
+
+    function: str
+    name: Optional[str] = None
 
 
 @dataclass(eq=False)

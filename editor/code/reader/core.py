@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from editor.code.code_values import ModelValue, Record, Refused, Skip
+from editor.code.code_values import HelperCall, ModelValue, Record, Refused, Skip
 from editor.code.reader.budget import Budget, check_size
 from editor.code.reader.expressions import Expressions
 from editor.code.reader.records import Records, Taken
@@ -42,6 +42,7 @@ class Reader(Budget, Statements, Expressions, Records):
         self.steps = 0
         self.parsed = 0  # syntax nodes of the file (0 until it is parsed)
         self.depth = 0
+        self.calls: list[HelperCall] = []  # the file's functions being called now, outermost first
         self.records: list[Record] = []
         self.models: list[tuple[str, ModelValue]] = []  # (variable, model) as assigned
         self.all_models: list[ModelValue] = []

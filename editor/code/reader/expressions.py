@@ -16,7 +16,7 @@ from typing import Any
 
 from editor.code import code_calls
 from editor.code.code_calls import MERGE_FUNCTIONS, OPTIMIZER_CLASSES
-from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function, Layer, LayerHandle, ModelValue,
+from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function, HelperCall, Layer, LayerHandle, ModelValue,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
 from editor.code.reader import python_values
@@ -392,6 +392,10 @@ class Expressions:
             raise Refused(f"line {line}: calls nested deeper than {MAX_CALL_DEPTH} (recursion is not model-building code)")
         inner = Scope(function.scope)
         inner.vars.update(bound)
+        helper = not isinstance(node, ast.Lambda)  # a def's call: its nodes are a block (editor.model.blocks)
+        if helper:
+            named = bound.get("name")
+            self.calls.append(HelperCall(function.name, named if isinstance(named, str) else None))
         try:
             if isinstance(node, ast.Lambda):
                 return self.value(node.body, inner)
@@ -402,6 +406,8 @@ class Expressions:
             return None
         finally:
             self.depth -= 1
+            if helper:
+                self.calls.pop()
 
     def method(self, owner: Any, name: str, args: list, kwargs: dict, node: ast.AST, scope: Scope) -> Any:
         line = node.lineno

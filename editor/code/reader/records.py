@@ -63,7 +63,7 @@ class Records:
 
     def new_record(self, kind: str, base: str, line: int, name: Optional[str] = None, **fields) -> Record:
         record = Record(index=len(self.records), kind=kind, name=name or self.record_names.unique(base), line=line,
-                        **fields)
+                        calls=tuple(self.calls), **fields)
         self.records.append(record)
         self.record_names.add(record.name)
         return record
