@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
 from editor.code.code_values import CodeRefused, Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
+from editor.code.applications import application_node, check_before_building, lost
 from editor.code.left_out import check_builder_calls, check_last_model, check_not_built, check_taints
 from editor.errors import UserError
 from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Output, Project, Ref, Training
@@ -43,10 +44,8 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
     reader = Reader(source, filename)
     reader.strict = strict
     try:
-        reader.read()
-        if not _top_models(reader):
-            check_builder_calls(reader)
-            _call_builders(reader)
+        check_before_building(source, filename, strict, _read)
+        _read(reader)
         if model is None:
             check_last_model(reader)
         chosen = _choose(reader, model)
@@ -64,6 +63,13 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
     except RecursionError:
         raise CodeRefused("the code is nested too deeply to read", reader.steps, reader.parsed) from None
     return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes), reader.steps, reader.parsed)
+
+
+def _read(reader: Reader) -> None:
+    reader.read()
+    if not _top_models(reader):
+        check_builder_calls(reader)
+        _call_builders(reader)
 
 
 # ----------------------------------------------------------------------------- which model
@@ -128,6 +134,9 @@ class _Assembler:
 
     def project(self, model: ModelValue, filename: str) -> Project:
         self.graph(model, main=True)
+        for other in self.reader.all_models:  # an application whose layers are nodes: its weights are not kept
+            if other.application and any(id(h.record) in self.record_ids for h in other.layers):
+                lost(other, self.notes)
         training = _training(model.compile, model.line)
         description = f"Imported from {filename} (Python code, read without running it)."
         try:
@@ -246,7 +255,8 @@ class _Assembler:
             else:
                 fields.update(class_name=record.class_name, config=dict(record.config))
         elif record.kind == "model":
-            fields.update(kind="model", graph=self.graph(record.model))
+            whole = application_node(record.model, self.notes)  # weights="imagenet" kept: one application node
+            fields.update(whole or {"kind": "model", "graph": self.graph(record.model)})
         elif record.kind in ("op", "loss"):
             fields.update(expression=record.expression, input_names=tuple(record.input_names))
             if record.kind == "loss":

@@ -408,9 +408,15 @@ class _GraphWriter:
         node = step.node
         if not _plain_name(node.class_name) or not node.class_name[:1].isupper():
             raise CodegenError(f"'{node.class_name}' is not a keras.applications model")
+        # weights="imagenet" kept as the code it came from said (the editor itself builds with None)
+        weights = "weights=\"imagenet\"" if node.config.get("weights") == "imagenet" else "weights=None"
         model = layer_expression(node.class_name, application_arguments(node), node.name, "keras.applications",
-                                 ("weights=None",))
-        return f"{model}({self._arguments(step)})"
+                                 (weights,))
+        if node.config.get("trainable", True) is not False:
+            return f"{model}({self._arguments(step)})"
+        var = self.names.name(node.name, "_model")  # a frozen base: `base.trainable = False` before its call
+        self.body += [f"    {var} = {model}", f"    {var}.trainable = False"]
+        return f"{var}({self._arguments(step)})"
 
     def _loss(self, step: Step) -> str:
         node = step.node
