@@ -25,17 +25,14 @@ MAX_LAYERS = 1_100  # all of a file's applications' layers, with their defaults 
 KEPT_WEIGHTS = "imagenet"  # the one weights value kept (exported code loads it); None builds random weights
 
 
-def check_before_building(source: str, filename: str, strict: bool, read: Callable) -> None:
+def check_before_building(source: str, new_reader: Callable, read: Callable) -> None:
     """Reads the file once with stand-ins for its applications (nothing built, Keras not
     loaded), so that the limits on their number and size refuse it before any build.
-    `read(reader)`: the importer's reading steps. Only a limit's refusal counts here:
-    whatever else stops this read stops the real one the same way."""
+    `new_reader()`: a reader of the file; `read(reader)`: the importer's reading steps. Only
+    a limit's refusal counts here: whatever else stops this read stops the real one the same way."""
     if "applications" not in source:
         return
-    from editor.code.reader import Reader
-
-    dry = Reader(source, filename)
-    dry.strict = strict
+    dry = new_reader()
     dry.application_stand_ins = True
     try:
         read(dry)
@@ -46,9 +43,11 @@ def check_before_building(source: str, filename: str, strict: bool, read: Callab
         return
 
 
-def application(reader, name: str, args: list, kwargs: dict, line: int) -> ModelValue:
+def application(reader, name: str, args: list, kwargs: dict, line: int, model_name: Callable,
+                plain: Callable) -> ModelValue:
     """`VGG16(...)`: the keras.applications model expanded into nodes (this, and only this,
-    loads Keras: the layers are Keras's to tell)."""
+    loads Keras: the layers are Keras's to tell). `model_name`, `plain`: editor.code.code_calls's
+    naming of a model and reading of a setting."""
     if name not in SIZES:
         raise Skip(line, f"{name} is not a keras.applications model")
     _count(reader, name, line)
@@ -57,7 +56,7 @@ def application(reader, name: str, args: list, kwargs: dict, line: int) -> Model
     from editor.files.importer import import_application
     from editor.files.safe_archive import ModelFileError
 
-    arguments = _arguments(name, args, kwargs, line)
+    arguments = _arguments(name, args, kwargs, line, plain)
     weights = arguments.pop("weights", KEPT_WEIGHTS)
     if weights is not None and weights != KEPT_WEIGHTS:
         raise Refused(f"line {line}: {name}(weights={weights!r}): the editor reads no weights file "
@@ -89,9 +88,7 @@ def application(reader, name: str, args: list, kwargs: dict, line: int) -> Model
             inputs=[(made[r.node], r.output) for r in node.inputs], input_names=list(node.input_names),
             class_name=node.class_name, config=dict(node.config), shape=node.shape, dtype=node.dtype,
             expression=node.expression, shares=made.get(node.shares) if node.shares else None)
-    from editor.code.code_calls import _model_name
-
-    model = ModelValue(name=_model_name(reader, graph.name, "application", line), line=line,
+    model = ModelValue(name=model_name(reader, graph.name, "application", line), line=line,
                        inputs=[Sym.of(made[n.id]) for n in graph.inputs],
                        outputs=[Sym.of(made[o.ref.node], o.ref.output) for o in graph.outputs],
                        layers=[LayerHandle(made[n.id]) for n in graph.nodes])
@@ -131,17 +128,24 @@ def _stand_in(reader, name: str, kwargs: dict, line: int) -> ModelValue:
     return model
 
 
-def _arguments(name: str, args: list, kwargs: dict, line: int) -> dict:
+def _arguments(name: str, args: list, kwargs: dict, line: int, plain: Callable) -> dict:
     """The call's arguments by name, as Keras's own signature of the builder binds them."""
     import keras
 
-    from editor.code.code_calls import _plain
-
+    signature = inspect.signature(getattr(keras.applications, name))
     try:
-        bound = inspect.signature(getattr(keras.applications, name)).bind(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
     except TypeError as err:
         raise Skip(line, f"{name}(): {err}") from None
-    arguments = dict(bound.arguments)
+    arguments: dict = {}
+    for key, value in bound.arguments.items():
+        kind = signature.parameters[key].kind
+        if kind is inspect.Parameter.VAR_POSITIONAL and value:
+            raise Skip(line, f"{name}() with {len(args)} positional arguments: pass them by keyword")
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            arguments.update(value)
+        elif kind is not inspect.Parameter.VAR_POSITIONAL:
+            arguments[key] = value
     for key, value in arguments.items():
         if key == "input_tensor" and (value is None or isinstance(value, Sym)):
             continue
@@ -149,7 +153,7 @@ def _arguments(name: str, args: list, kwargs: dict, line: int) -> dict:
             continue
         if not _plain_value(value):
             raise Skip(line, f"{name}({key}=...) of a {kind_of(value)}")
-    return {k: (v if k == "input_tensor" else _plain(v, line)) for k, v in arguments.items()}
+    return {k: (v if k == "input_tensor" else plain(v, line)) for k, v in arguments.items()}
 
 
 def _plain_value(value: Any) -> bool:

@@ -365,7 +365,7 @@ def _lambda(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
 def _application(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> ModelValue:
     from editor.code.applications import application
 
-    return application(reader, name, args, kwargs, line)
+    return application(reader, name, args, kwargs, line, _model_name, _plain)
 
 
 def _add_loss_layer(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:

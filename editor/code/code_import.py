@@ -41,10 +41,14 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
     """The project of the model `source` builds (`model`: its variable or model name when
     it builds several). CodeRefused if nothing usable is built, or (strict) if any line is
     left out."""
-    reader = Reader(source, filename)
-    reader.strict = strict
+    def new_reader() -> Reader:
+        reader = Reader(source, filename)
+        reader.strict = strict
+        return reader
+
+    reader = new_reader()
     try:
-        check_before_building(source, filename, strict, _read)
+        check_before_building(source, new_reader, _read)
         _read(reader)
         if model is None:
             check_last_model(reader)
