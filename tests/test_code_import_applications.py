@@ -127,7 +127,8 @@ def test_imagenet_weights_are_kept_in_one_application_node_never_downloaded(monk
     assert imported_counts(source) == counts(stateless(transfer_model))
     code = codegen.generate(result.project)
     assert ('    x_model = keras.applications.MobileNetV2(weights="imagenet", input_shape=[96, 96, 3], '
-            'include_top=False, name="x")\n    x_model.trainable = False\n    x = x_model(input_layer)\n') in code
+            'include_top=False, name="x")\n    x_model.trainable = False\n'
+            f'    x = x_model({result.project.main.inputs[0].name})\n') in code  # (Keras numbers input names)
     assert import_code(code).project.main == result.project.main
 
 
@@ -198,10 +199,21 @@ def test_a_weights_file_is_refused_before_anything_is_read(weights, monkeypatch)
     ("ResNet50(weights='imagenet', classes=10)", "ResNet50(weights='imagenet', include_top=True) has 1000 classes, not 10"),
     ("ResNet50(input_shape=(96, 96, 3))", "ResNet50(weights='imagenet', include_top=True) takes input_shape=(224, 224, 3)"),
     ("ResNet50(include_top=False, input_shape=(96, 96, 1))", "ResNet50(weights='imagenet') takes 3 channels, not 1"),
+    ("MobileNetV2(input_shape=(100, 100, 3))", "MobileNetV2(weights='imagenet', include_top=True) takes input_shape=(224, 224, 3)"),
 ])
 def test_what_keras_refuses_of_imagenet_weights_is_refused(call, reason):
+    """Keras checks these only when it loads weights; the editor builds with weights=None."""
     with pytest.raises(CodeRefused, match=rf"^the code builds no keras model \(line 3: {reason.replace('(', '.').replace(')', '.')}\)$"):
         import_code(HEAD + f"model = keras.applications.{call}\n")
+
+
+@pytest.mark.parametrize("call", ["MobileNetV2(input_shape=(160, 160, 3))", "MobileNet(input_shape=(128, 128, 3))",
+                                  "MobileNetV3Small(input_shape=(160, 160, 3))"])
+def test_imagenet_sizes_keras_accepts_are_read(call):
+    """MobileNet and MobileNetV2 have ImageNet weights for several input sizes (Keras takes
+    its default from the input's); MobileNetV3 checks none."""
+    result = import_code(HEAD + f"model = keras.applications.{call}\n")
+    assert len(result.project.main.nodes) > 50 and len(result.notes) == 1
 
 
 # ----------------------------------------------------------------------------- limits before building

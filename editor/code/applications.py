@@ -22,6 +22,9 @@ from editor.code.code_values import LayerHandle, ModelValue, Namespace, Refused,
 MAX_APPLICATIONS = 2  # keras.applications calls a file may make: each loads Keras and builds the model
 MAX_PARAMETERS = 150_000_000  # one application's, with its default arguments (VGG19: 143.7 M; ConvNeXtLarge: 197.8 M)
 MAX_LAYERS = 1_100  # all of a file's applications' layers, with their defaults (NASNetLarge: 1,041)
+# The sizes MobileNet and MobileNetV2 have ImageNet weights for (keras/src/applications/mobilenet*.py):
+# an input of one of them is their default size (MobileNetV3 checks no input shape).
+SQUARE_SIZES = {"MobileNet": (128, 160, 192, 224), "MobileNetV2": (96, 128, 160, 192, 224)}
 KEPT_WEIGHTS = "imagenet"  # the one weights value kept (exported code loads it); None builds random weights
 
 
@@ -170,7 +173,9 @@ def _imagenet_checks(name: str, arguments: dict, line: int) -> None:
     if top and classes != 1000:
         raise Skip(line, f"{name}(weights='imagenet', include_top=True) has 1000 classes, not {classes}")
     default = SIZES[name][2]
-    if shape is not None and top and tuple(shape) != tuple(default):
+    if shape is not None and len(shape) == 3 and shape[0] == shape[1] and shape[0] in SQUARE_SIZES.get(name, ()):
+        default = tuple(shape)  # these take their default size from the input's, where they have weights for it
+    if shape is not None and top and tuple(shape) != tuple(default) and not name.startswith("MobileNetV3"):
         raise Skip(line, f"{name}(weights='imagenet', include_top=True) takes input_shape={tuple(default)}")
     if shape is not None and len(shape) == 3 and shape[-1] != 3:
         raise Skip(line, f"{name}(weights='imagenet') takes 3 channels, not {shape[-1]}")
