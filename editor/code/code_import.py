@@ -58,7 +58,7 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
             raise CodeRefused(skipped[0])
         assembler = _Assembler(reader)
         project = assembler.project(chosen, filename)
-        check_taints(reader, [*assembler.graph_ids, *assembler.record_ids], chosen)
+        check_taints(reader, [*assembler.graph_ids, *assembler.record_ids, *assembler.whole_ids], chosen)
     except CodeRefused as err:
         err.steps, err.parsed = reader.steps, reader.parsed
         raise
@@ -133,6 +133,7 @@ class _Assembler:
         self.graph_ids: dict[int, str] = {}
         self.graphs: list[Graph] = []
         self.record_ids: set[int] = set()  # the records the project's graphs hold
+        self.whole_ids: set[int] = set()  # keras.applications models that are one node, and their records
         self.notes: list[str] = []
         self.lines: dict[tuple[str, str], int] = {}  # (graph id, node id) -> the line that made the node
 
@@ -182,6 +183,10 @@ class _Assembler:
         self.graph_ids[id(model)] = graph_id
         slot = len(self.graphs)
         self.graphs.append(None)  # the caller's graph comes before the graphs it calls
+        whole = application_node(model, self.notes) if main and model.application else None
+        if whole:  # `model = MobileNetV2(weights="imagenet")`: its input, then one application node
+            self.graphs[slot] = self._application_graph(model, graph_id, whole)
+            return graph_id
         if model.sequential is not None:
             _sequential_records(self.reader, model)
         every = [self.reader.make(o, model.line) for o in model.outputs]  # loss nodes' values too, as exported
@@ -200,6 +205,21 @@ class _Assembler:
         except ValidationError as err:
             raise CodeRefused(f"line {model.line}: model '{model.name}': {first_error(err)}") from None
         return graph_id
+
+    def _application_graph(self, model: ModelValue, graph_id: str, fields: dict) -> Graph:
+        record = self.reader.make(model.inputs[0], model.line)[0]
+        node = Record(index=len(self.reader.records), kind="application", name=model.name, line=model.line)
+        ids = {id(record): record.name[:64], id(node): names.unique(model.name[:64], {record.name[:64]}, limit=64)}
+        self.whole_ids |= {id(model), *(id(h.record) for h in model.layers)}
+        self.lines.update({(graph_id, ids[id(record)]): model.line, (graph_id, ids[id(node)]): model.line})
+        try:
+            return Graph(id=graph_id, name=model.name[:128], outputs=_outputs(self.reader, [(node, 0)], ids, model),
+                         nodes=(Node(id=ids[id(record)], kind="input", name=record.name[:128], shape=record.shape,
+                                     dtype=record.dtype),
+                                Node(id=ids[id(node)], name=model.name[:128], inputs=(Ref(node=ids[id(record)]),),
+                                     **fields)))
+        except ValidationError as err:
+            raise CodeRefused(f"line {model.line}: model '{model.name}': {first_error(err)}") from None
 
     def _reached(self, model: ModelValue, refs: list, losses: list) -> list[Record]:
         inputs = [self.reader.make(t, model.line)[0] for t in model.inputs]
@@ -261,6 +281,8 @@ class _Assembler:
         elif record.kind == "model":
             whole = application_node(record.model, self.notes)  # weights="imagenet" kept: one application node
             fields.update(whole or {"kind": "model", "graph": self.graph(record.model)})
+            if whole:
+                self.whole_ids |= {id(record.model), *(id(h.record) for h in record.model.layers)}
         elif record.kind in ("op", "loss"):
             fields.update(expression=record.expression, input_names=tuple(record.input_names))
             if record.kind == "loss":

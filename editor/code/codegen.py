@@ -350,7 +350,7 @@ class _GraphWriter:
             self.tensors[node.id] = variable = self.names.name(node.name)
             # A node with no name= in its call (an op, a nested model's or a shared layer's call)
             # keeps its name in a comment when the variable cannot be it: the code importer reads it.
-            named_here = node.kind in ("op", "model") or bool(node.shares)
+            named_here = node.kind in ("op", "model", "application") or bool(node.shares)
             note = f"  # node: {json.dumps(node.name)}" if named_here and variable != node.name else ""
             self.body.append(f"    {variable} = {call}{note}")
         inputs = [self.tensors[n.id] for n in graph.inputs]
