@@ -187,6 +187,16 @@ model = keras.Model(inputs, layers.Dense(1)(inner(dense(inputs))))
     assert imported_counts(source) == (4 * 8 + 4 + 4 * 3 + 3 + 4 * 3 + 3 + 1, 3 + 1)
 
 
+def test_a_model_made_untrainable_by_its_constructor_keeps_keras_counts():
+    """Model(..., trainable=False) was read past silently: its layers stayed trainable."""
+    source = HEAD + """inputs = keras.Input((8,))
+inner = keras.Model(inputs, layers.Dense(4)(inputs), trainable=False)
+outer_in = keras.Input((8,))
+model = keras.Model(outer_in, layers.Dense(1)(inner(outer_in)))
+"""
+    assert imported_counts(source) == (8 * 4 + 4 + 4 + 1, 4 + 1)
+
+
 @pytest.mark.parametrize("statement, reason", [
     ("model.name = 'x'", "line 5: assignment to attribute: only names and tuples of names"),
     ("model.trainable = 0", "line 5: trainable set to something other than True or False"),

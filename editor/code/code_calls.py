@@ -305,7 +305,7 @@ def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
             kwargs[new] = kwargs.pop(old)
     settings.update(kwargs)
     name = settings.pop("name", None)
-    settings.pop("trainable", None)
+    trainable = settings.pop("trainable", True)
     if set(settings) - {"inputs", "outputs"} or "inputs" not in settings or "outputs" not in settings:
         raise Skip(line, "Model() needs inputs and outputs (and maybe a name), nothing else")
     inputs = _tensors(settings["inputs"], "inputs", line)
@@ -317,6 +317,10 @@ def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
     for tensor in outputs:
         reader.make(tensor, line)
     model = ModelValue(name=_model_name(reader, name, "functional", line), line=line, inputs=inputs, outputs=outputs)
+    if trainable is not True:  # Model(..., trainable=False) freezes its layers, as model.trainable = False does
+        from editor.code.frozen import set_attribute
+
+        set_attribute(reader, model, "trainable", trainable, line)
     reader.all_models.append(model)
     return model
 
