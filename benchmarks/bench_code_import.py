@@ -190,6 +190,44 @@ def measure() -> dict:
     return figures
 
 
+APPLICATION_FILES = {  # name -> (source, what the import must end in): each read in a fresh process
+    "ConvNeXtXLarge() refused by its size": ("import keras\nkeras.applications.ConvNeXtXLarge()\n", "refused"),
+    "five applications refused by their number": ("import keras\n" + "m = keras.applications.MobileNet()\n" * 5,
+                                                  "refused"),
+    "MobileNetV2 transfer learning (imagenet kept)": (
+        "import keras\nfrom keras import layers\n"
+        "base = keras.applications.MobileNetV2(input_shape=(160, 160, 3), include_top=False, weights='imagenet')\n"
+        "base.trainable = False\ninputs = keras.Input((160, 160, 3))\nx = base(inputs, training=False)\n"
+        "model = keras.Model(inputs, layers.Dense(1)(layers.GlobalAveragePooling2D()(x)))\n", "imported"),
+    "NASNetLarge (the most layers allowed)": ("import keras\nmodel = keras.applications.NASNetLarge(weights=None)\n",
+                                              "imported"),
+}
+
+
+def applications() -> list[dict]:
+    """Files that name keras.applications: each read in a fresh process (Keras loaded by the
+    import itself, counted), its time inside the process and its peak memory (VmHWM). Budget:
+    10 s and 1.5 GB; a file refused by the applications' limits builds nothing (2 s, 500 MB)."""
+    from tests.work import run_with_peak
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    rows = []
+    for name, (source, wanted) in APPLICATION_FILES.items():
+        code = ("import json, sys, time\nfrom editor.code.code_import import CodeRefused, import_code\n"
+                "start = time.perf_counter()\ntry:\n    import_code(sys.argv[1])\n    ended = 'imported'\n"
+                "except CodeRefused:\n    ended = 'refused'\n"
+                "print(json.dumps([ended, (time.perf_counter() - start) * 1000, 'keras' in sys.modules]))\n")
+        done, peak = run_with_peak(["-c", code, source], env, ROOT)
+        assert done.returncode == 0, done.stderr
+        ended, ms, keras_loaded = json.loads(done.stdout.strip().splitlines()[-1])
+        assert ended == wanted, (name, ended)
+        budget = 10_000 if wanted == "imported" else 2_000
+        row = report(f"{name} (peak {peak / 2**20:,.0f} MB{', Keras loaded' if keras_loaded else ''})", ms, budget)
+        row.update(peak_mb=round(peak / 2**20), peak_budget_mb=1_500 if wanted == "imported" else 500)
+        rows.append(row)
+    return rows
+
+
 def run() -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "benchmarks.bench_code_import", "--measure"], capture_output=True,
@@ -203,6 +241,7 @@ def run() -> list[dict]:
         report(f"slowest of {figures['hostile_files']} hostile files ({figures['hostile_file']})",
                figures["hostile_ms"], 1000),
         report("a 60,000-line file refused before parsing", figures["long_ms"], 100),
+        *applications(),
     ]
 
 

@@ -276,9 +276,11 @@ def make_application(node: Node):
     if builder is None or not callable(builder) or not node.class_name[:1].isupper():
         raise NodeError(f"'{node.class_name}' is not a keras.applications model")
     try:
-        return builder(weights=None, name=node.name, **application_arguments(node))
+        model = builder(weights=None, name=node.name, **application_arguments(node))
     except Exception as err:
         raise NodeError(f"invalid {node.class_name} settings: {one_line(err)}") from None
+    model.trainable = node.config.get("trainable", True) is not False  # a frozen base (transfer learning)
+    return model
 
 
 def build_project(project: Project, graph_id: Optional[str] = None, weights: bool = True) -> BuildResult:

@@ -48,7 +48,6 @@ FROM_CONFIG_DEFAULTS = {"Rescaling": {"offset": 0.0}}
 # TensorFlow's activation functions Keras has under the same name: Dense(64, activation=tf.nn.relu).
 TF_ACTIVATIONS = frozenset({"relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "sigmoid", "tanh", "softmax",
                             "softplus", "softsign", "leaky_relu", "log_softmax"})
-MAX_APPLICATIONS = 2  # keras.applications calls a file may make: each loads Keras and builds the model
 # Calls that read or write files, or reach the network: never model-building code.
 OUTSIDE = ("keras.utils.get_file", "keras.models.load_model", "keras.saving", "keras.utils.image_dataset_from_directory",
            "keras.utils.text_dataset_from_directory", "keras.datasets", "tensorflow.io",
@@ -296,7 +295,7 @@ def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
             kwargs[new] = kwargs.pop(old)
     settings.update(kwargs)
     name = settings.pop("name", None)
-    settings.pop("trainable", None)
+    trainable = settings.pop("trainable", True)
     if set(settings) - {"inputs", "outputs"} or "inputs" not in settings or "outputs" not in settings:
         raise Skip(line, "Model() needs inputs and outputs (and maybe a name), nothing else")
     inputs = _tensors(settings["inputs"], "inputs", line)
@@ -308,6 +307,10 @@ def _model(reader: Reader, args: list, kwargs: dict, line: int) -> ModelValue:
     for tensor in outputs:
         reader.make(tensor, line)
     model = ModelValue(name=_model_name(reader, name, "functional", line), line=line, inputs=inputs, outputs=outputs)
+    if trainable is not True:  # Model(..., trainable=False) freezes its layers, as model.trainable = False does
+        from editor.code.frozen import set_attribute
+
+        set_attribute(reader, model, "trainable", trainable, line)
     reader.all_models.append(model)
     return model
 
@@ -354,40 +357,9 @@ def _lambda(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
 
 
 def _application(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> ModelValue:
-    """`VGG16()`: the keras.applications model expanded into nodes, as the model-file import
-    expands it (this, and only this, loads Keras: the layers are Keras's to tell)."""
-    settings = dict(kwargs)
-    weights = settings.pop("weights", "imagenet")
-    if args or settings:
-        raise Skip(line, f"{name}() with settings: the editor reads keras.applications models with their defaults")
-    from editor.files.importer import import_application
-    from editor.files.safe_archive import ModelFileError
+    from editor.code.applications import application
 
-    reader.applications += 1
-    if reader.applications > MAX_APPLICATIONS:  # a loop of them would build for minutes
-        raise Refused(f"line {line}: more than {MAX_APPLICATIONS} keras.applications models in one file")
-    try:
-        graph = import_application(name).project.main
-    except ModelFileError as err:
-        raise Skip(line, str(err)) from None
-    reader.charge(len(graph.nodes), line)  # the nodes made below
-    if any(n.kind == "application" for n in graph.nodes):
-        raise Skip(line, f"{name} cannot be expanded into nodes")
-    if weights is not None:
-        reader.notes.append(f"line {line}: {name}(weights={weights!r}): weights are never downloaded; the structure is read")
-    made: dict = {}
-    for node in graph.nodes:
-        made[node.id] = reader.new_record(
-            node.kind, node.name, line, name=reader.record_names.unique(node.name),
-            inputs=[(made[r.node], r.output) for r in node.inputs], input_names=list(node.input_names),
-            class_name=node.class_name, config=dict(node.config), shape=node.shape, dtype=node.dtype,
-            expression=node.expression, shares=made.get(node.shares) if node.shares else None)
-    model = ModelValue(name=_model_name(reader, graph.name, "application", line), line=line,
-                       inputs=[Sym.of(made[n.id]) for n in graph.inputs],
-                       outputs=[Sym.of(made[o.ref.node], o.ref.output) for o in graph.outputs],
-                       layers=[LayerHandle(made[n.id]) for n in graph.nodes])
-    reader.all_models.append(model)
-    return model
+    return application(reader, name, args, kwargs, line, _model_name, _plain)
 
 
 def _add_loss_layer(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:

@@ -20,6 +20,7 @@ from editor.model import expr, names
 from editor.code.reader import MAX_BYTES, Reader, Refused
 from editor.code.code_blocks import with_helper_blocks
 from editor.code.code_values import CodeRefused, Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
+from editor.code.applications import application_node, check_before_building, lost
 from editor.code.shape_queries import input_spec
 from editor.code.left_out import check_builder_calls, check_last_model, check_not_built, check_taints
 from editor.code.reader.python_statements import Raised
@@ -44,13 +45,15 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
     """The project of the model `source` builds (`model`: its variable or model name when
     it builds several). CodeRefused if nothing usable is built, or (strict) if any line is
     left out."""
-    reader = Reader(source, filename)
-    reader.strict = strict
+    def new_reader() -> Reader:
+        reader = Reader(source, filename)
+        reader.strict = strict
+        return reader
+
+    reader = new_reader()
     try:
-        reader.read()
-        if not _top_models(reader):
-            check_builder_calls(reader)
-            _call_builders(reader)
+        check_before_building(source, new_reader, _read)
+        _read(reader)
         if model is None:
             check_last_model(reader)
         chosen = _choose(reader, model)
@@ -59,7 +62,7 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
             raise CodeRefused(skipped[0])
         assembler = _Assembler(reader)
         project = assembler.project(chosen, filename)
-        check_taints(reader, [*assembler.graph_ids, *assembler.record_ids], chosen)
+        check_taints(reader, [*assembler.graph_ids, *assembler.record_ids, *assembler.whole_ids], chosen)
     except CodeRefused as err:
         err.steps, err.parsed = reader.steps, reader.parsed
         raise
@@ -68,6 +71,13 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
     except RecursionError:
         raise CodeRefused("the code is nested too deeply to read", reader.steps, reader.parsed) from None
     return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes), reader.steps, reader.parsed)
+
+
+def _read(reader: Reader) -> None:
+    reader.read()
+    if not _top_models(reader):
+        check_builder_calls(reader)
+        _call_builders(reader)
 
 
 # ----------------------------------------------------------------------------- which model
@@ -130,11 +140,15 @@ class _Assembler:
         self.graph_ids: dict[int, str] = {}
         self.graphs: list[Graph] = []
         self.record_ids: set[int] = set()  # the records the project's graphs hold
+        self.whole_ids: set[int] = set()  # keras.applications models that are one node, and their records
         self.notes: list[str] = []
         self.lines: dict[tuple[str, str], int] = {}  # (graph id, node id) -> the line that made the node
 
     def project(self, model: ModelValue, filename: str) -> Project:
         self.graph(model, main=True)
+        for other in self.reader.all_models:  # an application whose layers are nodes: its weights are not kept
+            if other.application and any(id(h.record) in self.record_ids for h in other.layers):
+                lost(other, self.notes)
         training = _training(model.compile, model.line)
         description = f"Imported from {filename} (Python code, read without running it)."
         try:
@@ -176,6 +190,10 @@ class _Assembler:
         self.graph_ids[id(model)] = graph_id
         slot = len(self.graphs)
         self.graphs.append(None)  # the caller's graph comes before the graphs it calls
+        whole = application_node(model, self.notes) if main and model.application else None
+        if whole:  # `model = MobileNetV2(weights="imagenet")`: its input, then one application node
+            self.graphs[slot] = self._application_graph(model, graph_id, whole)
+            return graph_id
         if model.sequential is not None:
             _sequential_records(self.reader, model)
         every = [self.reader.make(o, model.line) for o in model.outputs]  # loss nodes' values too, as exported
@@ -195,6 +213,21 @@ class _Assembler:
             raise CodeRefused(f"line {model.line}: model '{model.name}': {first_error(err)}") from None
         self.graphs[slot] = with_helper_blocks(graph, records, ids)
         return graph_id
+
+    def _application_graph(self, model: ModelValue, graph_id: str, fields: dict) -> Graph:
+        record = self.reader.make(model.inputs[0], model.line)[0]
+        node = Record(index=len(self.reader.records), kind="application", name=model.name, line=model.line)
+        ids = {id(record): record.name[:64], id(node): names.unique(model.name[:64], {record.name[:64]}, limit=64)}
+        self.whole_ids |= {id(model), *(id(h.record) for h in model.layers)}
+        self.lines.update({(graph_id, ids[id(record)]): model.line, (graph_id, ids[id(node)]): model.line})
+        try:
+            return Graph(id=graph_id, name=model.name[:128], outputs=_outputs(self.reader, [(node, 0)], ids, model),
+                         nodes=(Node(id=ids[id(record)], kind="input", name=record.name[:128], shape=record.shape,
+                                     dtype=record.dtype),
+                                Node(id=ids[id(node)], name=model.name[:128], inputs=(Ref(node=ids[id(record)]),),
+                                     **fields)))
+        except ValidationError as err:
+            raise CodeRefused(f"line {model.line}: model '{model.name}': {first_error(err)}") from None
 
     def _reached(self, model: ModelValue, refs: list, losses: list) -> list[Record]:
         inputs = [self.reader.make(t, model.line)[0] for t in model.inputs]
@@ -254,7 +287,10 @@ class _Assembler:
             else:
                 fields.update(class_name=record.class_name, config=dict(record.config))
         elif record.kind == "model":
-            fields.update(kind="model", graph=self.graph(record.model))
+            whole = application_node(record.model, self.notes)  # weights="imagenet" kept: one application node
+            fields.update(whole or {"kind": "model", "graph": self.graph(record.model)})
+            if whole:
+                self.whole_ids |= {id(record.model), *(id(h.record) for h in record.model.layers)}
         elif record.kind in ("op", "loss"):
             fields.update(expression=record.expression, input_names=tuple(record.input_names))
             if record.kind == "loss":

@@ -129,6 +129,7 @@ class ModelValue:
     sequential: Optional[list] = None  # Sequential: its layers (Layer values), in order
     input_record: Optional[Record] = None
     layers: Optional[list] = None  # a keras.applications model: its layers (LayerHandles), for .layers
+    application: Optional[dict] = None  # a keras.applications model: its class, arguments and line (editor.code.applications)
 
 
 @dataclass(eq=False)

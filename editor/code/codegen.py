@@ -363,7 +363,7 @@ class _GraphWriter:
             self.tensors[node.id] = variable = self.names.name(node.name)
             # A node with no name= in its call (an op, a nested model's or a shared layer's call)
             # keeps its name in a comment when the variable cannot be it: the code importer reads it.
-            named_here = node.kind in ("op", "model") or bool(node.shares)
+            named_here = node.kind in ("op", "model", "application") or bool(node.shares)
             note = f"  # node: {json.dumps(node.name)}" if named_here and variable != node.name else ""
             self.body.append(f"    {variable} = {call}{note}")
         inputs = [self.tensors[n.id] for n in graph.inputs]
@@ -430,9 +430,15 @@ class _GraphWriter:
         node = step.node
         if not _plain_name(node.class_name) or not node.class_name[:1].isupper():
             raise CodegenError(f"'{node.class_name}' is not a keras.applications model")
+        # weights="imagenet" kept as the code it came from said (the editor itself builds with None)
+        weights = "weights=\"imagenet\"" if node.config.get("weights") == "imagenet" else "weights=None"
         model = layer_expression(node.class_name, application_arguments(node), node.name, "keras.applications",
-                                 ("weights=None",))
-        return f"{model}({self._arguments(step)})"
+                                 (weights,))
+        if node.config.get("trainable", True) is not False:
+            return f"{model}({self._arguments(step)})"
+        var = self.names.name(node.name, "_model")  # a frozen base: `base.trainable = False` before its call
+        self.body += [f"    {var} = {model}", f"    {var}.trainable = False"]
+        return f"{var}({self._arguments(step)})"
 
     def _loss(self, step: Step) -> str:
         node = step.node

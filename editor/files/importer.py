@@ -48,6 +48,7 @@ from editor.files.config_translate import Translator, new_node, validated
 from editor.files.safe_archive import ModelFileError, parse_config, read_model_file
 from editor.model import block_finding
 from editor.model.graph import Graph, Output, Project, Ref
+from editor.model.problems import one_line
 
 APPLICATION_PREFIX = "applications:"
 
@@ -81,8 +82,9 @@ def import_file(path: Union[str, Path], name: Optional[str] = None) -> ImportRes
         raise ModelFileError(f"{name}: {err}") from None
 
 
-def import_application(name: str) -> ImportResult:
-    """A keras.applications model by name (weights=None, default arguments), expanded into nodes.
+def import_application(name: str, arguments: Optional[dict] = None) -> ImportResult:
+    """A keras.applications model by name (weights=None; `arguments`: the others, as
+    include_top=False, input_shape=(160, 160, 3)), expanded into nodes.
 
     A model the editor cannot expand (ConvNeXt's LayerScale, MobileNetV3's keras.ops
     arithmetic...) becomes one "application" node instead, with a note saying why.
@@ -99,9 +101,13 @@ def import_application(name: str) -> ImportResult:
     # The structure only, its weights never made (VGG16's 138 M took 2 GB), under the lock
     # every build holds (making layers draws seeds from Python's global random).
     with CONSTRUCTION:
-        with keras.StatelessScope(initialize_variables=False):
-            model = getattr(keras.applications, name)(weights=None)
-        forget_deferred_variables()
+        try:
+            with keras.StatelessScope(initialize_variables=False):
+                model = getattr(keras.applications, name)(**{**(arguments or {}), "weights": None})
+        except (ValueError, TypeError) as err:  # Keras's own word on the arguments
+            raise ModelFileError(f"{name}(): {one_line(err)}") from None
+        finally:
+            forget_deferred_variables()
     config = parse_config(model.to_json())  # as a file would hold it: lists, not tuples
     source = f"keras.applications.{name} (weights=None)"
     try:

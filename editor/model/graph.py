@@ -223,8 +223,9 @@ def custom_expression(loss: Optional[str]) -> Optional[str]:
 
 def application_arguments(node: Node) -> dict[str, Any]:
     """A keras.applications node's constructor arguments, less the ones the editor sets
-    itself: weights (always None: nothing is downloaded), input_tensor and name."""
-    return {k: v for k, v in node.config.items() if k not in ("weights", "input_tensor", "name")}
+    itself: weights (always None: nothing is downloaded), input_tensor and name, and
+    trainable (set on the built model, as `base.trainable = False` does)."""
+    return {k: v for k, v in node.config.items() if k not in ("weights", "input_tensor", "name", "trainable")}
 
 
 class Block(_Frozen):

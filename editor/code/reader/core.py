@@ -56,7 +56,7 @@ class Reader(Budget, Statements, Expressions, Records):
         self.memo = Memo()
         self.taints: dict[int, tuple] = {}  # id(model or node) -> (it, the Skip that changed it, the variable)
         self.tree: Optional[ast.Module] = None
-        self.applications = 0  # keras.applications models expanded (at most code_calls.MAX_APPLICATIONS)
+        self.applications = 0  # keras.applications calls read (at most editor.code.applications.MAX_APPLICATIONS)
 
     # --- entry
 

@@ -226,6 +226,10 @@ class Statements:
                 raise Skip(line, f"assignment to an item of a {kind_of(container)}")
         elif isinstance(target, ast.Starred):
             raise Skip(line, "starred assignment")
+        elif isinstance(target, ast.Attribute):  # base.trainable = False
+            from editor.code.frozen import set_attribute
+
+            set_attribute(self, self.value(target.value, scope), target.attr, value, line)
         else:
             raise Skip(line, f"assignment to {type(target).__name__.lower()}: only names and tuples of names")
 
