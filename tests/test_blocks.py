@@ -44,12 +44,13 @@ def params(project: Project) -> int:
     return result.model.count_params()
 
 
-def test_blocks_change_nothing_in_the_model_or_its_code():
+def test_blocks_change_nothing_in_the_model():
     project = two_blocks()
     flat = Project(graphs=(project.main.model_copy(update={
         "blocks": (), "nodes": tuple(n.model_copy(update={"block": None}) for n in project.main.nodes)}),))
     assert params(project) == params(flat) == (6 * 8 + 8) + (8 * 4 + 4) + (4 + 1)
-    assert generate(project) == generate(flat)
+    assert "def dense_block" in generate(project) and "def dense_block" not in generate(flat)
+    # the code builds the same model either way: tests/test_codegen_blocks.py
 
 
 def test_a_project_with_blocks_saves_and_opens_again_and_version_2_files_open():
@@ -159,9 +160,6 @@ def test_applications_open_as_blocks_from_their_layer_names(name, top_items, mos
     assert len(shown) == top_items <= most
     stage = next(b for b in graph.blocks if b.name == "conv3")
     assert [b.name for b in blocks.children(graph, stage.id)][:2] == ["conv3_block1", "conv3_block2"]
-    flat = project.replace_graph(graph.model_copy(update={
-        "blocks": (), "nodes": tuple(n.model_copy(update={"block": None}) for n in graph.nodes)}))
-    assert generate(project) == generate(flat)
 
 
 @pytest.mark.slow
