@@ -295,3 +295,50 @@ def test_the_size_table_names_every_keras_application():
     from editor.code.application_sizes import SIZES
 
     assert sorted(SIZES) == sorted(catalog.applications())
+
+
+# ----------------------------------------------------------------------------- Keras's own sources
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module, name", [("vgg16", "VGG16"), ("mobilenet_v2", "MobileNetV2"),
+                                          ("mobilenet_v3", "MobileNetV3Small"), ("inception_v3", "InceptionV3")])
+def test_keras_application_sources_import_to_keras_counts(module, name):
+    """keras.applications' own source file, as installed (read, never copied into this
+    repository), with one line of ours: their imagenet_utils helpers, Functional, keras_export,
+    __doc__ and the branches not taken are read as Keras runs them."""
+    import importlib
+
+    source = importlib.import_module(f"keras.src.applications.{module}").__file__
+    with open(source, encoding="utf-8") as file:
+        code = file.read() + f"\n\nmodel = {name}(weights=None)\n"
+    assert imported_counts(code) == counts(stateless(lambda: getattr(keras.applications, name)(weights=None)))
+
+
+@pytest.mark.parametrize("call, message", [
+    ("imagenet_utils.obtain_input_shape((5, 5, 3), 224, 32, 'channels_last', False)",
+     "imagenet_utils.obtain_input_shape(): Input size must be at least 32x32; Received: input_shape=(5, 5, 3)"),
+    ("imagenet_utils.validate_activation('relu', 'imagenet')",
+     "imagenet_utils.validate_activation(): Only `None` and `softmax` activations are allowed for the "
+     "`classifier_activation` argument when using pretrained weights, with `include_top=True`; Received: "
+     "classifier_activation="),
+])
+def test_a_keras_helper_that_refuses_refuses_the_line(call, message):
+    code = (HEAD + "from keras.src.applications import imagenet_utils\n"
+            f"shape = {call}\nx = keras.Input((4,))\nmodel = keras.Model(x, layers.Dense(2)(x))\n"
+            "model2 = keras.Model(x, layers.Dense(int(shape[0]))(x))\n")
+    with pytest.raises(CodeRefused) as err:
+        import_code(code, model="model2")
+    assert str(err.value).startswith(f"line 4: {message}")
+
+
+def test_correct_pad_reads_the_tensor_shape_as_keras_does():
+    code = (HEAD + "from keras.src.applications import imagenet_utils\nfrom keras.src.models import Functional\n"
+            "x = keras.Input((15, 16, 3))\n"
+            "y = layers.ZeroPadding2D(padding=imagenet_utils.correct_pad(x, 3))(x)\n"
+            "model = Functional(x, layers.Conv2D(2, 3, strides=2)(y))\n")
+    project = import_code(code).project
+    pad = next(n for n in project.main.nodes if n.class_name == "ZeroPadding2D")
+    from keras.src.applications import imagenet_utils
+
+    assert tuple(map(tuple, pad.config["padding"])) == imagenet_utils.correct_pad(keras.Input((15, 16, 3)), 3) == (
+        (1, 1), (0, 1))

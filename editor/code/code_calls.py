@@ -16,6 +16,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from editor.model import expr, names
+from editor.code import application_helpers
 from editor.code.code_values import MAX_NUMBER, Refused
 from editor.code.code_values import (BoundMethod, DtypeOf, Function, Layer, LayerHandle, ModelValue, Namespace, Optimizer,
                                      Skip, Sym, checked, kind_of, named_expression)
@@ -83,6 +84,8 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
         return read_setting(path, args, kwargs, line)
     if path in SHAPE_FUNCTIONS:
         return shape_function(reader, path, args, kwargs, line)
+    if path in application_helpers.PATHS:
+        return application_helpers.call_helper(reader, path, args, kwargs, line)
     if module == "builtins":
         return _builtin(reader, last, args, kwargs, line)
     if path in ("keras.Input", "keras.layers.Input"):

@@ -268,7 +268,7 @@ _STATEMENTS = {ast.With: "a with statement", ast.Try: "try", ast.Raise: "raise",
 
 
 _ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"), ("tf.keras", "keras"),
-            ("keras.src", "keras"), ("keras.api", "keras"), ("keras.layers.merge", "keras.layers"),
+            ("keras.src", "keras"), ("keras.api", "keras"), ("keras.models.Functional", "keras.Model"), ("keras.layers.merge", "keras.layers"),
             ("keras.layers.core", "keras.layers"), ("keras.layers.convolutional", "keras.layers"),
             ("keras.layers.recurrent", "keras.layers"), ("keras.layers.pooling", "keras.layers"),
             ("keras.layers.normalization", "keras.layers"), ("keras.layers.embeddings", "keras.layers"),
