@@ -500,3 +500,17 @@ def test_setting_a_functions_doc_is_read_past_and_other_dunders_still_refuse():
                             ("build.__class__.__doc__ = 1", "__doc__")):
         with pytest.raises(CodeRefused, match=f"^line 8: the attribute {attribute} is not model-building code$"):
             import_code(code.replace("build.__doc__ = DOC.format(mode='caffe')", line))
+
+
+def test_setattr_of_a_functions_doc_is_read_past_and_doc_is_pythons():
+    """keras.applications.densenet: `if DenseNet121.__doc__ is not None: setattr(DenseNet121, "__doc__", ...)`."""
+    code = ('import keras\nfrom keras import layers\n\ndef build(units=2):\n    """Builds."""\n'
+            '    x = keras.Input((4,))\n    return keras.Model(x, layers.Dense(units)(x))\n\n'
+            'units = 3 if build.__doc__ == "Builds." else 5\n'
+            'if build.__doc__ is not None:\n    setattr(build, "__doc__", build.__doc__ + "More.")\n'
+            'model = build(units)\n')
+    project = import_code(code).project
+    assert [n.config for n in project.main.nodes if n.kind == "layer"] == [{"units": 3}]
+    for line in ('setattr(build, "__name__", "x")', 'setattr(build, "__doc__", "x", 1)', 'setattr(keras, "__doc__")'):
+        with pytest.raises(CodeRefused, match="^line 11: setattr\\(\\) is not model-building code$"):
+            import_code(code.replace('setattr(build, "__doc__", build.__doc__ + "More.")', line))

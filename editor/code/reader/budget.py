@@ -74,6 +74,7 @@ class Budget:
         bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         forbidden = FORBIDDEN - (SHADOWABLE & bound)
+        doc_setters = {id(n.func) for n in ast.walk(tree) if sets_doc_call(n)}
         stack = [(tree, 0)]
         imports: list[tuple[int, str]] = []  # (line, module) of imports outside MODULES
         while stack:
@@ -85,7 +86,8 @@ class Budget:
             if depth > MAX_NESTING:
                 raise Refused(f"line {where}: nested too deeply to read (more than {MAX_NESTING} levels)")
             stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-            if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in forbidden):
+            if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in forbidden) \
+                    and id(node) not in doc_setters:
                 called = "()" if node.id in forbidden or node.id == "__import__" else ""
                 raise Refused(f"line {where}: {node.id}{called} is not model-building code")
             if isinstance(node, ast.Attribute) and node.attr.startswith("__") and not _sets_doc(node):
@@ -216,3 +218,11 @@ def _sets_doc(node: ast.Attribute) -> bool:
     while isinstance(base, ast.Attribute) and not base.attr.startswith("__"):
         base = base.value
     return node.attr == "__doc__" and isinstance(base, ast.Name)
+
+
+def sets_doc_call(node: ast.AST) -> bool:
+    """`setattr(DenseNet121, "__doc__", ...)` (keras.applications' sources): documentation,
+    the one setattr read past (statements.py leaves it out without evaluating it)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"
+            and len(node.args) == 3 and not node.keywords and isinstance(node.args[0], ast.Name)
+            and isinstance(node.args[1], ast.Constant) and node.args[1].value == "__doc__")

@@ -195,6 +195,8 @@ class Expressions:
         raise Skip(line, f"'{name}' is not defined")
 
     def attribute(self, value: Any, attr: str, line: int) -> Any:
+        if isinstance(value, Function) and attr == "__doc__" and isinstance(value.node, ast.FunctionDef):
+            return ast.get_docstring(value.node, clean=False)  # Python's own: its docstring or None
         if isinstance(value, Namespace):
             return python_values.constant(Namespace(canonical(f"{value.path}.{attr}")), line)  # math.pi: the number
         if isinstance(value, python_values.VALUES):

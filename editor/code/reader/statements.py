@@ -13,7 +13,7 @@ from typing import Any, Optional
 from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
 from editor.code.custom_classes import refuse_class
 from editor.code.reader import python_values
-from editor.code.reader.budget import MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
+from editor.code.reader.budget import sets_doc_call, MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
 from editor.code.reader.python_statements import check_assert, check_decorators, raised
 
 
@@ -123,8 +123,8 @@ class Statements:
             current = self.name(node.target.id, scope, line)
             self.assign(node.target, self.binary(node.op, current, self.value(node.value, scope), line), scope, line)
         elif isinstance(node, ast.Expr):
-            if isinstance(node.value, ast.Constant):
-                return  # a docstring
+            if isinstance(node.value, ast.Constant) or sets_doc_call(node.value):
+                return  # a docstring, or documentation set: nothing of a model, its text not evaluated
             self.value(node.value, scope)
         elif isinstance(node, ast.FunctionDef):
             check_decorators(self, node, scope)  # those that change nothing about the graph, or Skip
