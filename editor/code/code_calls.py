@@ -211,7 +211,7 @@ def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> 
         args = [reader.iterate(args[0], line), *args[1:]]  # Python would walk all of range(10**15)
     try:
         result = {"min": min, "max": max, "abs": abs, "int": int, "float": float, "str": str, "round": round,
-                  "sum": sum, "bool": bool}[name](*args, **kwargs)
+                  "sum": sum, "bool": bool, "chr": chr, "ord": ord}[name](*args, **kwargs)
     except (TypeError, ValueError, ArithmeticError) as err:
         raise Skip(line, f"{name}(): {err}") from None
     if isinstance(result, str) and len(result) > 10_000:

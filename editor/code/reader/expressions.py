@@ -30,7 +30,7 @@ from editor.model.expr import BinOp, Neg, Num, Slice, Subscript
 SNIPPET_NAMES = {"keras": "keras", "tf": "tensorflow", "K": "keras.backend", "layers": "keras.layers", "np": "numpy",
                  "Input": "keras.Input", "Model": "keras.Model", "Sequential": "keras.Sequential"}
 BUILTINS = ("range", "len", "list", "tuple", "dict", "zip", "enumerate", "min", "max", "abs", "int", "float", "str",
-            "round", "sum", "reversed", "sorted", "bool", "isinstance")
+            "round", "sum", "reversed", "sorted", "bool", "isinstance", "chr", "ord")
 
 
 class Expressions:
@@ -63,11 +63,16 @@ class Expressions:
                 raise Skip(line, "this operator on a tensor")
             return self.constant_op(node.op, (operand,), line)
         if isinstance(node, ast.Compare):
-            left = self.value(node.left, scope)
-            if len(node.ops) != 1:
-                raise Skip(line, "a chained comparison")
-            right = self.value(node.comparators[0], scope)
-            return self.binary(node.ops[0], left, right, line)
+            left = self.value(node.left, scope)  # `0 < a <= 1`: as Python, pair by pair, stopping at a false one
+            for op, comparator in zip(node.ops, node.comparators):
+                right = self.value(comparator, scope)
+                result = self.binary(op, left, right, line)
+                if len(node.ops) > 1 and (isinstance(result, Sym) or not self.truth(result, line)):
+                    if isinstance(result, Sym):
+                        raise Skip(line, "a chained comparison of tensors")
+                    return result
+                left = right
+            return result
         if isinstance(node, ast.BoolOp):  # as Python runs it: `a or b` reads b only when a is false
             result = self.value(node.values[0], scope)
             for v in node.values[1:]:
@@ -230,7 +235,7 @@ class Expressions:
             return shape_attribute(value, attr, line)
         if isinstance(value, Sym) and attr == "dtype":
             return DtypeOf(value)  # ops.cast(y_true, y_pred.dtype): a cast to the same type
-        if isinstance(value, (list, dict)) and attr in ("append", "extend", "items", "keys", "values", "get"):
+        if isinstance(value, (list, dict)) and attr in ("append", "extend", "items", "keys", "values", "get", "pop"):
             return BoundMethod(value, attr)
         if isinstance(value, str) and attr in ("format", "lower", "upper", "join", "replace", "strip"):
             return BoundMethod(value, attr)
@@ -426,6 +431,14 @@ class Expressions:
         if isinstance(owner, dict) and name in ("items", "keys", "values"):
             self.charge(len(owner), line)
             return list(getattr(owner, name)())
+        if isinstance(owner, (dict, list)) and name == "pop":  # in place (statements.mutated_names sees it)
+            if len(args) > (2 if isinstance(owner, dict) else 1) or kwargs:
+                raise Skip(line, f"{type(owner).__name__}.pop() with {len(args)} arguments")
+            key = [self.hashable(a, line) if isinstance(owner, dict) else a for a in args[:1]]
+            try:
+                return owner.pop(*key, *args[1:])
+            except (KeyError, IndexError, TypeError) as err:
+                raise Skip(line, f"{type(owner).__name__}.pop(): {type(err).__name__} {err}") from None
         if isinstance(owner, dict) and name == "get":
             if not 1 <= len(args) <= 2 or kwargs:
                 raise Skip(line, "dict.get() takes a key and a default")
