@@ -215,3 +215,19 @@ def test_a_loss_weight_that_is_not_a_number_is_refused_not_read_as_one(weight, w
         import_code(code)
     assert str(err.value) == (f"line 8: compile(loss_weights=...) with a {what} for output 'b': "
                               "the editor reads numbers only")
+
+
+@pytest.mark.parametrize("freeze, trainable", [
+    ("for l in feature_layers:\n    l.trainable = False\n", 18),
+    ("feature_layers[0].trainable = False\n", 90),
+    ("x = feature_layers[1]\nx.trainable = False\n", 58),
+])
+def test_layers_frozen_after_the_model_is_built_keep_keras_trainable_count(freeze, trainable):
+    """Keras's own mnist_transfer_cnn freezes its feature layers after building the model."""
+    from editor.building.build import build_project
+
+    code = ("from keras.layers import Dense, Input\nfrom keras.models import Sequential\n"
+            "feature_layers = [Dense(8, activation='relu'), Dense(8)]\n"
+            "model = Sequential([Input(shape=(4,))] + feature_layers + [Dense(2)])\n" + freeze)
+    model = build_project(import_code(code).project, weights=False).model
+    assert (model.count_params(), sum(int(w.numpy().size) for w in model.trainable_weights)) == (130, trainable)
