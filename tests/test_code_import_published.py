@@ -9,8 +9,8 @@ time into .cache/published/ (`make test` does it first). A file whose sha256 dif
 When a distribution cannot be fetched the tests fail under CI (CI=true) with one line naming
 it, and are skipped elsewhere (a machine without network).
 
-Each file is run for real (tests/code_corpus/run_corpus_file.py, once per module, in
-subprocesses) for its parameter counts and shapes, then imported with the editor's code
+Each file is run for real (tests/code_corpus/run_corpus_file.py, once per module, in a
+subprocess) for its parameter counts and shapes, then imported with the editor's code
 importer (default mode) and classified:
 
 - exact: the imported project builds to the same parameter counts (all, trainable) and the
@@ -123,11 +123,8 @@ def _run(names: list[str]) -> dict:
 
 @pytest.fixture(scope="module")
 def ran(fetched) -> dict:
-    """Every published file run for real: {file: what it built}. Two processes, Keras's own
-    applications and the downloaded distributions, so that each holds one VGG16 and one
-    VGG19 at most (memory a process takes for a model's weights it keeps: 3.4 GB in one)."""
-    installed = [n for n in FILES if ENTRIES[n].distribution in fetch_published.manifest()["installed"]]
-    return {**_run(installed), **_run([n for n in FILES if n not in installed])}
+    """Every published file run for real, in one subprocess: {file: what it built}."""
+    return _run(FILES)
 
 
 @pytest.fixture(scope="module")

@@ -133,12 +133,16 @@ def run(path: str, package: str | None = None) -> dict:
         model = _current["models"][-1]
     else:
         raise LookupError("the file builds no model")
-    return {"model": model.name, "params": int(model.count_params()),
-            "trainable_params": sum(math.prod(w.shape) for w in model.trainable_weights),
-            "inputs": [_shape(t) for t in model.inputs],
-            "outputs": [_shape(t) for t in model.outputs],
-            "output_names": [t._keras_history[0].name for t in model.outputs],
-            "layers": len(model.layers), "added_losses": getattr(model, "_corpus_added_losses", 0)}
+    found = {"model": model.name, "params": int(model.count_params()),
+             "trainable_params": sum(math.prod(w.shape) for w in model.trainable_weights),
+             "inputs": [_shape(t) for t in model.inputs],
+             "outputs": [_shape(t) for t in model.outputs],
+             "output_names": [t._keras_history[0].name for t in model.outputs],
+             "layers": len(model.layers), "added_losses": getattr(model, "_corpus_added_losses", 0)}
+    # Keras's own application files register their functions (@keras_export), and a function
+    # keeps its file's globals, the model among them: emptied, the model's weights can go.
+    scope.clear()
+    return found
 
 
 def _published(names: list[str]) -> list[tuple[str, str | None]]:
