@@ -52,7 +52,13 @@ EXACT_SHARE = 0.8
 
 # What the corpus holds, and a pattern each is found by.
 STYLES = {
+    "Sequential (.add)": r"\.add\(",
+    "Sequential (list)": r"Sequential\(\s*\w+ \+ \w+\)",
     "functional": r"Model\(\s*(inputs=)?\[?\w+",
+    "multi-input": r"Model\(\s*\[",
+    "shared layers": r"base_network\(input_b\)",
+    "frozen layers": r"\.trainable = False",
+    "data loading and training left in": r"\.fit\(",
     "helper functions": r"^def \w+\(.*",
     "loops": r"^\s*for .+ in .+:",
     "Keras 2 modules passed in (get_submodules_from_kwargs)": r"get_submodules_from_kwargs\(",
@@ -123,8 +129,10 @@ def _run(names: list[str]) -> dict:
 
 @pytest.fixture(scope="module")
 def ran(fetched) -> dict:
-    """Every published file run for real, in one subprocess: {file: what it built}."""
-    return _run(FILES)
+    """Every published file run for real, in one subprocess: {file: what it built}. The Keras 2
+    scripts first: their data (1 GB of image pairs in mnist_siamese.py) is freed before the
+    applications' weights come, which the process keeps for reuse (2.2 GB)."""
+    return _run(sorted(FILES, key=lambda name: not ENTRIES[name].script))
 
 
 @pytest.fixture(scope="module")
@@ -149,14 +157,14 @@ def test_the_manifest_pins_permissive_files_and_appends_only_a_line_or_two():
         assert re.fullmatch(r"\d+(\.\d+)+", entry.version), name
         assert entry.url.startswith("https://github.com/") and entry.url.endswith(entry.path), name
         ours = [line for line in entry.append.splitlines() if not HEADER.match(line)]
-        assert 1 <= len(ours) <= 2, name
+        assert len(ours) <= 2 and (ours or HEADER.search(entry.append)), name
     assert sorted(EXPECTED) == FILES
 
 
 def test_each_distribution_declares_the_license_the_manifest_records(fetched):
     for dist, version in dict.fromkeys((e.distribution, e.version) for e in fetched):
         declared = fetch_published.declared_license(dist, version)
-        recorded = {e.license for e in fetched if e.distribution == dist}
+        recorded = {e.license for e in fetched if (e.distribution, e.version) == (dist, version)}
         assert recorded == {fetch_published.spdx(declared)}, f"{dist}=={version} declares {declared!r}"
 
 

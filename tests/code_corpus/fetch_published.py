@@ -54,6 +54,7 @@ class Entry:
     url: str
     append: str  # our lines, appended after a blank line
     model: str | None  # the variable or model name the harness compares, when not the last model
+    script: bool = False  # a standalone script (an sdist's examples/): run as it is, its sdist downloaded
 
     @property
     def package(self) -> str:
@@ -67,7 +68,7 @@ def manifest() -> dict:
 
 def entries() -> list[Entry]:
     found = manifest()["files"]
-    return [Entry(name=name, model=e.get("model"), **{k: e[k] for k in
+    return [Entry(name=name, model=e.get("model"), script=e.get("script", False), **{k: e[k] for k in
                   ("distribution", "version", "path", "sha256", "license", "url", "append")})
             for name, e in sorted(found.items())]
 
@@ -98,13 +99,15 @@ def root_of(entry: Entry) -> tuple[Path, bool]:
     return unpacked(entry.distribution, entry.version), True
 
 
-def _download(distribution: str, version: str) -> None:
-    """pip download --no-deps DIST==VERSION, unpacked to .cache/published/DIST-VERSION."""
+def _download(distribution: str, version: str, sdist: bool) -> None:
+    """pip download --no-deps DIST==VERSION (its sdist when `sdist`: a wheel has no
+    examples/), unpacked to .cache/published/DIST-VERSION."""
     target = unpacked(distribution, version)
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
         done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                               "--disable-pip-version-check", f"{distribution}=={version}", "-d", tmp],
+                               "--disable-pip-version-check", *(["--no-binary", ":all:"] if sdist else []),
+                               f"{distribution}=={version}", "-d", tmp],
                               capture_output=True, text=True, timeout=300)
         archives = [p for p in Path(tmp).iterdir() if p.is_file()]
         if done.returncode != 0 or len(archives) != 1:
@@ -191,7 +194,7 @@ def ensure() -> list[Entry]:
     for dist, version in dict.fromkeys((e.distribution, e.version) for e in todo):
         root, downloaded = root_of(Entry("", dist, version, "", "", "", "", "", None))
         if downloaded and not (root / ".complete").exists():
-            _download(dist, version)
+            _download(dist, version, any(e.script for e in todo if (e.distribution, e.version) == (dist, version)))
             (root / ".complete").write_text("")
     for entry in todo:
         if entry.license not in LICENSES:

@@ -21,7 +21,9 @@ module of its own package (`__package__` set, so its relative imports work) with
 distribution on sys.path, as its own package's other modules are imported from there. deepface
 imports gdown, a downloader, at the top of its weight helpers: where gdown is not installed the
 runner stands an empty module in for it, and its download_weights_if_necessary gives the same
-placeholder as get_file (nothing here downloads).
+placeholder as get_file (nothing here downloads). Keras 2 example scripts (entries marked
+"script") run as scripts, nothing put on sys.path, with no_training.py's datasets and no-op
+training in place of the real ones.
 
     python tests/code_corpus/run_corpus_file.py FILE.py [FILE.py ...]
     python tests/code_corpus/run_corpus_file.py --published [NAME ...]
@@ -152,16 +154,21 @@ def _published(names: list[str]) -> list[tuple[str, str | None]]:
 
     if importlib.util.find_spec("gdown") is None:
         sys.modules["gdown"] = types.ModuleType("gdown")
-    chosen = [e for e in fetch_published.entries() if not names or e.name in names]
+    named = {e.name: e for e in fetch_published.entries()}
+    chosen = [named[n] for n in names] if names else list(named.values())  # in the order given
     for entry in chosen:
         root, downloaded = fetch_published.root_of(entry)
-        if downloaded and str(root) not in sys.path:
+        if downloaded and not entry.script and str(root) not in sys.path:
             sys.path.insert(0, str(root))
+    if any(e.script for e in chosen):
+        import no_training
+
+        no_training.install()
     if any(e.distribution == "deepface" for e in chosen):
         from deepface.commons import weight_utils
 
         weight_utils.download_weights_if_necessary = _no_download
-    return [(str(fetch_published.corpus_file(e)), e.package) for e in chosen]
+    return [(str(fetch_published.corpus_file(e)), None if e.script else e.package) for e in chosen]
 
 
 def main(args: list[str]) -> int:
