@@ -10,6 +10,14 @@ floor for any reader of Python source (the importer parses it once, then walks t
 measured in a fresh process that must not load TensorFlow or Keras (the benchmarks run
 before this one load both), which it reports.
 
+Published code (issue 24: tests/code_corpus/published/SOURCES.json, fetched from PyPI into
+.cache/published by tests/code_corpus/fetch_published.py, never committed): every file is
+imported once (default mode) in one more process, and the slowest of them, and Keras's own VGG16
+source (keras_vgg16.py), are each imported again in a fresh process of their own: their import
+time and that process's peak memory (VmHWM, by tests/work.py's run_with_peak). Targets (issue
+24): any code import within 2 s and 500 MB unless it names an application (`applications.X(`);
+with applications, 10 s and 1.5 GB.
+
     .venv/bin/python -m benchmarks.bench_code_import
 """
 
@@ -18,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +38,8 @@ from benchmarks.common import median_ms, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "code_corpus" / "hostile"
+PUBLISHED = ROOT / ".cache" / "published" / "corpus"
+APPLICATION_FILE = "keras_vgg16.py"
 LINES = 500
 
 HEADER = '''"""Multi-branch classifier: images, tokens and tabular features (generated for the benchmark)."""
@@ -228,6 +239,45 @@ def applications() -> list[dict]:
     return rows
 
 
+def import_published(path: Path) -> tuple[float, str]:
+    """Milliseconds to import one published file (default mode) and how it ended."""
+    import time
+
+    from editor.code.code_import import CodeRefused, import_code
+
+    text = path.read_text(encoding="utf-8")
+    wanted = re.search(r"^#\s*model:\s*([A-Za-z_][\w.-]*)\s*$", text, re.MULTILINE)
+    start = time.perf_counter()
+    try:
+        import_code(text, model=wanted.group(1) if wanted else None, filename=path.name)
+        ended = "imported"
+    except CodeRefused:
+        ended = "refused"
+    return (time.perf_counter() - start) * 1000, ended
+
+
+def measure_published() -> dict:
+    """Each published file's import time, in this one process: {file: ms} (after one import
+    unmeasured, which loads the importer's modules)."""
+    sys.path.insert(0, str(ROOT / "tests" / "code_corpus"))
+    import fetch_published
+
+    files = [fetch_published.corpus_file(e) for e in fetch_published.ensure()]
+    import_published(files[0])
+    return {p.name: round(import_published(p)[0], 1) for p in files}
+
+
+def published_alone(name: str, env: dict) -> dict:
+    """One published file imported in a fresh process: its time, outcome and the process's peak."""
+    sys.path.insert(0, str(ROOT))
+    from tests.work import run_with_peak
+
+    done, peak = run_with_peak(["-m", "benchmarks.bench_code_import", "--one", str(PUBLISHED / name)], env, ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**figures, "file": name, "peak_mb": peak / 2**20}
+
+
 def run() -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "benchmarks.bench_code_import", "--measure"], capture_output=True,
@@ -242,11 +292,36 @@ def run() -> list[dict]:
                figures["hostile_ms"], 1000),
         report("a 60,000-line file refused before parsing", figures["long_ms"], 100),
         *applications(),
+        *run_published(env),
     ]
+
+
+def run_published(env: dict) -> list[dict]:
+    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_code_import", "--published"], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    slowest = max(times, key=times.get)
+    rows = []
+    for name in dict.fromkeys([slowest, APPLICATION_FILE]):
+        names_one = re.search(r"applications\.\w+\(", (PUBLISHED / name).read_text(encoding="utf-8")) is not None
+        budget_ms, budget_mb = (10000, 1536) if names_one else (2000, 500)
+        alone = published_alone(name, env)
+        label = "slowest published file" if name == slowest else "Keras's VGG16 source"
+        rows.append(report(f"{label} ({name}, {alone['ended']})", alone["ms"], budget_ms))
+        print(f"{'':<44} peak {alone['peak_mb']:7.0f} MB   budget {budget_mb} MB "
+              f"{'ok' if alone['peak_mb'] <= budget_mb else 'OVER'}", flush=True)
+        rows[-1].update(peak_mb=round(alone["peak_mb"]), peak_budget_mb=budget_mb)
+    return rows
 
 
 if __name__ == "__main__":
     if "--measure" in sys.argv:
         print(json.dumps(measure()))
+    elif "--published" in sys.argv:
+        print(json.dumps(measure_published()))
+    elif "--one" in sys.argv:
+        ms, ended = import_published(Path(sys.argv[sys.argv.index("--one") + 1]))
+        print(json.dumps({"ms": ms, "ended": ended}))
     else:
         run()
