@@ -302,7 +302,8 @@ def test_the_size_table_names_every_keras_application():
 @pytest.mark.slow
 @pytest.mark.parametrize("module, name", [("vgg16", "VGG16"), ("mobilenet_v2", "MobileNetV2"),
                                           ("mobilenet_v3", "MobileNetV3Small"), ("inception_v3", "InceptionV3"),
-                                          ("densenet", "DenseNet121"), ("resnet", "ResNet50")])
+                                          ("densenet", "DenseNet121"), ("resnet", "ResNet50"),
+                                          ("efficientnet", "EfficientNetB0"), ("nasnet", "NASNetMobile")])
 def test_keras_application_sources_import_to_keras_counts(module, name):
     """keras.applications' own source file, as installed (read, never copied into this
     repository), with one line of ours: their imagenet_utils helpers, Functional, keras_export,

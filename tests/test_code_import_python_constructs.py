@@ -514,3 +514,19 @@ def test_setattr_of_a_functions_doc_is_read_past_and_doc_is_pythons():
     for line in ('setattr(build, "__name__", "x")', 'setattr(build, "__doc__", "x", 1)', 'setattr(keras, "__doc__")'):
         with pytest.raises(CodeRefused, match="^line 11: setattr\\(\\) is not model-building code$"):
             import_code(code.replace('setattr(build, "__doc__", build.__doc__ + "More.")', line))
+
+
+def test_a_name_scope_is_read_as_its_body_and_a_tensor_is_never_none():
+    """keras.applications' NASNet: `with backend.name_scope(...):` and `if p is None:` of a tensor."""
+    code = ("import keras\nfrom keras import layers\nfrom keras.src import backend\n"
+            "def cell(x, p=None):\n    with backend.name_scope('adjust_block'):\n"
+            "        if p is None:\n            p = x\n        y = layers.Dense(3, name='inside')(p)\n"
+            "    return y if x is not None else None\n"
+            "x = keras.Input((4,))\nmodel = keras.Model(x, cell(x))\n")
+    result = import_code(code)
+    assert [n.name for n in result.project.main.nodes] == ["input_layer", "inside"]
+    assert any("name_scope(...) read as its body" in note for note in result.notes)
+    for changed, message in (("with backend.name_scope('adjust_block') as s:", "a with statement"),
+                             ("with open('f'):", r"open\(\) is not model-building code")):
+        with pytest.raises(CodeRefused, match=message):
+            import_code(code.replace("with backend.name_scope('adjust_block'):", changed))

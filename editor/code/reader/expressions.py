@@ -281,6 +281,8 @@ class Expressions:
     def binary(self, op: ast.AST, left: Any, right: Any, line: int) -> Any:
         if python_values.owns(left, right):  # sets, and types compared
             return python_values.binary(self, op, left, right, line)
+        if isinstance(op, (ast.Is, ast.IsNot)) and None in (left, right) and (isinstance(left, Sym) or isinstance(right, Sym)):
+            return isinstance(op, ast.IsNot)  # `if p is None:` of a tensor: a tensor is never None
         if isinstance(left, Sym) or isinstance(right, Sym):
             return self.symbolic(op, left, right, line)
         return self.constant_op(op, (left, right), line)

@@ -166,8 +166,27 @@ class Statements:
             raise raised(self, node, scope)  # a raise that runs: the file would stop here
         elif isinstance(node, ast.While):
             raise Skip(line, "while loops are not model-building code")
+        elif isinstance(node, ast.With) and self.name_scopes(node, scope):
+            self.block(node.body, scope)  # the layers' names are the same inside; only variable paths gain it
         else:
             raise Skip(line, f"{_STATEMENTS.get(type(node), type(node).__name__.lower())} is not model-building code")
+
+    def name_scopes(self, node: ast.With, scope: Scope) -> bool:
+        """`with backend.name_scope("block"):` (keras.applications' NASNet): Keras names the
+        layers made inside as it would outside, and prefixes only their variables' paths,
+        which a project does not hold: read as its body, with a note."""
+        for item in node.items:
+            call = item.context_expr
+            if item.optional_vars is not None or not isinstance(call, ast.Call):
+                return False
+            target = self.value(call.func, scope)
+            if not (isinstance(target, Namespace) and target.path in NAME_SCOPES):
+                return False
+            [self.value(a, scope) for a in call.args]  # its name: checked as any value (a Skip if unknown)
+        if not any("name_scope" in n for n in self.notes):
+            self.notes.append(f"line {node.lineno}: name_scope(...) read as its body: the layers' names are Keras's "
+                              "either way; their variables' paths are not prefixed")
+        return True
 
     def _import(self, node, scope: Scope) -> None:
         if isinstance(node, ast.ImportFrom) and node.level:
@@ -262,6 +281,7 @@ class Statements:
         return bool(value)
 
 
+NAME_SCOPES = ("keras.backend.name_scope", "keras.name_scope", "tensorflow.name_scope")
 _STATEMENTS = {ast.With: "a with statement", ast.Try: "try", ast.Raise: "raise", ast.Global: "global",
                ast.Nonlocal: "nonlocal", ast.Delete: "del", ast.AsyncFunctionDef: "async def", ast.AsyncFor: "async for",
                ast.AsyncWith: "async with"}
