@@ -231,3 +231,12 @@ def test_layers_frozen_after_the_model_is_built_keep_keras_trainable_count(freez
             "model = Sequential([Input(shape=(4,))] + feature_layers + [Dense(2)])\n" + freeze)
     model = build_project(import_code(code).project, weights=False).model
     assert (model.count_params(), sum(int(w.numpy().size) for w in model.trainable_weights)) == (130, trainable)
+
+
+def test_training_false_on_a_call_is_said_not_silently_dropped():
+    code = ("import keras\nfrom keras import layers\ninner = keras.Sequential([keras.Input((4,)), layers.Dense(4)])\n"
+            "x = keras.Input((4,))\ny = inner(x, training=False)\ny = layers.Dropout(0.5)(y, training=False)\n"
+            "model = keras.Model(x, layers.Dense(1)(y))\n")
+    notes = import_code(code, model="model").notes
+    assert [n.split(" dropped")[0] for n in notes if "training=False" in n] == [
+        "line 5: training=False on model 'sequential'", "line 6: training=False on 'dropout'"]

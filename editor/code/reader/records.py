@@ -121,6 +121,8 @@ class Records:
             elif key == "training" and value in (None, True, False):
                 if value is True:
                     self.notes.append(f"line {line}: training=True on '{layer.name}' dropped (Keras sets it in fit)")
+                elif value is False:
+                    self.notes.append(_training_false(line, f"'{layer.name}'"))
             elif key == "mask" and value is None:
                 continue
             else:
@@ -150,6 +152,8 @@ class Records:
             raise Skip(line, f"calling model '{model.name}' with {', '.join(sorted(kwargs))}")
         tensors = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
         inputs = [self.make(a, line) for a in tensors]
+        if kwargs.get("training") is False:
+            self.notes.append(_training_false(line, f"model '{model.name}'"))
         record = self.new_record("model", model.name, line, inputs=inputs, model=model)
         record.named_by_call = True
         outputs = len(model.outputs) + len(model.losses) if model.sequential is None else 1
@@ -168,3 +172,7 @@ def _op_base(tree) -> str:
     return "op"
 
 
+def _training_false(line: int, what: str) -> str:
+    """A project cannot hold `training=False` on a call: said, never silently dropped."""
+    return (f"line {line}: training=False on {what} dropped: the editor trains it as fit() does (its Dropout "
+            "active, its trainable BatchNormalization in training mode); the model and its parameters are the same")
