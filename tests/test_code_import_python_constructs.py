@@ -10,6 +10,7 @@ Each refusal is one exact line.
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -530,3 +531,25 @@ def test_a_name_scope_is_read_as_its_body_and_a_tensor_is_never_none():
                              ("with open('f'):", r"open\(\) is not model-building code")):
         with pytest.raises(CodeRefused, match=message):
             import_code(code.replace("with backend.name_scope('adjust_block'):", changed))
+
+
+def test_star_args_keyword_only_and_double_star_kwargs_bind_as_python_binds_them():
+    """keras-yolo3's DarknetConv2D(*args, **kwargs) and compose(*funcs) with reduce and lambdas."""
+    code = ("from functools import reduce\nimport keras\nfrom keras import layers\n"
+            "def compose(*funcs):\n    return reduce(lambda f, g: lambda *a, **kw: g(f(*a, **kw)), funcs)\n"
+            "def conv(*args, name_prefix='c', bias=False, **kwargs):\n"
+            "    options = {'use_bias': bias}\n    options.update(kwargs)\n    options.setdefault('padding', 'same')\n"
+            "    return layers.Conv2D(*args, name=name_prefix + str(len(args)), **options)\n"
+            "def block(x, *, filters, extra=2):\n"
+            "    return compose(conv(filters, 3), conv(filters, 1, name_prefix='d', strides=extra))(x)\n"
+            "inputs = keras.Input((8, 8, 3))\nmodel = keras.Model(inputs, block(inputs, filters=4))\n")
+    nodes = import_code(code).project.main.nodes
+    assert [(n.name, n.config) for n in nodes if n.kind == "layer"] == [
+        ("c2", {"filters": 4, "kernel_size": 3, "use_bias": False, "padding": "same"}),
+        ("d2", {"filters": 4, "kernel_size": 1, "use_bias": False, "strides": 2, "padding": "same"})]
+    for call, message in (("block(inputs, 4)", "block() takes 1 arguments, 2 given"),
+                          ("block(inputs)", "block() is missing 'filters'"),
+                          ("block(inputs, filters=4, x=inputs)", "block() got multiple values for argument 'x'"),
+                          ("block(inputs, filters=4, other=1)", "block() has no argument 'other'")):
+        with pytest.raises(CodeRefused, match=f"line 14: {re.escape(message)}"):
+            import_code(code.replace("block(inputs, filters=4)", call))

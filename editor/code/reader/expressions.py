@@ -18,6 +18,7 @@ from editor.code import code_calls
 from editor.code.code_calls import MERGE_FUNCTIONS, OPTIMIZER_CLASSES
 from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function, HelperCall, Layer, LayerHandle, ModelValue,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
+from editor.code.reader import containers
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
 from editor.code.reader import python_values
 from editor.code.reader.keras_order import model_layers
@@ -103,11 +104,7 @@ class Expressions:
             parts = [None if p is None else self.value(p, scope) for p in (node.lower, node.upper, node.step)]
             return slice(*parts)
         if isinstance(node, ast.Lambda):
-            args = node.args
-            if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
-                raise Skip(line, "a lambda with *args or **kwargs")
-            defaults = {a.arg: self.value(d, scope) for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)}
-            return Function(node, scope, defaults, "lambda")
+            return Function(node, scope, self.defaults(node, scope, "lambda"), "lambda")
         if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.DictComp)):
             return self.comprehension(node, scope, line)
         if isinstance(node, ast.JoinedStr):
@@ -235,7 +232,8 @@ class Expressions:
             return shape_attribute(value, attr, line)
         if isinstance(value, Sym) and attr == "dtype":
             return DtypeOf(value)  # ops.cast(y_true, y_pred.dtype): a cast to the same type
-        if isinstance(value, (list, dict)) and attr in ("append", "extend", "items", "keys", "values", "get", "pop"):
+        if isinstance(value, (list, dict)) and attr in ("append", "extend", "items", "keys", "values", "get", "pop",
+                                                        "update", "setdefault", "copy"):
             return BoundMethod(value, attr)
         if isinstance(value, str) and attr in ("format", "lower", "upper", "join", "replace", "strip"):
             return BoundMethod(value, attr)
@@ -380,18 +378,43 @@ class Expressions:
             return code_calls.call(self, target.path, args, kwargs, node, scope)
         raise Skip(line, f"calling a {kind_of(target)}")
 
+    def defaults(self, node, scope: Scope, name: str) -> dict:
+        """A def's or lambda's default values, computed where it is defined, as Python does."""
+        args = node.args
+        if args.posonlyargs:
+            raise Skip(node.lineno, f"function {name}() with positional-only arguments")
+        defaults = {a.arg: self.value(d, scope) for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)}
+        defaults.update({a.arg: self.value(d, scope) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+        return defaults
+
     def call_function(self, function: Function, args: list, kwargs: dict, line: int) -> Any:
+        """Python's binding: positional, then *args (a tuple), keywords and keyword-only ones,
+        then **kwargs (a dict of the rest); what Python would refuse (TypeError) is a Skip."""
         node = function.node
-        params = [a.arg for a in node.args.args]
-        if len(args) > len(params):
+        spec = node.args
+        params = [a.arg for a in spec.args]
+        keyword_only = [a.arg for a in spec.kwonlyargs]
+        star = spec.vararg.arg if spec.vararg else None
+        double = spec.kwarg.arg if spec.kwarg else None
+        if len(args) > len(params) and star is None:
             raise Skip(line, f"{function.name}() takes {len(params)} arguments, {len(args)} given")
         bound = dict(function.defaults)
         bound.update(zip(params, args))
+        if star is not None:
+            bound[star] = tuple(args[len(params):])
+        rest: dict = {}
         for key, value in kwargs.items():
-            if key not in params:
+            if key in params[:len(args)]:
+                raise Skip(line, f"{function.name}() got multiple values for argument '{key}'")
+            if key in params or key in keyword_only:
+                bound[key] = value
+            elif double is not None:
+                rest[key] = value
+            else:
                 raise Skip(line, f"{function.name}() has no argument '{key}'")
-            bound[key] = value
-        missing = [p for p in params if p not in bound]
+        if double is not None:
+            bound[double] = rest
+        missing = [p for p in params + keyword_only if p not in bound]
         if missing:
             raise Skip(line, f"{function.name}() is missing '{missing[0]}'")
         if function.name == "named_op" and self.is_named_op(node):
@@ -424,27 +447,8 @@ class Expressions:
             return code_calls.model_method(self, owner, name, args, kwargs, node, scope)
         if isinstance(owner, StaticShape):
             return shape_method(owner, name, args, kwargs, line)
-        if isinstance(owner, list) and name in ("append", "extend"):
-            if len(args) != 1 or kwargs:
-                raise Skip(line, f"list.{name}() takes one argument")
-            owner.append(args[0]) if name == "append" else owner.extend(self.iterate(args[0], line))
-            self.size(owner, line)
-            return None
-        if isinstance(owner, dict) and name in ("items", "keys", "values"):
-            self.charge(len(owner), line)
-            return list(getattr(owner, name)())
-        if isinstance(owner, (dict, list)) and name == "pop":  # in place (statements.mutated_names sees it)
-            if len(args) > (2 if isinstance(owner, dict) else 1) or kwargs:
-                raise Skip(line, f"{type(owner).__name__}.pop() with {len(args)} arguments")
-            key = [self.hashable(a, line) if isinstance(owner, dict) else a for a in args[:1]]
-            try:
-                return owner.pop(*key, *args[1:])
-            except (KeyError, IndexError, TypeError) as err:
-                raise Skip(line, f"{type(owner).__name__}.pop(): {type(err).__name__} {err}") from None
-        if isinstance(owner, dict) and name == "get":
-            if not 1 <= len(args) <= 2 or kwargs:
-                raise Skip(line, "dict.get() takes a key and a default")
-            return owner.get(self.hashable(args[0], line), *args[1:])
+        if isinstance(owner, (list, dict)) and name in containers.METHODS:
+            return containers.method(self, owner, name, args, kwargs, line)
         if isinstance(owner, str):
             if not all(isinstance(a, (str, int, float)) for a in [*args, *kwargs.values()]):
                 raise Skip(line, f"str.{name}() of something other than text or numbers")

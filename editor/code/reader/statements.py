@@ -128,11 +128,7 @@ class Statements:
             self.value(node.value, scope)
         elif isinstance(node, ast.FunctionDef):
             check_decorators(self, node, scope)  # those that change nothing about the graph, or Skip
-            args = node.args
-            if args.vararg or args.kwarg or args.posonlyargs or args.kwonlyargs:
-                raise Skip(line, f"function {node.name}() with *args, **kwargs or keyword-only arguments")
-            defaults = {a.arg: self.value(d, scope) for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)}
-            scope.vars[node.name] = Function(node, scope, defaults, node.name)
+            scope.vars[node.name] = Function(node, scope, self.defaults(node, scope, node.name), node.name)
         elif isinstance(node, ast.Return):
             raise Return(self.value(node.value, scope) if node.value is not None else None)
         elif isinstance(node, ast.For):
