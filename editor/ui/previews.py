@@ -22,6 +22,7 @@ from editor.ui.fields import md
 
 LAST_GOOD = "kgs.previews.last_good"  # (project id, graph id) -> last Preview that built
 LAST_CODE = "kgs.previews.last_code"  # project id -> last generated source
+LAST_CODABLE = "kgs.previews.last_codable"  # project id -> (project, digest) last without errors, Code tab closed
 TAB_CHOSEN = "kgs.previews.tab"  # index of the tab the person chose (a label changes: "Problems (2)")
 # Only the open tab is computed and sent: the diagram (Graphviz in the browser), the highlighted code
 # and the Train tab cost the browser most of an edit's time when all five were redrawn each run.
@@ -56,6 +57,8 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
     if tabs[2].open is not False:
         with tabs[2]:
             _code(project, digest or preview_cache.digest(project), key, problems)
+    elif not errors:  # its code is made only if the Code tab opens on a version with errors
+        st.session_state.setdefault(LAST_CODABLE, {})[state.project_id()] = (project, digest)
     if tabs[3].open is not False:
         with tabs[3]:
             _problems(project, problems, failure, key)
@@ -227,6 +230,11 @@ def _code(project: Project, digest: str, key: str, problems=()) -> None:
     found = (preview_cache.Code(error=f"{refused} (see Problems)") if refused
              else preview_cache.code(project, digest, train, strategy if with_train else "default"))
     last_code = st.session_state.setdefault(LAST_CODE, {})
+    codable = st.session_state.get(LAST_CODABLE, {}).pop(state.project_id(), None)
+    if not found.source and codable is not None:  # a version that built while this tab was closed: newer
+        made = preview_cache.code(codable[0], codable[1] or None, train, strategy if with_train else "default")
+        if made.source:
+            last_code[state.project_id()] = made.source
     last = last_code.get(state.project_id())
     if found.source:
         last_code[state.project_id()] = found.source

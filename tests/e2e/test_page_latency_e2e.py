@@ -70,3 +70,40 @@ def test_the_problems_tab_stays_open_when_its_count_changes(page, server):
     expect(tab).to_have_attribute("aria-selected", "true")
     expect(page.get_by_text("No problems: the model builds.")).to_have_count(0)
     expect(page.locator("[data-testid='stTabPanel'] [data-testid='stAlert']").first).to_be_visible()
+
+
+def _script_runs(page) -> list[str]:
+    """The kinds of message the server sends that start ("new_session") and end ("script_finished")
+    a script run, in order, as the page receives them."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    seen: list[str] = []
+
+    def received(payload) -> None:
+        message = ForwardMsg()
+        message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        kind = message.WhichOneof("type")
+        if kind in ("new_session", "script_finished"):
+            seen.append(kind)
+
+    page.on("websocket", lambda socket: socket.on("framereceived", received))
+    return seen
+
+
+def test_a_click_that_selects_costs_one_script_run(page, server):
+    from editor.canvas import placement
+    from editor.templates import load_template
+    from support.canvas import click_node, polled
+
+    runs = _script_runs(page)
+    open_template(page, server, "mlp")
+    layout = placement.layout(load_template("mlp").main)
+    for node, name in (("n3", "hidden2"), ("n4", "hidden3")):
+        ok, _ = polled(page, lambda: list(runs), lambda r: r and r[-1] == "script_finished")
+        assert ok, runs
+        runs.clear()
+        click_node(page, node, layout)
+        expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+        ok, _ = polled(page, lambda: list(runs), lambda r: r and r[-1] == "script_finished")
+        page.wait_for_timeout(1000)  # a second run would start at once: give it the time to show
+        assert ok and runs == ["new_session", "script_finished"], runs
