@@ -6,7 +6,6 @@ has errors, the last previews that built stay visible, marked out of date.
 
 from __future__ import annotations
 
-import os
 import shutil
 from typing import Optional
 
@@ -16,23 +15,17 @@ from editor.code import codegen
 from editor.model import run_settings
 from editor.model.graph import Project
 from editor.model.problems import distinct
-from editor.ui import cost_view, preview_cache, state, train_panel
+from editor.ui import cost_view, lazy_tabs, preview_cache, state, train_panel
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
 LAST_GOOD = "kgs.previews.last_good"  # (project id, graph id) -> last Preview that built
 LAST_CODE = "kgs.previews.last_code"  # project id -> last generated source
 LAST_CODABLE = "kgs.previews.last_codable"  # project id -> (project, digest) last without errors, Code tab closed
-TAB_CHOSEN = "kgs.previews.tab"  # index of the tab the person chose (a label changes: "Problems (2)")
-# Only the open tab is computed and sent: the diagram (Graphviz in the browser), the highlighted code
-# and the Train tab cost the browser most of an edit's time when all five were redrawn each run.
-# AppTest cannot switch tabs: its tests set KGS_EAGER_TABS=1 to see every tab's widgets at once.
-EAGER = os.environ.get("KGS_EAGER_TABS") == "1"
-# Widget values of a tab that is not drawn would be dropped by Streamlit at the end of the run:
-# kept as session values while their tab is closed (the Train tab's settings, the Code tab's choices).
-KEPT = {2: ("previews.code_train", "previews.code_strategy"),
-        4: tuple(f"train.{name}" for name in ("epochs", "batch_size", "samples", "seed", "validation_split",
-                                             "none_dim", "task"))}
+# The Train tab's settings and the Code tab's choices outlive their closed tabs (editor.ui.lazy_tabs).
+KEPT = ("previews.code_train", "previews.code_strategy",
+        *(f"train.{name}" for name in ("epochs", "batch_size", "samples", "seed", "validation_split", "none_dim",
+                                       "task")))
 
 
 def show(project: Project, preview: Optional[Preview], structural, digest: str = "", key: str = "previews") -> None:
@@ -47,7 +40,7 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
     errors = [p for p in problems if p.severity == "error"]
     failure = preview.failure if preview is not None else ""
     title = f"Problems ({len(errors)})" if errors or failure else f"Problems ({len(problems)})"
-    tabs = _tabs(["Summary", "Diagram", "Code", title, "Train"], key)
+    tabs = lazy_tabs.tabs(["Summary", "Diagram", "Code", title, "Train"], f"{key}.tab", KEPT)
     if tabs[0].open is not False:
         with tabs[0]:
             _summary(shown, stale, preview, key)
@@ -65,26 +58,6 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
     if tabs[4].open is not False:
         with tabs[4]:
             train_panel.show(project, preview, digest or preview_cache.digest(project))
-
-
-def _tabs(names: list[str], key: str):
-    """The preview tabs; each has `.open` (None when EAGER: every tab is drawn). The chosen tab
-    is remembered by position, so a tab whose label changes stays open."""
-    if EAGER:
-        return st.tabs(names)
-    ss = st.session_state
-    chosen = min(ss.get(TAB_CHOSEN, 0), len(names) - 1)
-    for keys in KEPT.values():  # set before their widgets are made, every run: Streamlit's way to keep them
-        for name in keys:
-            if name in ss:
-                ss[name] = ss[name]
-    return st.tabs(names, default=names[chosen], key=f"{key}.tab", on_change=_remember_tab, args=(names, key))
-
-
-def _remember_tab(names: list[str], key: str) -> None:
-    label = st.session_state.get(f"{key}.tab")
-    if label in names:
-        st.session_state[TAB_CHOSEN] = names.index(label)
 
 
 def _stale_note(what: str) -> None:
