@@ -17,7 +17,7 @@ import time
 import streamlit as st
 
 from editor.model.problems import one_line
-from editor.ui import canvas_view, inspector, lazy_tabs, palette, preview_cache, previews, runs, sidebar, state, workspace_session
+from editor.ui import canvas_view, inspector, palette, preview_cache, previews, runs, sidebar, state, workspace_session
 from editor.ui.fields import md
 
 # Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
@@ -88,13 +88,14 @@ def main() -> None:
     with right:
         with guarded("node picker"):
             canvas_view.show_picker()
-        inspector_tab, palette_tab = lazy_tabs.tabs(["Inspector", "Add nodes"], "side.tab", palette.KEPT)
-        if inspector_tab.open is not False:
-            with inspector_tab, guarded("inspector"):
-                inspector.show(preview)
-        if palette_tab.open is not False:
-            with palette_tab, guarded("palette"):
-                palette.show()
+        # Both drawn on every run: a tab that reruns the page when opened can drop the trigger of a
+        # button clicked in the other tab just before (Streamlit keeps a pending click only for
+        # widgets still shown), and "Add nodes" then "Inspector" is how people work.
+        inspector_tab, palette_tab = st.tabs(["Inspector", "Add nodes"])
+        with inspector_tab, guarded("inspector"):
+            inspector.show(preview)
+        with palette_tab, guarded("palette"):
+            palette.show()
     with below:
         with guarded("previews"):
             previews.show(project, preview, structural, digest)

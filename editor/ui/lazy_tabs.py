@@ -18,9 +18,8 @@ import streamlit as st
 EAGER = os.environ.get("KGS_EAGER_TABS") == "1"
 
 
-def tabs(names: list[str], key: str, kept: Iterable[str] = (), reset_on: object = None):
-    """st.tabs of `names`; draw a panel only where `tab.open is not False`. The first tab opens
-    again when `reset_on` changes (the preview tabs: another project opened shows its summary)."""
+def tabs(names: list[str], key: str, kept: Iterable[str] = ()):
+    """st.tabs of `names`; draw a panel only where `tab.open is not False`."""
     if EAGER:
         return st.tabs(names)
     ss = st.session_state
@@ -28,9 +27,6 @@ def tabs(names: list[str], key: str, kept: Iterable[str] = (), reset_on: object 
         if name in ss:
             ss[name] = ss[name]
     chosen_key = f"kgs.tab.{key}"
-    if ss.get(f"{chosen_key}.for") != reset_on:
-        ss[f"{chosen_key}.for"] = reset_on
-        ss[chosen_key] = 0
     chosen = min(ss.get(chosen_key, 0), len(names) - 1)
     return st.tabs(names, default=names[chosen], key=key, on_change=_remember, args=(names, key, chosen_key))
 

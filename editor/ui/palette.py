@@ -36,9 +36,6 @@ def _config(choice: Choice) -> Optional[dict]:
     return fields.starting_config(choice) if isinstance(choice, str) else None
 
 
-KEPT = ("palette.group", "palette.search", "palette.input_shape")  # kept while the tab is closed (ui.lazy_tabs)
-
-
 def show(key: str = "palette") -> None:
     from editor.building import catalog
 

@@ -40,7 +40,7 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
     errors = [p for p in problems if p.severity == "error"]
     failure = preview.failure if preview is not None else ""
     title = f"Problems ({len(errors)})" if errors or failure else f"Problems ({len(problems)})"
-    tabs = lazy_tabs.tabs(["Summary", "Diagram", "Code", title, "Train"], f"{key}.tab", KEPT, state.project_id())
+    tabs = lazy_tabs.tabs(["Summary", "Diagram", "Code", title, "Train"], f"{key}.tab", KEPT)
     if tabs[0].open is not False:
         with tabs[0]:
             _summary(shown, stale, preview, key)

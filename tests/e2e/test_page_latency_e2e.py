@@ -108,17 +108,3 @@ def test_a_click_that_selects_costs_one_script_run(page, server):
         page.wait_for_timeout(1000)  # a second run would start at once: give it the time to show
         assert ok and runs == ["new_session", "script_finished"], runs
 
-
-def test_the_add_nodes_tab_is_drawn_only_when_open_and_keeps_its_search(page, server):
-    open_template(page, server, "mlp")
-    expect(field(page, "palette.search")).to_have_count(0)  # the Inspector tab is open
-    page.get_by_role("tab", name="Add nodes").click()
-    search = field(page, "palette.search").locator("input")
-    every = field(page, "palette.class").inner_text()  # "Layer (N)": every layer
-    search.fill("drop")
-    search.press("Enter")
-    expect(field(page, "palette.class")).not_to_have_text(every)  # the search narrowed the list
-    page.get_by_role("tab", name="Inspector").click()
-    expect(field(page, "palette.search")).to_have_count(0)
-    page.get_by_role("tab", name="Add nodes").click()
-    expect(field(page, "palette.search").locator("input")).to_have_value("drop")
