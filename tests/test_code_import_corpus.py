@@ -13,21 +13,18 @@ one loss node for each add_loss() call. The model compared is the one a header c
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.corpus_runs import run_for_real
 
 from editor.code.code_import import import_code
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "code_corpus" / "public"
-RUNNER = HERE / "code_corpus" / "run_corpus_file.py"
 FILES = sorted(p.name for p in CORPUS.glob("*.py"))
 HEADER = re.compile(r"^#\s*model:\s*([A-Za-z_][\w.-]*)\s*$", re.MULTILINE)
 
@@ -81,16 +78,7 @@ def test_corpus_file_imports_with_nothing_left_out(name):
 @pytest.fixture(scope="module")
 def ran() -> dict:
     """Every corpus file run for real, in one subprocess: {file: what it built}."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "tensorflow", "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run([sys.executable, str(RUNNER), *[str(CORPUS / n) for n in FILES]], capture_output=True,
-                          text=True, timeout=1200, env=env, cwd=str(HERE.parent))
-    results = {}
-    for line in done.stdout.splitlines():
-        if line.startswith("CORPUS "):
-            record = json.loads(line[len("CORPUS "):])
-            results[record["file"]] = record
-    assert results, done.stderr[-3000:]
-    return results
+    return run_for_real([str(CORPUS / n) for n in FILES], timeout=1200)
 
 
 @pytest.mark.slow

@@ -13,7 +13,6 @@ must build to the same parameter counts, layer count and input and output shapes
 from __future__ import annotations
 
 import inspect
-import json
 import os
 import re
 import subprocess
@@ -22,11 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus_runs import run_for_real
+
 from editor.code.code_import import CodeRefused, import_code
 from editor.code.code_values import Skip
 
 HERE = Path(__file__).parent
-RUNNER = HERE / "code_corpus" / "run_corpus_file.py"
 HEADER = re.compile(r"^#\s*model:\s*(\w+)\s*$", re.MULTILINE)
 
 SNIPPETS = {
@@ -246,15 +246,8 @@ def ran(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("snippets")
     for name, code in SNIPPETS.items():
         (folder / name).write_text(code, encoding="utf-8")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "tensorflow", "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run([sys.executable, str(RUNNER), *[str(folder / n) for n in SNIPPETS]], capture_output=True,
-                          text=True, timeout=600, env=env, cwd=str(HERE.parent))
-    results = {}
-    for line in done.stdout.splitlines():
-        if line.startswith("CORPUS "):
-            record = json.loads(line[len("CORPUS "):])
-            results[record["file"]] = record
-    assert len(results) == len(SNIPPETS), done.stderr[-3000:]
+    results = run_for_real([str(folder / n) for n in SNIPPETS])
+    assert len(results) == len(SNIPPETS), sorted(results)
     return results
 
 

@@ -30,11 +30,12 @@ import json
 import math
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.corpus_runs import run_for_real
 
 from editor.code.code_import import CodeRefused, import_code
 
@@ -43,7 +44,6 @@ sys.path.insert(0, str(HERE / "code_corpus"))
 import fetch_published  # noqa: E402
 
 CORPUS = HERE / "code_corpus" / "published"
-RUNNER = HERE / "code_corpus" / "run_corpus_file.py"
 EXPECTED = json.loads((CORPUS / "EXPECTED.json").read_text(encoding="utf-8"))
 ENTRIES = {e.name: e for e in fetch_published.entries()}
 FILES = sorted(ENTRIES)
@@ -117,16 +117,7 @@ def outcome(name: str, real: dict) -> tuple[str, str]:
 
 
 def _run(names: list[str]) -> dict:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "tensorflow", "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run([sys.executable, str(RUNNER), "--published", *names], capture_output=True,
-                          text=True, timeout=900, env=env, cwd=str(HERE.parent))
-    results = {}
-    for line in done.stdout.splitlines():
-        if line.startswith("CORPUS "):
-            record = json.loads(line[len("CORPUS "):])
-            results[record["file"]] = record
-    assert results, done.stderr[-3000:]
-    return results
+    return run_for_real(["--published", *names], timeout=900)
 
 
 @pytest.fixture(scope="module")

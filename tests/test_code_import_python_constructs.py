@@ -9,12 +9,7 @@ Each refusal is one exact line.
 
 from __future__ import annotations
 
-import json
 import re
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,11 +17,10 @@ from hypothesis import strategies as st
 
 from editor.code.code_import import CodeRefused, import_code
 from editor.code.reader import MAX_STEPS
+from tests.corpus_runs import run_for_real
 from tests.test_code_import_hostile import FUZZ_HEAD, assert_one_line, assert_within_counts, imported
 from tests.work import measure
 
-HERE = Path(__file__).parent
-RUNNER = HERE / "code_corpus" / "run_corpus_file.py"
 
 DECORATED = '''
 import functools
@@ -183,16 +177,7 @@ def ran(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("snippets")
     for name, text in SNIPPETS.items():
         (folder / name).write_text(text, encoding="utf-8")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "tensorflow", "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run([sys.executable, str(RUNNER), *[str(folder / n) for n in SNIPPETS]], capture_output=True,
-                          text=True, timeout=600, env=env, cwd=str(HERE.parent))
-    found = {}
-    for line in done.stdout.splitlines():
-        if line.startswith("CORPUS "):
-            record = json.loads(line[len("CORPUS "):])
-            found[record["file"]] = record
-    assert found, done.stderr[-3000:]
-    return found
+    return run_for_real([str(folder / n) for n in SNIPPETS])
 
 
 def params(project) -> int:
