@@ -88,9 +88,6 @@ def main() -> None:
     with right:
         with guarded("node picker"):
             canvas_view.show_picker()
-        # Both drawn on every run: a tab that reruns the page when opened can drop the trigger of a
-        # button clicked in the other tab just before (Streamlit keeps a pending click only for
-        # widgets still shown), and "Add nodes" then "Inspector" is how people work.
         inspector_tab, palette_tab = st.tabs(["Inspector", "Add nodes"])
         with inspector_tab, guarded("inspector"):
             inspector.show(preview)

@@ -3,7 +3,6 @@ streamlit-agraph canvas. Clicks go through editor.canvas.clicks.handle_event (pu
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Optional
 
 import streamlit as st
@@ -108,38 +107,35 @@ def _node_finder(key: str) -> None:
 
 def show(preview: Optional[Preview], structural_problems, view_key: str = "toolbar.view") -> None:
     """Draw the canvas of the graph being edited and act on a click (the component has
-    no key of its own: it returns the last clicked node id, None after its data changes).
+    no key of its own: it returns the last clicked node id, None after its data changes)."""
+    from streamlit_agraph import agraph
+    from streamlit_agraph.config import Config
 
-    One script run per click that selects: the click is handled right after the component
-    reports it and the canvas is drawn again in the same place with the new highlight (the
-    inspector, drawn later in this run, already shows the node). A click that edits the
-    graph or changes the click mode reruns the page, as the toolbar above must change too."""
     project = state.project()
     graph = state.graph()
     current = state.canvas_state()
     problems = preview.problems if preview is not None else structural_problems
     shapes = preview.shapes if preview is not None else {}
+    names = {g.id: g.name for g in project.graphs}
     compared = compare_view.comparison(project)
+    marks, ghosts = compare_view.overlay(compared, project, graph.id)
+    data = drawing.canvas_data(graph, problems, shapes=shapes, selected=current.selection, graph_names=names,
+                                    heat=cost_view.heat(preview), marks=marks)
+    data = drawing.CanvasData(data.nodes + ghosts, data.edges)
+
+    view = framing.choose_view(data, st.session_state.get(view_key, "auto"), current.selection)
+    config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
+    config.__dict__.update(framing.vis_options(view.height))
+    config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
     replaced, after = st.session_state.get(REPLACED) or (None, None)
     if replaced and after is project:  # shown until the next change of the project
         st.info(md(replaced))
-    slot = st.empty()
-    drawing_args = _drawing(project, graph, problems, shapes, compared, preview, current.selection, view_key)
-    event = _draw(slot, drawing_args)
-    if not isinstance(event, str):
-        event = None
-    new_state, edit = clicks.handle_event(current, event, graph)
-    state.set_canvas_state(new_state)
-    if edit is not None:
-        if state.edit_graph(clicks.describe_edit(graph, edit), lambda g: clicks.apply_edit(g, edit)):
-            st.session_state[REPLACED] = (clicks.edit_notice(graph, edit), state.project())
-        st.rerun()
-    if new_state.mode != current.mode:
-        st.rerun()  # the toolbar's click mode, above, shows the new mode
-    if new_state.selection != current.selection:
-        redrawn = _drawing(project, graph, problems, shapes, compared, preview, new_state.selection, view_key)
-        if redrawn != drawing_args:  # the same arguments would be the same component twice
-            _draw(slot, redrawn)
+    if view.left_out:
+        around = graph.get(current.selection) if current.selection else None
+        st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
+                      f"'{(around or graph.node(view.data.nodes[0]['id'])).name}' at a readable size: select "
+                      "another node (click, or Find a node) to move there, or choose the whole graph."))
+    event = agraph([_Item(n) for n in view.data.nodes], [_Item(e) for e in view.data.edges], config)
     # Below the canvas, so that the canvas stays where the eye expects it (the overlays
     # read their choice from the session state, set by the last run's selects).
     _legend()
@@ -150,46 +146,21 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         compare_view.show_choice()
     cost_view.show_legend_and_table(preview)
     compare_view.show_changes(compared, project)
+    if not isinstance(event, str):
+        event = None
+    new_state, edit = clicks.handle_event(current, event, graph)
+    state.set_canvas_state(new_state)
+    if edit is not None:
+        if state.edit_graph(clicks.describe_edit(graph, edit), lambda g: clicks.apply_edit(g, edit)):
+            st.session_state[REPLACED] = (clicks.edit_notice(graph, edit), state.project())
+        st.rerun()
+    if new_state.selection != current.selection or new_state.mode != current.mode:
+        st.rerun()  # redraw the highlight and the inspector for the clicked node
     _delete_key()  # last: its (empty) element adds no gap above the canvas
-    if new_state.mode != "select":
-        rule = f" {clicks.MODE_RULE}" if new_state.mode in ("connect", "feed") else ""
-        st.caption(f"Mode: {clicks.MODES[new_state.mode].lower()} — click a node on the canvas "
+    if current.mode != "select":
+        rule = f" {clicks.MODE_RULE}" if current.mode in ("connect", "feed") else ""
+        st.caption(f"Mode: {clicks.MODES[current.mode].lower()} — click a node on the canvas "
                    f"(click the selected node to cancel).{rule}")
-
-
-def _drawing(project, graph, problems, shapes, compared, preview, selection, view_key: str) -> tuple:
-    """What the canvas shows for this selection: (caption or "", nodes, edges, config), plain
-    data compared to tell whether a redraw changes anything."""
-    from streamlit_agraph.config import Config
-
-    names = {g.id: g.name for g in project.graphs}
-    marks, ghosts = compare_view.overlay(compared, project, graph.id)
-    data = drawing.canvas_data(graph, problems, shapes=shapes, selected=selection, graph_names=names,
-                               heat=cost_view.heat(preview), marks=marks)
-    data = drawing.CanvasData(data.nodes + ghosts, data.edges)
-    view = framing.choose_view(data, st.session_state.get(view_key, "auto"), selection)
-    config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
-    config.__dict__.update(framing.vis_options(view.height))
-    config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
-    caption = ""
-    if view.left_out:
-        around = graph.get(selection) if selection else None
-        caption = (f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
-                   f"'{(around or graph.node(view.data.nodes[0]['id'])).name}' at a readable size: select "
-                   "another node (click, or Find a node) to move there, or choose the whole graph.")
-    return caption, view.data.nodes, view.data.edges, config.__dict__
-
-
-def _draw(slot, drawing_args: tuple):
-    """The canvas (and the caption above it) into `slot`; the component's value."""
-    from streamlit_agraph import agraph
-
-    caption, nodes, edges, options = drawing_args
-    with slot.container():
-        if caption:
-            st.caption(md(caption))
-        # agraph sends json.dumps(config.__dict__): the options dict as it is
-        return agraph([_Item(n) for n in nodes], [_Item(e) for e in edges], SimpleNamespace(**options))
 
 
 # The canvas component cannot send keys to the app (streamlit-agraph returns a clicked node id

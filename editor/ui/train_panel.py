@@ -148,8 +148,8 @@ def _number(col, name: str, disabled: bool, step, high=None) -> None:
     """A number field of run setting `name`, its label, bounds and default from editor.model.run_settings."""
     bound, key = run_settings.BOUNDS[name], f"train.{name}"
     col.number_input(bound.label, key=key, min_value=bound.low, max_value=high if high is not None else bound.high,
-                     step=step, disabled=disabled, help=bound.help,
-                     **({} if key in st.session_state else {"value": run_settings.default(name)}))
+                     step=step, value=st.session_state.get(key, run_settings.default(name)), disabled=disabled,
+                     help=bound.help)
 
 
 @state.callback

@@ -60,9 +60,7 @@ def test_click_a_node_and_change_a_parameter(page, server, screenshots):
     units.fill("256")
     units.press("Enter")
     page.locator("pre", has_text=f"Total params: {MLP_256_TOTAL}").wait_for()
-    page.get_by_role("tab", name="Code").click()  # only the open preview tab is drawn
-    page.locator("pre", has_text="layers.Dense(256").first.wait_for()
-    page.get_by_role("tab", name="Summary").click()
+    page.locator("pre", has_text="layers.Dense(256").first.wait_for(state="attached")  # in the Code tab
     page.screenshot(path=str(screenshots / "mlp_edited.png"), full_page=True)
     # and undo brings the document's number back
     page.get_by_role("button", name="↶ Undo").click()

@@ -62,7 +62,6 @@ def test_estimate_and_start_refuse_a_model_too_big_without_allocating_it(page, l
     path.write_text(big_project())
     uploader = page.locator("[data-testid='stFileUploader']", has_text="Open a project file")
     uploader.locator("input[type='file']").set_input_files(str(path))
-    page.get_by_role("tab", name="Summary").click()  # only the open preview tab is drawn
     expect(summary_block(page)).to_contain_text("Total params: 256,016,000")
     before = rss(pid)
 

@@ -8,7 +8,6 @@ import os
 import pytest
 
 os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
-os.environ.setdefault("KGS_EAGER_TABS", "1")  # AppTest cannot switch tabs: every preview tab is drawn
 
 
 @pytest.fixture(autouse=True)
