@@ -39,10 +39,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, launcher: str = "streamlit", script: str = "app.py") -> subprocess.Popen:
+    """`launcher`: the module run as `python -m` (benchmarks.timed_streamlit times each script run)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3")
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        sys.executable, "-m", launcher, "run", script, "--server.port", str(port),
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
     ]
@@ -73,7 +74,7 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def page_server(log_path: str | Path = os.devnull) -> Iterator[Optional[tuple]]:
+def page_server(log_path: str | Path = os.devnull, launcher: str = "streamlit") -> Iterator[Optional[tuple]]:
     """A real server of the app and headless Chromium, as the browser tests start them: yields
     (browser, server address), or None where Chromium is not installed."""
     path = chromium_path()
@@ -83,7 +84,7 @@ def page_server(log_path: str | Path = os.devnull) -> Iterator[Optional[tuple]]:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    proc = start_server(port, Path(log_path))
+    proc = start_server(port, Path(log_path), launcher)
     try:
         server = f"http://127.0.0.1:{port}"
         wait_healthy(server, proc)
