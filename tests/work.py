@@ -17,6 +17,8 @@ import tracemalloc
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from support.peak import run_with_peak  # noqa: F401  (tests import it from here; benchmarks from support)
+
 
 @dataclass(frozen=True)
 class Work:
@@ -41,39 +43,3 @@ def measure(function: Callable[[], Any], memory: bool = False) -> Work:
         if memory:
             tracemalloc.stop()
     return Work(result, error, sum(entry.callcount for entry in profiler.getstats()), peak)
-
-
-# A child's own peak resident memory. Not os.wait4's ru_maxrss: Linux carries the parent's
-# high-water mark into a forked child, so under a pytest process grown to 3.6 GB every child
-# "peaked" at 3.6 GB. VmHWM belongs to the address space, which exec makes anew.
-_PEAK_PRELUDE = """
-import atexit, os, runpy, sys
-def _write_peak():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            with open(os.environ["KGS_TEST_PEAK_FILE"], "w") as f:
-                f.write(line.split()[1])
-atexit.register(_write_peak)
-mode, target, *rest = sys.argv[1:]
-sys.argv = [target, *rest]
-if mode == "-m":
-    runpy.run_module(target, run_name="__main__", alter_sys=True)
-else:
-    exec(compile(target, "<child>", "exec"), {"__name__": "__main__"})  # the test's own code
-"""
-
-
-def run_with_peak(args: list[str], env: dict, cwd) -> tuple[Any, int]:
-    """Run `python -m MODULE ...` or `python -c CODE ...` (args without the interpreter):
-    its CompletedProcess and its own peak resident memory in bytes (VmHWM)."""
-    import os
-    import subprocess
-    import sys
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        peak_file = os.path.join(folder, "peak")
-        result = subprocess.run([sys.executable, "-c", _PEAK_PRELUDE, *args], capture_output=True, text=True,
-                                cwd=cwd, env={**env, "KGS_TEST_PEAK_FILE": peak_file})
-        with open(peak_file) as f:
-            return result, int(f.read()) * 1024
