@@ -321,8 +321,8 @@ def test_keras_application_sources_import_to_keras_counts(module, name):
     ("imagenet_utils.obtain_input_shape((5, 5, 3), 224, 32, 'channels_last', False)",
      "imagenet_utils.obtain_input_shape(): Input size must be at least 32x32; Received: input_shape=(5, 5, 3)"),
     ("imagenet_utils.validate_activation('relu', 'imagenet')",
-     "imagenet_utils.validate_activation(): Only `None` and `softmax` activations are allowed for the "
-     "`classifier_activation` argument when using pretrained weights, with `include_top=True`; Received: "
+     "imagenet_utils.validate_activation(): Only None and softmax activations are allowed for the "
+     "classifier_activation argument when using pretrained weights, with include_top=True; Received: "
      "classifier_activation="),
 ])
 def test_a_keras_helper_that_refuses_refuses_the_line(call, message):

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from editor.code.code_values import Skip, Sym, kind_of
+from editor.model.problems import one_line
 
 HELPERS = ("obtain_input_shape", "validate_activation", "correct_pad")
 PATHS = frozenset(f"keras.applications.imagenet_utils.{name}" for name in HELPERS)
@@ -37,5 +38,5 @@ def call_helper(reader: Any, path: str, args: list, kwargs: dict, line: int) -> 
     try:
         result = getattr(imagenet_utils, name)(*args, **kwargs)
     except (ValueError, TypeError) as err:
-        raise Skip(line, f"imagenet_utils.{name}(): {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+        raise Skip(line, f"imagenet_utils.{name}(): {one_line(err)}") from None
     return list(result) if isinstance(result, list) else result

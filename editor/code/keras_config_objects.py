@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from editor.model.problems import one_line
 from editor.code.code_values import Skip, kind_of
 
 MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints")
@@ -59,8 +60,7 @@ def config_object(path: str, args: list, kwargs: dict, line: int) -> dict:
         made = cls(*bound.args, **bound.kwargs)
         return module.serialize(made)
     except Exception as err:  # noqa: BLE001 - Keras's own refusal of the arguments, in one line
-        message = " ".join(str(err).split())[:200]
-        raise Skip(line, f"{path}(): {message}") from None
+        raise Skip(line, f"{path}(): {one_line(err, 200)}") from None
 
 
 def _plain(value: Any) -> bool:
