@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from support.canvas import FIND_NETWORK, canvas_frame
 from tests.e2e.test_canvas_e2e import choose, code_has, inspector_heading, mlp_total, pick, type_into, wait_total
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
+from tests.e2e.test_big_diagram_and_runs_e2e import open_tab
 from tests.e2e.test_train_e2e import start_training
 
 pytestmark = pytest.mark.e2e
@@ -56,9 +57,8 @@ def test_a_scaled_residual_from_the_ops_group_builds_exports_and_trains(page, se
 
     add_op(page, "add: x + y", "Insert after scale")
     expect(problems_tab(page, 1)).to_be_visible()  # y is not wired yet
-    page.get_by_role("tab", name="Problems (1)").click()
     panel = page.get_by_role("tabpanel", name="Problems (1)")
-    expect(panel.get_by_text("node 'add': expression: unknown name 'y' at column 5 (available: x)")).to_be_visible()
+    open_tab(page, "Problems (1)", panel.get_by_text("node 'add': expression: unknown name 'y' at column 5 (available: x)"))
     page.get_by_role("tab", name="Inspector").click()
     expect(inspector_heading(page, "add")).to_be_visible()
     choose(page, "insp.main.n7.add_input", "hidden1 · Dense")
