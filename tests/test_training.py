@@ -72,7 +72,7 @@ def test_learnable_task_loss_falls_on_mlp():
     snap = run.snapshot()
     assert snap.steps_per_epoch == 12 and snap.batches_done == 48  # 384 training samples
     assert snap.samples_per_second and snap.samples_per_second > 0
-    assert snap.seconds_left is None and snap.elapsed > 0
+    assert snap.seconds_left is None and isinstance(snap.elapsed, float)  # recorded (its size is the clock's)
 
 
 def test_per_output_losses_metrics_and_batch_logs():
@@ -89,9 +89,10 @@ def test_per_output_losses_metrics_and_batch_logs():
 
 def test_stop_within_one_batch_keeps_the_history():
     run = TrainingRun(load_template("mlp"), Settings(batch_size=8, samples=256, epochs=200)).start()
-    deadline = time.monotonic() + 120
+    polls = 0  # a bound on the wait counted in polls, not read off a clock
     while run.snapshot(since=-1).epoch < 2 or run.snapshot(since=-1).batch < 1:  # into epoch 2
-        assert time.monotonic() < deadline and not run.done
+        polls += 1
+        assert polls < 12_000 and not run.done
         time.sleep(0.01)
     run.stop()
     at_stop = run.snapshot(since=-1).batches_done
@@ -316,12 +317,14 @@ def test_estimate_counts_weights_optimizer_activations_and_data(monkeypatch):
     assert "weights 2.2 MB" in adam.summary()
 
 
-def test_estimates_of_nested_and_recurrent_models():
+def test_estimates_of_nested_and_recurrent_models(monkeypatch):
+    monkeypatch.setattr(cost, "_matmul_flops", lambda: 1e11)  # the measured rate, fixed: no machine speed
     auto = run_model.estimate(load_template("autoencoder"), Settings(batch_size=1))
     # the nested encoder's and decoder's layers are counted: far more than the 3 top-level outputs
     assert auto.activations_per_sample > 2 * 4 * 26 * 26 * 16
     rnn = run_model.estimate(load_template("rnn"), Settings(batch_size=1))
-    assert rnn.seconds_per_step > 784 * cost._RECURRENT_STEP_S
+    matmul_part = rnn.flops_per_step / (1e11 * cost._EFFICIENCY)
+    assert rnn.seconds_per_step - cost._STEP_OVERHEAD_S - matmul_part >= 784 * cost._RECURRENT_STEP_S  # 784 time steps
 
 
 def test_optimizer_slots_match_keras():
