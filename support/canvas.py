@@ -106,6 +106,23 @@ def click_node(page: Page, node_id: str, layout=None) -> None:
     frame.locator(".vis-network canvas").click(position={"x": x, "y": y})
 
 
+def select_node(page: Page, node_id: str, shown, layout=None, tries: int = 3) -> None:
+    """Click a node (in Select mode) until `shown` (a Playwright locator) is visible. A click
+    that lands while a rerun replaces the canvas frame is lost, and a big graph's script run
+    can take seconds on a loaded machine; selecting again is harmless, so the click is repeated."""
+    from playwright.sync_api import expect
+
+    for _ in range(tries - 1):
+        click_node(page, node_id, layout)
+        try:
+            expect(shown).to_be_visible(timeout=15_000)
+            return
+        except AssertionError:
+            continue
+    click_node(page, node_id, layout)
+    expect(shown).to_be_visible(timeout=15_000)
+
+
 def polled(page: Page, probe, wanted=bool, seconds: float = 60):
     """(True, value) once `wanted(probe())`, else (False, the last value) after `seconds`.
     The canvas redraws in a new frame a moment after the page changes, and a loaded

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from support.big_graphs import residual_stack
 from editor.files import project_files
 from editor.building import quick_build
-from support.canvas import FIND_NETWORK, canvas_frame, click_node
+from support.canvas import FIND_NETWORK, canvas_frame, select_node
 from tests.e2e.test_canvas_e2e import inspector_heading, type_into, wait_total
 from tests.e2e.test_editor_e2e import summary_block
 
@@ -36,8 +36,7 @@ def test_open_edit_and_draw_a_big_graph(page, server, tmp_path):
     assert "n1" in drawn and len(drawn) < SIZE  # the rows around the first node, at a readable size
     expect(page.get_by_text(f"of {SIZE} nodes around 'input'")).to_be_visible()
 
-    click_node(page, "n2")
-    expect(inspector_heading(page, "dense_1")).to_be_visible()
+    select_node(page, "n2", inspector_heading(page, "dense_1"))
     type_into(page, "insp.main.n2.cfg.units", "17")
     wait_total(page, f"{TOTAL + 33:,}")  # dense_1: 16 x 17 + 17, dense_2: 17 x 16 + 16, where both had 272
     expect(summary_block(page)).to_contain_text(re.compile(r"dense_1 \(Dense\) +\(None, 17\) +289 +input\[0\]"))

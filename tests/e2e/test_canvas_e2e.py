@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import placement
 from editor.templates import load_template
-from support.canvas import FIND_NETWORK, canvas_frame, click_node
+from support.canvas import FIND_NETWORK, canvas_frame, click_node, select_node
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
 
 pytestmark = pytest.mark.e2e
@@ -43,8 +43,7 @@ def inspector_heading(page, name: str):
 
 def test_selection_survives_a_rename_then_a_units_edit(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n2", placement.layout(MLP))
-    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    select_node(page, "n2", inspector_heading(page, "hidden1"), layout=placement.layout(MLP))
     type_into(page, "insp.main.n2.name", "encoder")
     expect(inspector_heading(page, "encoder")).to_be_visible()
     type_into(page, "insp.main.n2.cfg.units", "300")
@@ -182,8 +181,7 @@ def add_dropout(page, button: str) -> None:
 
 def test_insert_after_puts_the_layer_into_the_chain(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n2", placement.layout(MLP))
-    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    select_node(page, "n2", inspector_heading(page, "hidden1"), layout=placement.layout(MLP))
     add_dropout(page, "Insert after hidden1")
     code_has(page, 'name="hidden2")(dropout)')
     code_has(page, 'name="dropout")(hidden1)')
@@ -196,8 +194,7 @@ def test_insert_after_puts_the_layer_into_the_chain(page, server):
 
 def test_insert_after_the_output_moves_the_output(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n5", placement.layout(MLP))
-    expect(inspector_heading(page, "output")).to_be_visible()
+    select_node(page, "n5", inspector_heading(page, "output"), layout=placement.layout(MLP))
     add_dropout(page, "Insert after output")
     code_has(page, "outputs=dropout")
     code_has(page, 'loss="sparse_categorical_crossentropy"')
@@ -206,8 +203,7 @@ def test_insert_after_the_output_moves_the_output(page, server):
 
 def test_branch_from_leaves_the_chain_alone(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n2", placement.layout(MLP))
-    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    select_node(page, "n2", inspector_heading(page, "hidden1"), layout=placement.layout(MLP))
     add_dropout(page, "Branch from hidden1")
     code_has(page, 'name="dropout")(hidden1)')
     code_has(page, 'name="hidden2")(hidden1)')
@@ -288,8 +284,7 @@ def test_unet_labels_are_legible_by_default_and_follow_the_selection(issue_page,
     expect(inspector_heading(page, "conv10")).to_be_visible()
     assert rendered_font_px(page) >= LEGIBLE_PX
     assert comes_into_view(page, "n39")
-    click_node(page, "n38")  # a neighbour on the canvas, clicked like a person
-    expect(inspector_heading(page, "conv9")).to_be_visible()
+    select_node(page, "n38", inspector_heading(page, "conv9"))  # a neighbour on the canvas, clicked like a person
     assert comes_into_view(page, "n38") and rendered_font_px(page) >= LEGIBLE_PX
 
 
@@ -345,8 +340,7 @@ def test_the_number_of_a_wire_drawn_across_a_row_is_on_that_wire(page, server):
     to left): its number "2" is drawn on it, not somewhere else on the canvas (issue 11 #15).
     (A wire into a one-tensor layer replaces its input, so the merge takes the second wire.)"""
     open_template(page, server, "mlp")
-    click_node(page, "n2", placement.layout(MLP))
-    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    select_node(page, "n2", inspector_heading(page, "hidden1"), layout=placement.layout(MLP))
     add_layer(page, "add", "Add · merging", "Insert after hidden1")  # n6: add(hidden1) -> hidden2
     # (an Add of one tensor is an error until the second wire: no code is written, so watch the canvas)
     network_state(page, lambda s: "n6->n3#0" in s["edges"])

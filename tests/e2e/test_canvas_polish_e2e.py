@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import looks, placement
 from editor.templates import load_template
-from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled
+from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled, select_node
 from tests.e2e.test_canvas_e2e import add_dropout, canvas_wires, choose, code_has, inspector_heading, wait_total, mlp_total
 from tests.e2e.test_editor_e2e import field, open_template
 
@@ -38,8 +38,7 @@ def node_positions(page) -> dict:
 
 def test_a_wiring_click_into_a_one_input_layer_names_what_it_replaced_and_a_cycle_shows(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n4", placement.layout(MLP))  # hidden3
-    expect(inspector_heading(page, "hidden3")).to_be_visible()
+    select_node(page, "n4", inspector_heading(page, "hidden3"), layout=placement.layout(MLP))  # hidden3
     choose(page, "toolbar.mode", CONNECT)
     expect(page.get_by_text("Mode: wire the selected node into the clicked one (adds an input)")).to_be_visible()
     click_node(page, "n2")  # hidden1 takes one tensor: hidden3 replaces input, closing a cycle
@@ -111,15 +110,13 @@ def test_labels_have_room(page, server):
 def test_the_delete_key_on_the_canvas_deletes_the_selected_node(page, server):
     open_template(page, server, "mlp")
     page.keyboard.press("Delete")  # nothing selected, the canvas not focused: nothing happens
-    click_node(page, "n4", placement.layout(MLP))
-    expect(inspector_heading(page, "hidden3")).to_be_visible()
+    select_node(page, "n4", inspector_heading(page, "hidden3"), layout=placement.layout(MLP))
     page.keyboard.press("Delete")  # as a person does, right after the click
     ok, ids = polled(page, lambda: network_node_ids(page), lambda i: i and "n4" not in i)
     assert ok and sorted(ids) == ["n1", "n2", "n3", "n5"], ids
     code_has(page, "def build_model")
     expect(page.get_by_role("button", name="↶ Undo")).to_be_enabled()
-    click_node(page, "n3")  # hidden2; then a click in a field: Delete there edits the text only
-    expect(inspector_heading(page, "hidden2")).to_be_visible()
+    select_node(page, "n3", inspector_heading(page, "hidden2"))  # hidden2; then a click in a field: Delete there edits the text only
     name = field(page, "insp.main.n3.name").locator("input")
     name.click()
     page.keyboard.press("End")

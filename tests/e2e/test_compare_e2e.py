@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editor.canvas import looks, placement
-from support.canvas import click_node, polled
+from support.canvas import click_node, polled, select_node
 from tests.e2e.test_canvas_e2e import MLP, add_dropout, field, inspector_heading, mlp_total, type_into, wait_total
 from tests.e2e.test_cost_e2e import drawn
 from tests.e2e.test_editor_e2e import open_template
@@ -42,13 +42,11 @@ def wait_drawn(page, node_id: str, wanted) -> dict:
 
 def test_compare_with_the_first_revision_marks_added_and_changed_nodes(page, server):
     open_template(page, server, "mlp")
-    click_node(page, "n2", placement.layout(MLP))
-    expect(inspector_heading(page, "hidden1")).to_be_visible()
+    select_node(page, "n2", inspector_heading(page, "hidden1"), layout=placement.layout(MLP))
     add_dropout(page, "Insert after hidden1")
     page.get_by_role("tab", name="Inspector").click()
     expect(inspector_heading(page, "dropout")).to_be_visible()
-    click_node(page, "n3")
-    expect(inspector_heading(page, "hidden2")).to_be_visible()
+    select_node(page, "n3", inspector_heading(page, "hidden2"))
     type_into(page, "insp.main.n3.cfg.units", "100")
     wait_total(page, mlp_total(h2=100))
 
@@ -80,5 +78,4 @@ def test_compare_with_another_project_ghosts_its_removed_nodes(page, server):
     box = changes(page)
     expect(box).to_contain_text("removed mlp/output")  # named in the graph it was in (issue 22)
     expect(box).to_contain_text("Parameters: 541,794 → 27,882 (-513,912)")
-    click_node(page, "n2")  # the canvas still works as a canvas
-    expect(inspector_heading(page, "h1")).to_be_visible()
+    select_node(page, "n2", inspector_heading(page, "h1"))  # the canvas still works as a canvas
