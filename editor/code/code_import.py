@@ -11,6 +11,7 @@ with their line and reason (`CodeImport.skipped`); `strict` refuses the code ins
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -308,6 +309,25 @@ class _Assembler:
 OWN_INPUT_DIM = frozenset({"Embedding", "ReversibleEmbedding"})
 
 
+# Model methods that build an unbuilt Sequential from the data they are given.
+DATA_METHODS = frozenset({"fit", "fit_generator", "predict", "predict_on_batch", "evaluate", "evaluate_generator",
+                          "train_on_batch", "test_on_batch", "predict_generator"})
+
+
+def _refuse_if_fitted(reader: Reader, model: ModelValue) -> None:
+    """An Embedding without `input_length` leaves the sequence length free, as Keras 2 did;
+    Keras 3 instead builds the model at its first `fit`/`predict` from the data's shape. The
+    data is not part of the model (the editor leaves it out), so a model the file fits on
+    data would import with another input shape: refuse, naming the call."""
+    for node in ast.walk(reader.tree) if reader.tree is not None else ():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DATA_METHODS \
+                and isinstance(node.func.value, ast.Name) \
+                and (reader.globals.vars.get(node.func.value.id) is model or node.func.value.id == model.name):
+            raise CodeRefused(f"line {node.lineno}: {node.func.value.id}.{node.func.attr}() builds the Sequential "
+                              f"model '{model.name}' from the data's shape, which is not in the code: give its "
+                              "Embedding an input shape (keras.Input(shape=(length,)) first)")
+
+
 def _sequential_records(reader: Reader, model: ModelValue) -> None:
     """A Sequential model's layers as a chain from its input (keras.Input, InputLayer or
     the first layer's input_shape / input_dim, as Keras 2 code gives it)."""
@@ -335,6 +355,8 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
                 shape = config.pop("batch_input_shape")[1:]
             elif first.class_name in OWN_INPUT_DIM:  # Keras 2: (input_length,), else one free dim
                 length = config.pop("input_length", None)
+                if length is None:
+                    _refuse_if_fitted(reader, model)
                 shape = [length if isinstance(length, int) else None]
             elif "input_dim" in config:
                 shape = [config.pop("input_dim")]
