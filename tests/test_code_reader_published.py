@@ -258,3 +258,171 @@ last = model.layers[1]
 """
     assert import_code(code).skipped == ("line 6: model.layers in a file whose Lambda layer gives back its input: "
                                          "Keras's order of the layers is unknown to the editor",)
+
+
+# ----------------------------------------------------------------------------- readings the published corpus needed
+
+MNIST_MLP = """
+import keras
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train = x_train.reshape(60000, 784)
+
+inputs = keras.Input(shape=(784,))
+x = layers.Dense(512, activation="relu")(inputs)
+outputs = layers.Dense(10, activation="softmax")(x)
+model = keras.Model(inputs, outputs, name="mnist_mlp")
+model.fit(x_train, y_train, epochs=1)
+"""
+
+
+def test_loading_a_dataset_is_left_out_as_data_and_strict_refuses_it():
+    """keras.datasets.*.load_data() is never called: the data is not part of the model, so the
+    line (and every line using its arrays) is left out; --strict refuses any line left out."""
+    imported = import_code(MNIST_MLP)
+    assert list(imported.skipped[:2]) == ["line 5: keras.datasets.mnist.load_data() loads a dataset: data, not the model",
+                                    "line 6: uses 'x_train', which line 5 left out"]
+    assert _built_params(imported.project) == 784 * 512 + 512 + 512 * 10 + 10
+    with pytest.raises(CodeRefused, match=r"^line 5: keras\.datasets\.mnist\.load_data\(\) loads a dataset"):
+        import_code(MNIST_MLP, strict=True)
+
+
+def test_a_model_that_needs_the_loaded_data_is_refused_naming_the_load():
+    code = MNIST_MLP.replace("shape=(784,)", "shape=x_train.shape[1:]")
+    with pytest.raises(CodeRefused) as refused:
+        import_code(code)
+    assert str(refused.value) == ("line 5: keras.datasets.mnist.load_data() loads a dataset: data, not the model: "
+                                  "this line was left out, and the model 'model' needs it")
+
+
+def test_an_embedding_without_input_length_in_a_model_fitted_on_data_is_refused():
+    """Keras 2 gave such an Embedding sequences of any length; Keras 3 builds the Sequential at
+    its first fit() from the data's shape, which the editor leaves out: refuse, naming the call."""
+    code = """
+from keras.models import Sequential
+from keras.layers import Embedding, LSTM, Dense
+model = Sequential()
+model.add(Embedding(20000, 128))
+model.add(LSTM(128))
+model.add(Dense(1, activation="sigmoid"))
+model.fit(x_train, y_train)
+"""
+    with pytest.raises(CodeRefused) as refused:
+        import_code(code)
+    assert str(refused.value).startswith("line 8: model.fit() builds the Sequential model 'sequential' from the data's "
+                                         "shape, which is not in the code")
+    assert _built_params(import_code(code.replace("model.fit(x_train, y_train)", "")).project) == \
+        20000 * 128 + 4 * (128 * 128 + 128 * 128 + 128) + 129
+
+
+KERAS_APPLICATIONS_FILE = """
+from . import get_submodules_from_kwargs
+from .imagenet_utils import _obtain_input_shape
+
+backend = None
+layers = None
+models = None
+
+
+def conv_block(x, filters):
+    x = layers.Conv2D(filters, 3, padding="same")(x)
+    return layers.Activation("relu")(x)
+
+
+def TinyNet(include_top=True, input_shape=None, classes=10, **kwargs):
+    global backend, layers, models
+    backend, layers, models, keras_utils = get_submodules_from_kwargs(kwargs)
+    input_shape = _obtain_input_shape(input_shape, default_size=32, min_size=32,
+                                      data_format=backend.image_data_format(), require_flatten=include_top)
+    img_input = layers.Input(shape=input_shape)
+    x = conv_block(img_input, 8)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(classes, activation="softmax")(x)
+    return models.Model(img_input, x, name="tinynet")
+
+import keras
+model = TinyNet(backend=keras.backend, layers=keras.layers, models=keras.models, utils=keras.utils)
+"""
+
+
+def test_a_keras_applications_package_file_reads_its_modules_from_the_keyword_arguments():
+    """keras-applications (Keras 2) files: `get_submodules_from_kwargs(kwargs)` gives back the
+    modules passed, `global` assigns the file's module names, and `_obtain_input_shape` is
+    Keras's `obtain_input_shape` (input (32, 32, 3) by default, as Keras answers)."""
+    project = import_code(KERAS_APPLICATIONS_FILE).project
+    assert [n.shape for n in project.main.nodes if n.kind == "input"] == [(32, 32, 3)]
+    assert _built_params(project) == (3 * 9 * 8 + 8) + (8 * 10 + 10)
+
+
+def test_relative_imports_elsewhere_stay_left_out():
+    code = KERAS_APPLICATIONS_FILE.replace("from . import get_submodules_from_kwargs",
+                                           "from .util import get_submodules_from_kwargs")
+    with pytest.raises(CodeRefused, match=r"^line 17: 'get_submodules_from_kwargs' is not defined: this line was left out"):
+        import_code(code)
+
+
+def test_get_submodules_from_kwargs_refuses_what_keras_applications_refuses():
+    code = KERAS_APPLICATIONS_FILE.replace("utils=keras.utils)", "utils=keras.utils, weights_dir='w')")
+    with pytest.raises(CodeRefused, match=r"get_submodules_from_kwargs\(\): invalid keyword argument weights_dir"):
+        import_code(code)
+
+
+@pytest.mark.parametrize("first, second, read", [
+    ("from keras.layers import Dense", "from tensorflow.keras.layers import Dense", True),
+    ("import keras", "from tensorflow import keras", True),
+    ("from keras.layers import Dense", "from keras.layers import Dense as Dense2\n    Dense = Dense2", False),
+    ("from keras.layers import Dense", "from keras.layers import Conv1D as Dense", False),
+])
+def test_an_if_on_an_unknown_value_whose_branches_import_the_same_keras_names(first, second, read):
+    """deepface: `if tf_version == 1: from keras.models import Model else: from tensorflow.keras...`,
+    tf_version from a package the reader has not got. Either branch binds the same objects."""
+    code = f"""
+from somewhere import version
+if version == 1:
+    {first}
+else:
+    {second}
+import keras
+inputs = keras.Input(shape=(4,))
+model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+"""
+    imported = import_code(code)
+    assert any("both branches of this if import the same Keras names" in n for n in imported.notes) == read
+
+
+def test_a_class_whose_method_calls_the_builder_does_not_stop_the_import():
+    """A client class (deepface) calls the file's builder in its __init__, which runs only when
+    the class is instantiated; the model the file builds is read."""
+    code = """
+from somewhere import Base
+import keras
+
+class Client(Base):
+    def __init__(self):
+        self.model = build()
+
+def build():
+    inputs = keras.Input(shape=(4,))
+    return keras.Model(inputs, keras.layers.Dense(2)(inputs))
+
+model = build()
+"""
+    assert _built_params(import_code(code).project) == 10
+    with pytest.raises(CodeRefused, match=r"^line 5: class Client\(Base\)"):
+        import_code(code.replace("model = build()", "model = Client().model"))
+
+
+def test_a_custom_layer_class_is_refused_naming_the_class():
+    code = """
+import keras
+
+class Scale(keras.layers.Layer):
+    def __init__(self, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+"""
+    with pytest.raises(CodeRefused) as refused:
+        import_code(code)
+    assert str(refused.value) == ("line 6: class Scale(keras.layers.Layer): custom classes are not read "
+                                  "(the attribute __init__ is not model-building code)")

@@ -55,10 +55,26 @@ def check_builder_calls(reader: Reader) -> None:
     that call may have been what builds the model, so calling the file's builders instead
     could give another one."""
     for _, _, skip, statement in reader.memo.left_out:
-        for node in ast.walk(statement):
+        for node in _run_when_defined(statement):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                     and isinstance(reader.globals.vars.get(node.func.id), (Function, Unknown)):
                 raise _refuse_for(reader, skip, "", f"the model that {node.func.id}() builds")
+
+
+def _run_when_defined(statement: ast.AST):
+    """The nodes of a statement that run when it runs: a method's or nested function's body
+    (`class Client: def __init__(self): self.model = load_model()`) runs only when called,
+    its decorators and default values at once."""
+    pending = [statement]
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not statement:
+            pending.extend([*node.decorator_list, *node.args.defaults, *(d for d in node.args.kw_defaults if d)])
+        elif isinstance(node, ast.Lambda):
+            pending.extend([*node.args.defaults, *(d for d in node.args.kw_defaults if d)])
+        else:
+            pending.extend(ast.iter_child_nodes(node))
 
 
 def check_last_model(reader: Reader) -> None:

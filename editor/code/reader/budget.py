@@ -44,7 +44,7 @@ SHADOWABLE = frozenset({"input", "type", "id"})
 # Modules a file may import: Keras's and those whose names the reader computes itself
 # (editor.code.reader.python_values), never importing them.
 MODULES = frozenset({"keras", "tensorflow", "numpy", "math", "typing", "__future__", "functools", "itertools",
-                     "collections", "copy", "operator"})
+                     "collections", "copy", "operator", "keras_applications"})
 # Modules that reach the system, files, processes or the network: an import refuses the
 # file. (Other modules, e.g. matplotlib, are left out with a note: nothing runs either way.)
 SYSTEM_MODULES = frozenset({
@@ -57,6 +57,19 @@ SYSTEM_MODULES = frozenset({
     "platform", "getpass", "atexit", "faulthandler", "trace", "pdb", "bdb", "sysconfig", "site", "distutils",
     "setuptools", "pip", "pkgutil", "ensurepip", "venv", "uuid", "hashlib", "hmac", "secrets", "logging", "warnings",
     "cloudpickle", "paramiko", "boto3", "google", "h5py"})
+
+
+def _screened(node: ast.AST, forbidden: frozenset, doc_setters: set) -> str:
+    """Why the screen refuses this syntax node wherever it is ("" if it does not)."""
+    if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in forbidden) \
+            and id(node) not in doc_setters:
+        called = "()" if node.id in forbidden or node.id == "__import__" else ""
+        return f"{node.id}{called} is not model-building code"
+    if isinstance(node, ast.Attribute) and node.attr.startswith("__") and not _sets_doc(node):
+        return f"the attribute {node.attr} is not model-building code"
+    if isinstance(node, ast.alias) and (node.name.startswith("__") and node.name != "__future__"):
+        return f"import {node.name} is not model-building code"
+    return ""
 
 
 class Budget:
@@ -75,25 +88,25 @@ class Budget:
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         forbidden = FORBIDDEN - (SHADOWABLE & bound)
         doc_setters = {id(n.func) for n in ast.walk(tree) if sets_doc_call(n)}
-        stack = [(tree, 0)]
+        stack = [(tree, 0, "")]  # (node, depth, the head of the class it is in)
         imports: list[tuple[int, str]] = []  # (line, module) of imports outside MODULES
         while stack:
-            node, depth = stack.pop()
+            node, depth, owner = stack.pop()
             self.parsed += 1
             if isinstance(node, ast.ClassDef) and self.is_add_loss(node):
                 continue
             where = getattr(node, "lineno", 0)
             if depth > MAX_NESTING:
                 raise Refused(f"line {where}: nested too deeply to read (more than {MAX_NESTING} levels)")
-            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-            if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in forbidden) \
-                    and id(node) not in doc_setters:
-                called = "()" if node.id in forbidden or node.id == "__import__" else ""
-                raise Refused(f"line {where}: {node.id}{called} is not model-building code")
-            if isinstance(node, ast.Attribute) and node.attr.startswith("__") and not _sets_doc(node):
-                raise Refused(f"line {where}: the attribute {node.attr} is not model-building code")
-            if isinstance(node, ast.alias) and (node.name.startswith("__") and node.name != "__future__"):
-                raise Refused(f"line {where}: import {node.name} is not model-building code")
+            if isinstance(node, ast.ClassDef) and not owner:
+                bases = ", ".join(ast.unparse(base) for base in node.bases)
+                owner = f"class {node.name}({bases})" if bases else f"class {node.name}"
+            stack.extend((child, depth + 1, owner) for child in ast.iter_child_nodes(node))
+            found = _screened(node, forbidden, doc_setters)
+            if found and owner:  # (a class is code Keras would run: its call, its build)
+                raise Refused(f"line {where}: {owner}: custom classes are not read ({found})")
+            if found:
+                raise Refused(f"line {where}: {found}")
             if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and len(node.value) > MAX_TEXT:
                 raise Refused(f"line {where}: a string of {len(node.value):,} characters (limit {MAX_TEXT:,})")
             if self.strict and isinstance(node, (ast.Import, ast.ImportFrom)):

@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
 from editor.code.custom_classes import refuse_class
+from editor.code import keras_applications_package
 from editor.code.reader import python_values
 from editor.code.reader.budget import sets_doc_call, MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
 from editor.code.reader.python_statements import check_assert, check_decorators, raised
@@ -43,6 +44,16 @@ class Scope:
     def __init__(self, parent: Optional["Scope"] = None):
         self.vars: dict[str, Any] = {}
         self.parent = parent
+        self.global_names: set[str] = set()  # `global x` in a function: x is assigned in the file's globals
+
+    def owner(self, name: str) -> "Scope":
+        """The scope an assignment to `name` writes to."""
+        if name not in self.global_names:
+            return self
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
 
     def find(self, name: str):
         scope = self
@@ -80,7 +91,7 @@ class Statements:
                 for name in memo.mutated[id(statement)]:
                     self.taint_mutated(name, scope, skip)
                 for name in memo.assigned[id(statement)]:
-                    scope.vars[name] = Unknown(skip.line, skip.reason)
+                    scope.owner(name).vars[name] = Unknown(skip.line, skip.reason)
                 if memo.jumps[id(statement)]:
                     raise  # a `return`, `break` or `continue` left out: the function or loop around it is left out too
             except RecursionError:
@@ -143,8 +154,15 @@ class Statements:
                 except Continue:
                     continue
         elif isinstance(node, ast.If):
-            condition = self.value(node.test, scope)
-            self.block(node.body if self.truth(condition, line) else node.orelse, scope)
+            try:
+                taken = self.truth(self.value(node.test, scope), line)
+            except Skip:
+                if not same_imports(node.body, node.orelse):
+                    raise
+                self.notes.append(f"line {line}: both branches of this if import the same Keras names: "
+                                  "read without its condition")
+                taken = True
+            self.block(node.body if taken else node.orelse, scope)
         elif isinstance(node, ast.Pass):
             return
         elif isinstance(node, ast.Break):
@@ -156,6 +174,8 @@ class Statements:
                 scope.vars["AddLoss"] = Namespace("kgs.AddLoss")  # the loss layer of the editor's own exported code
                 return
             refuse_class(self, node, scope)
+        elif isinstance(node, ast.Global):  # (at the file's level it changes nothing)
+            scope.global_names.update(node.names)
         elif isinstance(node, ast.Assert):
             check_assert(self, node, scope)  # one that fails raises; one the reader cannot decide is read past
         elif isinstance(node, ast.Raise):
@@ -185,9 +205,13 @@ class Statements:
         return True
 
     def _import(self, node, scope: Scope) -> None:
+        relative = None
         if isinstance(node, ast.ImportFrom) and node.level:
-            raise Skip(node.lineno, "a relative import is not model-building code")
-        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            relative = keras_applications_package.relative_module(node) \
+                if keras_applications_package.is_package_file(self.tree) else None
+            if relative is None:
+                raise Skip(node.lineno, "a relative import is not model-building code")
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [relative or node.module or ""]
         outside = next((m for m in modules if m.split(".")[0] not in MODULES), None)
         if outside is not None:
             system = outside.split(".")[0] in SYSTEM_MODULES
@@ -201,7 +225,7 @@ class Statements:
                     top = alias.name.split(".")[0]
                     scope.vars[top] = Namespace(canonical(top))
             return
-        module = canonical(node.module or "")
+        module = canonical(relative or node.module or "")
         for alias in node.names:
             if alias.name == "*":
                 self.star.append(module)
@@ -223,7 +247,7 @@ class Statements:
                 record.named_by_call = False
             if isinstance(value, ModelValue):
                 self.models.append((target.id, value))
-            scope.vars[target.id] = value
+            scope.owner(target.id).vars[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = self.unpack(value, len(target.elts), line)
             for sub, item in zip(target.elts, items):
@@ -293,7 +317,28 @@ _ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"),
             ("keras.layers.convolutional_recurrent", "keras.layers"), ("keras.layers.cudnn_recurrent", "keras.layers"),
             ("keras.utils.vis_utils", "keras.utils"),
             ("keras.engine.topology", "keras.layers"), ("keras.engine", "keras.models"),
-            ("tensorflow.python", "tensorflow"))
+            ("tensorflow.python", "tensorflow"), ("keras_applications", "keras.applications"))
+
+
+def same_imports(body: list, orelse: list) -> bool:
+    """`if tf_version == 1: from keras.layers import Dense` / `else: from tensorflow.keras.layers
+    import Dense`: both branches bind the same names to the same Keras objects, so which
+    one runs does not matter."""
+    def bound(statements: list) -> Optional[dict]:
+        names = {}
+        for statement in statements:
+            if isinstance(statement, ast.Import):
+                names.update({a.asname or a.name.split(".")[0]: canonical(a.name if a.asname else a.name.split(".")[0])
+                              for a in statement.names})
+            elif isinstance(statement, ast.ImportFrom) and not statement.level and statement.module \
+                    and all(a.name != "*" for a in statement.names):
+                names.update({a.asname or a.name: canonical(f"{statement.module}.{a.name}") for a in statement.names})
+            else:
+                return None
+        return names
+
+    first, second = bound(body), bound(orelse)
+    return bool(first) and first == second and all(p.split(".")[0] in MODULES for p in first.values())
 
 
 def canonical(path: str) -> str:
