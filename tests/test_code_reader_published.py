@@ -426,3 +426,25 @@ class Scale(keras.layers.Layer):
         import_code(code)
     assert str(refused.value) == ("line 6: class Scale(keras.layers.Layer): custom classes are not read "
                                   "(the attribute __init__ is not model-building code)")
+
+
+def test_a_lambda_with_arguments_passes_them_to_the_function():
+    """deepface's FaceNet: `Lambda(scaling, output_shape=..., arguments={"scale": 0.17})`."""
+    code = """
+import keras
+from keras.layers import Lambda
+
+def scaling(x, scale):
+    return x * scale
+
+inputs = keras.Input(shape=(4,))
+x = keras.layers.Dense(3)(inputs)
+up = Lambda(scaling, output_shape=(3,), arguments={"scale": 0.17})(x)
+model = keras.Model(inputs, up)
+"""
+    project = import_code(code).project
+    [op] = [n for n in project.main.nodes if n.kind == "op"]
+    assert "0.17" in op.expression
+    assert _built_params(project) == 15
+    with pytest.raises(CodeRefused, match=r"Lambda\(arguments=\.\.\.\) of something other than numbers"):
+        import_code(code.replace('{"scale": 0.17}', '{"scale": x}'))

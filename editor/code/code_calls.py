@@ -356,10 +356,14 @@ def _lambda(reader: Reader, args: list, kwargs: dict, line: int) -> Layer:
     function = args[0] if args else kwargs.pop("function", None)
     name = kwargs.pop("name", None)
     kwargs.pop("output_shape", None)
+    arguments = kwargs.pop("arguments", None) or {}
     if not isinstance(function, Function) or len(args) > 1 or kwargs:
         raise Skip(line, "Lambda() of something other than a function of the file")
+    if not isinstance(arguments, dict) or not all(isinstance(k, str) and isinstance(v, (int, float, bool, str))
+                                                  for k, v in arguments.items()):
+        raise Skip(line, "Lambda(arguments=...) of something other than numbers and text by name")
     layer = Layer("Lambda", {}, name if isinstance(name, str) else reader.layer_names.unique("lambda"), line,
-                  function=function, name_given=isinstance(name, str))
+                  function=function, name_given=isinstance(name, str), arguments=arguments)
     reader.layer_names.add(layer.name)
     return layer
 

@@ -88,6 +88,7 @@ class Layer:
     owner: Optional[Record] = None
     name_given: bool = False  # name= in the code (kept in a wrapped layer's config)
     function: Optional["Function"] = None  # Lambda: the function of the file it applies
+    arguments: Optional[dict] = None  # Lambda(f, arguments={"scale": 0.17}): f's keyword arguments
 
     @property
     def outputs(self) -> Optional[int]:

@@ -99,7 +99,7 @@ class Records:
         if layer.function is not None:  # Lambda(lambda x: ...): its body, as an op node
             if kwargs or len(args) != 1:
                 raise Skip(line, f"calling Lambda '{layer.name}' with more than one argument")
-            result = self.call_function(layer.function, args, {}, line)
+            result = self.call_function(layer.function, args, dict(layer.arguments or {}), line)
             if not isinstance(result, Sym):
                 raise Skip(line, f"Lambda '{layer.name}' gives a {kind_of(result)}, not a tensor expression")
             if result.made is not None:  # Keras has a Lambda layer here, the graph has no node of it
