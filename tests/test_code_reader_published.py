@@ -448,3 +448,37 @@ model = keras.Model(inputs, up)
     assert _built_params(project) == 15
     with pytest.raises(CodeRefused, match=r"Lambda\(arguments=\.\.\.\) of something other than numbers"):
         import_code(code.replace('{"scale": 0.17}', '{"scale": x}'))
+
+
+def test_a_sequential_that_lost_its_first_layer_to_a_left_out_line_names_that_line():
+    """Keras 2's cifar10_cnn: `model.add(Conv2D(..., input_shape=x_train.shape[1:]))` is left out
+    with the data; the refusal names the data's line, never "no input shape" of a shorter model."""
+    code = """
+import keras
+from keras.layers import Conv2D, Flatten, Dense
+(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+model = keras.Sequential()
+model.add(Conv2D(32, (3, 3), input_shape=x_train.shape[1:]))
+model.add(Flatten())
+model.add(Dense(10))
+"""
+    with pytest.raises(CodeRefused) as refused:
+        import_code(code)
+    assert str(refused.value) == ("line 4: keras.datasets.cifar10.load_data() loads a dataset: data, not the model: "
+                                  "this line was left out, and the model 'model' needs it")
+
+
+def test_a_helper_class_deriving_from_object_is_left_out_like_any_class():
+    code = """
+import keras
+
+class CharacterTable(object):
+    def __init__(self, chars):
+        self.chars = sorted(set(chars))
+
+ctable = CharacterTable("0123456789+ ")
+model = keras.Sequential([keras.Input((7, 12)), keras.layers.SimpleRNN(8), keras.layers.Dense(3)])
+"""
+    imported = import_code(code)
+    assert imported.skipped[0].startswith("line 4: class CharacterTable(object): a class is Python code")
+    assert _built_params(imported.project) == (12 * 8 + 8 * 8 + 8) + (8 * 3 + 3)

@@ -23,7 +23,7 @@ from editor.code.code_blocks import with_helper_blocks
 from editor.code.code_values import CodeRefused, Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
 from editor.code.applications import application_node, check_before_building, lost
 from editor.code.shape_queries import input_spec
-from editor.code.left_out import check_builder_calls, check_last_model, check_not_built, check_taints
+from editor.code.left_out import check_builder_calls, check_last_model, check_model_taint, check_not_built, check_taints
 from editor.code.reader.python_statements import Raised
 from editor.errors import UserError
 from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Output, Project, Ref, Training
@@ -331,6 +331,7 @@ def _refuse_if_fitted(reader: Reader, model: ModelValue) -> None:
 def _sequential_records(reader: Reader, model: ModelValue) -> None:
     """A Sequential model's layers as a chain from its input (keras.Input, InputLayer or
     the first layer's input_shape / input_dim, as Keras 2 code gives it)."""
+    check_model_taint(reader, model)  # (a left-out `.add` would make it look shorter)
     items = list(model.sequential or [])
     if not items:
         raise CodeRefused(f"line {model.line}: the Sequential model '{model.name}' has no layers")

@@ -94,6 +94,15 @@ def check_last_model(reader: Reader) -> None:
         check_not_built(reader, target, last.lineno)
 
 
+def check_model_taint(reader: Reader, model: ModelValue) -> None:
+    """A statement left out would have changed this model (`model.add(Conv2D(..., input_shape=
+    x_train.shape[1:]))`): refuse naming it, before anything is read from what is left."""
+    if id(model) in reader.taints:
+        _, skip, _ = reader.taints[id(model)]
+        named = next((var for var, m in reversed(reader.models) if m is model), model.name)
+        raise _refuse_for(reader, skip, named)
+
+
 def check_taints(reader: Reader, made: Iterable[int], chosen: ModelValue) -> None:
     """Refuse when a statement left out would have changed the imported model: a method
     call or assignment on one of its models (`seq.add(...)`), or a node it uses that a

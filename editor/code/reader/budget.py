@@ -88,6 +88,8 @@ class Budget:
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         forbidden = FORBIDDEN - (SHADOWABLE & bound)
         doc_setters = {id(n.func) for n in ast.walk(tree) if sets_doc_call(n)}
+        doc_setters |= {id(b) for n in ast.walk(tree) if isinstance(n, ast.ClassDef)  # class Table(object):
+                        for b in n.bases if isinstance(b, ast.Name) and b.id == "object"}
         stack = [(tree, 0, "")]  # (node, depth, the head of the class it is in)
         imports: list[tuple[int, str]] = []  # (line, module) of imports outside MODULES
         while stack:
