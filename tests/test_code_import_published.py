@@ -212,3 +212,47 @@ def test_published_file_imports_exactly_or_is_refused_in_one_line(name, outcomes
         assert EXPECTED[name] in detail, f"{name} is refused for another reason: {detail}"
     else:
         assert EXPECTED[name] == "exact", f"{name} now imports exactly: record it as \"exact\" in EXPECTED.json"
+
+
+# ----------------------------------------------------------------------------- breaking one statement
+
+def _small_exact() -> list[str]:
+    """The exact files that name no application (an import of those takes seconds)."""
+    return [n for n in FILES if EXPECTED.get(n) == "exact" and not n.startswith(("keras_", "kapps_"))]
+
+
+@pytest.mark.slow
+def test_breaking_one_statement_of_a_published_file_refuses_or_changes_nothing(fetched):
+    """Issue 24's hypothesis test on code others wrote: leave out any one statement (wrapped
+    in `with unknown():`) or make one call's first argument unreadable, and the import either
+    refuses or gives the very project the whole file gives."""
+    import ast
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.test_code_import_never_wrong import _broken, _shape, _statements
+
+    files = [(name, ast.unparse(ast.parse(source(name))), wanted(name)) for name in _small_exact()]
+    assert len(files) >= 8
+    sites = []
+    for f, (_, text, _) in enumerate(files):
+        for s, statement in enumerate(_statements(ast.parse(text))):
+            calls = [n for n in ast.walk(statement) if isinstance(n, ast.Call)]
+            sites += [(f, s, -1)] + [(f, s, k) for k in range(min(len(calls), 2))]
+    bases = {f: _shape(import_code(text, model=model, filename=name).project)
+             for f, (name, text, model) in enumerate(files)}
+
+    @settings(max_examples=250, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(sites))
+    def breaking(site):
+        f, s, k = site
+        name, text, model = files[f]
+        broken = _broken(text, s, k)
+        try:
+            result = import_code(broken, model=model, filename=name)
+        except CodeRefused:
+            return
+        assert _shape(result.project) == bases[f], f"{name}: statement {s} broken ({k}) changed the model"
+
+    breaking()
