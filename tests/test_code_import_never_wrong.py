@@ -194,9 +194,14 @@ def _base(f: int):
 def test_breaking_one_statement_refuses_or_changes_nothing(site):
     f, s, k = site
     base = _base(f)
-    if base is None:
-        return
-    name, source, wanted = FILES[f]
+    if base is not None:
+        assert_refused_or_same(FILES[f], base, s, k)
+
+
+def assert_refused_or_same(file: tuple[str, str, str], base: list, s: int, k: int) -> None:
+    """Statement `s` of the file (name, source, wanted model) broken as _broken(s, k) says: the
+    import refuses, or gives the project `base` (_shape) the whole file gives."""
+    name, source, wanted = file
     broken = _broken(source, s, k)
     try:
         result = import_code(broken, model=wanted, filename=name)
