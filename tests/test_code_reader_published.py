@@ -482,3 +482,46 @@ model = keras.Sequential([keras.Input((7, 12)), keras.layers.SimpleRNN(8), keras
     imported = import_code(code)
     assert imported.skipped[0].startswith("line 4: class CharacterTable(object): a class is Python code")
     assert _built_params(imported.project) == (12 * 8 + 8 * 8 + 8) + (8 * 3 + 3)
+
+
+PREPROCESS = """
+import keras
+inputs = keras.Input(shape=(8, 8, 3))
+x = keras.applications.{module}.preprocess_input(inputs)
+model = keras.Model(inputs, x)
+"""
+
+
+@pytest.mark.parametrize("module, expression", [
+    ("mobilenet_v2", "input_layer / 127.5 - 1.0"), ("inception_v3", "input_layer / 127.5 - 1.0"),
+    ("efficientnet", None), ("convnext", None)])
+def test_preprocess_input_of_one_scale_for_every_channel_is_that_arithmetic(module, expression):
+    """The TensorFlow transfer-learning tutorial: `x = preprocess_input(inputs)` in the model.
+    Keras's own function, asked on probes, says what it computes; the built model computes
+    what Keras's preprocess_input does (a pass-through adds no node)."""
+    import keras
+    import numpy as np
+    from editor.building.build import build_project
+
+    project = import_code(PREPROCESS.format(module=module)).project
+    assert [n.expression for n in project.main.nodes if n.kind == "op"] == ([expression] if expression else [])
+    built = build_project(project, weights=False)
+    assert built.ok, built.problems
+    images = np.random.default_rng(1).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    wanted = getattr(keras.applications, module).preprocess_input(images.copy())
+    assert np.allclose(built.model.predict(images, verbose=0), wanted, atol=1e-5)
+
+
+@pytest.mark.parametrize("module", ["resnet50", "vgg16", "densenet", "imagenet_utils"])
+def test_preprocess_input_per_channel_is_refused_naming_it(module):
+    with pytest.raises(CodeRefused) as refused:
+        import_code(PREPROCESS.format(module=module))
+    assert str(refused.value) == (f"line 4: keras.applications.{module}.preprocess_input() scales or flips each "
+                                  "colour channel on its own, which the editor cannot express: this line was left "
+                                  "out, and the model 'model' needs it")
+
+
+def test_preprocess_input_in_tf_mode_by_name():
+    code = PREPROCESS.format(module="imagenet_utils").replace("(inputs)", '(inputs, mode="tf")')
+    project = import_code(code).project
+    assert [n.expression for n in project.main.nodes if n.kind == "op"] == ["input_layer / 127.5 - 1.0"]

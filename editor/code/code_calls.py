@@ -16,7 +16,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from editor.model import expr, names
-from editor.code import application_helpers, keras_applications_package
+from editor.code import application_helpers, keras_applications_package, preprocess_inputs
 from editor.code.code_values import MAX_NUMBER, Refused
 from editor.code.code_values import (BoundMethod, DtypeOf, Function, Layer, LayerHandle, ModelValue, Namespace, Optimizer,
                                      Skip, Sym, checked, kind_of, named_expression)
@@ -79,6 +79,8 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
     module, _, last = path.rpartition(".")
     if path == keras_applications_package.SUBMODULES:
         return keras_applications_package.get_submodules(args, kwargs, line)
+    if preprocess_inputs.is_preprocess(path):
+        return preprocess_inputs.preprocess(reader, path, args, kwargs, line)
     if any(path == p or path.startswith(p + ".") for p in OUTSIDE):
         if path.startswith("keras.datasets."):
             raise Skip(line, f"{path}() loads a dataset: data, not the model")
