@@ -23,7 +23,9 @@ imports gdown, a downloader, at the top of its weight helpers: where gdown is no
 runner stands an empty module in for it, and its download_weights_if_necessary gives the same
 placeholder as get_file (nothing here downloads). Keras 2 example scripts (entries marked
 "script") run as scripts, nothing put on sys.path, with no_training.py's datasets and no-op
-training in place of the real ones.
+training in place of the real ones, keras2_names.py's Keras 2 names bound to Keras 3's own
+objects, no command-line arguments (sys.argv is the script alone) and, as their current folder,
+a new empty one of their own (they write logs, images and checkpoints there).
 
     python tests/code_corpus/run_corpus_file.py FILE.py [FILE.py ...]
     python tests/code_corpus/run_corpus_file.py --published [NAME ...]
@@ -42,6 +44,7 @@ import os
 import re
 import runpy
 import sys
+import tempfile
 import traceback
 import types
 
@@ -112,14 +115,19 @@ def _execute(path: str, source: str, package: str | None) -> dict:
     return scope
 
 
-def run(path: str, package: str | None = None) -> dict:
+def run(path: str, package: str | None = None, script: bool = False) -> dict:
+    """What the file builds; a `script` runs as its own command (sys.argv), in a scratch folder."""
     path = os.path.abspath(path)
     source = open(path, encoding="utf-8").read()
     _current.update(path=None, models=[])
     keras.backend.clear_session()
     gc.collect()  # the previous file's models: VGG16 alone holds 0.5 GB of weights
     _current.update(path=path)
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+        if script:
+            stack.enter_context(contextlib.chdir(stack.enter_context(tempfile.TemporaryDirectory())))
+            stack.enter_context(_argv([path]))
         scope = _execute(path, source, package)
     _current["path"] = None
     wanted = HEADER.search(source)
@@ -147,9 +155,19 @@ def run(path: str, package: str | None = None) -> dict:
     return found
 
 
-def _published(names: list[str]) -> list[tuple[str, str | None]]:
-    """(corpus file, its package) of each published file named (all when none is), each
-    distribution's unpacked folder put on sys.path."""
+@contextlib.contextmanager
+def _argv(argv: list[str]):
+    saved = sys.argv
+    sys.argv = argv
+    try:
+        yield
+    finally:
+        sys.argv = saved
+
+
+def _published(names: list[str]) -> list[tuple[str, str | None, bool]]:
+    """(corpus file, its package, whether it is a script) of each published file named (all when
+    none is), each distribution's unpacked folder put on sys.path."""
     import fetch_published
 
     if importlib.util.find_spec("gdown") is None:
@@ -161,22 +179,24 @@ def _published(names: list[str]) -> list[tuple[str, str | None]]:
         if downloaded and not entry.script and str(root) not in sys.path:
             sys.path.insert(0, str(root))
     if any(e.script for e in chosen):
+        import keras2_names
         import no_training
 
+        keras2_names.install()
         no_training.install()
     if any(e.distribution == "deepface" for e in chosen):
         from deepface.commons import weight_utils
 
         weight_utils.download_weights_if_necessary = _no_download
-    return [(str(fetch_published.corpus_file(e)), None if e.script else e.package) for e in chosen]
+    return [(str(fetch_published.corpus_file(e)), None if e.script else e.package, e.script) for e in chosen]
 
 
 def main(args: list[str]) -> int:
-    runs = _published(args[1:]) if args[:1] == ["--published"] else [(path, None) for path in args]
-    for path, package in runs:
+    runs = _published(args[1:]) if args[:1] == ["--published"] else [(path, None, False) for path in args]
+    for path, package, script in runs:
         name = os.path.basename(path)
         try:
-            result = {"file": name, **run(path, package)}
+            result = {"file": name, **run(path, package, script)}
         except Exception as err:  # one file's failure is reported, the others still run
             result = {"file": name, "error": f"{type(err).__name__}: {err}",
                       "traceback": traceback.format_exc(limit=-3)}
