@@ -135,7 +135,7 @@ def bare_edits(browser, url: str, times: Path, count: int) -> list[dict]:
 
 
 def editor_edits(browser, url: str, times: Path, path: str, node: str, param: str, first: int, count: int,
-                 name: str) -> list[dict]:
+                 name: str, graph: str = "main") -> list[dict]:
     page, probe = _new_page(browser, times)
     page.goto(f"{url}{path}")
     page.locator("pre", has_text="Total params").first.wait_for()
@@ -143,7 +143,7 @@ def editor_edits(browser, url: str, times: Path, path: str, node: str, param: st
     page.keyboard.type(name)
     page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}( ·|$)")).first.click()
     page.get_by_role("heading", name=name, exact=True).wait_for()
-    box = page.locator(f".st-key-insp-main-{node}-cfg-{param} input")
+    box = page.locator(f".st-key-insp-{graph}-{node}-cfg-{param} input")
     box.wait_for()
     for i in range(count + 1):  # the first one warms up
         old = page.locator("pre", has_text="Total params").first.inner_text()
