@@ -525,3 +525,49 @@ def test_preprocess_input_in_tf_mode_by_name():
     code = PREPROCESS.format(module="imagenet_utils").replace("(inputs)", '(inputs, mode="tf")')
     project = import_code(code).project
     assert [n.expression for n in project.main.nodes if n.kind == "op"] == ["input_layer / 127.5 - 1.0"]
+
+
+TRAINING_LOOP = """
+import numpy as np
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input((7, 12)), layers.SimpleRNN(8), layers.Dense(3)])
+for iteration in range(1, 200):
+    print('Iteration', iteration)
+    model.fit(x_train, y_train, epochs=1)
+    for i in range(10):
+        ind = np.random.randint(0, len(x_val))
+        preds = model.predict_classes(x_val[np.array([ind])], verbose=0)
+        print('T', preds[0], end=' ')
+"""
+
+
+def test_a_training_loop_whose_first_pass_leaves_every_line_out_is_read_once():
+    """Keras 2's addition_rnn: 199 epochs of fit and printed predictions after the model. A pass
+    that reads nothing (every line left out or printed, none reading the loop's variable)
+    leaves the next pass the same values, so the other passes are not read (it used to spend
+    the 50,000-step budget and refuse)."""
+    imported = import_code(TRAINING_LOOP)
+    assert _built_params(imported.project) == (12 * 8 + 8 * 8 + 8) + (8 * 3 + 3)
+    assert "line 7: a pass of this loop left out every line of it: its other 198 passes were not read" \
+        in imported.notes
+    assert imported.steps < 2_000
+
+
+@pytest.mark.parametrize("body, dense", [
+    ("    if iteration == 3:\n        model.add(layers.Dense(2))\n", 1),  # the if is read in every pass
+    ("    model.add(layers.Dense(2)) if iteration == 3 else unknown(iteration)\n", 0),  # reads the variable
+    ("    sizes[iteration] = 2\n", 0),
+])
+def test_a_loop_pass_that_reads_its_variable_or_changes_anything_is_not_cut_short(body, dense):
+    code = ("import keras\nfrom keras import layers\nsizes = {}\n"
+            "model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])\n"
+            f"for iteration in range(5):\n{body}")
+    try:
+        imported = import_code(code)
+    except CodeRefused as refused:
+        assert dense == 0 and "this line was left out" in str(refused)
+        return
+    assert not any("passes were not read" in n for n in imported.notes)
+    assert sum(n.class_name == "Dense" for n in imported.project.main.nodes) == 1 + dense

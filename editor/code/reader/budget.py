@@ -88,8 +88,6 @@ class Budget:
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         forbidden = FORBIDDEN - (SHADOWABLE & bound)
         doc_setters = {id(n.func) for n in ast.walk(tree) if sets_doc_call(n)}
-        doc_setters |= {id(b) for n in ast.walk(tree) if isinstance(n, ast.ClassDef)  # class Table(object):
-                        for b in n.bases if isinstance(b, ast.Name) and b.id == "object"}
         stack = [(tree, 0, "")]  # (node, depth, the head of the class it is in)
         imports: list[tuple[int, str]] = []  # (line, module) of imports outside MODULES
         while stack:
@@ -100,6 +98,8 @@ class Budget:
             where = getattr(node, "lineno", 0)
             if depth > MAX_NESTING:
                 raise Refused(f"line {where}: nested too deeply to read (more than {MAX_NESTING} levels)")
+            if isinstance(node, ast.ClassDef):  # class Table(object): the one use of `object` read
+                doc_setters |= {id(b) for b in node.bases if isinstance(b, ast.Name) and b.id == "object"}
             if isinstance(node, ast.ClassDef) and not owner:
                 bases = ", ".join(ast.unparse(base) for base in node.bases)
                 owner = f"class {node.name}({bases})" if bases else f"class {node.name}"

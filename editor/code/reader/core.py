@@ -28,6 +28,7 @@ class Memo:
     assigned: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it sets
     mutated: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it changes in place
     jumps: dict[int, bool] = field(default_factory=dict)  # id(statement left out) -> holds a return, break or continue
+    reads: dict[int, frozenset] = field(default_factory=dict)  # id(statement left out) -> the names it reads
     left_out: list = field(default_factory=list)  # (first line, last line, Skip, statement) of each statement left out
     comments: dict[int, Optional[str]] = field(default_factory=dict)  # line -> the node name its comment keeps
     lines: Optional[list[str]] = None  # the file's lines, split once
@@ -40,6 +41,8 @@ class Reader(Budget, Statements, Expressions, Records):
     def __init__(self, source: str, filename: str = "<code>"):
         self.source, self.filename = source, filename
         self.steps = 0
+        self.statements_read = 0  # statements read to their end, loops and prints aside (Statements.state_of_reading)
+        self.left_out_now: list = []  # statements left out in the passes of the loops being read
         self.parsed = 0  # syntax nodes of the file (0 until it is parsed)
         self.depth = 0
         self.calls: list[HelperCall] = []  # the file's functions being called now, outermost first

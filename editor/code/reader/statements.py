@@ -74,7 +74,10 @@ class Statements:
             made, models = len(self.records), len(self.all_models)
             try:
                 self.statement(statement, scope)
+                if not isinstance(statement, (ast.For, ast.Pass)) and not _prints(statement, scope):
+                    self.statements_read += 1
             except Skip as skip:
+                self.left_out_now.append(statement)
                 memo = self.memo
                 if (skip.line, skip.reason) not in memo.skips:
                     memo.skips.add((skip.line, skip.reason))
@@ -145,14 +148,13 @@ class Statements:
         elif isinstance(node, ast.For):
             if node.orelse:
                 raise Skip(line, "for ... else")
-            for item in self.iterate(self.value(node.iter, scope), line):
-                self.assign(node.target, item, scope, line)
-                try:
-                    self.block(node.body, scope)
-                except Break:
-                    break
-                except Continue:
-                    continue
+            items = self.iterate(self.value(node.iter, scope), line)
+            targets = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+            start = len(self.left_out_now)
+            try:
+                self.passes(node, items, targets, scope)
+            finally:  # the loops around see each statement this one left out, once
+                self.left_out_now[start:] = list({id(s): s for s in self.left_out_now[start:]}.values())
         elif isinstance(node, ast.If):
             try:
                 taken = self.truth(self.value(node.test, scope), line)
@@ -186,6 +188,41 @@ class Statements:
             self.block(node.body, scope)  # the layers' names are the same inside; only variable paths gain it
         else:
             raise Skip(line, f"{_STATEMENTS.get(type(node), type(node).__name__.lower())} is not model-building code")
+
+    def passes(self, node: ast.For, items: list, targets: set, scope: Scope) -> None:
+        """The loop's passes, cut short after a pass that changes nothing (state_of_reading)."""
+        line = node.lineno
+        for index, item in enumerate(items):
+            before, first_left = self.state_of_reading(), len(self.left_out_now)
+            self.assign(node.target, item, scope, line)
+            try:
+                self.block(node.body, scope)
+            except Break:
+                break
+            except Continue:
+                pass
+            reads_target = any(targets & self.reads(left) for left in self.left_out_now[first_left:])
+            if self.state_of_reading() == before and not reads_target and index + 1 < len(items):
+                self.notes.append(f"line {line}: a pass of this loop left out every line of it: "
+                                  f"its other {len(items) - index - 1:,} passes were not read")
+                break
+
+    def reads(self, statement: ast.stmt) -> frozenset:
+        """The names a statement left out in a loop reads (worked out once)."""
+        found = self.memo.reads.get(id(statement))
+        if found is None:
+            found = self.memo.reads[id(statement)] = frozenset(
+                n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
+        return found
+
+    def state_of_reading(self) -> tuple:
+        """What a pass of a loop can change: statements read (a loop's own passes aside), nodes,
+        models and layer names made. A pass that changes none of them (every line left out,
+        or `print`), and none of whose left-out lines reads the loop's variable, leaves the next
+        pass the same names and values, so it would do the same: a training loop of 199 epochs
+        after the model is read once, not 199 times."""
+        return (self.statements_read, len(self.records), len(self.all_models), len(self.layer_names.counts),
+                len(self.taints))
 
     def name_scopes(self, node: ast.With, scope: Scope) -> bool:
         """`with backend.name_scope("block"):` (keras.applications' NASNet): Keras names the
@@ -320,6 +357,18 @@ _ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"),
             ("tensorflow.python", "tensorflow"), ("keras_applications", "keras.applications"))
 
 
+def _prints(statement: ast.stmt, scope: Scope) -> bool:
+    """`print(...)` as a statement, Python's own print (not a name the file binds)."""
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name) and statement.value.func.id == "print"):
+        return False
+    try:
+        scope.find("print")
+    except KeyError:
+        return True
+    return False
+
+
 def same_imports(body: list, orelse: list) -> bool:
     """`if tf_version == 1: from keras.layers import Dense` / `else: from tensorflow.keras.layers
     import Dense`: both branches bind the same names to the same Keras objects, so which
@@ -364,7 +413,7 @@ def assigned_names(statement: ast.stmt) -> list[str]:
 # Methods whose call changes nothing the editor imports (training, saving, printing).
 HARMLESS_METHODS = frozenset({
     "fit", "fit_generator", "evaluate", "evaluate_generator", "predict", "predict_generator", "predict_on_batch",
-    "train_on_batch", "test_on_batch", "summary", "save", "save_weights", "load_weights", "to_json", "to_yaml",
+    "train_on_batch", "test_on_batch", "predict_classes", "predict_proba", "summary", "save", "save_weights", "load_weights", "to_json", "to_yaml",
     "count_params", "get_config", "get_weights", "set_weights", "get_layer", "reset_states", "call",
     "items", "keys", "values", "get", "copy", "index", "count", "format", "join", "lower", "upper", "strip", "replace",
     "numpy", "read", "write", "close", "show", "plot", "savefig", "figure"})
