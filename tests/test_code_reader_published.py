@@ -267,9 +267,9 @@ import keras
 from keras import layers
 
 (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-x_train = x_train.reshape(60000, 784)
+x_train = x_train.reshape(x_train.shape[0], -1).astype("float32") / 255
 
-inputs = keras.Input(shape=(784,))
+inputs = keras.Input(shape=x_train.shape[1:])
 x = layers.Dense(512, activation="relu")(inputs)
 outputs = layers.Dense(10, activation="softmax")(x)
 model = keras.Model(inputs, outputs, name="mnist_mlp")
@@ -277,23 +277,58 @@ model.fit(x_train, y_train, epochs=1)
 """
 
 
-def test_loading_a_dataset_is_left_out_as_data_and_strict_refuses_it():
-    """keras.datasets.*.load_data() is never called: the data is not part of the model, so the
-    line (and every line using its arrays) is left out; --strict refuses any line left out."""
+def test_an_image_dataset_is_read_as_arrays_of_the_shapes_keras_documents():
+    """Keras 2's examples size the model from the data: `x_train.shape[1:]` after a reshape. The
+    shapes come from Keras's own docstring of load_data; nothing is loaded or downloaded."""
+    from editor.code.reader.data_arrays import documented_shapes
+
+    assert documented_shapes("mnist") == ((60000, 28, 28), (60000,), (10000, 28, 28), (10000,))
+    assert documented_shapes("cifar10") == ((50000, 32, 32, 3), (50000, 1), (10000, 32, 32, 3), (10000, 1))
     imported = import_code(MNIST_MLP)
-    assert list(imported.skipped[:2]) == ["line 5: keras.datasets.mnist.load_data() loads a dataset: data, not the model",
-                                    "line 6: uses 'x_train', which line 5 left out"]
+    assert [n.shape for n in imported.project.main.nodes if n.kind == "input"] == [(784,)]
     assert _built_params(imported.project) == 784 * 512 + 512 + 512 * 10 + 10
-    with pytest.raises(CodeRefused, match=r"^line 5: keras\.datasets\.mnist\.load_data\(\) loads a dataset"):
-        import_code(MNIST_MLP, strict=True)
+    assert "line 5: keras.datasets.mnist.load_data() read as arrays of the shapes Keras documents " \
+           "(nothing is loaded)" in imported.notes
 
 
-def test_a_model_that_needs_the_loaded_data_is_refused_naming_the_load():
-    code = MNIST_MLP.replace("shape=(784,)", "shape=x_train.shape[1:]")
+@pytest.mark.parametrize("line, shape", [
+    ("x = x_train.reshape(60000, 28, 28, 1)", (28, 28, 1)),
+    ("x = np.expand_dims(x_train, -1)[:1000]", (28, 28, 1)),
+    ("x = np.reshape(x_train, [-1, 28 * 28]) - np.mean(x_train.reshape(-1, 784), axis=0)", (784,)),
+    ("x = keras.utils.to_categorical(y_train, 10)", (10,)),
+])
+def test_what_numpy_does_to_the_shape_is_followed(line, shape):
+    code = ("import numpy as np\nimport keras\n(x_train, y_train), _ = keras.datasets.mnist.load_data()\n"
+            f"{line}\ninputs = keras.Input(shape=x.shape[1:])\n"
+            "model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Flatten()(inputs)))\n")
+    assert [n.shape for n in import_code(code).project.main.nodes if n.kind == "input"] == [shape]
+
+
+@pytest.mark.parametrize("line, why", [
+    ("classes = np.max(y_train) + 1", "numpy.max() of the data is not read (its values are never loaded)"),
+    ("classes = int(y_train[0])", "int() of"),
+    ("classes = x_train.reshape(11, -1).shape[1]", "reshape() of the data: cannot reshape an array of size"),
+])
+def test_a_model_that_needs_the_datas_values_is_refused_naming_the_line(line, why):
+    code = ("import numpy as np\nimport keras\n(x_train, y_train), _ = keras.datasets.mnist.load_data()\n"
+            f"{line}\ninputs = keras.Input(shape=(4,))\n"
+            "model = keras.Model(inputs, keras.layers.Dense(classes)(inputs))\n")
     with pytest.raises(CodeRefused) as refused:
         import_code(code)
-    assert str(refused.value) == ("line 5: keras.datasets.mnist.load_data() loads a dataset: data, not the model: "
+    assert str(refused.value).startswith("line 4: ") and why in str(refused.value), str(refused.value)
+
+
+def test_a_sequence_dataset_is_left_out_as_data_and_a_model_that_needs_it_refuses():
+    """imdb and reuters give lists of word indices whose lengths Keras does not document."""
+    code = MNIST_MLP.replace("mnist", "imdb")
+    with pytest.raises(CodeRefused) as refused:
+        import_code(code)
+    assert str(refused.value) == ("line 5: keras.datasets.imdb.load_data() loads a dataset: data, not the model: "
                                   "this line was left out, and the model 'model' needs it")
+    imported = import_code(code.replace("shape=x_train.shape[1:]", "shape=(784,)"))
+    assert imported.skipped[0] == "line 5: keras.datasets.imdb.load_data() loads a dataset: data, not the model"
+    with pytest.raises(CodeRefused, match=r"^line 5: keras\.datasets\.imdb\.load_data\(\) loads a dataset"):
+        import_code(code.replace("shape=x_train.shape[1:]", "shape=(784,)"), strict=True)
 
 
 def test_an_embedding_without_input_length_in_a_model_fitted_on_data_is_refused():
@@ -456,7 +491,7 @@ def test_a_sequential_that_lost_its_first_layer_to_a_left_out_line_names_that_li
     code = """
 import keras
 from keras.layers import Conv2D, Flatten, Dense
-(x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data()
 model = keras.Sequential()
 model.add(Conv2D(32, (3, 3), input_shape=x_train.shape[1:]))
 model.add(Flatten())
@@ -464,7 +499,7 @@ model.add(Dense(10))
 """
     with pytest.raises(CodeRefused) as refused:
         import_code(code)
-    assert str(refused.value) == ("line 4: keras.datasets.cifar10.load_data() loads a dataset: data, not the model: "
+    assert str(refused.value) == ("line 4: keras.datasets.imdb.load_data() loads a dataset: data, not the model: "
                                   "this line was left out, and the model 'model' needs it")
 
 

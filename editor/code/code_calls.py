@@ -26,6 +26,7 @@ from editor.code.keras_config_objects import config_object, is_config_object
 from editor.code.keras_settings import is_setting, read_setting
 from editor.code.layer_arguments import keyword_arguments
 from editor.code.shape_queries import SHAPE_FUNCTIONS, shape_function
+from editor.code.reader import data_arrays
 from editor.model.graph import MERGE_CLASSES, name_problem
 
 if TYPE_CHECKING:  # the reader calls this module; this module only names the reader's types
@@ -81,6 +82,11 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
         return keras_applications_package.get_submodules(args, kwargs, line)
     if preprocess_inputs.is_preprocess(path):
         return preprocess_inputs.preprocess(reader, path, args, kwargs, line)
+    if data_arrays.is_loader(path):
+        reader.notes.append(f"line {line}: {path}() read as arrays of the shapes Keras documents (nothing is loaded)")
+        return data_arrays.load(path, line)
+    if path not in NEUTRAL and any(isinstance(a, data_arrays.DataArray) for a in args):
+        return data_arrays.function(path, args, kwargs, line)
     if any(path == p or path.startswith(p + ".") for p in OUTSIDE):
         if path.startswith("keras.datasets."):
             raise Skip(line, f"{path}() loads a dataset: data, not the model")
@@ -193,7 +199,7 @@ def _builtin(reader: Reader, name: str, args: list, kwargs: dict, line: int) -> 
             raise Skip(line, "range() with a step of 0")
         return range(*args)
     if name == "len":
-        if len(args) != 1 or not isinstance(args[0], (list, tuple, dict, str, range)):
+        if len(args) != 1 or not isinstance(args[0], (list, tuple, dict, str, range, data_arrays.DataArray)):
             raise Skip(line, "len() of something other than a list")
         return len(args[0])
     if name in ("zip", "enumerate", "reversed", "sorted", "list", "tuple", "dict"):

@@ -20,7 +20,7 @@ from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
 from editor.code.reader import containers
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
-from editor.code.reader import python_values
+from editor.code.reader import data_arrays, python_values
 from editor.code.reader.keras_order import model_layers
 from editor.code.shape_queries import StaticShape, model_shape, shape_attribute, shape_method, tensor_shape
 from editor.code.reader.statements import Scope, Return, canonical
@@ -197,6 +197,8 @@ class Expressions:
         raise Skip(line, f"'{name}' is not defined")
 
     def attribute(self, value: Any, attr: str, line: int) -> Any:
+        if isinstance(value, data_arrays.DataArray):
+            return data_arrays.attribute(value, attr, line)
         if isinstance(value, Function) and attr == "__doc__" and isinstance(value.node, ast.FunctionDef):
             return ast.get_docstring(value.node, clean=False)  # Python's own: its docstring or None
         if isinstance(value, Namespace):
@@ -241,6 +243,8 @@ class Expressions:
 
     def subscript(self, value: Any, index_node: ast.AST, scope: Scope, line: int) -> Any:
         index = self.value(index_node, scope)
+        if isinstance(value, data_arrays.DataArray):
+            return data_arrays.subscript(value, index, line)
         if isinstance(value, Sym):
             if value.multi and isinstance(index, int):
                 record, _ = value.made
@@ -277,6 +281,8 @@ class Expressions:
         raise Skip(line, f"indexing a {kind_of(value)}")
 
     def binary(self, op: ast.AST, left: Any, right: Any, line: int) -> Any:
+        if isinstance(left, data_arrays.DataArray) or isinstance(right, data_arrays.DataArray):
+            return data_arrays.binary(op, left, right, line)
         if python_values.owns(left, right):  # sets, and types compared
             return python_values.binary(self, op, left, right, line)
         if isinstance(op, (ast.Is, ast.IsNot)) and None in (left, right) and (isinstance(left, Sym) or isinstance(right, Sym)):
@@ -447,6 +453,8 @@ class Expressions:
             return code_calls.model_method(self, owner, name, args, kwargs, node, scope)
         if isinstance(owner, StaticShape):
             return shape_method(owner, name, args, kwargs, line)
+        if isinstance(owner, data_arrays.DataArray):
+            return data_arrays.method(owner, name, args, kwargs, line)
         if isinstance(owner, (list, dict)) and name in containers.METHODS:
             return containers.method(self, owner, name, args, kwargs, line)
         if isinstance(owner, str):
