@@ -129,6 +129,27 @@ def node_params(preview) -> Optional[dict[str, int]]:
     return {node_id: cost.params for node_id, cost in costs.items()} or None
 
 
+def box_heat(graph: Graph, opened, figures: dict[str, int], which: str) -> dict[str, tuple[str, str]]:
+    """The cost overlay as drawn: a collapsed block's figure is the sum over its nodes, and the
+    colour scale runs up to the costliest item shown (canvas id -> (fill, figure))."""
+    from editor.building import node_cost
+
+    if not figures:
+        return {}
+    sums = block_view.box_sums(block_view.project(graph, opened), figures)
+    top = max(sums.values(), default=0)
+    return {item: (node_cost.heat(v, top), node_cost.human(v, which)) for item, v in sums.items()}
+
+
+def heat(graph: Graph, preview) -> dict[str, tuple[str, str]]:
+    """The cost overlay of the canvas (editor.ui.cost_view), added up per collapsed block."""
+    from editor.ui import cost_view
+
+    if not graph.blocks:
+        return cost_view.heat(preview)
+    return box_heat(graph, open_blocks(graph), cost_view.figures(preview), cost_view.mode())
+
+
 def show_canvas_controls(graph: Graph) -> None:
     """Below the canvas when the graph has blocks: how many are expanded, expand or collapse all."""
     if not graph.blocks:

@@ -122,7 +122,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     selected = block_panel.canvas_selection(graph, current)  # a node, or the box of a block
     data = drawing.canvas_data(graph, problems, open_blocks=block_panel.open_blocks(graph),
                                params=block_panel.node_params(preview), shapes=shapes, selected=selected,
-                               graph_names=names, heat=cost_view.heat(preview), marks=marks)
+                               graph_names=names, heat=block_panel.heat(graph, preview), marks=marks)
     data = drawing.CanvasData(data.nodes + ghosts, data.edges)
 
     view = framing.choose_view(data, st.session_state.get(view_key, "auto"), selected)

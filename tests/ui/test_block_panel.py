@@ -167,3 +167,17 @@ def test_values_typed_for_a_field_and_the_default_dropped():
     assert [g.node(f"h{i}").config.get("use_bias") for i in range(3)] == [False] * 3
     g = block_panel.apply_value(g, "b1", "h0", "use_bias", None)
     assert all("use_bias" not in g.node(f"h{i}").config for i in range(3))
+
+
+def test_the_cost_overlay_adds_up_per_collapsed_block():
+    from editor.building import node_cost
+
+    g = found_blocks(residual_chain([16, 32, 16]))
+    params = {"stem": 72, "h0": 144, "p0": 136, "s0": 0, "h1": 288, "p1": 264, "s1": 0,
+              "h2": 144, "p2": 136, "s2": 0, "out": 9}
+    drawn = block_panel.box_heat(g, {"b3"}, params, "params")
+    assert {k: v[1] for k, v in drawn.items()} == {
+        "x": "0 params", "stem": "72 params", "block:b1": "280 params", "block:b2": "552 params",
+        "h2": "144 params", "p2": "136 params", "s2": "0 params", "out": "9 params"}
+    assert drawn["block:b2"][0] == node_cost.heat(552, 552) and drawn["stem"][0] == node_cost.heat(72, 552)
+    assert block_panel.box_heat(g, set(), {}, "params") == {}
