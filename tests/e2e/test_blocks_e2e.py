@@ -1,8 +1,14 @@
 """Blocks in the browser (issue 26): group three nodes into a block and ungroup them; open
 ResNet50 collapsed, expand a block and collapse it again; "Apply to every block of this
-kind" and Undo. Every journey fails on a browser console error (the `page` fixture)."""
+kind" and Undo; helper-function code pasted shows its blocks, and its export writes one
+`def` that runs and builds the same parameters. Every journey fails on a browser console
+error (the `page` fixture)."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import pytest
 from playwright.sync_api import expect
@@ -133,3 +139,45 @@ def test_apply_to_every_block_of_the_kind_then_undo(page, server, tmp_path):
     wait_total(page, f"{CHAIN_TOTAL - 40 * 8:,}")  # each block's first Dense loses its 8 biases
     press(page, "toolbar.undo")
     wait_total(page, f"{CHAIN_TOTAL:,}")
+
+
+HELPER_CODE = '''import keras
+from keras import layers
+
+def residual_block(x, units):
+    y = layers.Dense(units, activation="relu")(x)
+    y = layers.Dense(16)(y)
+    return layers.Add()([x, y])
+
+inputs = keras.Input(shape=(16,))
+x = residual_block(inputs, 32)
+x = residual_block(x, 64)
+x = residual_block(x, 32)
+outputs = layers.Dense(3, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+'''
+HELPER_TOTAL = (33 * 32 + 16) * 2 + 33 * 64 + 16 + 16 * 3 + 3  # a block of u units: 16u + u + 16u + 16
+
+
+def test_helper_code_pasted_shows_its_blocks_and_exports_them_as_a_def_that_runs(page, server, tmp_path):
+    open_template(page, server, "mlp")
+    page.get_by_text("Import Python code").click()
+    field(page, "code.text").locator("textarea").fill(HELPER_CODE)
+    page.get_by_role("button", name="Import code", exact=True).click()
+    wait_total(page, f"{HELPER_TOTAL:,}")
+    expect(page.get_by_text("3 blocks, 3 expanded: residual_block, residual_block_1, residual_block_2")).to_be_visible()
+    press(page, "blocks.collapse_all")
+    drawn(page, lambda ids: sorted(i for i in ids if i.startswith("block:")) == ["block:b1", "block:b2", "block:b3"]
+          and len(ids) == 5)
+    assert labels(page)["block:b2"] == "residual_block_1\nresidual_block · 3 nodes\n(None, 16) → (None, 16)\n2,128 params"
+
+    code = page.locator("pre", has_text="def build_model").first
+    code.wait_for(state="attached")
+    source = code.text_content()
+    assert "def residual_block(x, names, units):" in source and source.count("= residual_block(") == 3
+    script = tmp_path / "exported.py"
+    script.write_text(source, encoding="utf-8")
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert f"Total params: {HELPER_TOTAL:,}" in ran.stdout
