@@ -368,8 +368,12 @@ def show_node_block(graph: Graph, node: Node, k: str) -> None:
     around = [blocks.block(graph, b) for b in blocks.chain(graph, node.block)]
     st.caption(md("In block " + " › ".join(b.name for b in reversed(around))))
     opened = open_blocks(graph)
+    hidden = blocks.top_item(graph, node, opened)
     innermost = next((b for b in around if b.id in opened), None)
-    if innermost is not None:
+    if hidden is not None:  # selected in the list while its block is one box: show it
+        st.button(md(f"Expand block {blocks.block(graph, hidden).name} to show it"), key=f"{k}.expand_block",
+                  on_click=_toggle, args=(node.block, True))
+    elif innermost is not None:
         st.button(md(f"Collapse block {innermost.name}"), key=f"{k}.collapse_block",
                   on_click=_collapse_around, args=(innermost.id,))
 

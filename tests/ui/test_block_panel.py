@@ -181,3 +181,17 @@ def test_the_cost_overlay_adds_up_per_collapsed_block():
         "h2": "144 params", "p2": "136 params", "s2": "0 params", "out": "9 params"}
     assert drawn["block:b2"][0] == node_cost.heat(552, 552) and drawn["stem"][0] == node_cost.heat(72, 552)
     assert block_panel.box_heat(g, set(), {}, "params") == {}
+
+
+def test_a_node_inside_a_block_expands_it_to_show_and_collapses_it_again():
+    from tests.ui.helpers import select
+
+    at = select(with_graph(open_app("mlp"), found_blocks(residual_chain([8] * 40))), "p1")
+    assert "In block sum1" in [shown(c.value) for c in at.caption]
+    assert opened(at) == frozenset()
+    at.button(key="insp.main.p1.expand_block").click()  # its block was one box
+    run(at)
+    assert opened(at) == {"b2"}
+    at.button(key="insp.main.p1.collapse_block").click()
+    run(at)
+    assert opened(at) == frozenset() and "#### sum1" in headings(at)  # the block is selected now
