@@ -50,22 +50,38 @@ def click_until(page, node_id: str, shown, tries: int = 3) -> None:
                 raise
 
 
-def pick_option(page, box, option: str, typed: str = "") -> None:
+def pick_option(page, box, option: str, typed: str = "", multi: bool = False) -> None:
     """Open a select or multiselect, type `typed` (a long list draws only what fits) and
-    click `option`; a click that lands while the page is still settling opens nothing, so
-    it is repeated until the list shows."""
+    click `option` until the box shows it (a select: as its value; a multiselect: as a
+    chip). A click that meets a rerun replacing the list is lost, so the pick is repeated."""
     wanted = page.get_by_role("option", name=option, exact=True)
     for _ in range(12):
-        box.locator("input").first.click()
         try:
+            box.locator("input").first.click(timeout=5_000)
             page.get_by_role("option").first.wait_for(timeout=5_000)
             page.keyboard.type(typed)
-            wanted.wait_for(timeout=5_000)
-            break
-        except Exception:  # noqa: BLE001 - the list did not open: click again
+            wanted.click(timeout=5_000)
             page.keyboard.press("Escape")
-    wanted.click()
-    page.keyboard.press("Escape")
+            if multi:
+                expect(box.get_by_text(option, exact=True)).to_be_visible(timeout=5_000)
+            else:
+                expect(box.locator("input").first).to_have_value(option, timeout=5_000)
+            return
+        except Exception:  # noqa: BLE001 - the list closed or was replaced: pick again
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose '{option}'")
+
+
+def open_expander(page, title: str, inside) -> None:
+    """Open an expander until `inside` shows (a click that meets a rerun is lost)."""
+    for _ in range(6):
+        page.get_by_text(title, exact=True).click()
+        try:
+            expect(inside).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(inside).to_be_visible()
 
 
 def press(page, key: str) -> None:
@@ -75,10 +91,10 @@ def press(page, key: str) -> None:
 
 def test_group_three_nodes_into_one_box_then_ungroup(page, server):
     open_template(page, server, "mlp")
-    page.get_by_text("Group nodes into a block").click()
     nodes = field(page, "blocks.group.nodes")
+    open_expander(page, "Group nodes into a block", nodes)
     for count, option in enumerate(("hidden1 · Dense", "hidden2 · Dense", "hidden3 · Dense"), start=1):
-        pick_option(page, nodes, option)
+        pick_option(page, nodes, option, multi=True)
         expect(nodes.get_by_text(" · Dense")).to_have_count(count)  # the chips chosen so far
     type_into(page, "blocks.group.name", "hidden_stack")
     press(page, "blocks.group.go")
@@ -93,7 +109,7 @@ def test_group_three_nodes_into_one_box_then_ungroup(page, server):
 
 def test_resnet50_opens_collapsed_expand_a_block_and_collapse_it(page, server, screenshots):
     open_template(page, server, "mlp")
-    page.get_by_text("Import a Keras model").click()
+    open_expander(page, "Import a Keras model", field(page, "import.application"))
     pick_option(page, field(page, "import.application"), "ResNet50", typed="ResNet50")
     press(page, "import.application_go")
     expect(summary_block(page)).to_contain_text("Total params: 25,636,712", timeout=180_000)
@@ -161,7 +177,7 @@ HELPER_TOTAL = (33 * 32 + 16) * 2 + 33 * 64 + 16 + 16 * 3 + 3  # a block of u un
 
 def test_helper_code_pasted_shows_its_blocks_and_exports_them_as_a_def_that_runs(page, server, tmp_path):
     open_template(page, server, "mlp")
-    page.get_by_text("Import Python code").click()
+    open_expander(page, "Import Python code", field(page, "code.text"))
     field(page, "code.text").locator("textarea").fill(HELPER_CODE)
     page.get_by_role("button", name="Import code", exact=True).click()
     wait_total(page, f"{HELPER_TOTAL:,}")
