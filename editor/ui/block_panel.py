@@ -127,6 +127,19 @@ def canvas_selection(graph: Graph, current: clicks.CanvasState) -> Optional[str]
     return block_view.item_id(picked.id) if picked is not None else None
 
 
+def view_centre(graph: Graph, selected: Optional[str], opened) -> Optional[str]:
+    """What the legible view centres on: the selection, or an expanded block's first node
+    (its box is gone), so that expanding a block brings its nodes into view."""
+    block_id = block_view.block_of(selected) if selected else None
+    if block_id is None or block_id not in opened:
+        return selected
+    inside = blocks.members(graph, block_id)
+    if not inside:
+        return selected
+    top = blocks.top_item(graph, inside[0], opened)
+    return block_view.item_id(top) if top is not None else inside[0].id
+
+
 def item_name(graph: Graph, item: str) -> str:
     """The name of what a canvas id stands for: a node, or a collapsed block."""
     block_id = block_view.block_of(item)
@@ -239,15 +252,22 @@ def _kind_fields(graph: Graph, block: Block, k: str) -> None:
     st.markdown(f"**{len(kin)} blocks of kind {md(block.kind or 'block')}**")
     arguments = _memo(graph, ("arguments", block.id), lambda: blocks.arguments(graph, block.id))
     if arguments:
-        st.markdown(_arguments_table(arguments, kin, names, block.id))
+        st.markdown(_arguments_table(arguments, kin, names, block))
     else:
         st.caption("They differ in no config value.")
     _apply_fields(graph, block, k, len(kin))
 
 
-def _arguments_table(arguments, kin, names: dict[str, str], mine: str) -> str:
-    """The values that differ between the blocks of the kind: a row per block (this one in bold)."""
-    head = "| block | " + " | ".join(md(f"{a.node_name}.{a.key}") for a in arguments) + " |"
+def _arguments_table(arguments, kin, names: dict[str, str], block: Block) -> str:
+    """The values that differ between the blocks of the kind: a row per block (this one in
+    bold), a column per node field (a node named after the block: by the rest of its name)."""
+    mine, prefix = block.id, block.name + "_"
+
+    def column(a) -> str:
+        node = a.node_name[len(prefix):] if a.node_name.startswith(prefix) and a.node_name != prefix else a.node_name
+        return md(f"{node}.{a.key}")
+
+    head = "| block | " + " | ".join(column(a) for a in arguments) + " |"
     rows = [head, "|" + " --- |" * (len(arguments) + 1)]
     for block_id in kin:
         name = md(names[block_id])

@@ -125,6 +125,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
                                graph_names=names, heat=block_panel.heat(graph, preview), marks=marks)
     data = drawing.CanvasData(data.nodes + ghosts, data.edges)
 
+    selected = block_panel.view_centre(graph, selected, block_panel.open_blocks(graph))
     view = framing.choose_view(data, st.session_state.get(view_key, "auto"), selected)
     config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
     config.__dict__.update(framing.vis_options(view.height))

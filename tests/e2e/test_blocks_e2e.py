@@ -114,7 +114,7 @@ def test_resnet50_opens_collapsed_expand_a_block_and_collapse_it(page, server, s
     press(page, "import.application_go")
     expect(summary_block(page)).to_contain_text("Total params: 25,636,712", timeout=180_000)
     ids = drawn(page, lambda ids: any(i.startswith("block:") for i in ids))
-    assert len(ids) <= 25, ids
+    assert len(ids) == 9 <= 25, ids  # input, conv1, pool1, conv2..conv5, avg_pool, predictions
     boxes = {label.split("\n")[0]: item for item, label in labels(page).items() if item.startswith("block:")}
     assert {"conv2", "conv3", "conv4", "conv5"} <= set(boxes), boxes
     assert labels(page)[boxes["conv2"]].endswith(" params")
@@ -124,10 +124,28 @@ def test_resnet50_opens_collapsed_expand_a_block_and_collapse_it(page, server, s
     click_until(page, conv2, inspector_heading(page, "conv2"))
     page.get_by_role("button", name="Expand", exact=True).click()
     ids = drawn(page, lambda ids: conv2 not in ids)
-    inner = {label.split("\n")[0] for item, label in labels(page).items()}
-    assert {"conv2_block1", "conv2_block2", "conv2_block3"} <= inner, inner
+    inner = {label.split("\n")[0]: item for item, label in labels(page).items()}
+    assert {"conv2_block1", "conv2_block2", "conv2_block3"} <= set(inner), inner
     page.get_by_role("button", name="Collapse", exact=True).click()
-    drawn(page, lambda ids: conv2 in ids and len(ids) <= 25)
+    drawn(page, lambda ids: conv2 in ids and len(ids) == 9)
+
+    # A residual block inside it: its arguments, its nodes
+    page.get_by_role("button", name="Expand", exact=True).click()
+    drawn(page, lambda ids: inner["conv2_block2"] in ids)
+    click_until(page, inner["conv2_block2"], inspector_heading(page, "conv2_block2"))
+    expect(page.get_by_text("12 blocks of kind")).to_be_visible()
+    table = page.locator("table", has_text="1_conv.filters")
+    expect(table).to_be_visible()
+    assert table.locator("th").all_inner_texts() == ["block", "1_conv.filters", "2_conv.filters", "3_conv.filters"]
+    page.screenshot(path=str(screenshots / "blocks_resnet50_arguments.png"))
+    page.get_by_role("button", name="Expand", exact=True).click()
+    drawn(page, lambda ids: inner["conv2_block2"] not in ids)
+    names = {label.split("\n")[0] for label in labels(page).values()}
+    assert {"conv2_block2_1_conv", "conv2_block2_1_bn", "conv2_block2_1_relu", "conv2_block2_2_conv"} <= names, names
+    page.get_by_role("button", name="Collapse", exact=True).click()
+    drawn(page, lambda ids: inner["conv2_block2"] in ids)
+    press(page, "blocks.collapse_all")
+    drawn(page, lambda ids: conv2 in ids and len(ids) == 9)
 
 
 def chain_project() -> Project:

@@ -195,3 +195,10 @@ def test_a_node_inside_a_block_expands_it_to_show_and_collapses_it_again():
     at.button(key="insp.main.p1.collapse_block").click()
     run(at)
     assert opened(at) == frozenset() and "#### sum1" in headings(at)  # the block is selected now
+
+
+def test_the_view_centres_on_an_expanded_blocks_first_node():
+    g = found_blocks(residual_chain([16, 32, 16]))
+    assert block_panel.view_centre(g, "block:b2", set()) == "block:b2"  # collapsed: its box
+    assert block_panel.view_centre(g, "block:b2", {"b2"}) == "h1"  # expanded: its first node
+    assert block_panel.view_centre(g, "p0", {"b2"}) == "p0" and block_panel.view_centre(g, None, set()) is None
