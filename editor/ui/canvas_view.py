@@ -8,7 +8,7 @@ from typing import Optional
 import streamlit as st
 
 from editor.canvas import clicks, drawing, framing, looks
-from editor.ui import compare_view, cost_view, library, state, widgets
+from editor.ui import block_panel, compare_view, cost_view, library, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -119,11 +119,14 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     names = {g.id: g.name for g in project.graphs}
     compared = compare_view.comparison(project)
     marks, ghosts = compare_view.overlay(compared, project, graph.id)
-    data = drawing.canvas_data(graph, problems, shapes=shapes, selected=current.selection, graph_names=names,
-                                    heat=cost_view.heat(preview), marks=marks)
+    selected = block_panel.canvas_selection(graph, current)  # a node, or the box of a block
+    data = drawing.canvas_data(graph, problems, open_blocks=block_panel.open_blocks(graph),
+                               params=block_panel.node_params(preview), shapes=shapes, selected=selected,
+                               graph_names=names, heat=block_panel.heat(graph, preview), marks=marks)
     data = drawing.CanvasData(data.nodes + ghosts, data.edges)
 
-    view = framing.choose_view(data, st.session_state.get(view_key, "auto"), current.selection)
+    selected = block_panel.view_centre(graph, selected, block_panel.open_blocks(graph))
+    view = framing.choose_view(data, st.session_state.get(view_key, "auto"), selected)
     config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
     config.__dict__.update(framing.vis_options(view.height))
     config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
@@ -131,13 +134,15 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     if replaced and after is project:  # shown until the next change of the project
         st.info(md(replaced))
     if view.left_out:
-        around = graph.get(current.selection) if current.selection else None
+        shown_ids = [n["id"] for n in view.data.nodes]
+        around = block_panel.item_name(graph, selected if selected in shown_ids else shown_ids[0])
         st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
-                      f"'{(around or graph.node(view.data.nodes[0]['id'])).name}' at a readable size: select "
+                      f"'{around}' at a readable size: select "
                       "another node (click, or Find a node) to move there, or choose the whole graph."))
     event = agraph([_Item(n) for n in view.data.nodes], [_Item(e) for e in view.data.edges], config)
     # Below the canvas, so that the canvas stays where the eye expects it (the overlays
     # read their choice from the session state, set by the last run's selects).
+    block_panel.show_canvas_controls(graph)
     _legend()
     cols = st.columns(2)
     with cols[0]:
@@ -149,6 +154,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     if not isinstance(event, str):
         event = None
     new_state, edit = clicks.handle_event(current, event, graph)
+    new_state = block_panel.take_click(current, new_state, event, graph)  # a collapsed block's box
     state.set_canvas_state(new_state)
     if edit is not None:
         if state.edit_graph(clicks.describe_edit(graph, edit), lambda g: clicks.apply_edit(g, edit)):

@@ -19,7 +19,7 @@ from editor.model import edits
 from editor.model import expr
 from editor.canvas.looks import class_text, shape_text
 from editor.model.graph import DTYPES, Graph, Node, Ref
-from editor.ui import config_widgets, cost_view, fields, op_fields, output_fields, state, widgets
+from editor.ui import block_panel, config_widgets, cost_view, fields, op_fields, output_fields, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -34,8 +34,13 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
     graph = state.graph()
     node = state.selected_node()
     if node is None:
+        picked = block_panel.selected_block(graph)
+        if picked is not None:
+            block_panel.show_block(graph, picked, preview)
+            return
         st.info("Click a node on the canvas, or find it in the list above, to edit it here.")
         _graph_outline(graph)
+        block_panel.show_overview(graph)
         return
     k = node_key(graph.id, node.id, key)
     shapes = preview.shapes.get(node.id) if preview is not None else None
@@ -44,6 +49,7 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
     cost = cost_view.node_line(preview, node.id) if cost_view.mode() != "none" else None
     if cost:
         st.caption(cost)
+    block_panel.show_node_block(graph, node, k)
     if preview is not None:
         for problem in preview.problems:
             if problem.node == node.id and problem.graph in (None, graph.id):
@@ -69,6 +75,7 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
     st.divider()
     st.button("Delete node", key=f"{k}.delete", on_click=_delete, args=(node.id, node.name), type="secondary",
               help="Removes the node, the wires leaving it and its output.")
+    block_panel.show_group(graph)
 
 
 # ----------------------------------------------------------------------------- helpers
