@@ -21,13 +21,13 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_page_latency import BARE, LAUNCHER, _new_page, bare_edits, editor_edits  # noqa: E402
+from benchmarks.bench_page_latency import (_new_page, bare_and_editor, bare_edits, editor_edits,  # noqa: E402
+                                           workspace_folder)
 from benchmarks.common import report  # noqa: E402
 from support import browser as served  # noqa: E402
 
@@ -112,33 +112,11 @@ def run(quick: bool = False) -> list[dict]:
     if served.chromium_path() is None:
         print("blocks page: skipped (no Chromium)")
         return []
-    from playwright.sync_api import sync_playwright
-
     count = 2 if quick else 5
-    folder = Path(tempfile.mkdtemp(prefix="kgs-blocks-"))
-    os.environ["KGS_WORKSPACE"] = str(folder / "workspace.sqlite3")
-    os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
+    folder = workspace_folder("kgs-blocks-")
     projects = _projects()
-    (folder / "bare.py").write_text(BARE)
-    procs, rows = [], []
-    try:
-        urls = {}
-        for side, script in (("bare", str(folder / "bare.py")), ("editor", "app.py")):
-            os.environ["KGS_SCRIPT_TIMES"] = str(folder / f"{side}.times")
-            port = served.free_port()
-            procs.append(served.start_server(port, folder / f"{side}.log", LAUNCHER, script))
-            urls[side] = f"http://127.0.0.1:{port}"
-            served.wait_healthy(urls[side], procs[-1])
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=served.chromium_path(), args=served.CHROMIUM_ARGS)
-            try:
-                rows = _measure(browser, urls, folder, projects, count)
-            finally:
-                browser.close()
-    finally:
-        for proc in procs:
-            served.stop_server(proc)
-    return rows
+    with bare_and_editor(folder) as (browser, urls):
+        return _measure(browser, urls, folder, projects, count)
 
 
 def _median(rows: list[dict]) -> float:

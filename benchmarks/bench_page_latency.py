@@ -21,6 +21,7 @@ page's median in the same run (the machine is shared: compare ratios, not millis
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import statistics
@@ -187,20 +188,15 @@ def _big_project() -> str:
         workspace.close()
 
 
-def run(quick: bool = False, train: bool = True) -> list[dict]:
-    if served.chromium_path() is None:
-        print("page latency: skipped (no Chromium)")
-        return []
+@contextlib.contextmanager
+def bare_and_editor(folder: Path):
+    """A bare page's server and the editor's (both timed by benchmarks.timed_streamlit) and one
+    headless Chromium: yields (browser, {"bare": url, "editor": url}); all stopped after."""
     from playwright.sync_api import sync_playwright
 
-    count = 3 if quick else 9
-    folder = Path(tempfile.mkdtemp(prefix="kgs-latency-"))
-    os.environ["KGS_WORKSPACE"] = str(folder / "workspace.sqlite3")
-    os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
-    big = _big_project()
     bare_script = folder / "bare.py"
     bare_script.write_text(BARE)
-    procs, rows = [], []
+    procs = []
     try:
         urls = {}
         for side, script in (("bare", str(bare_script)), ("editor", "app.py")):
@@ -212,13 +208,31 @@ def run(quick: bool = False, train: bool = True) -> list[dict]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=served.chromium_path(), args=served.CHROMIUM_ARGS)
             try:
-                rows = _measure_all(browser, urls, folder, big, count, quick, train)
+                yield browser, urls
             finally:
                 browser.close()
     finally:
         for proc in procs:
             served.stop_server(proc)
-    return rows
+
+
+def workspace_folder(prefix: str) -> Path:
+    """A new folder whose workspace the servers started after this share."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["KGS_WORKSPACE"] = str(folder / "workspace.sqlite3")
+    os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
+    return folder
+
+
+def run(quick: bool = False, train: bool = True) -> list[dict]:
+    if served.chromium_path() is None:
+        print("page latency: skipped (no Chromium)")
+        return []
+    count = 3 if quick else 9
+    folder = workspace_folder("kgs-latency-")
+    big = _big_project()
+    with bare_and_editor(folder) as (browser, urls):
+        return _measure_all(browser, urls, folder, big, count, quick, train)
 
 
 def _measure_all(browser, urls: dict, folder: Path, big: str, count: int, quick: bool, train: bool) -> list[dict]:
