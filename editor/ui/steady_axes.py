@@ -9,7 +9,8 @@ The exact domains of the finished charts changed on every poll, so while a run i
   planned end (a 5-epoch run of 16 batches: 2, 4, ..., 64, then 80 for good);
 - y keeps the domain drawn last while it still holds every point and the points span at
   least a quarter of it; else it is widened by a quarter of the span on each side and
-  rounded out to a round step, not below 0 for points that are not (a falling loss moves it a few times a run, not every poll).
+  rounded out to a round step, not below 0 for points that are not (a falling loss moves
+  it a few times a run, not every poll).
 """
 
 from __future__ import annotations

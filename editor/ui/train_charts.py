@@ -104,8 +104,10 @@ def show(snap: run_progress.Snapshot, axes: Optional[dict] = None) -> None:
                 st.caption(f"{kind} per batch (running mean over the epoch, as Keras logs it)")
                 x, _ = thin(next(iter(batches.values())))
                 thinned = {k: thin(v)[1] for k, v in batches.items()}
-                _draw(line_chart("batch", [snap.batch_offset + i for i in x], thinned,
-                                 **_steady(axes, f"{kind} batch", snap.steps_per_epoch * snap.epochs)), axes, f"{kind} batch")
+                planned = snap.steps_per_epoch * snap.epochs
+                name = f"{kind} batch"
+                _draw(line_chart("batch", [snap.batch_offset + i for i in x], thinned, **_steady(axes, name, planned)),
+                      axes, name)
         if epochs:
             with cols[1]:
                 st.caption(f"{kind} per epoch (val_: the held-out samples)")
