@@ -2,8 +2,8 @@
 the very same things (issue 25: a 1,000-node graph's canvas data takes about 25 ms a run).
 
 Project versions, graphs and previews are never changed in place (an edit makes new ones),
-so "the same object" means "the same content"; plain values (a selection, a mode) are
-compared by value. One entry per name and tab: the memory is one value, not a cache.
+so "the same object" means "the same content"; plain values (a selection, a mode, a
+frozenset of names) are compared by value. One entry per name and tab: a memory, not a cache.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ def reuse(name: str, inputs: tuple, make: Callable[[], T]) -> T:
 
 
 def _same(old: tuple, new: tuple) -> bool:
-    return len(old) == len(new) and all(
-        a is b or (isinstance(a, PLAIN) and isinstance(b, PLAIN) and type(a) is type(b) and a == b)
-        for a, b in zip(old, new))
+    return len(old) == len(new) and all(a is b or (_plain(a) and type(a) is type(b) and a == b) for a, b in zip(old, new))
+
+
+def _plain(value) -> bool:
+    """A plain value, or a tuple or frozenset of them (a set of open blocks): compared by value."""
+    if isinstance(value, (tuple, frozenset)):
+        return all(isinstance(v, PLAIN) for v in value)
+    return isinstance(value, PLAIN)

@@ -35,3 +35,7 @@ def test_reuse_compares_objects_by_identity_and_plain_values_by_value(monkeypatc
     assert run_memo.reuse("x", (other, "n3", True), make) == 4
     assert run_memo.reuse("x", ([1], "n3", True), make) == 5
     assert run_memo.reuse("x", ([1], "n3", True), make) == 6  # a list made anew is not the same list
+    assert run_memo.reuse("y", (frozenset({"b1"}), ("a", 1)), make) == 7
+    assert run_memo.reuse("y", (frozenset({"b1"}), ("a", 1)), make) == 7  # sets and tuples of plain values: by value
+    assert run_memo.reuse("y", (frozenset({"b1", "b2"}), ("a", 1)), make) == 8
+    assert run_memo.reuse("y", (frozenset({"b1", "b2"}), ("a", graph)), make) == 9  # an object inside: never equal
