@@ -28,7 +28,8 @@ def reuse(name: str, inputs: tuple, make: Callable[[], T]) -> T:
 
 
 def _same(old: tuple, new: tuple) -> bool:
-    return len(old) == len(new) and all(a is b or (_plain(a) and type(a) is type(b) and a == b) for a, b in zip(old, new))
+    return len(old) == len(new) and all(a is b or (_plain(a) and type(a) is type(b) and a == b)
+                                        for a, b in zip(old, new))
 
 
 def _plain(value) -> bool:
