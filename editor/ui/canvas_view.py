@@ -8,7 +8,7 @@ from typing import Optional
 import streamlit as st
 
 from editor.canvas import clicks, drawing, framing, looks
-from editor.ui import block_panel, compare_view, cost_view, library, state, widgets
+from editor.ui import block_panel, compare_view, cost_view, library, run_memo, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -94,7 +94,7 @@ def show_picker(key: str = "picker") -> None:
 
 def _node_finder(key: str) -> None:
     graph = state.graph()
-    choices = dict(framing.node_choices(graph))
+    choices = run_memo.reuse("node_choices", (graph,), lambda: dict(framing.node_choices(graph)))
     options = ["", *choices]  # "": nothing selected
     current = state.selection() if state.selection() in choices else ""
     st.selectbox(
@@ -116,20 +116,30 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     current = state.canvas_state()
     problems = preview.problems if preview is not None else structural_problems
     shapes = preview.shapes if preview is not None else {}
-    names = {g.id: g.name for g in project.graphs}
-    compared = compare_view.comparison(project)
-    marks, ghosts = compare_view.overlay(compared, project, graph.id)
+    compared = compare_view.comparison(project)  # a new object each run while comparing: drawn again then
+    choice = st.session_state.get(view_key, "auto")
+    opened = block_panel.open_blocks(graph)
     selected = block_panel.canvas_selection(graph, current)  # a node, or the box of a block
-    data = drawing.canvas_data(graph, problems, open_blocks=block_panel.open_blocks(graph),
-                               params=block_panel.node_params(preview), shapes=shapes, selected=selected,
-                               graph_names=names, heat=block_panel.heat(graph, preview), marks=marks)
-    data = drawing.CanvasData(data.nodes + ghosts, data.edges)
 
-    selected = block_panel.view_centre(graph, selected, block_panel.open_blocks(graph))
-    view = framing.choose_view(data, st.session_state.get(view_key, "auto"), selected)
-    config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
-    config.__dict__.update(framing.vis_options(view.height))
-    config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
+    def make():
+        names = {g.id: g.name for g in project.graphs}
+        marks, ghosts = compare_view.overlay(compared, project, graph.id)
+        data = drawing.canvas_data(graph, problems, open_blocks=opened, params=block_panel.node_params(preview),
+                                   shapes=shapes, selected=selected, graph_names=names,
+                                   heat=block_panel.heat(graph, preview), marks=marks)
+        data = drawing.CanvasData(data.nodes + ghosts, data.edges)
+        centre = block_panel.view_centre(graph, selected, opened)
+        view = framing.choose_view(data, choice, centre)
+        config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
+        config.__dict__.update(framing.vis_options(view.height))
+        config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
+        return data, view, config, centre
+
+    # The same drawing as last run when it is made from the same things: no work, and the
+    # component gets byte-identical arguments (its frame is not drawn again).
+    inputs = (project, graph, preview, structural_problems if preview is None else None, selected, opened,
+              cost_view.mode(), cost_view.batch_size(), choice, compared)
+    data, view, config, selected = run_memo.reuse("canvas", inputs, make)
     replaced, after = st.session_state.get(REPLACED) or (None, None)
     if replaced and after is project:  # shown until the next change of the project
         st.info(md(replaced))

@@ -20,6 +20,7 @@ from typing import Optional
 import streamlit as st
 
 from editor.train import run_progress
+from editor.ui import steady_axes
 
 MAX_POINTS = 300
 HEIGHT = 240
@@ -43,11 +44,13 @@ def legend_name(key: str) -> str:
     return TOTALS.get(key, key)
 
 
-def line_chart(x_name: str, xs: list[int], series: dict[str, list]) -> Optional[tuple]:
+def line_chart(x_name: str, xs: list[int], series: dict[str, list], planned: Optional[int] = None,
+               previous: Optional[list[float]] = None) -> Optional[tuple]:
     """(data, spec) of a Vega-Lite line chart of `series` (Keras log key -> values at `xs`),
     one colour per series, named in the legend by `legend_name`, or None while it has no
     finite point to draw. The data is an Arrow table in long form (x, series, value),
-    which Streamlit sends as it is."""
+    which Streamlit sends as it is. A live chart passes the run's `planned` last x and the
+    y domain it drew last (`previous`): its axes then stay put (editor.ui.steady_axes)."""
     import pyarrow as pa
 
     names = [legend_name(k) for k in series]
@@ -55,6 +58,10 @@ def line_chart(x_name: str, xs: list[int], series: dict[str, list]) -> Optional[
     finite = [v for v in values if v is not None]
     if not xs or not finite:
         return None
+    x_domain, y_domain = _domain(min(xs), max(xs), pad=1), _domain(min(finite), max(finite))
+    if planned is not None:
+        x_domain = [min(xs), steady_axes.x_end(max(xs), planned)]
+        y_domain = steady_axes.y_domain(min(finite), max(finite), previous) or y_domain
     data = pa.table({
         x_name: [x for _ in names for x in xs],
         "series": [name for name in names for _ in xs],
@@ -64,9 +71,9 @@ def line_chart(x_name: str, xs: list[int], series: dict[str, list]) -> Optional[
         "mark": {"type": "line", "point": len(xs) == 1},
         "encoding": {
             "x": {"field": x_name, "type": "quantitative", "axis": {"tickMinStep": 1},
-                  "scale": {"domain": _domain(min(xs), max(xs), pad=1)}},
+                  "scale": {"domain": x_domain}},
             "y": {"field": "value", "type": "quantitative", "title": None,
-                  "scale": {"domain": _domain(min(finite), max(finite)), "zero": False}},
+                  "scale": {"domain": y_domain, "zero": False}},
             "color": {"field": "series", "type": "nominal", "title": None, "sort": names},
         },
         "height": HEIGHT,
@@ -82,8 +89,10 @@ def _domain(low: float, high: float, pad: Optional[float] = None) -> list[float]
     return [low - pad, high + pad]
 
 
-def show(snap: run_progress.Snapshot) -> None:
-    """Losses on one row, metrics on the next; per batch on the left, per epoch on the right."""
+def show(snap: run_progress.Snapshot, axes: Optional[dict] = None) -> None:
+    """Losses on one row, metrics on the next; per batch on the left, per epoch on the right.
+    `axes`: given while the run is live, chart name -> the y domain it drew last (kept
+    across polls, so the chart's spec stays the same and the browser only swaps its data)."""
     for kind, is_loss in (("Loss", True), ("Metrics", False)):
         batches = {k: v for k, v in snap.batches.items() if k.endswith("loss") == is_loss}
         epochs = {k: v for k, v in snap.history.items() if k.endswith("loss") == is_loss}
@@ -95,19 +104,29 @@ def show(snap: run_progress.Snapshot) -> None:
                 st.caption(f"{kind} per batch (running mean over the epoch, as Keras logs it)")
                 x, _ = thin(next(iter(batches.values())))
                 thinned = {k: thin(v)[1] for k, v in batches.items()}
-                _draw(line_chart("batch", [snap.batch_offset + i for i in x], thinned))
+                planned = snap.steps_per_epoch * snap.epochs
+                name = f"{kind} batch"
+                _draw(line_chart("batch", [snap.batch_offset + i for i in x], thinned, **_steady(axes, name, planned)),
+                      axes, name)
         if epochs:
             with cols[1]:
                 st.caption(f"{kind} per epoch (val_: the held-out samples)")
                 count = max(len(v) for v in epochs.values())
-                _draw(line_chart("epoch", list(range(1, count + 1)), _padded(epochs, count)))
+                _draw(line_chart("epoch", list(range(1, count + 1)), _padded(epochs, count),
+                                 **_steady(axes, f"{kind} epoch", snap.epochs)), axes, f"{kind} epoch")
 
 
-def _draw(chart: Optional[tuple]) -> None:
+def _steady(axes: Optional[dict], name: str, planned: int) -> dict:
+    return {} if axes is None else {"planned": planned, "previous": axes.get(name)}
+
+
+def _draw(chart: Optional[tuple], axes: Optional[dict] = None, name: str = "") -> None:
     if chart is None:
         st.caption("Nothing to draw yet: no finite value.")
-    else:
-        st.vega_lite_chart(*chart)
+        return
+    if axes is not None:
+        axes[name] = chart[1]["encoding"]["y"]["scale"]["domain"]
+    st.vega_lite_chart(*chart)
 
 
 def _padded(series: dict, length: int) -> dict:

@@ -49,6 +49,7 @@ POLL_S = 1.0
 STOP_WAIT_S = 1.0  # Stop waits this long for the batch in progress, so its rerun shows the results
 ESTIMATE = "kgs.train.estimate"  # (digest, settings, Estimate or one-line error)
 ESTIMATE_WANTED = "kgs.train.estimate_wanted"  # set by the button, done by the next run
+AXES = "kgs.train.axes"  # (id of the run, chart name -> y domain drawn last): the live charts' steady axes
 RUN_FIELDS = ("epochs", "batch_size", "samples", "seed")  # whole-number settings, in this order
 
 
@@ -262,7 +263,10 @@ def _live(run: training.TrainingRun, digest: str) -> None:
     st.progress(snap.progress, text=md(" · ".join(details)))
     if run.tag != digest:
         st.caption("Training the graph as it was when the run started; your edits since then are not in it.")
-    train_charts.show(snap)
+    axes = st.session_state.get(AXES)
+    if axes is None or axes[0] != id(run):  # the id, not the run: a finished run's model is not kept alive here
+        axes = st.session_state[AXES] = (id(run), {})
+    train_charts.show(snap, axes[1])
 
 
 def _results(run: training.TrainingRun) -> None:
