@@ -280,7 +280,7 @@ model.fit(x_train, y_train, epochs=1)
 def test_an_image_dataset_is_read_as_arrays_of_the_shapes_keras_documents():
     """Keras 2's examples size the model from the data: `x_train.shape[1:]` after a reshape. The
     shapes come from Keras's own docstring of load_data; nothing is loaded or downloaded."""
-    from editor.code.reader.data_arrays import documented_shapes
+    from editor.code.data_arrays import documented_shapes
 
     assert documented_shapes("mnist") == ((60000, 28, 28), (60000,), (10000, 28, 28), (10000,))
     assert documented_shapes("cifar10") == ((50000, 32, 32, 3), (50000, 1), (10000, 32, 32, 3), (10000, 1))

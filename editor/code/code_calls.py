@@ -26,7 +26,7 @@ from editor.code.keras_config_objects import config_object, is_config_object
 from editor.code.keras_settings import is_setting, read_setting
 from editor.code.layer_arguments import keyword_arguments
 from editor.code.shape_queries import SHAPE_FUNCTIONS, shape_function
-from editor.code.reader import data_arrays
+from editor.code import data_arrays
 from editor.model.graph import MERGE_CLASSES, name_problem
 
 if TYPE_CHECKING:  # the reader calls this module; this module only names the reader's types

@@ -20,7 +20,8 @@ from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
 from editor.code.reader import containers
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
-from editor.code.reader import data_arrays, python_values
+from editor.code import data_arrays
+from editor.code.reader import python_values
 from editor.code.reader.keras_order import model_layers
 from editor.code.shape_queries import StaticShape, model_shape, shape_attribute, shape_method, tensor_shape
 from editor.code.reader.statements import Scope, Return, canonical

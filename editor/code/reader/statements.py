@@ -13,7 +13,8 @@ from typing import Any, Optional
 from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
 from editor.code.custom_classes import refuse_class
 from editor.code import keras_applications_package
-from editor.code.reader import data_arrays, python_values
+from editor.code import data_arrays
+from editor.code.reader import python_values
 from editor.code.reader.budget import sets_doc_call, MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
 from editor.code.reader.python_statements import check_assert, check_decorators, raised
 
