@@ -11,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 MODULES = ["benchmarks.bench_core", "benchmarks.bench_training", "benchmarks.bench_ui", "benchmarks.bench_page",
            "benchmarks.bench_import", "benchmarks.bench_train_page",
-           "benchmarks.bench_big_graphs", "benchmarks.bench_code_import", "benchmarks.bench_page_latency"]
+           "benchmarks.bench_big_graphs", "benchmarks.bench_code_import", "benchmarks.bench_page_latency",
+           "benchmarks.bench_blocks_page"]
 
 rows = []
 for name in MODULES:
