@@ -594,9 +594,12 @@ def test_a_training_loop_whose_first_pass_leaves_every_line_out_is_read_once():
     ("    if iteration == 3:\n        model.add(layers.Dense(2))\n", 1),  # the if is read in every pass
     ("    model.add(layers.Dense(2)) if iteration == 3 else unknown(iteration)\n", 0),  # reads the variable
     ("    sizes[iteration] = 2\n", 0),
+    ("    print(extra.pop())\n", 0),  # a print whose argument changes a list counts as read
+    ("    for size in [extra.pop()]:\n        pass\n", 0),  # so does a loop over a call that changes one
+    ("    for j in range(iteration):\n        model.add(layers.Dense(2))\n", 10),  # pass 1 has no inner pass
 ])
 def test_a_loop_pass_that_reads_its_variable_or_changes_anything_is_not_cut_short(body, dense):
-    code = ("import keras\nfrom keras import layers\nsizes = {}\n"
+    code = ("import keras\nfrom keras import layers\nsizes = {}\nextra = [1, 2, 3, 4, 5]\n"
             "model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])\n"
             f"for iteration in range(5):\n{body}")
     try:

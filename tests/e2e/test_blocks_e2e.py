@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from editor.files import project_files
 from editor.model.block_finding import found_blocks
 from editor.model.graph import Project
-from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled
+from support.canvas import FIND_NETWORK, canvas_frame, network_node_ids, polled, select_node
 from tests.e2e.test_canvas_e2e import inspector_heading, mlp_total, type_into, wait_total
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
 from tests.test_blocks import residual_chain
@@ -36,18 +36,6 @@ def labels(page) -> dict[str, str]:
     frame = canvas_frame(page)
     assert frame.evaluate(FIND_NETWORK)
     return frame.evaluate("() => Object.fromEntries(window.__kgsNetwork.body.data.nodes.get().map(n => [n.id, n.label]))")
-
-
-def click_until(page, node_id: str, shown, tries: int = 3) -> None:
-    """Click a canvas item until `shown` is visible (a click that meets a rerun is lost)."""
-    for attempt in range(tries):
-        click_node(page, node_id)
-        try:
-            expect(shown).to_be_visible(timeout=15_000)
-            return
-        except AssertionError:
-            if attempt == tries - 1:
-                raise
 
 
 def pick_option(page, box, option: str, typed: str = "", multi: bool = False) -> None:
@@ -121,7 +109,7 @@ def test_resnet50_opens_collapsed_expand_a_block_and_collapse_it(page, server, s
     page.screenshot(path=str(screenshots / "blocks_resnet50_collapsed.png"))
 
     conv2 = boxes["conv2"]
-    click_until(page, conv2, inspector_heading(page, "conv2"))
+    select_node(page, conv2, inspector_heading(page, "conv2"))
     page.get_by_role("button", name="Expand", exact=True).click()
     ids = drawn(page, lambda ids: conv2 not in ids)
     inner = {label.split("\n")[0]: item for item, label in labels(page).items()}
@@ -132,7 +120,7 @@ def test_resnet50_opens_collapsed_expand_a_block_and_collapse_it(page, server, s
     # A residual block inside it: its arguments, its nodes
     page.get_by_role("button", name="Expand", exact=True).click()
     drawn(page, lambda ids: inner["conv2_block2"] in ids)
-    click_until(page, inner["conv2_block2"], inspector_heading(page, "conv2_block2"))
+    select_node(page, inner["conv2_block2"], inspector_heading(page, "conv2_block2"))
     expect(page.get_by_text("12 blocks of kind")).to_be_visible()
     table = page.locator("table", has_text="1_conv.filters")
     expect(table).to_be_visible()
@@ -165,7 +153,7 @@ def test_apply_to_every_block_of_the_kind_then_undo(page, server, tmp_path):
     wait_total(page, f"{CHAIN_TOTAL:,}")
     drawn(page, lambda ids: "block:b2" in ids)
     expect(page.get_by_text("of 43 nodes around 'x'")).to_be_visible()  # x, stem, 40 boxes, out
-    click_until(page, "block:b2", inspector_heading(page, "sum1"))
+    select_node(page, "block:b2", inspector_heading(page, "sum1"))
     expect(page.get_by_text("40 blocks of kind add_block")).to_be_visible()
     pick_option(page, field(page, "blk.g.b2.apply.field"), "use_bias")
     type_into(page, "blk.g.b2.apply.value", "false")

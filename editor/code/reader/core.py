@@ -28,7 +28,7 @@ class Memo:
     assigned: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it sets
     mutated: dict[int, list[str]] = field(default_factory=dict)  # id(statement left out) -> the names it changes in place
     jumps: dict[int, bool] = field(default_factory=dict)  # id(statement left out) -> holds a return, break or continue
-    reads: dict[int, frozenset] = field(default_factory=dict)  # id(statement left out) -> the names it reads
+    reads: dict[int, frozenset] = field(default_factory=dict)  # id(statement) -> names it reads, prints aside
     left_out: list = field(default_factory=list)  # (first line, last line, Skip, statement) of each statement left out
     comments: dict[int, Optional[str]] = field(default_factory=dict)  # line -> the node name its comment keeps
     lines: Optional[list[str]] = None  # the file's lines, split once

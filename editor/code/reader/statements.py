@@ -17,6 +17,7 @@ from editor.code import data_arrays
 from editor.code.reader import python_values
 from editor.code.reader.budget import sets_doc_call, MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
 from editor.code.reader.python_statements import check_assert, check_decorators, raised
+from editor.code.reader.unchanging import body_reads, changes_nothing, names_read
 
 
 class Signal(BaseException):
@@ -75,7 +76,7 @@ class Statements:
             made, models = len(self.records), len(self.all_models)
             try:
                 self.statement(statement, scope)
-                if not isinstance(statement, (ast.For, ast.Pass)) and not _prints(statement, scope):
+                if not (isinstance(statement, ast.Pass) or changes_nothing(statement, scope)):
                     self.statements_read += 1
             except Skip as skip:
                 self.left_out_now.append(statement)
@@ -193,6 +194,7 @@ class Statements:
     def passes(self, node: ast.For, items: list, targets: set, scope: Scope) -> None:
         """The loop's passes, cut short after a pass that changes nothing (state_of_reading)."""
         line = node.lineno
+        uses_target = bool(targets & body_reads(node, self.memo.reads))  # `for j in range(i):`, `Dense(8 * i)`
         for index, item in enumerate(items):
             before, first_left = self.state_of_reading(), len(self.left_out_now)
             self.assign(node.target, item, scope, line)
@@ -202,19 +204,11 @@ class Statements:
                 break
             except Continue:
                 pass
-            reads_target = any(targets & self.reads(left) for left in self.left_out_now[first_left:])
-            if self.state_of_reading() == before and not reads_target and index + 1 < len(items):
+            reads_target = any(targets & names_read(left, self.memo.reads) for left in self.left_out_now[first_left:])
+            if self.state_of_reading() == before and not (uses_target or reads_target) and index + 1 < len(items):
                 self.notes.append(f"line {line}: a pass of this loop left out every line of it: "
                                   f"its other {len(items) - index - 1:,} passes were not read")
                 break
-
-    def reads(self, statement: ast.stmt) -> frozenset:
-        """The names a statement left out in a loop reads (worked out once)."""
-        found = self.memo.reads.get(id(statement))
-        if found is None:
-            found = self.memo.reads[id(statement)] = frozenset(
-                n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
-        return found
 
     def state_of_reading(self) -> tuple:
         """What a pass of a loop can change: statements read (a loop's own passes aside), nodes,
@@ -356,18 +350,6 @@ _ALIASES = (("tensorflow.python.keras", "keras"), ("tensorflow.keras", "keras"),
             ("keras.utils.vis_utils", "keras.utils"),
             ("keras.engine.topology", "keras.layers"), ("keras.engine", "keras.models"),
             ("tensorflow.python", "tensorflow"), ("keras_applications", "keras.applications"))
-
-
-def _prints(statement: ast.stmt, scope: Scope) -> bool:
-    """`print(...)` as a statement, Python's own print (not a name the file binds)."""
-    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-            and isinstance(statement.value.func, ast.Name) and statement.value.func.id == "print"):
-        return False
-    try:
-        scope.find("print")
-    except KeyError:
-        return True
-    return False
 
 
 def same_imports(body: list, orelse: list) -> bool:
