@@ -20,7 +20,7 @@ from editor.canvas import block_view, clicks, framing
 from editor.canvas.looks import shape_text
 from editor.model import blocks
 from editor.model.graph import Block, Graph, Node, Ref
-from editor.ui import fields, state, widgets
+from editor.ui import config_widgets, fields, state, widgets
 from editor.ui.fields import md
 
 OPEN = "kgs.open_blocks"  # (project id, graph id) -> the block ids shown expanded
@@ -375,14 +375,8 @@ def _apply(block_id: str, node_key: str, field_key: str, value_key: str) -> None
     except fields.FieldError as err:
         state.fail(f"node '{node.name}': {err}", value_key)
         return
-    if value is None and param.required:
-        state.fail(f"node '{node.name}': {name} is required", value_key)
-        return
-    store = None if value is None or (not param.required and fields.same(value, param.default)) else value
-    config = {c: v for c, v in node.config.items() if c != name} | ({} if store is None else {name: store})
-    problem = fields.check_layer(node, config)
-    if problem:
-        state.fail(f"node '{node.name}': {name}: {problem}", value_key)
+    ok, store = config_widgets.checked_store(node, param, value, value_key)
+    if not ok:
         return
     kind = blocks.block(graph, block_id).kind or "block"
     count = len(blocks.same_kind(graph, block_id))

@@ -11,6 +11,8 @@ graph unchanged and shows one line under its field.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from editor.model import edits
@@ -114,6 +116,21 @@ def _effective_kind(kind: str, current) -> str:
     return kind
 
 
+def checked_store(node, param, value, widget_key: str) -> tuple[bool, Any]:
+    """(True, what to store: None for the default) for a parsed config value that Keras
+    accepts in the node's layer; else (False, None) with one line on the field."""
+    if value is None and param.required:
+        state.fail(f"node '{node.name}': {param.name} is required", widget_key)
+        return False, None
+    store = None if value is None or (not param.required and fields.same(value, param.default)) else value
+    config = {c: v for c, v in node.config.items() if c != param.name} | ({} if store is None else {param.name: store})
+    problem = fields.check_layer(node, config)
+    if problem:
+        state.fail(f"node '{node.name}': {param.name}: {problem}", widget_key)
+        return False, None
+    return True, store
+
+
 @state.callback
 def _changed(node_id: str, node_name: str, param, kind: str, widget_key: str) -> None:
     """on_change: parse, check with Keras, store (or refuse with one line)."""
@@ -128,18 +145,8 @@ def _changed(node_id: str, node_name: str, param, kind: str, widget_key: str) ->
     except fields.FieldError as err:
         state.fail(f"node '{node_name}': {err}", widget_key)
         return
-    if value is None and param.required:
-        state.fail(f"node '{node_name}': {param.name} is required", widget_key)
-        return
-    store = None if value is None or (not param.required and fields.same(value, param.default)) else value
-    config = dict(node.config)
-    if store is None:
-        config.pop(param.name, None)
-    else:
-        config[param.name] = store
-    problem = fields.check_layer(node, config)
-    if problem:
-        state.fail(f"node '{node_name}': {param.name}: {problem}", widget_key)
+    ok, store = checked_store(node, param, value, widget_key)
+    if not ok:
         return
     state.edit_graph(
         f"set {param.name} of {node_name}",
