@@ -92,6 +92,7 @@ class Estimate:
     flops_per_step: float
     seconds_per_step: float
     steps: int  # training steps of the whole run
+    sequential_steps: int = 0  # recurrent time steps a training step walks one after another
     device: str = "CPU"
     update_bytes: int = 0  # the optimizer update's temporaries: (slots + 2) x the trained weights
     runtime_bytes: int = RUNTIME_BYTES  # TensorFlow's working memory: the traced, compiled step
@@ -253,6 +254,7 @@ def estimate(model, optimizer, settings: Settings, data_bytes: int) -> Estimate:
         samples=settings.samples,
         flops_per_step=flops,
         seconds_per_step=step,
+        sequential_steps=costs.sequential_steps,
         steps=settings.steps_per_epoch * settings.epochs,
         device=device_name(),
     )
