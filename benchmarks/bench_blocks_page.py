@@ -27,7 +27,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_page_latency import (_new_page, bare_and_editor, bare_edits, editor_edits,  # noqa: E402
-                                           workspace_folder)
+                                           warm_up, workspace_folder)
 from benchmarks.common import report  # noqa: E402
 from support import browser as served  # noqa: E402
 
@@ -127,11 +127,7 @@ def _measure(browser, urls: dict, folder: Path, projects: dict, count: int) -> l
     from editor.files.importer import import_application  # noqa: F401 - TensorFlow loaded before the clock
 
     times, editor = folder / "editor.times", urls["editor"]
-    warm = browser.new_page()  # the first page pays for TensorFlow and the page's scripts: not measured
-    warm.set_default_timeout(300_000)
-    warm.goto(f"{editor}/?template=mlp")
-    warm.locator("pre", has_text="Total params").first.wait_for()
-    warm.close()
+    warm_up(browser, editor)
     bare = _median(bare_edits(browser, urls["bare"], folder / "bare.times", count))
     mlp = {"open": _median(opens(browser, f"{editor}/?template=mlp", times, count)),
            "edit": _median(editor_edits(browser, editor, times, "/?template=mlp", "n2", "units", 300, count,

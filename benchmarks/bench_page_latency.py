@@ -235,13 +235,18 @@ def run(quick: bool = False, train: bool = True) -> list[dict]:
         return _measure_all(browser, urls, folder, big, count, quick, train)
 
 
-def _measure_all(browser, urls: dict, folder: Path, big: str, count: int, quick: bool, train: bool) -> list[dict]:
-    bare_t, editor_t = folder / "bare.times", folder / "editor.times"
-    warm = browser.new_page()  # the first page pays for TensorFlow and the page's scripts: not measured
+def warm_up(browser, editor_url: str) -> None:
+    """Open the editor once, unmeasured: the first page pays for TensorFlow and the page's scripts."""
+    warm = browser.new_page()
     warm.set_default_timeout(300_000)
-    warm.goto(f"{urls['editor']}/?template=mlp")
+    warm.goto(f"{editor_url}/?template=mlp")
     warm.locator("pre", has_text="Total params").first.wait_for()
     warm.close()
+
+
+def _measure_all(browser, urls: dict, folder: Path, big: str, count: int, quick: bool, train: bool) -> list[dict]:
+    bare_t, editor_t = folder / "bare.times", folder / "editor.times"
+    warm_up(browser, urls["editor"])
     cases = [
         ("mlp", lambda: editor_edits(browser, urls["editor"], editor_t, "/?template=mlp", "n2", "units", 300,
                                      count, "hidden1")),
