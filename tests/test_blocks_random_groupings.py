@@ -1,7 +1,8 @@
 """Blocks are an editor grouping (issue 26): whatever nodes a person groups, nests or ungroups,
 the built model and the exported code's model are the model without blocks. Hypothesis draws
 groupings of a few templates' nodes (ones blocks.group refuses are skipped, as the page
-refuses them in one line) and compares the models' layers and parameter counts."""
+refuses them in one line) and compares the models' layers and parameter counts; and the
+exported code, imported, gives back every block it writes as a def's call."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from editor.building.build import build_project
+from editor.building.plan import plan
+from editor.code import codegen_blocks
+from editor.code.code_import import import_code
 from editor.code.codegen import generate
 from editor.model import blocks
 from editor.model.blocks import BlockError
-from editor.model.graph import Project
+from editor.model.graph import Graph, Project, topological_order
 from editor.templates import load_template
 from tests.test_blocks import residual_chain
+from tests.test_code_import_blocks import block_signature
 from tests.test_codegen import load_generated
 from tests.test_codegen_blocks import flat
 
@@ -30,7 +35,9 @@ PROJECTS = {
 
 # One step: group the nodes at these positions (of the main graph's nodes), or ungroup the
 # block at this position (of its blocks).
+# Or group a run of nodes one after another in the call plan (what a helper call makes).
 STEP = st.one_of(st.tuples(st.just("group"), st.lists(st.integers(0, 200), min_size=2, max_size=8, unique=True)),
+                 st.tuples(st.just("run"), st.tuples(st.integers(0, 200), st.integers(2, 12))),
                  st.tuples(st.just("ungroup"), st.integers(0, 20)))
 
 
@@ -38,8 +45,13 @@ def grouped(project: Project, steps) -> Project:
     graph = project.main
     for number, (what, where) in enumerate(steps):
         try:
-            if what == "group":
-                ids = [graph.nodes[i % len(graph.nodes)].id for i in where]
+            if what in ("group", "run"):
+                if what == "group":
+                    ids = [graph.nodes[i % len(graph.nodes)].id for i in where]
+                else:
+                    order = topological_order(graph)
+                    start = where[0] % len(order)
+                    ids = order[start:start + where[1]]
                 graph, _ = blocks.group(graph, ids, f"block_{number}", kind="drawn")
             elif graph.blocks:
                 graph = blocks.ungroup(graph, graph.blocks[where % len(graph.blocks)].id)
@@ -71,3 +83,21 @@ def test_random_groupings_never_change_the_built_or_exported_model(name, steps):
     exported, exported_flat = _exported(with_blocks), _exported(flat(project))
     assert _layers(exported) == _layers(exported_flat)
     assert exported.count_params() == plain.model.count_params()
+
+
+def _written_as_calls(graph) -> Graph:
+    """`graph` with only the blocks the exported code writes as calls of a def (the others
+    are written flat, and an import cannot give them back)."""
+    called = {b for d in codegen_blocks.plan_blocks(graph, plan(graph), lambda n: n).defs for b in d.instances}
+    for block in [b for b in graph.blocks if b.id not in called]:
+        graph = blocks.ungroup(graph, block.id)
+    return graph
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(PROJECTS)), steps=st.lists(STEP, min_size=1, max_size=6))
+def test_exported_code_imports_back_every_block_it_writes_as_a_call(name, steps):
+    with_blocks = grouped(PROJECTS[name], steps)
+    again = import_code(generate(with_blocks)).project.main
+    assert block_signature(again) == block_signature(_written_as_calls(with_blocks.main))
+    assert [(n.name, n.config) for n in again.nodes] == [(n.name, n.config) for n in with_blocks.main.nodes]

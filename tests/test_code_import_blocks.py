@@ -1,5 +1,8 @@
 """Helper functions of imported code become blocks (editor.code.code_blocks): one per call,
-named after the function (or its name= argument), nested as the calls nest."""
+named after the function (or its name= argument), nested as the calls nest; and exported
+code, imported, gives back the blocks it wrote (editor.code.codegen_blocks)."""
+
+import pytest
 
 from editor.code.code_import import import_code
 from editor.code.codegen import generate
@@ -58,3 +61,67 @@ def test_exported_blocks_come_back_as_the_same_blocks():
     assert [(b.name, b.kind) for b in again.blocks] == [("stage1", "stage"), ("stage2", "stage")]
     assert {n.name: again.blocks[[b.id for b in again.blocks].index(n.block)].name for n in again.nodes if n.block} == {
         "stage1_dense": "stage1", "stage1_drop": "stage1", "stage2_dense": "stage2", "stage2_drop": "stage2"}
+
+
+def block_signature(graph) -> dict:
+    """Each block by name: its kind, the block around it and the nodes directly in it (by name)."""
+    named = {b.id: b.name for b in graph.blocks}
+    return {b.name: (b.kind, named.get(b.parent), sorted(n.name for n in graph.nodes if n.block == b.id))
+            for b in graph.blocks}
+
+
+def assert_blocks_come_back(project) -> str:
+    source = generate(project)
+    again = import_code(source).project.main
+    assert block_signature(again) == block_signature(project.main)
+    assert [(n.name, n.class_name, n.config) for n in again.nodes] == [
+        (n.name, n.class_name, n.config) for n in project.main.nodes]
+    return source
+
+
+def test_nested_helpers_come_back_nested_with_their_kinds():
+    source = assert_blocks_come_back(import_code(HELPERS).project)
+    assert source.count("def stage") == 1 and "residual_block(x, name + " not in source  # names passed in
+    assert '    """A block of kind "residual_block": each call makes new layers."""' in source
+
+
+def test_a_block_alone_its_own_kind_and_blocks_of_several_structures_come_back():
+    from tests.test_blocks import two_blocks
+
+    project = two_blocks()
+    graph = project.main
+    first = graph.blocks[0].model_copy(update={"kind": "dense.block-2"})
+    graph = graph.model_copy(update={"blocks": (first,) + graph.blocks[1:]})
+    source = assert_blocks_come_back(project.replace_graph(graph))
+    assert 'def dense_block_2(x, name, names):\n    """A block of kind "dense.block-2": each call makes new layers."""' in source
+
+
+def test_a_docstring_naming_a_kind_the_editor_refuses_is_not_read_as_one():
+    odd = HELPERS.replace("def conv(x, filters):\n", 'def conv(x, filters):\n    """A block of kind "a\\u202eb": each call makes new layers."""\n')
+    odd = odd.replace("return layers.Conv2D(filters, 1)(x)", "return layers.Dense(2)(layers.Conv2D(filters, 1)(x))")
+    graph = import_code(odd).project.main
+    assert [b.kind for b in graph.blocks if b.name == "conv"] == ["conv"]
+
+
+def test_a_grouping_made_on_the_canvas_comes_back():
+    """A block of no kind around two blocks whose names are not its own plus an ending: its
+    def takes their names in."""
+    graph, _ = blocks.group(prefixed().main, ["d1", "r1", "d2", "r2"], "body")
+    source = assert_blocks_come_back(prefixed().replace_graph(graph))
+    assert '"""A block of kind "": each call makes new layers."""' in source
+    assert "    dropout_1 = stage(dropout, names[1], 4)" in source
+
+
+def test_a_block_holding_every_layer_or_one_node_is_written_flat():
+    graph, _ = blocks.group(prefixed().main, ["d1", "r1", "d2", "r2", "out"], "everything")
+    assert "def block(" not in generate(prefixed().replace_graph(graph))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("application", ["ResNet50", "DenseNet121"])
+def test_an_application_exported_with_its_blocks_imports_back_with_every_block(application):
+    from editor.files.importer import import_application
+
+    project = import_application(application).project
+    assert len(project.main.blocks) == {"ResNet50": 22, "DenseNet121": 66}[application]
+    assert_blocks_come_back(project)

@@ -1,6 +1,8 @@
 """Blocks in exported code (editor.code.codegen_blocks): one def per kind of block, called at
 each block, building the very model the flat code builds; anything less certain stays flat."""
 
+import re
+
 import pytest
 
 from editor.code.codegen import generate
@@ -63,8 +65,8 @@ def test_blocks_named_by_prefix_become_one_def_called_per_block(tmp_path):
 
 def test_blocks_with_names_of_their_own_pass_them_in(tmp_path):
     source = assert_same_as_flat(two_blocks(), tmp_path)
-    assert "def dense_block(x, names, units, rate):" in source
-    assert '    a_drop = dense_block(x, ("a", "a_drop"), 8, 0.1)' in source
+    assert "def dense_block(x, name, names, units, rate):" in source
+    assert '    a_drop = dense_block(x, "dense_block", ("a", "a_drop"), 8, 0.1)' in source
 
 
 def test_residual_blocks_found_from_structure_export_as_calls(tmp_path):
@@ -72,12 +74,16 @@ def test_residual_blocks_found_from_structure_export_as_calls(tmp_path):
 
     project = Project(graphs=(found_blocks(residual_chain([16, 32, 16])),))
     source = assert_same_as_flat(project, tmp_path)
-    assert "def add_block(x, names, units):" in source and source.count("= add_block(") == 3
+    assert "def add_block(x, name, names, units):" in source and source.count("= add_block(") == 3
 
 
-def test_a_block_alone_of_its_kind_or_with_a_shared_layer_stays_flat(tmp_path):
-    one = prefixed(units=(8,))
-    assert generate(one) == generate(flat(one))
+def test_a_block_alone_of_its_kind_is_a_def_called_once(tmp_path):
+    source = assert_same_as_flat(prefixed(units=(8,)), tmp_path)
+    assert "def stage(x, name):" in source and '    stage1_drop = stage(x, "stage1")' in source
+    assert '    dense = layers.Dense(8, activation="relu", name=name + "_dense")(x)' in source
+
+
+def test_a_block_with_a_shared_layer_stays_flat(tmp_path):
     project = prefixed()
     graph = project.main
     sharing = graph.node("r2").model_copy(update={"shares": "r1", "config": {}})  # stage2 calls stage1's Dropout
@@ -97,13 +103,19 @@ def test_a_block_whose_nodes_are_not_one_run_of_the_plan_stays_flat():
     nodes = nodes[:index] + (side, graph.node("r1")) + nodes[index:]  # side sits between stage1's two nodes
     graph = graph.model_copy(update={"nodes": nodes, "outputs": graph.outputs + (Output(ref=Ref(node="side")),)})
     assert d1.block == "b1" and blocks.same_kind(graph, "b1") == ("b1", "b2")
-    assert "def stage" not in generate(project.replace_graph(graph))
+    source = generate(project.replace_graph(graph))
+    assert '"stage1")' not in source and 'name="stage1_dense"' in source  # stage1 flat; stage2 a call
+    assert '    stage2_drop = stage(stage1_drop, "stage2")' in source
 
 
 @pytest.mark.slow
 def test_resnet50_exports_as_block_calls_and_builds_the_same_model(tmp_path):
     project = import_application("ResNet50").project
     source = assert_same_as_flat(project, tmp_path)
-    assert len(source.splitlines()) < 110  # flat: 200
-    assert source.count("def conv_block") == 2 and source.count("= conv_block(") == 12
+    assert len(source.splitlines()) < 140  # flat: 200; the four stages are defs calling the blocks
+    # three kinds of residual block (projection with and without strides, identity), called 16
+    # times from the four stage defs; the stages and the stem are defs called once
+    assert source.count("def conv_block") == 3 and len(re.findall(r"= conv_block(_\d)?\(x|= conv_block(_\d)?\(block", source)) == 16
+    assert re.findall(r"\w+ = (conv(?:_\d)?)\(\w+, \"(conv\d)\"\)", source) == [
+        ("conv", "conv1"), ("conv_1", "conv2"), ("conv_2", "conv3"), ("conv_3", "conv4"), ("conv_4", "conv5")]
     assert built(project, tmp_path).count_params() == 25_636_712

@@ -23,7 +23,7 @@ def with_helper_blocks(graph: Graph, records: list[Record], ids: dict[int, str])
             if id(call) not in block_of_call:
                 block_id = f"b{len(made) + 1}"
                 block_of_call[id(call)] = block_id
-                made.append(Block(id=block_id, name=_name(call, taken), kind=call.function[:128], parent=parent))
+                made.append(Block(id=block_id, name=_name(call, taken), kind=(call.function if call.kind is None else call.kind)[:128], parent=parent))
             parent = block_of_call[id(call)]
         if parent is not None:
             home[ids[id(record)][:64]] = parent

@@ -8,12 +8,16 @@ only where a layer, a model output or a loss needs it, so `x0 * x + cross` is on
 
 from __future__ import annotations
 
+import ast
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from editor.model import expr
 from editor.errors import UserError
 from editor.model.expr import BinOp, Call, Expr, Name, Neg, Subscript, TensorList
+from editor.model.graph import name_problem
 from editor.model.problems import printable
 
 MAX_NUMBER = 10**15  # the largest number a file may compute (the reader and the Keras calls refuse more)
@@ -140,6 +144,23 @@ class HelperCall:
 
     function: str
     name: Optional[str] = None
+    kind: Optional[str] = None  # the blocks' kind the def's docstring names (exported code); else the function's name
+
+
+KIND_DOCSTRING = re.compile(r'A block of kind ("(?:[^"\\]|\\.){0,300}"): each call makes new layers\.')
+
+
+def docstring_kind(function_node: Any) -> Optional[str]:
+    """The kind of block an exported def's docstring names (editor.code.codegen_blocks.KIND_DOC);
+    None (the function's name is the kind) when there is none or it is no name the editor takes."""
+    body = getattr(function_node, "body", None)
+    first = body[0] if isinstance(body, list) and body else None
+    text = first.value.value if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) else None
+    found = KIND_DOCSTRING.fullmatch(text) if isinstance(text, str) else None
+    if found is None:
+        return None
+    kind = json.loads(found.group(1))
+    return kind if isinstance(kind, str) and (kind == "" or name_problem(kind) is None) else None
 
 
 @dataclass(eq=False)

@@ -196,7 +196,7 @@ def test_helper_code_pasted_shows_its_blocks_and_exports_them_as_a_def_that_runs
     code = page.locator("pre", has_text="def build_model").first
     code.wait_for(state="attached")
     source = code.text_content()
-    assert "def residual_block(x, names, units):" in source and source.count("= residual_block(") == 3
+    assert "def residual_block(x, name, names, units):" in source and source.count("= residual_block(") == 3
     script = tmp_path / "exported.py"
     script.write_text(source, encoding="utf-8")
     ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,

@@ -16,7 +16,7 @@ from typing import Any
 
 from editor.code import code_calls
 from editor.code.code_calls import MERGE_FUNCTIONS, OPTIMIZER_CLASSES
-from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function, HelperCall, Layer, LayerHandle, ModelValue,
+from editor.code.code_values import (MAX_NUMBER, docstring_kind, BoundMethod, DtypeOf, Function, HelperCall, Layer, LayerHandle, ModelValue,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
 from editor.code.reader import containers
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
@@ -434,7 +434,8 @@ class Expressions:
         helper = not isinstance(node, ast.Lambda)  # a def's call: its nodes are a block (editor.model.blocks)
         if helper:
             named = bound.get("name")
-            self.calls.append(HelperCall(function.name, named if isinstance(named, str) else None))
+            self.calls.append(HelperCall(function.name, named if isinstance(named, str) else None,
+                                          docstring_kind(node)))
         try:
             if isinstance(node, ast.Lambda):
                 return self.value(node.body, inner)
