@@ -112,9 +112,6 @@ def test_a_grouping_made_on_the_canvas_comes_back():
     assert "    dropout_1 = stage(dropout, names[1], 4)" in source
 
 
-def test_a_block_holding_every_layer_or_one_node_is_written_flat():
-    graph, _ = blocks.group(prefixed().main, ["d1", "r1", "d2", "r2", "out"], "everything")
-    assert "def block(" not in generate(prefixed().replace_graph(graph))
 
 
 @pytest.mark.slow
@@ -125,3 +122,39 @@ def test_an_application_exported_with_its_blocks_imports_back_with_every_block(a
     project = import_application(application).project
     assert len(project.main.blocks) == {"ResNet50": 22, "DenseNet121": 66}[application]
     assert_blocks_come_back(project)
+
+
+def test_blocks_written_flat_come_back_from_the_comments_that_mark_them():
+    """stage2 calls stage1's Dropout (a shared layer): it is written flat, and so is the block
+    around both; comments mark them and the import reads them back."""
+    project = prefixed()
+    graph = project.main
+    sharing = graph.node("r2").model_copy(update={"shares": "r1", "config": {}, "name": "lambda"})
+    graph = graph.model_copy(update={"nodes": tuple(sharing if n.id == "r2" else n for n in graph.nodes)})
+    graph, _ = blocks.group(graph, ["d1", "r1", "d2", "r2"], "body", kind="trunk")
+    source = assert_blocks_come_back(project.replace_graph(graph))
+    assert '    # block: {"name": "body", "kind": "trunk", "in": null, "model": "m"}' in source
+    assert '    # block: {"name": "stage2", "kind": "stage", "in": "body", "model": "m"}' in source
+    assert 'name="stage2_dense")(stage1_drop)  # in block: "stage2"' in source
+    assert '    # block: {"name": "stage1", "kind": "stage", "in": "body", "model": "m"}' in source
+    assert '    lambda_1 = stage1_drop_layer(stage2_dense)  # node: "lambda"; in block: "stage2"' in source
+
+
+def test_a_block_holding_every_layer_is_written_flat_around_the_calls_inside_it():
+    graph, _ = blocks.group(prefixed().main, ["d1", "r1", "d2", "r2", "out"], "everything")
+    source = assert_blocks_come_back(prefixed().replace_graph(graph))
+    assert '    stage1_drop = stage(x, "stage1", 8)  # in block: "everything"' in source
+    assert 'name="out")(stage2_drop)  # in block: "everything"' in source
+
+
+def test_marks_that_are_not_exported_blocks_group_nothing():
+    source = generate(prefixed()).replace('    x = keras.Input(', "\n".join([
+        '    # block: {"name": "loop", "kind": "", "in": "loop", "model": "m"}',  # a block around itself
+        '    # block: {"name": "a\\u202eb", "kind": "", "in": null, "model": "m"}',  # a name the editor refuses
+        '    # block: {"name": "other", "kind": "", "in": null, "model": "another_model"}',
+        '    # block: ["not", "a", "header"]',
+        '    x = keras.Input(']))
+    source = source.replace('name="out")(stage2_drop)', 'name="out")(stage2_drop)  # in block: "loop"')
+    source = source.replace('name="x")', 'name="x")  # in block: "a\\u202eb"')
+    graph = import_code(source).project.main
+    assert block_signature(graph) == {**block_signature(prefixed().main), "loop": ("", None, ["out"])}

@@ -212,7 +212,7 @@ class _Assembler:
             graph = Graph(id=graph_id, name=model.name[:128], nodes=tuple(nodes), outputs=compile_outputs)
         except ValidationError as err:
             raise CodeRefused(f"line {model.line}: model '{model.name}': {first_error(err)}") from None
-        self.graphs[slot] = with_helper_blocks(graph, records, ids)
+        self.graphs[slot] = with_helper_blocks(graph, records, ids, self.reader.source_lines())
         return graph_id
 
     def _application_graph(self, model: ModelValue, graph_id: str, fields: dict) -> Graph:

@@ -145,6 +145,7 @@ class HelperCall:
     function: str
     name: Optional[str] = None
     kind: Optional[str] = None  # the blocks' kind the def's docstring names (exported code); else the function's name
+    line: int = 0  # where it is called
 
 
 KIND_DOCSTRING = re.compile(r'A block of kind ("(?:[^"\\]|\\.){0,300}"): each call makes new layers\.')

@@ -352,8 +352,9 @@ class _GraphWriter:
         blocks = module.block_plans[graph.id]
         for step in self.plan.steps:
             node = step.node
+            self.body += ["    " + header for header in blocks.headers.get(node.id, ())]
             if node.id in blocks.calls:
-                self._block_call(*blocks.calls[node.id])
+                self._block_call(*blocks.calls[node.id], blocks.marks.get(node.id))
             if node.id in blocks.inside:
                 continue
             emitter = self.emitters.get(node.kind)
@@ -364,8 +365,9 @@ class _GraphWriter:
             # A node with no name= in its call (an op, a nested model's or a shared layer's call)
             # keeps its name in a comment when the variable cannot be it: the code importer reads it.
             named_here = node.kind in ("op", "model", "application") or bool(node.shares)
-            note = f"  # node: {json.dumps(node.name)}" if named_here and variable != node.name else ""
-            self.body.append(f"    {variable} = {call}{note}")
+            notes = [f"node: {json.dumps(node.name)}"] if named_here and variable != node.name else []
+            notes += [f"in block: {json.dumps(blocks.marks[node.id])}"] if node.id in blocks.marks else []
+            self.body.append(f"    {variable} = {call}" + ("  # " + "; ".join(notes) if notes else ""))
         inputs = [self.tensors[n.id] for n in graph.inputs]
         outputs = [self.tensor(ref) for ref in self.plan.outputs]
         args = [f"inputs={_tensors(inputs) if inputs else '[]'}", f"outputs={_tensors(outputs) if outputs else '[]'}",
@@ -375,14 +377,18 @@ class _GraphWriter:
             lines += call_lines("model.compile", self._compile_args())
         return lines + ["    return model"]
 
-    def _block_call(self, definition, block_id: str) -> None:
-        """`x = residual_block(x, name=..., filters=...)`: a block written as a call of its def."""
+    def _block_call(self, definition, block_id: str, in_block: Optional[str]) -> None:
+        """`x = residual_block(x, name=..., filters=...)`: a block written as a call of its def
+        (`in_block`: the block written flat around it, named in a comment)."""
         graph = self.graph
         tensors = [self.tensor(ref) for ref in codegen_blocks.block_inputs(graph, block_id)]
         out = codegen_blocks.block_output(graph, block_id)
         self.tensors[out.id] = variable = self.names.name(out.name)
         args = codegen_blocks.call_arguments(graph, definition, block_id, tensors, value)
-        self.body += call_lines(f"{variable} = {definition.name}", args)
+        lines = call_lines(f"{variable} = {definition.name}", args)
+        if in_block is not None:
+            lines[0] += f"  # in block: {json.dumps(in_block)}"
+        self.body += lines
 
     def tensor(self, ref: Ref) -> str:
         if ref.node not in self.tensors:

@@ -50,6 +50,8 @@ class BlockPlan:
     defs: list[BlockDef] = field(default_factory=list)  # inner kinds first
     calls: dict[str, tuple[BlockDef, str]] = field(default_factory=dict)  # first node id -> (def, block id)
     inside: set[str] = field(default_factory=set)  # node ids written inside a def (not in the body)
+    headers: dict[str, list[str]] = field(default_factory=dict)  # first node id -> comments opening flat blocks
+    marks: dict[str, str] = field(default_factory=dict)  # node id (or a call's first node) -> its line's flat block
 
 
 def plan_blocks(graph: Graph, calls: Plan, name: Callable[[str], str]) -> BlockPlan:
@@ -75,7 +77,31 @@ def plan_blocks(graph: Graph, calls: Plan, name: Callable[[str], str]) -> BlockP
             nodes = blocks.structure(graph, block.id)[0]
             result.calls[nodes[0].id] = (def_of[block.id], block.id)
             result.inside.update(n.id for n in nodes)
+    _mark_flat_blocks(graph, result, def_of)
     return result
+
+
+def _mark_flat_blocks(graph: Graph, result: BlockPlan, def_of: dict[str, BlockDef]) -> None:
+    """The comments that bring back the blocks written flat (editor.code.code_blocks reads
+    them): a header before each one's first line, and its name after each of its lines."""
+    named = {b.id: b.name for b in graph.blocks}
+    flat = [b for b in graph.blocks if b.id not in def_of]
+    if not flat:
+        return
+    opening: dict[str, list[tuple[int, str]]] = {}
+    for block in flat:
+        first = blocks.structure(graph, block.id)[0][0]
+        header = json.dumps({"name": block.name, "kind": block.kind, "in": named.get(block.parent), "model": graph.name})
+        opening.setdefault(first.id, []).append((len(blocks.chain(graph, block.id)), f"# block: {header}"))
+    result.headers = {node: [text for _, text in sorted(found)] for node, found in opening.items()}
+    flat_ids = {b.id for b in flat}
+    for node in graph.nodes:
+        if node.id not in result.inside and node.block in flat_ids:
+            result.marks[node.id] = named[node.block]
+    for first, (_, block_id) in result.calls.items():
+        parent = blocks.block(graph, block_id).parent
+        if parent in flat_ids:
+            result.marks[first] = named[parent]
 
 
 class _Callable:

@@ -119,7 +119,7 @@ class Reader(Budget, Statements, Expressions, Records):
     def _comment(self, line: int) -> Optional[str]:
         lines = self.source_lines()
         text = lines[line - 1] if 0 < line <= len(lines) else ""
-        found = re.search(r'#\s*node:\s*("(?:[^"\\]|\\.)*")\s*$', text)
+        found = re.search(r'#\s*node:\s*("(?:[^"\\]|\\.)*")\s*(?:;[^"]*"(?:[^"\\]|\\.)*"\s*)?$', text)
         if not found:
             return None
         try:

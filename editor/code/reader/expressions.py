@@ -435,7 +435,7 @@ class Expressions:
         if helper:
             named = bound.get("name")
             self.calls.append(HelperCall(function.name, named if isinstance(named, str) else None,
-                                          docstring_kind(node)))
+                                          docstring_kind(node), line))
         try:
             if isinstance(node, ast.Lambda):
                 return self.value(node.body, inner)
