@@ -59,6 +59,7 @@ class Reader(Budget, Statements, Expressions, Records):
         self.memo = Memo()
         self.taints: dict[int, tuple] = {}  # id(model or node) -> (it, the Skip that changed it, the variable)
         self.tree: Optional[ast.Module] = None
+        self.modules = None  # editor.code.package_modules.Modules: the file's own package, when it is known
         self.applications = 0  # keras.applications calls read (at most editor.code.applications.MAX_APPLICATIONS)
 
     # --- entry
