@@ -292,6 +292,17 @@ def read_imports(reader: Any, node: ast.AST, scope: Any) -> bool:
     return True
 
 
+def relative_left_out(reader: Any, node: ast.ImportFrom, scope: Any) -> Skip:
+    """A relative import the reader does not read: without the file's package, its names are
+    unknown from here on, so that a use names this line and how to have it read."""
+    if getattr(reader, "modules", None) is not None:
+        return Skip(node.lineno, "a relative import is not model-building code")
+    for alias in node.names:
+        if alias.name != "*":
+            scope.vars[alias.asname or alias.name] = Unknown(node.lineno, RELATIVE_HINT)
+    return Skip(node.lineno, RELATIVE_HINT)
+
+
 def named_lines(reader: Any, text: str) -> str:
     """A message with a module's lines as "line 74 of pkg/layer_utils.py" (the file's own as they are)."""
     modules: Optional[Modules] = getattr(reader, "modules", None)

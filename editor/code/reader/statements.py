@@ -246,8 +246,7 @@ class Statements:
         if relative is None and package_modules.read_imports(self, node, scope):
             return  # a module of the file's own package, read from its folder
         if isinstance(node, ast.ImportFrom) and node.level and relative is None:
-            raise Skip(node.lineno, package_modules.RELATIVE_HINT if self.modules is None
-                       else "a relative import is not model-building code")
+            raise package_modules.relative_left_out(self, node, scope)
         modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [relative or node.module or ""]
         outside = next((m for m in modules if m.split(".")[0] not in MODULES), None)
         if outside is not None:
