@@ -23,8 +23,11 @@ its names as the import binds them. What is read:
   size checks per module, at most MAX_MODULES modules and MAX_MODULE_BYTES bytes in all, and
   one step budget for the file and its modules together.
 
-A module that cannot be read refuses the import in one line naming the import's line, the
-module and why. Module k's syntax nodes are numbered from k * LINE_OFFSET (so lines of two files
+A module that cannot be read (missing, outside the folder, refused by the screen, not Python, a
+cycle) is not read at all: the import is left out like any statement the model may not need, its
+names unknown from there on, and a model that needs them is refused in one line naming the
+import's line, the module and why. The limits, and a refusal met while a module's statements are
+read (the step budget...), refuse the whole import. Module k's syntax nodes are numbered from k * LINE_OFFSET (so lines of two files
 never meet in the reader's bookkeeping); `named_lines` writes them back as "line 74 of
 keras_unet_collection/layer_utils.py".
 """
@@ -121,6 +124,7 @@ class Modules:
     files: list[_File] = field(default_factory=list)  # module k is files[k - 1]
     read: dict[str, PackageModule] = field(default_factory=dict)
     reading: list[str] = field(default_factory=list)
+    unread: dict[str, str] = field(default_factory=dict)  # module -> why it is not read
     size: int = 0
 
     # --- which imports are the package's
@@ -177,52 +181,66 @@ class Modules:
         return None
 
     def load(self, reader: Any, dotted: str, line: int) -> PackageModule:
-        """The module `dotted`, read once (refused in one line when it cannot be)."""
+        """The module `dotted`, read once. One that cannot be read (missing, outside the folder,
+        refused by the screen, not Python, a cycle) is a Skip naming it and why: the import is left
+        out, as any statement the model may not need; the limits and a refusal met while its
+        statements are read refuse the whole import."""
         if dotted in self.reading or dotted == self.package.module:
             chain = " -> ".join([*self.reading, dotted]) if dotted in self.reading else dotted
-            raise Refused(f"line {line}: the modules import each other ({chain}): a cycle is not read")
+            raise Skip(line, f"the modules import each other ({chain}): a cycle is not read")
+        if dotted in self.unread:
+            raise Skip(line, self.unread[dotted])
         if dotted in self.read:
             return self.read[dotted]
         path = self._path(dotted)
         if path is None:
-            raise Refused(f"line {line}: no module {dotted} in {self.package.folder().name}/: "
-                          "the file's package has no such .py file")
-        folder = self.package.folder().resolve()
-        if not path.resolve().is_relative_to(folder):
-            raise Refused(f"line {line}: module {dotted} is outside {self.package.folder().name}/ "
-                          "(a link out of the package): not read")
+            raise self._unread(line, dotted, f"no module {dotted} in {self.package.folder().name}/: "
+                                             "the file's package has no such .py file")
+        if not path.resolve().is_relative_to(self.package.folder().resolve()):
+            raise self._unread(line, dotted, f"module {dotted} is outside {self.package.folder().name}/ "
+                                             "(a link out of the package): not read")
         if len(self.files) >= MAX_MODULES:
             raise Refused(f"line {line}: module {dotted}: more than {MAX_MODULES} modules of the package to read")
-        relative = path.relative_to(self.package.root).as_posix()
         self.size += path.stat().st_size
         if self.size > MAX_MODULE_BYTES:
             raise Refused(f"line {line}: module {dotted}: the package's modules are over {MAX_MODULE_BYTES:,} bytes")
-        self.files.append(_File(dotted, relative, path.name == "__init__.py"))
-        data = path.read_bytes()
-        module = PackageModule(dotted, type(reader.globals)())
-        module.scope.vars["__name__"] = dotted
-        self.read[dotted] = module
-        self.reading.append(dotted)
+        file = _File(dotted, path.relative_to(self.package.root).as_posix(), path.name == "__init__.py")
+        self.files.append(file)
         try:
-            self._read(reader, module, data, self.files[-1])
+            tree = self._parsed(reader, path.read_bytes(), file)
         except Refused as err:
-            raise Refused(_inside(line, dotted, relative, str(err))) from None
+            raise self._unread(line, dotted, _inside(dotted, file.relative, str(err))) from None
+        module = self.read[dotted] = PackageModule(dotted, type(reader.globals)())
+        module.scope.vars["__name__"] = dotted
+        self.reading.append(dotted)
+        from editor.code.reader.statements import Signal
+
+        try:
+            reader.block(tree.body, module.scope)
+        except Signal:
+            raise Refused(f"line {line}: module {dotted}: return, break or continue outside a function or loop") from None
+        except Refused as err:
+            raise Refused(f"line {line}: in module {dotted}, {err}") from None
         finally:
             self.reading.pop()
         return module
 
-    def _read(self, reader: Any, module: PackageModule, data: bytes, file: _File) -> None:
-        offset, relative = len(self.files) * LINE_OFFSET, file.relative
+    def _unread(self, line: int, dotted: str, reason: str) -> Skip:
+        self.unread[dotted] = reason
+        return Skip(line, reason)
+
+    def _parsed(self, reader: Any, data: bytes, file: _File) -> ast.Module:
+        """The module's syntax, numbered from its offset and screened as the file is."""
+        from editor.code.reader.budget import check_size
+
+        offset = len(self.files) * LINE_OFFSET
         try:
             source = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Refused("not UTF-8 text") from None
-        from editor.code.reader.budget import check_size
-        from editor.code.reader.statements import Signal
-
         check_size(source)
         try:
-            tree = ast.parse(source, filename=relative)
+            tree = ast.parse(source, filename=file.relative)
         except SyntaxError as err:
             where = f"line {offset + err.lineno}: " if err.lineno else ""
             raise Refused(f"{where}not Python: {(err.msg or 'invalid syntax').splitlines()[0]}") from None
@@ -231,17 +249,14 @@ class Modules:
         ast.increment_lineno(tree, offset)
         file.tree = tree
         reader.screen(tree, module=True)
-        try:
-            reader.block(tree.body, module.scope)
-        except Signal:
-            raise Refused("return, break or continue outside a function or loop") from None
+        return tree
 
 
-def _inside(line: int, dotted: str, relative: str, message: str) -> str:
-    """A module's refusal as the import's: "line 4: in module m, line 9 of m.py: why"."""
+def _inside(dotted: str, relative: str, message: str) -> str:
+    """Why a module is not read: "module m is not read: line 9 of m.py: why"."""
     if re.match(r"line \d+: ", message):
-        return f"line {line}: in module {dotted}, {message}"
-    return f"line {line}: module {dotted} ({relative}): {message}"
+        return f"module {dotted} is not read: {message}"
+    return f"module {dotted} ({relative}) is not read: {message}"
 
 
 def keras_applications_file(reader: Any, node: ast.AST) -> bool:
@@ -258,10 +273,23 @@ def keras_applications_file(reader: Any, node: ast.AST) -> bool:
 
 def read_imports(reader: Any, node: ast.AST, scope: Any) -> bool:
     """An import of the file's own package, its modules read and their names bound as the import
-    binds them (True); False for any other import (and without a package)."""
+    binds them (True); False for any other import (and without a package). A module that cannot
+    be read leaves the import out: its names are unknown from here on, and a use names why."""
     modules: Optional[Modules] = getattr(reader, "modules", None)
     if modules is None or not modules.own_import(node):
         return False
+    try:
+        _bind(reader, modules, node, scope)
+    except Skip as skip:
+        for alias in node.names:
+            name = alias.asname or alias.name.split(".")[0]
+            if alias.name != "*" and not isinstance(scope.vars.get(name), PackageModule):
+                scope.vars[name] = Unknown(skip.line, skip.reason)
+        raise
+    return True
+
+
+def _bind(reader: Any, modules: Modules, node: ast.AST, scope: Any) -> None:
     line = node.lineno
     if isinstance(node, ast.Import):
         for alias in node.names:
@@ -274,10 +302,10 @@ def read_imports(reader: Any, node: ast.AST, scope: Any) -> bool:
                 inner = modules.load(reader, ".".join(parts[:depth]), line)
                 outer.scope.vars[parts[depth - 1]] = inner
                 outer = inner
-        return True
+        return
     base = modules.absolute(node)
     if base is None:
-        raise Refused(f"line {line}: a relative import above the top-level package {modules.package.top}")
+        raise Skip(line, f"a relative import above the top-level package {modules.package.top}")
     for alias in node.names:
         if alias.name == "*":
             module = modules.load(reader, base, line)
@@ -287,9 +315,8 @@ def read_imports(reader: Any, node: ast.AST, scope: Any) -> bool:
         else:  # a name of the package's __init__.py, or of the module
             module = modules.load(reader, base, line)
             if alias.name not in module.scope.vars:
-                raise Refused(f"line {line}: cannot import name '{alias.name}' from {base}")
+                raise Skip(line, f"cannot import name '{alias.name}' from {base}")
             scope.vars[alias.asname or alias.name] = module.scope.vars[alias.name]
-    return True
 
 
 def relative_left_out(reader: Any, node: ast.ImportFrom, scope: Any) -> Skip:
