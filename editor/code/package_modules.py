@@ -8,12 +8,12 @@ its names as the import binds them. What is read:
 
 - modules of the file's top-level package (its own package, its parents and their
   subpackages), `.py` files under that package's folder only: a name that resolves outside it
-  (a symlink out, a relative import above the top-level package) refuses. For a file of
+  (a symlink out, a relative import above the top-level package) is not read. For a file of
   `keras` or `tensorflow` only its own folder is read (keras/src/applications/resnet_v2.py
   reads resnet.py): every other Keras module is the API the reader already knows, and so is
   the shared `imagenet_utils` (as keras-applications' relatively imported helpers are,
   editor.code.keras_applications_package).
-- each module once (cached; two modules that import each other refuse, as a cycle). Its
+- each module once (cached; a module imported while it is being read is not, as a cycle). Its
   statements run as the file's do, with `__name__` its own name; `from m import *` binds its
   names that do not start with `_`; a class in it is left out like a statement the model may
   not need (using it refuses, naming the class). A package's `__init__.py` is read only for a
@@ -27,9 +27,9 @@ A module that cannot be read (missing, outside the folder, refused by the screen
 cycle) is not read at all: the import is left out like any statement the model may not need, its
 names unknown from there on, and a model that needs them is refused in one line naming the
 import's line, the module and why. The limits, and a refusal met while a module's statements are
-read (the step budget...), refuse the whole import. Module k's syntax nodes are numbered from k * LINE_OFFSET (so lines of two files
-never meet in the reader's bookkeeping); `named_lines` writes them back as "line 74 of
-keras_unet_collection/layer_utils.py".
+read (the step budget...), refuse the whole import. Module k's syntax nodes are numbered from
+k * LINE_OFFSET (so lines of two files never meet in the reader's bookkeeping); `named_lines`
+writes them back as "line 74 of keras_unet_collection/layer_utils.py".
 """
 
 from __future__ import annotations
