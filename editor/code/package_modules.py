@@ -213,12 +213,8 @@ class Modules:
         module = self.read[dotted] = PackageModule(dotted, type(reader.globals)())
         module.scope.vars["__name__"] = dotted
         self.reading.append(dotted)
-        from editor.code.reader.statements import Signal
-
         try:
-            reader.block(tree.body, module.scope)
-        except Signal:
-            raise Refused(f"line {line}: module {dotted}: return, break or continue outside a function or loop") from None
+            reader.read_module(tree, module.scope)
         except Refused as err:
             raise Refused(f"line {line}: in module {dotted}, {err}") from None
         finally:

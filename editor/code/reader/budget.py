@@ -16,7 +16,7 @@ import string
 from typing import Any, Optional
 
 from editor.code.code_values import Refused, Skip
-from editor.code.reader.eval_names import screened_evals
+from editor.code.reader.eval_names import screened_eval
 
 # A file's size, checked before it is parsed: parsing makes a syntax node of about each
 # token (60,000 lines of `x = 1` took 2 to 8 s and 200 MB to parse and walk before the step
@@ -91,7 +91,7 @@ class Budget:
         bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         forbidden = FORBIDDEN - (SHADOWABLE & bound)
-        doc_setters = {id(n.func) for n in ast.walk(tree) if sets_doc_call(n)} | screened_evals(tree)
+        doc_setters = {id(n.func) for n in ast.walk(tree) if sets_doc_call(n)}
         stack = [(tree, 0, "")]  # (node, depth, the head of the class it is in)
         imports: list[tuple[int, str]] = []  # (line, module) of imports outside MODULES
         while stack:
@@ -108,6 +108,8 @@ class Budget:
                 bases = ", ".join(ast.unparse(base) for base in node.bases)
                 owner = f"class {node.name}({bases})" if bases else f"class {node.name}"
             stack.extend((child, depth + 1, owner) for child in ast.iter_child_nodes(node))
+            if isinstance(node, ast.Call) and screened_eval(node):  # eval(name): editor.code.reader.eval_names
+                doc_setters.add(id(node.func))
             found = _screened(node, forbidden, doc_setters)
             if found == "the attribute __init__ is not model-building code" and owner and module:
                 continue  # super().__init__(**kwargs) in a class of a module, which is never read

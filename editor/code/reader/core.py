@@ -81,6 +81,14 @@ class Reader(Budget, Statements, Expressions, Records):
             raise Refused("return, break or continue outside a function or loop") from None
         return self
 
+    def read_module(self, tree: ast.Module, scope: Scope) -> None:
+        """A module of the file's package (editor.code.package_modules), parsed and screened:
+        its statements, read as read() reads the file's."""
+        try:
+            self.block(tree.body, scope)
+        except (Break, Continue, Return):
+            raise Refused("return, break or continue outside a function or loop") from None
+
     # --- the file's own text
 
     def is_add_loss(self, node: ast.ClassDef) -> bool:

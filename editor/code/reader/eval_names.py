@@ -24,22 +24,17 @@ def plain_name(text: Any) -> bool:
     return isinstance(text, str) and text.isidentifier() and not keyword.iskeyword(text) and not text.startswith("__")
 
 
-def screened_evals(tree: ast.AST) -> set[int]:
-    """The ids of the `eval` names the screen lets through: `eval(x)`, one argument, no keywords,
+def screened_eval(node: ast.Call) -> bool:
+    """Whether the screen lets this call of `eval` through: `eval(x)`, one argument, no keywords,
     the argument not a constant unless it is a plain name."""
-    allowed = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "eval" \
-                and len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred) \
-                and (not isinstance(node.args[0], ast.Constant) or plain_name(node.args[0].value)):
-            allowed.add(id(node.func))
-    return allowed
+    return isinstance(node.func, ast.Name) and node.func.id == "eval" and len(node.args) == 1 and not node.keywords \
+        and not isinstance(node.args[0], ast.Starred) \
+        and (not isinstance(node.args[0], ast.Constant) or plain_name(node.args[0].value))
 
 
 def is_eval(node: ast.Call, scope: Any) -> bool:
-    """A call of Python's eval (the name not bound by the file: the screen refuses binding it)."""
-    if not (isinstance(node.func, ast.Name) and node.func.id == "eval"):
-        return False
+    """A call of Python's eval (the name not bound by the file: the screen refuses binding it);
+    `node.func` is the name `eval`."""
     try:
         scope.find("eval")
     except KeyError:

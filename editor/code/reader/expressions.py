@@ -351,7 +351,7 @@ class Expressions:
 
     def call(self, node: ast.Call, scope: Scope) -> Any:
         line = node.lineno
-        if eval_names.is_eval(node, scope):
+        if isinstance(node.func, ast.Name) and node.func.id == "eval" and eval_names.is_eval(node, scope):
             return eval_names.read_eval(self, node, scope)  # eval("ReLU"): a look-up of the name
         target = self.value(node.func, scope)
         args: list = []
