@@ -235,20 +235,34 @@ def test_eval_of_a_computed_plain_name_is_that_names_value():
 
 
 @pytest.mark.parametrize("argument, why", [
-    ("'Dense(2)'", None),  # a constant: the screen refuses it wherever it is
     ("text", "of 'Dense(2)', which is not a plain name"),
-    ("'__builtins__'", None),
     ("dunder", "of '__builtins__', which is not a plain name"),
-    ("'None'", None),
     ("'Conv2D'", "'Conv2D' is not a name the code defines"),
     ("inputs", "of a tensor: only of a name"),
     ("missing", "of a value the reader does not know: 'missing' is not defined"),
-    ("'Dense', {}", None),
+    ("left_out", "'left_out' is the value of line 4, which was left out"),
 ])
-def test_eval_of_anything_else_refuses_in_one_line(argument, why):
-    source = EVAL_HEAD + f"text = 'Dense(2)'\ndunder = '__builtins__'\nlayer = eval({argument})\n" \
-                         "model = keras.Model(inputs, Dense(2)(inputs))\n"
+def test_eval_of_anything_but_a_defined_plain_name_refuses_in_one_line(argument, why):
+    source = EVAL_HEAD + "left_out = settings.name\ntext = 'Dense(2)'\ndunder = '__builtins__'\n" \
+                         f"layer = eval({argument})\nmodel = keras.Model(inputs, Dense(2)(inputs))\n"
+    source = source.replace("eval(left_out)", "eval('left_out')")
     with pytest.raises(CodeRefused) as caught:
         import_code(source)
-    expected = "line 6: eval() is not model-building code" + (f" ({why})" if why else "")
-    assert str(caught.value) == expected
+    assert str(caught.value) == f"line 7: eval() is not model-building code ({why})"
+
+
+@pytest.mark.parametrize("argument", ["'Dense(2)'", "'__builtins__'", "'None'", "'Dense', {}", "*names"])
+def test_the_screen_refuses_an_eval_that_can_be_no_name_lookup_even_where_it_never_runs(argument):
+    never = EVAL_HEAD + "def never():\n    return eval({})\nmodel = keras.Model(inputs, Dense(2)(inputs))\n"
+    with pytest.raises(CodeRefused) as caught:
+        import_code(never.format(argument))
+    assert str(caught.value) == "line 5: eval() is not model-building code"
+    assert [n.kind for n in import_code(never.format("'Dense'")).project.main.nodes] == ["input", "layer"]
+
+
+def test_import_of_a_package_module_binds_it_as_python_does(package):
+    plain = ("import keras\nimport pkg.blocks\nimport pkg.blocks as blocks\ninputs = keras.Input((8, 8, 3))\n"
+             "x = pkg.blocks.conv_block(inputs, 4)\nmodel = keras.Model(inputs, blocks.conv_block(x, 2))\n")
+    assert kinds(imported(package, plain)) == ["input", "Conv2D", "BatchNormalization", "Conv2D", "BatchNormalization"]
+    assert refusal(package, plain.replace("pkg.blocks.conv_block", "pkg.blocks.nothing")) == \
+        "line 5: module pkg.blocks has no attribute 'nothing'" + NEEDED
