@@ -25,6 +25,7 @@ from editor.code.applications import application_node, check_before_building, lo
 from editor.code.shape_queries import input_spec
 from editor.code.left_out import check_builder_calls, check_last_model, check_model_taint, check_not_built, check_taints
 from editor.code.reader.python_statements import Raised
+from editor.code.package_modules import Modules, Package, named_lines
 from editor.errors import UserError
 from editor.model.graph import CUSTOM_LOSS_PREFIX, Graph, Node, Output, Project, Ref, Training
 from editor.model.schema_messages import first_error
@@ -42,13 +43,14 @@ class CodeImport:
     parsed: int = 0  # the file's syntax nodes (its size is checked before it is parsed)
 
 
-def import_code(source: str, model: Optional[str] = None, filename: str = "model.py", strict: bool = False) -> CodeImport:
+def import_code(source: str, model: Optional[str] = None, filename: str = "model.py", strict: bool = False,
+                package: Optional[Package] = None) -> CodeImport:
     """The project of the model `source` builds (`model`: its variable or model name when
     it builds several). CodeRefused if nothing usable is built, or (strict) if any line is
-    left out."""
+    left out. `package`: where the file lives, to read its own package's modules (editor.code.package_modules)."""
     def new_reader() -> Reader:
         reader = Reader(source, filename)
-        reader.strict = strict
+        reader.strict, reader.modules = strict, Modules(package) if package is not None else None
         return reader
 
     reader = new_reader()
@@ -64,14 +66,12 @@ def import_code(source: str, model: Optional[str] = None, filename: str = "model
         assembler = _Assembler(reader)
         project = assembler.project(chosen, filename)
         check_taints(reader, [*assembler.graph_ids, *assembler.record_ids, *assembler.whole_ids], chosen)
-    except CodeRefused as err:
-        err.steps, err.parsed = reader.steps, reader.parsed
-        raise
-    except (Refused, Skip) as err:
-        raise CodeRefused(str(err), reader.steps, reader.parsed) from None
+    except (CodeRefused, Refused, Skip) as err:
+        raise CodeRefused(named_lines(reader, str(err)), reader.steps, reader.parsed) from None
     except RecursionError:
         raise CodeRefused("the code is nested too deeply to read", reader.steps, reader.parsed) from None
-    return CodeImport(project, skipped, tuple(reader.notes) + tuple(assembler.notes), reader.steps, reader.parsed)
+    return CodeImport(project, tuple(named_lines(reader, s) for s in skipped),
+                      tuple(named_lines(reader, n) for n in [*reader.notes, *assembler.notes]), reader.steps, reader.parsed)
 
 
 def _read(reader: Reader) -> None:

@@ -259,9 +259,11 @@ def cmd_import(args) -> int:
 
 
 def _import_code(args) -> tuple[str, ...]:
-    """A Python file read without running it (editor.code.code_import): TensorFlow is never loaded."""
+    """A Python file read without running it (editor.code.code_import): TensorFlow is never loaded.
+    A file inside a package (folders with __init__.py) has its own package's modules read too."""
     from editor.files import project_files
     from editor.code.code_import import MAX_FILE_BYTES, import_code
+    from editor.code.package_modules import package_of
 
     path = Path(args.file)
     try:
@@ -270,7 +272,7 @@ def _import_code(args) -> tuple[str, ...]:
         source = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CommandError(f"{path.name}: not UTF-8 text") from None
-    result = import_code(source, model=args.model, filename=path.name, strict=args.strict)
+    result = import_code(source, model=args.model, filename=path.name, strict=args.strict, package=package_of(path))
     project_files.save(result.project, args.output)
     return tuple(f"{line} (left out)" for line in result.skipped) + result.notes
 

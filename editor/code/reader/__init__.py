@@ -19,7 +19,9 @@ budget (the step budget, size checks, the screen of hostile constructs), records
 model and op calls: the future nodes), python_values / python_modules / python_types (ordinary
 Python computed by the reader: sets, isinstance, copy, functools, math, itertools,
 collections, operator), python_statements (decorators that change nothing, a `raise` or a
-failing `assert` that runs); editor.code.code_calls says what Keras calls mean.
+failing `assert` that runs), eval_names (`eval` of a plain name, read as a look-up of it);
+editor.code.code_calls says what Keras calls mean, editor.code.package_modules reads the modules
+of the file's own package.
 """
 
 from editor.code.code_values import Refused, Skip

@@ -16,6 +16,7 @@ import string
 from typing import Any, Optional
 
 from editor.code.code_values import Refused, Skip
+from editor.code.reader.eval_names import screened_eval
 
 # A file's size, checked before it is parsed: parsing makes a syntax node of about each
 # token (60,000 lines of `x = 1` took 2 to 8 s and 200 MB to parse and walk before the step
@@ -79,11 +80,14 @@ class Budget:
     steps: int
     parsed: int
     strict: bool = False  # --strict: every import outside MODULES refuses, wherever it is
+    modules = None  # editor.code.package_modules.Modules, when the file's package is known
 
-    def screen(self, tree: ast.AST) -> None:
+    def screen(self, tree: ast.AST, module: bool = False) -> None:
         """What is refused wherever it is, even in code never reached: dunders, exec & co.
         (The one class skipped is a verbatim copy of the editor's own exported AddLoss
-        layer: it is never run either, the reader knows what it does.)"""
+        layer: it is never run either, the reader knows what it does.) `module`: a module of
+        the file's package (editor.code.package_modules), whose classes are left out unread
+        when they call no more than their base's `__init__`."""
         bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
         forbidden = FORBIDDEN - (SHADOWABLE & bound)
@@ -104,14 +108,19 @@ class Budget:
                 bases = ", ".join(ast.unparse(base) for base in node.bases)
                 owner = f"class {node.name}({bases})" if bases else f"class {node.name}"
             stack.extend((child, depth + 1, owner) for child in ast.iter_child_nodes(node))
+            if isinstance(node, ast.Call) and screened_eval(node):  # eval(name): editor.code.reader.eval_names
+                doc_setters.add(id(node.func))
             found = _screened(node, forbidden, doc_setters)
+            if found == "the attribute __init__ is not model-building code" and owner and module:
+                continue  # super().__init__(**kwargs) in a class of a module, which is never read
             if found and owner:  # (a class is code Keras would run: its call, its build)
                 raise Refused(f"line {where}: {owner}: custom classes are not read ({found})")
             if found:
                 raise Refused(f"line {where}: {found}")
             if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and len(node.value) > MAX_TEXT:
                 raise Refused(f"line {where}: a string of {len(node.value):,} characters (limit {MAX_TEXT:,})")
-            if self.strict and isinstance(node, (ast.Import, ast.ImportFrom)):
+            if self.strict and isinstance(node, (ast.Import, ast.ImportFrom)) and not (
+                    self.modules is not None and self.modules.own_import(node)):  # (read and screened in turn)
                 imports += [(where, m) for m in _outside_modules(node)]
         if imports:
             line, module = min(imports)

@@ -59,6 +59,7 @@ class Reader(Budget, Statements, Expressions, Records):
         self.memo = Memo()
         self.taints: dict[int, tuple] = {}  # id(model or node) -> (it, the Skip that changed it, the variable)
         self.tree: Optional[ast.Module] = None
+        self.modules = None  # editor.code.package_modules.Modules: the file's own package, when it is known
         self.applications = 0  # keras.applications calls read (at most editor.code.applications.MAX_APPLICATIONS)
 
     # --- entry
@@ -79,6 +80,14 @@ class Reader(Budget, Statements, Expressions, Records):
         except (Break, Continue, Return):
             raise Refused("return, break or continue outside a function or loop") from None
         return self
+
+    def read_module(self, tree: ast.Module, scope: Scope) -> None:
+        """A module of the file's package (editor.code.package_modules), parsed and screened:
+        its statements, read as read() reads the file's."""
+        try:
+            self.block(tree.body, scope)
+        except (Break, Continue, Return):
+            raise Refused("return, break or continue outside a function or loop") from None
 
     # --- the file's own text
 

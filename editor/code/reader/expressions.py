@@ -18,7 +18,8 @@ from editor.code import code_calls
 from editor.code.code_calls import MERGE_FUNCTIONS, OPTIMIZER_CLASSES
 from editor.code.code_values import (MAX_NUMBER, docstring_kind, BoundMethod, DtypeOf, Function, HelperCall, Layer, LayerHandle, ModelValue,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
-from editor.code.reader import containers
+from editor.code.reader import containers, eval_names
+from editor.code.package_modules import PackageModule
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
 from editor.code import data_arrays
 from editor.code.reader import python_values
@@ -202,6 +203,8 @@ class Expressions:
             return data_arrays.attribute(value, attr, line)
         if isinstance(value, Function) and attr == "__doc__" and isinstance(value.node, ast.FunctionDef):
             return ast.get_docstring(value.node, clean=False)  # Python's own: its docstring or None
+        if isinstance(value, PackageModule):
+            return value.attribute(attr, line)
         if isinstance(value, Namespace):
             return python_values.constant(Namespace(canonical(f"{value.path}.{attr}")), line)  # math.pi: the number
         if isinstance(value, python_values.VALUES):
@@ -348,6 +351,8 @@ class Expressions:
 
     def call(self, node: ast.Call, scope: Scope) -> Any:
         line = node.lineno
+        if isinstance(node.func, ast.Name) and node.func.id == "eval" and eval_names.is_eval(node, scope):
+            return eval_names.read_eval(self, node, scope)  # eval("ReLU"): a look-up of the name
         target = self.value(node.func, scope)
         args: list = []
         for arg in node.args:

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
 from editor.code.custom_classes import refuse_class
-from editor.code import keras_applications_package
+from editor.code import keras_applications_package, package_modules
 from editor.code import data_arrays
 from editor.code.reader import python_values
 from editor.code.reader.budget import sets_doc_call, MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
@@ -177,6 +177,8 @@ class Statements:
             if self.is_add_loss(node):
                 scope.vars["AddLoss"] = Namespace("kgs.AddLoss")  # the loss layer of the editor's own exported code
                 return
+            if node.lineno >= package_modules.LINE_OFFSET:  # a module's class: left out, and refused where used
+                raise Skip(line, f"class {node.name}: a class is Python code the editor does not run")
             refuse_class(self, node, scope)
         elif isinstance(node, ast.Global):  # (at the file's level it changes nothing)
             scope.global_names.update(node.names)
@@ -240,9 +242,11 @@ class Statements:
         relative = None
         if isinstance(node, ast.ImportFrom) and node.level:
             relative = keras_applications_package.relative_module(node) \
-                if keras_applications_package.is_package_file(self.tree) else None
-            if relative is None:
-                raise Skip(node.lineno, "a relative import is not model-building code")
+                if package_modules.keras_applications_file(self, node) else None
+        if relative is None and package_modules.read_imports(self, node, scope):
+            return  # a module of the file's own package, read from its folder
+        if isinstance(node, ast.ImportFrom) and node.level and relative is None:
+            raise package_modules.relative_left_out(self, node, scope)
         modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [relative or node.module or ""]
         outside = next((m for m in modules if m.split(".")[0] not in MODULES), None)
         if outside is not None:
