@@ -38,7 +38,6 @@ def Net(name="netv2-b3", input_shape=(16,)):
 model = Net()
 '''
 
-SNIPPETS = {"text.py": TEXT}
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +62,6 @@ def refusal(source: str, **options) -> str:
         import_code(source, **options)
     assert_one_line(str(refused.value))
     return str(refused.value)
-
-
-@pytest.mark.parametrize("name", sorted(SNIPPETS))
-def test_snippet_imports_to_what_running_it_builds(name, ran):
-    real = ran[name]
-    assert "error" not in real, real.get("traceback")
-    result = import_code(SNIPPETS[name], filename=name, strict=True)
-    assert result.skipped == ()
-    model = built(result.project)
-    assert model.count_params() == real["params"]
-    assert [[d if d is None else int(d) for d in t.shape] for t in model.inputs] == real["inputs"]
 
 
 # ----------------------------------------------------------------------------- str methods
@@ -104,3 +92,141 @@ def test_str_methods_that_grow_text_are_held_to_the_limit_before_python_makes_it
     assert refusal(code).startswith("line 2: a format width too large (limit 10,000)")
     code = "import keras\nn = len('-'.join(['x' * 5000] * 3))\ninputs = keras.Input(shape=(n,))\n"
     assert refusal(code).startswith("line 2: a string of more than 10,000 characters")
+
+
+# ----------------------------------------------------------------------------- fit() builds a Sequential
+
+FIT_BUILT = '''
+import keras
+from keras import layers
+
+x = keras.utils.pad_sequences([[1, 2, 3], [4, 5]], maxlen=12)
+y = keras.utils.pad_sequences([[0], [1]], maxlen=1)
+model = keras.Sequential()
+model.add(layers.Embedding(100, 8))
+model.add(layers.LSTM(4))
+model.add(layers.Dense(1, activation="sigmoid"))
+model.compile(loss="binary_crossentropy", optimizer="adam")
+model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+model.evaluate(x, y, batch_size=32, verbose=0)
+'''
+
+IMDB = '''
+from keras.preprocessing import sequence
+from keras.models import Sequential
+from keras.layers import Dense, Embedding, LSTM
+from keras.datasets import imdb
+
+(x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=20000)
+print(len(x_train), "train sequences")
+x_train = sequence.pad_sequences(x_train, maxlen=80)
+model = Sequential()
+model.add(Embedding(20000, 128))
+model.add(LSTM(128))
+model.add(Dense(1, activation="sigmoid"))
+model.fit(x_train, y_train, batch_size=32)
+'''
+
+
+def test_fit_builds_an_unbuilt_sequential_from_the_shape_of_padded_sequences_as_keras_does():
+    result = import_code(IMDB)
+    first = result.project.main.nodes[0]
+    assert (first.kind, first.shape, first.dtype) == ("input", (80,), "float32")  # the Embedding's compute dtype
+    assert "line 14: fit() builds the Sequential 'sequential' from the data's shape (None, 80), as Keras does" \
+        in result.notes
+    assert built(result.project).count_params() == 20000 * 128 + 4 * (128 * 128 + 128 * 128 + 128) + 129
+    assert [s.split(":")[0] for s in result.skipped] == ["line 8", "line 14"]  # the print, the training
+
+
+def test_fit_builds_a_sequential_without_input_shape_from_the_arrays_keras_documents():
+    code = '''
+import keras
+from keras import layers
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+x_train = x_train.reshape(-1, 784).astype("float32") / 255
+model = keras.Sequential([layers.Dense(32, activation="relu"), layers.Dense(10)])
+model.fit(x_train, y_train)
+'''
+    project = import_code(code).project
+    assert project.main.nodes[0].shape == (784,)
+    assert built(project).count_params() == 784 * 32 + 32 + 330
+
+
+@pytest.mark.parametrize("change, why", [
+    ("maxlen=80)", "line 9: pad_sequences() without a maxlen pads to the longest sequence, which is in the data"),
+])
+def test_data_whose_shape_the_code_does_not_give_keeps_the_refusal(change, why):
+    code = IMDB.replace(change, ")")
+    assert refusal(code) == ("line 14: model.fit() builds the Sequential model 'sequential' from the data's shape, "
+                             "which is not in the code: give its Embedding an input shape "
+                             "(keras.Input(shape=(length,)) first)")
+    assert why in import_code(code.replace("model.fit(x_train, y_train, batch_size=32)\n", "")).skipped
+
+
+def test_a_data_call_left_out_before_the_one_read_refuses_it_may_have_built_the_model():
+    code = IMDB.replace("model.fit(", "model.predict(x_test)\nmodel.fit(")
+    assert refusal(code) == ("line 14: model.predict() may build the Sequential model 'sequential' from data whose "
+                             "shape the editor does not know (it built it at line 15): give it an input shape "
+                             "(keras.Input(shape=...) first)")
+
+
+def test_a_first_layer_of_another_dtype_refuses_fit_building_in_it():
+    code = IMDB.replace("Embedding(20000, 128)", "Embedding(20000, 128, dtype='float64')")
+    assert refusal(code).startswith("line 14: model.fit() builds the Sequential model 'sequential' from the data's "
+                                    "shape, which is not in the code")
+
+
+def test_a_sequential_with_an_input_shape_is_not_rebuilt_by_fit():
+    code = IMDB.replace("Embedding(20000, 128)", "Embedding(20000, 128, input_length=60)")
+    result = import_code(code)
+    assert result.project.main.nodes[0].shape == (60,)
+    assert not any("builds the Sequential" in n for n in result.notes)
+
+
+# ----------------------------------------------------------------------------- metric functions
+
+METRIC = '''
+import keras
+from keras import layers, ops
+
+
+def accuracy(y_true, y_pred):
+    return ops.mean(ops.equal(y_true, ops.cast(y_pred > 0.5, y_true.dtype)))
+
+
+inputs = keras.Input(shape=(4,))
+model = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(inputs))
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=[accuracy, "mae"])
+'''
+
+
+def test_a_metric_function_is_left_out_with_a_note_and_the_model_is_unchanged():
+    result = import_code(METRIC)
+    assert result.project.main.outputs[0].metrics == ("mae",)
+    assert "line 12: compile(metrics=[accuracy]): the function 'accuracy' is left out; the editor's metrics are " \
+           "Keras's by name" in result.notes
+    assert result.skipped == ()
+    assert built(result.project).count_params() == 5
+
+
+def test_a_metric_function_still_refuses_under_strict():
+    assert refusal(METRIC, strict=True) == ("line 12: compile(metrics=...) with a function, which the editor cannot "
+                                            "express")
+
+
+# ----------------------------------------------------------------------------- run for real
+
+SNIPPETS = {"text.py": TEXT, "fit_built.py": FIT_BUILT}
+TRAINING = {"text.py": [], "fit_built.py": [f"model.{m}() is not part of the model (training and data are set in the "
+                                            "Train tab)" for m in ("fit", "evaluate")]}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_snippet_imports_to_what_running_it_builds(name, ran):
+    real = ran[name]
+    assert "error" not in real, real.get("traceback")
+    result = import_code(SNIPPETS[name], filename=name)
+    assert [s.split(": ", 1)[1] for s in result.skipped] == TRAINING[name]  # what the editor sets in its Train tab
+    model = built(result.project)
+    assert model.count_params() == real["params"]
+    assert [[d if d is None else int(d) for d in t.shape] for t in model.inputs] == real["inputs"]

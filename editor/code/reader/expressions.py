@@ -20,7 +20,7 @@ from editor.code.code_values import (MAX_NUMBER, BoundMethod, DtypeOf, Function,
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
 from editor.code.reader import containers
 from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_percent, check_width
-from editor.code import data_arrays
+from editor.code import data_arrays, data_builds
 from editor.code.reader import python_values, text_methods
 from editor.code.reader.keras_order import model_layers
 from editor.code.shape_queries import StaticShape, model_shape, shape_attribute, shape_method, tensor_shape
@@ -200,6 +200,8 @@ class Expressions:
     def attribute(self, value: Any, attr: str, line: int) -> Any:
         if isinstance(value, data_arrays.DataArray):
             return data_arrays.attribute(value, attr, line)
+        if isinstance(value, (data_builds.Sequences, data_builds.Padded)):
+            raise data_builds.unread(value, f"the attribute .{attr}", line)
         if isinstance(value, Function) and attr == "__doc__" and isinstance(value.node, ast.FunctionDef):
             return ast.get_docstring(value.node, clean=False)  # Python's own: its docstring or None
         if isinstance(value, Namespace):
@@ -246,6 +248,8 @@ class Expressions:
         index = self.value(index_node, scope)
         if isinstance(value, data_arrays.DataArray):
             return data_arrays.subscript(value, index, line)
+        if isinstance(value, (data_builds.Sequences, data_builds.Padded)):
+            raise data_builds.unread(value, "indexing", line)
         if isinstance(value, Sym):
             if value.multi and isinstance(index, int):
                 record, _ = value.made
