@@ -132,8 +132,8 @@ def test_fit_builds_an_unbuilt_sequential_from_the_shape_of_padded_sequences_as_
     result = import_code(IMDB)
     first = result.project.main.nodes[0]
     assert (first.kind, first.shape, first.dtype) == ("input", (80,), "float32")  # the Embedding's compute dtype
-    assert "line 14: fit() builds the Sequential 'sequential' from the data's shape (None, 80), as Keras does" \
-        in result.notes
+    assert "line 14: fit() builds the Sequential 'sequential' from the data's shape, as Keras does: input shape " \
+           "(80,) (its batch size left free)" in result.notes
     assert built(result.project).count_params() == 20000 * 128 + 4 * (128 * 128 + 128 * 128 + 128) + 129
     assert [s.split(":")[0] for s in result.skipped] == ["line 8", "line 14"]  # the print, the training
 

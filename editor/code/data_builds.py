@@ -3,10 +3,11 @@ that shape exactly.
 
 Keras 2 code often starts a Sequential with `Embedding(max_features, 128)` and no input shape:
 Keras 3 builds such a model at its first `fit`/`predict`/`evaluate` (Sequential.build with
-`(None,) + x.shape[1:]`, its InputLayer of the first layer's compute dtype). When the data's
-shape is known to the reader (`sequence.pad_sequences(x_train, maxlen=80)` is `(n, 80)`
-whatever the sequences are; the arrays of editor.code.data_arrays), the reader builds the model
-there the same way. Every other data call on that model must have been read too (one left out,
+the first batch's shape, its InputLayer of the first layer's compute dtype; the batch size, which
+Keras's TensorFlow data adapter fixes only when it divides the number of samples, is left free
+here as for every input of the editor). When the data's shape is known to the reader
+(`sequence.pad_sequences(x_train, maxlen=80)` is `(n, 80)` whatever the sequences are; the
+arrays of editor.code.data_arrays), the reader builds the model there the same way. Every other data call on that model must have been read too (one left out,
 with data the reader does not know, could have built it first with another shape); otherwise
 the import refuses, naming the call. `keras.datasets.imdb` / `reuters` `load_data()` give
 `Sequences`: lists whose count and lengths are in the data, never loaded; only pad_sequences
@@ -127,8 +128,8 @@ def read_data_call(reader: Reader, model: ModelValue, name: str, args: list, kwa
             raise Skip(line, f"{name}() builds the Sequential '{model.name}' in its first layer's dtype {dtype!r}, "
                              "which the editor does not read")
         model.data_shape = shape
-        reader.notes.append(f"line {line}: {name}() builds the Sequential '{model.name}' from the data's shape "
-                            f"{(None, *shape)}, as Keras does")
+        reader.notes.append(f"line {line}: {name}() builds the Sequential '{model.name}' from the data's shape, "
+                            f"as Keras does: input shape {shape} (its batch size left free)")
     model.data_lines += (line,)
 
 
