@@ -25,6 +25,7 @@ from editor.code.applications import application_node, check_before_building, lo
 from editor.code.shape_queries import input_spec
 from editor.code import data_builds
 from editor.code.data_builds import DATA_METHODS, OWN_INPUT_DIM
+from editor.code.compile_metrics import metric_name
 from editor.code.left_out import check_builder_calls, check_last_model, check_model_taint, check_not_built, check_taints
 from editor.code.reader.python_statements import Raised
 from editor.errors import UserError
@@ -306,10 +307,6 @@ class _Assembler:
             raise CodeRefused(f"line {record.line}: '{record.name}': {first_error(err)}") from None
 
 
-# Layers that take `input_dim` as their own (OWN_INPUT_DIM); model methods that build an unbuilt
-# Sequential from their data (DATA_METHODS): editor.code.data_builds.
-
-
 def _refuse_if_fitted(reader: Reader, model: ModelValue) -> None:
     """An Embedding without `input_length` leaves the sequence length free, as Keras 2 did;
     Keras 3 instead builds the model at its first `fit`/`predict` from the data's shape. The
@@ -358,10 +355,7 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
             elif "input_dim" in config:
                 shape = [config.pop("input_dim")]
         if shape is None and model.data_shape is not None:  # built by its first fit(), from the data's shape
-            unread = data_builds.unread_data_call(reader, model)
-            if unread:
-                raise CodeRefused(unread)
-            shape = list(model.data_shape)
+            shape = data_builds.fitted_shape(reader, model)
         calls = [r.inputs[0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
         if shape is None and calls and calls[0][0].kind == "input":  # data_augmentation(inputs): the input's shape
             shape, dtype = calls[0][0].shape, calls[0][0].dtype
@@ -412,7 +406,7 @@ def _outputs(reader: Reader, refs: list, ids: dict, model: ModelValue) -> tuple[
         try:
             outputs.append(Output(ref=Ref(node=names_out[i], output=output), loss=loss,
                                   loss_weight=1.0 if weight is None else float(weight),
-                                  metrics=tuple(t for t in (_metric(reader, m, line) for m in per_metrics[i]) if t)))
+                                  metrics=tuple(t for t in (metric_name(reader, m, line) for m in per_metrics[i]) if t)))
         except ValidationError as err:
             raise CodeRefused(f"line {line}: compile(): {first_error(err)}") from None
     return tuple(outputs)
@@ -467,22 +461,6 @@ def _loss_expression(reader: Reader, function: Function, line: int) -> str:
     except expr.ExprError as err:
         raise CodeRefused(f"line {function.node.lineno}: the loss {function.name}(): {err}") from None
     return text
-
-
-def _metric(reader: Reader, metric: Any, line: int) -> Optional[str]:
-    """A metric by Keras's name; a function of the file (it measures, it changes no weight of
-    the model) is left out with a note in the default mode, and refuses under --strict."""
-    if isinstance(metric, str):
-        return metric
-    if isinstance(metric, Namespace) and metric.path.startswith("keras.metrics."):
-        return metric.path.rpartition(".")[2]
-    if isinstance(metric, Function) and not reader.strict:
-        note = (f"line {line}: compile(metrics=[{metric.name}]): the function '{metric.name}' is left out; "
-                "the editor's metrics are Keras's by name")
-        if note not in reader.notes:
-            reader.notes.append(note)
-        return None
-    raise CodeRefused(f"line {line}: compile(metrics=...) with a {kind_of(metric)}, which the editor cannot express")
 
 
 def _training(settings: dict, line: int) -> Training:

@@ -20,7 +20,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
-from editor.code.code_values import Layer, ModelValue, Skip
+from editor.code.code_values import CodeRefused, Layer, ModelValue, Skip
 from editor.code.data_arrays import DataArray
 
 if TYPE_CHECKING:  # the reader calls this module with itself
@@ -133,15 +133,15 @@ def read_data_call(reader: Reader, model: ModelValue, name: str, args: list, kwa
     model.data_lines += (line,)
 
 
-def unread_data_call(reader: Reader, model: ModelValue) -> Optional[str]:
-    """A Sequential built from data: the refusal if a data call on it in the file was not read
-    (left out, it might have built the model first, from data the reader does not know)."""
+def fitted_shape(reader: Reader, model: ModelValue) -> list:
+    """The input shape of a Sequential built from data, once every data call on it in the file
+    was read (one left out might have built it first, from data the reader does not know)."""
     read = set(model.data_lines)
     for node in ast.walk(reader.tree) if reader.tree is not None else ():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DATA_METHODS \
                 and isinstance(node.func.value, ast.Name) and node.lineno not in read \
                 and (reader.globals.vars.get(node.func.value.id) is model or node.func.value.id == model.name):
-            return (f"line {node.lineno}: {node.func.value.id}.{node.func.attr}() may build the Sequential "
+            raise CodeRefused(f"line {node.lineno}: {node.func.value.id}.{node.func.attr}() may build the Sequential "
                               f"model '{model.name}' from data whose shape the editor does not know (it built it at "
                               f"line {min(read)}): give it an input shape (keras.Input(shape=...) first)")
-    return None
+    return list(model.data_shape)
