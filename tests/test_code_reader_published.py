@@ -318,16 +318,18 @@ def test_a_model_that_needs_the_datas_values_is_refused_naming_the_line(line, wh
     assert str(refused.value).startswith("line 4: ") and why in str(refused.value), str(refused.value)
 
 
-def test_a_sequence_dataset_is_left_out_as_data_and_a_model_that_needs_it_refuses():
-    """imdb and reuters give lists of word indices whose lengths Keras does not document."""
+def test_a_sequence_dataset_is_read_without_its_values_and_a_model_that_needs_them_refuses():
+    """imdb and reuters give lists of word indices whose count and lengths Keras does not document:
+    only pad_sequences(..., maxlen=n) reads them (editor.code.data_builds)."""
     code = MNIST_MLP.replace("mnist", "imdb")
+    why = ("line 6: the attribute .reshape of imdb x_train is not read (how many sequences, and how long, is in the "
+           "data, never loaded)")
     with pytest.raises(CodeRefused) as refused:
         import_code(code)
-    assert str(refused.value) == ("line 5: keras.datasets.imdb.load_data() loads a dataset: data, not the model: "
-                                  "this line was left out, and the model 'model' needs it")
+    assert str(refused.value) == f"{why}: this line was left out, and the model 'model' needs it"
     imported = import_code(code.replace("shape=x_train.shape[1:]", "shape=(784,)"))
-    assert imported.skipped[0] == "line 5: keras.datasets.imdb.load_data() loads a dataset: data, not the model"
-    with pytest.raises(CodeRefused, match=r"^line 5: keras\.datasets\.imdb\.load_data\(\) loads a dataset"):
+    assert imported.skipped[0] == why
+    with pytest.raises(CodeRefused, match=r"^line 6: the attribute \.reshape of imdb x_train is not read"):
         import_code(code.replace("shape=x_train.shape[1:]", "shape=(784,)"), strict=True)
 
 
@@ -500,8 +502,9 @@ model.add(Dense(10))
 """
     with pytest.raises(CodeRefused) as refused:
         import_code(code)
-    assert str(refused.value) == ("line 4: keras.datasets.imdb.load_data() loads a dataset: data, not the model: "
-                                  "this line was left out, and the model 'model' needs it")
+    assert str(refused.value) == ("line 6: the attribute .shape of imdb x_train is not read (how many sequences, and "
+                                  "how long, is in the data, never loaded): this line was left out, and the model "
+                                  "'model' needs it")
 
 
 def test_a_helper_class_deriving_from_object_is_left_out_like_any_class():

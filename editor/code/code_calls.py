@@ -26,7 +26,7 @@ from editor.code.keras_config_objects import config_object, is_config_object
 from editor.code.keras_settings import is_setting, read_setting
 from editor.code.layer_arguments import keyword_arguments
 from editor.code.shape_queries import SHAPE_FUNCTIONS, shape_function
-from editor.code import data_arrays
+from editor.code import data_arrays, data_builds
 from editor.model.graph import MERGE_CLASSES, name_problem
 
 if TYPE_CHECKING:  # the reader calls this module; this module only names the reader's types
@@ -82,6 +82,10 @@ def call(reader: Reader, path: str, args: list, kwargs: dict, node: ast.AST, sco
         return keras_applications_package.get_submodules(args, kwargs, line)
     if preprocess_inputs.is_preprocess(path):
         return preprocess_inputs.preprocess(reader, path, args, kwargs, line)
+    if path in data_builds.SEQUENCE_LOADERS:
+        return data_builds.load_sequences(path, line)
+    if path in data_builds.PAD:
+        return data_builds.pad(args, kwargs, line)
     if data_arrays.is_loader(path):
         reader.notes.append(f"line {line}: {path}() read as arrays of the shapes Keras documents (nothing is loaded)")
         return data_arrays.load(path, line)
@@ -180,6 +184,7 @@ def model_method(reader: Reader, model: ModelValue, name: str, args: list, kwarg
             raise Skip(line, "add() on a functional model")
         model.sequential += [_sequential_item(a, line) for a in args]
         return None
+    data_builds.read_data_call(reader, model, name, args, kwargs, line)  # Keras 3 may build a Sequential here
     raise Skip(line, f"model.{name}() is not part of the model (training and data are set in the Train tab)")
 
 

@@ -23,6 +23,9 @@ from editor.code.code_blocks import with_helper_blocks
 from editor.code.code_values import CodeRefused, Function, ModelValue, Namespace, Optimizer, Record, Skip, Sym, kind_of
 from editor.code.applications import application_node, check_before_building, lost
 from editor.code.shape_queries import input_spec
+from editor.code import data_builds
+from editor.code.data_builds import DATA_METHODS, OWN_INPUT_DIM
+from editor.code.compile_metrics import metric_name
 from editor.code.left_out import check_builder_calls, check_last_model, check_model_taint, check_not_built, check_taints
 from editor.code.reader.python_statements import Raised
 from editor.code.package_modules import Modules, Package, named_lines
@@ -304,16 +307,6 @@ class _Assembler:
             raise CodeRefused(f"line {record.line}: '{record.name}': {first_error(err)}") from None
 
 
-# Layers whose own constructor takes `input_dim` (the vocabulary size): for every other layer,
-# Keras 2's base Layer read `input_dim=n` as `input_shape=(n,)`.
-OWN_INPUT_DIM = frozenset({"Embedding", "ReversibleEmbedding"})
-
-
-# Model methods that build an unbuilt Sequential from the data they are given.
-DATA_METHODS = frozenset({"fit", "fit_generator", "predict", "predict_on_batch", "evaluate", "evaluate_generator",
-                          "train_on_batch", "test_on_batch", "predict_generator"})
-
-
 def _refuse_if_fitted(reader: Reader, model: ModelValue) -> None:
     """An Embedding without `input_length` leaves the sequence length free, as Keras 2 did;
     Keras 3 instead builds the model at its first `fit`/`predict` from the data's shape. The
@@ -356,11 +349,13 @@ def _sequential_records(reader: Reader, model: ModelValue) -> None:
                 shape = config.pop("batch_input_shape")[1:]
             elif first.class_name in OWN_INPUT_DIM:  # Keras 2: (input_length,), else one free dim
                 length = config.pop("input_length", None)
-                if length is None:
+                if length is None and model.data_shape is None:
                     _refuse_if_fitted(reader, model)
-                shape = [length if isinstance(length, int) else None]
+                shape = [length if isinstance(length, int) else None] if model.data_shape is None else None
             elif "input_dim" in config:
                 shape = [config.pop("input_dim")]
+        if shape is None and model.data_shape is not None:  # built by its first fit(), from the data's shape
+            shape = data_builds.fitted_shape(reader, model)
         calls = [r.inputs[0] for r in reader.records if r.kind == "model" and r.model is model and r.inputs]
         if shape is None and calls and calls[0][0].kind == "input":  # data_augmentation(inputs): the input's shape
             shape, dtype = calls[0][0].shape, calls[0][0].dtype
@@ -411,7 +406,7 @@ def _outputs(reader: Reader, refs: list, ids: dict, model: ModelValue) -> tuple[
         try:
             outputs.append(Output(ref=Ref(node=names_out[i], output=output), loss=loss,
                                   loss_weight=1.0 if weight is None else float(weight),
-                                  metrics=tuple(_metric(m, line) for m in per_metrics[i])))
+                                  metrics=tuple(t for t in (metric_name(reader, m, line) for m in per_metrics[i]) if t)))
         except ValidationError as err:
             raise CodeRefused(f"line {line}: compile(): {first_error(err)}") from None
     return tuple(outputs)
@@ -466,14 +461,6 @@ def _loss_expression(reader: Reader, function: Function, line: int) -> str:
     except expr.ExprError as err:
         raise CodeRefused(f"line {function.node.lineno}: the loss {function.name}(): {err}") from None
     return text
-
-
-def _metric(metric: Any, line: int) -> str:
-    if isinstance(metric, str):
-        return metric
-    if isinstance(metric, Namespace) and metric.path.startswith("keras.metrics."):
-        return metric.path.rpartition(".")[2]
-    raise CodeRefused(f"line {line}: compile(metrics=...) with a {kind_of(metric)}, which the editor cannot express")
 
 
 def _training(settings: dict, line: int) -> Training:

@@ -135,6 +135,8 @@ class ModelValue:
     input_record: Optional[Record] = None
     layers: Optional[list] = None  # a keras.applications model: its layers (LayerHandles), for .layers
     application: Optional[dict] = None  # a keras.applications model: its class, arguments and line (editor.code.applications)
+    data_shape: Optional[tuple] = None  # a Sequential that fit() built from the data: its input shape (editor.code.data_builds)
+    data_lines: tuple = ()  # the lines of the data calls (fit, predict...) read on it since it was built
 
 
 @dataclass(eq=False)

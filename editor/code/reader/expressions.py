@@ -20,9 +20,9 @@ from editor.code.code_values import (MAX_NUMBER, docstring_kind, BoundMethod, Dt
                                      Namespace, Refused, Skip, Sym, Unknown, kind_of)
 from editor.code.reader import containers, eval_names
 from editor.code.package_modules import PackageModule
-from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_format, check_percent, check_width
-from editor.code import data_arrays
-from editor.code.reader import python_values
+from editor.code.reader.budget import MAX_CALL_DEPTH, MAX_TEXT, check_percent, check_width
+from editor.code import data_arrays, data_builds
+from editor.code.reader import python_values, text_methods
 from editor.code.reader.keras_order import model_layers
 from editor.code.shape_queries import StaticShape, model_shape, shape_attribute, shape_method, tensor_shape
 from editor.code.reader.statements import Scope, Return, canonical
@@ -201,6 +201,8 @@ class Expressions:
     def attribute(self, value: Any, attr: str, line: int) -> Any:
         if isinstance(value, data_arrays.DataArray):
             return data_arrays.attribute(value, attr, line)
+        if isinstance(value, (data_builds.Sequences, data_builds.Padded)):
+            raise data_builds.unread(value, f"the attribute .{attr}", line)
         if isinstance(value, Function) and attr == "__doc__" and isinstance(value.node, ast.FunctionDef):
             return ast.get_docstring(value.node, clean=False)  # Python's own: its docstring or None
         if isinstance(value, PackageModule):
@@ -241,14 +243,16 @@ class Expressions:
         if isinstance(value, (list, dict)) and attr in ("append", "extend", "items", "keys", "values", "get", "pop",
                                                         "update", "setdefault", "copy"):
             return BoundMethod(value, attr)
-        if isinstance(value, str) and attr in ("format", "lower", "upper", "join", "replace", "strip"):
-            return BoundMethod(value, attr)
+        if isinstance(value, str):
+            return text_methods.attribute(value, attr, line)
         raise Skip(line, f"the attribute .{attr} of a {kind_of(value)} is not model-building code")
 
     def subscript(self, value: Any, index_node: ast.AST, scope: Scope, line: int) -> Any:
         index = self.value(index_node, scope)
         if isinstance(value, data_arrays.DataArray):
             return data_arrays.subscript(value, index, line)
+        if isinstance(value, (data_builds.Sequences, data_builds.Padded)):
+            raise data_builds.unread(value, "indexing", line)
         if isinstance(value, Sym):
             if value.multi and isinstance(index, int):
                 record, _ = value.made
@@ -465,25 +469,5 @@ class Expressions:
         if isinstance(owner, (list, dict)) and name in containers.METHODS:
             return containers.method(self, owner, name, args, kwargs, line)
         if isinstance(owner, str):
-            if not all(isinstance(a, (str, int, float)) for a in [*args, *kwargs.values()]):
-                raise Skip(line, f"str.{name}() of something other than text or numbers")
-            if name == "format":
-                check_format(owner, line)
-            if name == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
-                times = min([owner.count(args[0]), *[a for a in args[2:3] if isinstance(a, int) and a >= 0]])
-                if len(owner) + times * (len(args[1]) - len(args[0])) > MAX_TEXT:  # before Python makes it
-                    raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
-            if name == "join" and len(args) != 1:
-                raise Skip(line, "str.join() takes one list")
-            if name == "join":
-                parts = self.iterate(args[0], line)
-                result = owner.join(str(p) for p in parts)
-            else:
-                try:
-                    result = getattr(owner, name)(*args, **kwargs)
-                except (LookupError, ValueError, TypeError) as err:  # "{x}".format(1), "{:d}".format("a")
-                    raise Skip(line, f"str.{name}(): {err}") from None
-            if len(result) > MAX_TEXT:
-                raise Refused(f"line {line}: a string of more than {MAX_TEXT:,} characters")
-            return result
+            return text_methods.method(self, owner, name, args, kwargs, line)
         raise Skip(line, f"{name}() of a {kind_of(owner)}")

@@ -13,7 +13,7 @@ from typing import Any, Optional
 from editor.code.code_values import Function, Layer, ModelValue, Namespace, Refused, Skip, Sym, Unknown, kind_of
 from editor.code.custom_classes import refuse_class
 from editor.code import keras_applications_package, package_modules
-from editor.code import data_arrays
+from editor.code import data_arrays, data_builds
 from editor.code.reader import python_values
 from editor.code.reader.budget import sets_doc_call, MAX_ITEMS, MAX_STEPS, MODULES, SYSTEM_MODULES
 from editor.code.reader.python_statements import check_assert, check_decorators, raised
@@ -332,7 +332,8 @@ class Statements:
 
     @staticmethod
     def truth(value: Any, line: int) -> bool:
-        if isinstance(value, (Sym, Layer, ModelValue, Namespace, Function, Unknown, data_arrays.DataArray)):
+        if isinstance(value, (Sym, Layer, ModelValue, Namespace, Function, Unknown, data_arrays.DataArray,
+                              data_builds.Sequences, data_builds.Padded)):
             raise Skip(line, f"a condition on a {kind_of(value)}: only constants decide here")
         return bool(value)
 
