@@ -266,3 +266,14 @@ def test_import_of_a_package_module_binds_it_as_python_does(package):
     assert kinds(imported(package, plain)) == ["input", "Conv2D", "BatchNormalization", "Conv2D", "BatchNormalization"]
     assert refusal(package, plain.replace("pkg.blocks.conv_block", "pkg.blocks.nothing")) == \
         "line 5: module pkg.blocks has no attribute 'nothing'" + NEEDED
+
+
+def test_a_package_version_module_is_read_and_other_dunders_still_refuse(package):
+    """`from .__version__ import __version__` (image-classifiers' __init__) names a module and
+    a text of the package, no way into Python's machinery: read. Every other dunder refuses."""
+    write(package, {"pkg/__version__.py": "VERSION = (1, 0, 0)\n__version__ = '.'.join(map(str, VERSION))\n",
+                    "pkg/__init__.py": "from .__version__ import __version__\n\n\ndef width():\n    return 8\n"})
+    source = NET.replace("x = conv_block(inputs, 8)", "from .. import width\nx = conv_block(inputs, width())")
+    assert kinds(imported(package, source))[:3] == ["input", "Conv2D", "BatchNormalization"]
+    write(package, {"pkg/__init__.py": "from .__version__ import __class__\n\n\ndef width():\n    return 8\n"})
+    assert "import __class__ is not model-building code" in refusal(package, source)

@@ -52,11 +52,10 @@ EXPECTED = json.loads((CORPUS / "EXPECTED.json").read_text(encoding="utf-8"))
 ENTRIES = {e.name: e for e in fetch_published.entries()}
 FILES = sorted(ENTRIES)
 HEADER = re.compile(r"^#\s*model:\s*([A-Za-z_][\w.-]*)\s*$", re.MULTILINE)
-# Issue 24's target is 80% of these files exact; EXPECTED.json records where it stands (47 of 60
+# Issue 24's target is 80% of these files exact; EXPECTED.json records where it stands (48 of 60
 # on 2026-12-07, each file imported with its package so that the modules of its own package are
-# read: the 22 Keras 2.2.4 example scripts 16 of them) and the per-file test keeps every
-# exact file exact. The target is not a test
-# of its own: a test that fails until the work is done would stop every other change landing.
+# read: the 22 Keras 2.2.4 example scripts 16 of them), the per-file test keeps every exact file
+# exact and test_at_least_80_percent_of_the_files_import_exactly keeps the share.
 
 # What the corpus holds, and a pattern each is found by.
 STYLES = {
@@ -264,6 +263,13 @@ def test_published_file_imports_exactly_or_is_refused_in_one_line(name, outcomes
         assert EXPECTED[name] in detail, f"{name} is refused for another reason: {detail}"
     else:
         assert EXPECTED[name] == "exact", f"{name} now imports exactly: record it as \"exact\" in EXPECTED.json"
+
+
+def test_at_least_80_percent_of_the_files_import_exactly(outcomes):
+    """The issue's target, over what the files give now (not over EXPECTED.json): a file added
+    to the corpus counts whatever its import gives."""
+    exact = sorted(name for name, (kind, _) in outcomes.items() if kind == "exact")
+    assert len(outcomes) == len(FILES) and len(exact) >= 0.8 * len(FILES), f"{len(exact)} of {len(FILES)} exact"
 
 
 # ----------------------------------------------------------------------------- breaking one statement

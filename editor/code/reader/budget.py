@@ -60,15 +60,20 @@ SYSTEM_MODULES = frozenset({
     "cloudpickle", "paramiko", "boto3", "google", "h5py"})
 
 
+# Dunder names that are a plain variable or module of their own, never a way into Python's
+# machinery: `__name__`, and a package's version text (`from .__version__ import __version__`).
+PLAIN_DUNDERS = frozenset({"__name__", "__version__"})
+
+
 def _screened(node: ast.AST, forbidden: frozenset, doc_setters: set) -> str:
     """Why the screen refuses this syntax node wherever it is ("" if it does not)."""
-    if isinstance(node, ast.Name) and node.id != "__name__" and (node.id.startswith("__") or node.id in forbidden) \
+    if isinstance(node, ast.Name) and node.id not in PLAIN_DUNDERS and (node.id.startswith("__") or node.id in forbidden) \
             and id(node) not in doc_setters:
         called = "()" if node.id in forbidden or node.id == "__import__" else ""
         return f"{node.id}{called} is not model-building code"
     if isinstance(node, ast.Attribute) and node.attr.startswith("__") and not _sets_doc(node):
         return f"the attribute {node.attr} is not model-building code"
-    if isinstance(node, ast.alias) and (node.name.startswith("__") and node.name != "__future__"):
+    if isinstance(node, ast.alias) and (node.name.startswith("__") and node.name not in ("__future__", "__version__")):
         return f"import {node.name} is not model-building code"
     return ""
 
