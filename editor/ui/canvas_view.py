@@ -183,9 +183,9 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
 # only), so the page listens: Delete or Backspace pressed after a click on the canvas (and
 # no click elsewhere since) clicks the inspector's "Delete node" button of the selected node
 # (there is none when nothing is selected). The canvas's frame is same-origin but redrawn
-# after the click that selects, which leaves the focus on the page: so the page itself
-# listens too, and never while a field, select or text box has the focus. Once per press
-# and per canvas click; installed once per page; fixed text, no user input.
+# after the click that selects: so the page takes the focus back from the frame after a
+# click and listens itself, never while a field, select or text box has the focus. Once per
+# press and per canvas click; installed once per page; fixed text, no user input.
 _DELETE_KEY = """<script>
 (() => {
   if (window.__kgsDeleteKey) return;
@@ -210,10 +210,15 @@ _DELETE_KEY = """<script>
   document.addEventListener('keydown', onKey, true);
   const CANVAS = "iframe[title='streamlit_agraph.agraph']";
   // A click into a frame moves the focus there: the page's window loses it. This sees the
-  // click even before the frame's own listener is attached (a frame replaced a moment ago).
+  // click even before the frame's own listener is attached (a frame replaced a moment ago),
+  // and gives the focus back to the page, so that the next key reaches the page's listener
+  // whether or not the frame (redrawn by the click's rerun) has one yet.
   window.addEventListener('blur', () => setTimeout(() => {
     const el = document.activeElement;
-    if (el && el.matches && el.matches(CANVAS)) canvasClicked = true;
+    if (el && el.matches && el.matches(CANVAS)) {
+      canvasClicked = true;
+      el.blur();
+    }
   }, 0));
   const attach = (frame) => {
     try {
