@@ -25,3 +25,11 @@ def run_for_real(arguments: list[str], timeout: int = 600) -> dict:
             results[record["file"]] = record
     assert results, done.stderr[-3000:]
     return results
+
+
+def run_snippets(folder: Path, snippets: dict[str, str]) -> dict:
+    """Each snippet (file name -> our own code) written to `folder` and run for real, in one
+    subprocess: {file: what it built}."""
+    for name, text in snippets.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return run_for_real([str(folder / n) for n in snippets])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus_runs import run_for_real
+from tests.corpus_runs import run_snippets
 
 from editor.code.code_import import CodeRefused, import_code
 from editor.code.code_values import Skip
@@ -243,10 +243,7 @@ def wanted(name: str):
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory) -> dict:
     """Every snippet run with Keras, in one subprocess: {file: what it built}."""
-    folder = tmp_path_factory.mktemp("snippets")
-    for name, code in SNIPPETS.items():
-        (folder / name).write_text(code, encoding="utf-8")
-    results = run_for_real([str(folder / n) for n in SNIPPETS])
+    results = run_snippets(tmp_path_factory.mktemp("snippets"), SNIPPETS)
     assert len(results) == len(SNIPPETS), sorted(results)
     return results
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from editor.code.code_import import CodeRefused, import_code
 from editor.code.reader import MAX_STEPS
-from tests.corpus_runs import run_for_real
+from tests.corpus_runs import run_snippets
 from tests.test_code_import_hostile import FUZZ_HEAD, assert_one_line, assert_within_counts, imported
 from tests.work import measure
 
@@ -174,10 +174,7 @@ SNIPPETS = {"decorated.py": DECORATED, "not_taken.py": NOT_TAKEN, "ordinary.py":
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory) -> dict:
     """Each snippet run for real (our own code, in one subprocess): {file: what it built}."""
-    folder = tmp_path_factory.mktemp("snippets")
-    for name, text in SNIPPETS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return run_for_real([str(folder / n) for n in SNIPPETS])
+    return run_snippets(tmp_path_factory.mktemp("snippets"), SNIPPETS)
 
 
 def params(project) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from editor.code.code_import import CodeRefused, import_code
-from tests.corpus_runs import run_for_real
+from tests.corpus_runs import run_snippets
 from tests.test_code_import_hostile import assert_one_line
 
 TEXT = '''
@@ -43,10 +43,7 @@ model = Net()
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory) -> dict:
     """Each snippet run for real (our own code, in one subprocess): {file: what it built}."""
-    folder = tmp_path_factory.mktemp("snippets")
-    for name, text in SNIPPETS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return run_for_real([str(folder / n) for n in SNIPPETS])
+    return run_snippets(tmp_path_factory.mktemp("snippets"), SNIPPETS)
 
 
 def built(project):

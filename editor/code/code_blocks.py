@@ -17,7 +17,7 @@ import json
 import re
 from typing import Optional, Sequence
 
-from editor.code.code_values import Record
+from editor.code.code_values import Record, comment_string
 from editor.model import blocks
 from editor.model.graph import Block, Graph, name_problem
 
@@ -113,15 +113,7 @@ def _header(text: str) -> Optional[tuple[str, str, Optional[str], str]]:
 
 
 def _in_block(lines: Sequence[str], line: int) -> Optional[str]:
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    found = IN_BLOCK.search(text) if "in block:" in text else None
-    if not found:
-        return None
-    try:
-        name = json.loads(found.group(1))
-    except ValueError:
-        return None
-    return name if isinstance(name, str) else None
+    return comment_string(lines, line, IN_BLOCK)
 
 
 def _name(call, taken: set[str]) -> str:

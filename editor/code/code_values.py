@@ -150,6 +150,20 @@ class HelperCall:
     line: int = 0  # where it is called
 
 
+def comment_string(lines: list, line: int, pattern: "re.Pattern") -> Optional[str]:
+    """The JSON string `pattern`'s first group finds on line `line` of `lines` (a comment of
+    exported code: read, never run); None when there is none."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = pattern.search(text)
+    if not found:
+        return None
+    try:
+        value = json.loads(found.group(1))
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
 KIND_DOCSTRING = re.compile(r'A block of kind ("(?:[^"\\]|\\.){0,300}"): each call makes new layers\.')
 
 

@@ -80,11 +80,35 @@ def quiet_tab(chromium, width: int = 1600, height: int = 1200):
     assert_quiet(errors)
 
 
+FAILURES = ROOT / "artifacts" / "failures"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Records each phase's outcome on the test, so that `page` can keep what a failed journey
+    showed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def page(chromium):
-    """A fresh browser tab at 1600x1200; the test fails on any browser console error."""
+def page(chromium, request):
+    """A fresh browser tab at 1600x1200; the test fails on any browser console error. When the
+    journey fails, the tab's screenshot and text are kept in artifacts/failures/ (CI keeps
+    nothing else of a page)."""
     with quiet_tab(chromium) as tab:
         yield tab
+        failed = getattr(request.node, "report_call", None)
+        if failed is not None and failed.failed:
+            _keep_failure(tab, request.node.name)
+
+
+def _keep_failure(tab, name: str) -> None:
+    FAILURES.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(Exception):  # the tab may be gone: the test's own failure stands
+        tab.screenshot(path=str(FAILURES / f"{name}.png"), full_page=True)
+        (FAILURES / f"{name}.txt").write_text(tab.locator("body").inner_text(timeout=5_000), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

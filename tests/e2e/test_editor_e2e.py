@@ -27,10 +27,19 @@ def summary_block(page):
     return page.locator("pre", has_text="Total params").first
 
 
+def settled(page) -> None:
+    """Wait until the script is not running. Call it after waiting for a visible consequence
+    of the action, so the run it waits for has started."""
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
+
+
 def open_template(page, server, template_id):
+    """The template opened, its summary shown and the page settled: an action taken while a
+    run still redraws the page can be lost (CI saw a code import's click lost that way)."""
     page.goto(f"{server}/?template={template_id}")
     canvas_frame(page)
     summary_block(page).wait_for()
+    settled(page)
 
 
 def field(page, key: str):

@@ -19,19 +19,13 @@ from playwright.sync_api import expect
 from editor.store.workspace import Workspace
 from editor.templates import load_template
 from support.canvas import canvas_frame
-from tests.e2e.test_editor_e2e import open_template, summary_block
+from tests.e2e.test_editor_e2e import open_template, settled, summary_block  # noqa: F401 (settled: others import it here)
 
 pytestmark = pytest.mark.e2e
 
 MLP = "Multilayer perceptron (MLP)"
 HEADLINE = "Multiple inputs and outputs (news headline)"
 CNN = "Convolutional neural network (CNN)"
-
-
-def settled(page) -> None:
-    """Wait until the script is not running. Call it after waiting for a visible consequence
-    of the action, so the run it waits for has started."""
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
 
 
 def sidebar(page):

@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_editor_e2e import field, open_template, summary_block
+from tests.e2e.test_editor_e2e import field, open_template, settled, summary_block
 
 pytestmark = pytest.mark.e2e
 
@@ -113,6 +113,7 @@ def test_a_refreshed_tab_finds_its_run_again(page, server):
     expect_training(page)
     page.reload()
     summary_block(page).wait_for()
+    settled(page)  # a run still redrawing the page after the reload can reset the tabs (CI saw it)
     page.get_by_role("tab", name="Train").click()
     expect_training(page)
     stop_training(page)

@@ -8,16 +8,18 @@ statements (editor.code.reader.statements, .expressions) within the step budget
 from __future__ import annotations
 
 import ast
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from editor.code.code_values import HelperCall, ModelValue, Record, Refused, Skip
+from editor.code.code_values import HelperCall, ModelValue, Record, Refused, Skip, comment_string
 from editor.code.reader.budget import Budget, check_size
 from editor.code.reader.expressions import Expressions
 from editor.code.reader.records import Records, Taken
 from editor.code.reader.statements import Break, Continue, Return, Scope, Statements
+
+# `x_1 = shared(x)  # node: "x"` (and `; in block: "b"` after it: editor.code.code_blocks)
+NODE_COMMENT = re.compile(r'#\s*node:\s*("(?:[^"\\]|\\.)*")\s*(?:;[^"]*"(?:[^"\\]|\\.)*"\s*)?$')
 
 
 @dataclass
@@ -126,14 +128,6 @@ class Reader(Budget, Statements, Expressions, Records):
         return self.memo.lines
 
     def _comment(self, line: int) -> Optional[str]:
-        lines = self.source_lines()
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        found = re.search(r'#\s*node:\s*("(?:[^"\\]|\\.)*")\s*(?:;[^"]*"(?:[^"\\]|\\.)*"\s*)?$', text)
-        if not found:
-            return None
-        try:
-            name = json.loads(found.group(1))
-        except ValueError:
-            return None
-        return name if isinstance(name, str) and 0 < len(name) <= 128 else None
+        name = comment_string(self.source_lines(), line, NODE_COMMENT)
+        return name if name is not None and 0 < len(name) <= 128 else None
 
