@@ -153,7 +153,7 @@ class Modules:
         if top not in SHARED_TOPS:
             return dotted == top or dotted.startswith(top + ".")
         parent, _, last = dotted.rpartition(".")
-        return parent == self.package.package and last not in API_MODULES and self._path(dotted) is not None
+        return parent == self.package.package and last not in API_MODULES and self.module_path(dotted) is not None
 
     def own_import(self, node: ast.AST) -> bool:
         """Whether an import statement names the package's modules (read here, not left out)."""
@@ -170,7 +170,7 @@ class Modules:
 
     # --- reading
 
-    def _path(self, dotted: str) -> Optional[Path]:
+    def module_path(self, dotted: str) -> Optional[Path]:
         parts = dotted.split(".")
         if not all(p.isidentifier() and not p.startswith("__") for p in parts):
             return None
@@ -192,7 +192,7 @@ class Modules:
             raise Skip(line, self.unread[dotted])
         if dotted in self.read:
             return self.read[dotted]
-        path = self._path(dotted)
+        path = self.module_path(dotted)
         if path is None:
             raise self._unread(line, dotted, f"no module {dotted} in {self.package.folder().name}/: "
                                              "the file's package has no such .py file")
@@ -227,23 +227,13 @@ class Modules:
 
     def _parsed(self, reader: Any, data: bytes, file: _File) -> ast.Module:
         """The module's syntax, numbered from its offset and screened as the file is."""
-        from editor.code.reader.budget import check_size
+        from editor.code.reader.budget import parse_checked
 
-        offset = len(self.files) * LINE_OFFSET
         try:
             source = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Refused("not UTF-8 text") from None
-        check_size(source)
-        try:
-            tree = ast.parse(source, filename=file.relative)
-        except SyntaxError as err:
-            where = f"line {offset + err.lineno}: " if err.lineno else ""
-            raise Refused(f"{where}not Python: {(err.msg or 'invalid syntax').splitlines()[0]}") from None
-        except (RecursionError, MemoryError, ValueError):
-            raise Refused("nested too deeply to read") from None
-        ast.increment_lineno(tree, offset)
-        file.tree = tree
+        tree = file.tree = parse_checked(source, file.relative, len(self.files) * LINE_OFFSET)
         reader.screen(tree, module=True)
         return tree
 
@@ -306,7 +296,7 @@ def _bind(reader: Any, modules: Modules, node: ast.AST, scope: Any) -> None:
         if alias.name == "*":
             module = modules.load(reader, base, line)
             scope.vars.update({k: v for k, v in module.scope.vars.items() if not k.startswith("_")})
-        elif modules._path(f"{base}.{alias.name}") is not None:  # a submodule: pkg/name.py
+        elif modules.module_path(f"{base}.{alias.name}") is not None:  # a submodule: pkg/name.py
             scope.vars[alias.asname or alias.name] = modules.load(reader, f"{base}.{alias.name}", line)
         else:  # a name of the package's __init__.py, or of the module
             module = modules.load(reader, base, line)

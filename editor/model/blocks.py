@@ -28,7 +28,10 @@ def block(graph: Graph, block_id: str) -> Block:
 
 def chain(graph: Graph, block_id: Optional[str]) -> list[str]:
     """`block_id` and the blocks around it, innermost first."""
-    parents = {b.id: b.parent for b in graph.blocks}
+    return _chain({b.id: b.parent for b in graph.blocks}, block_id)
+
+
+def _chain(parents: dict[str, Optional[str]], block_id: Optional[str]) -> list[str]:
     out: list[str] = []
     while block_id is not None and block_id in parents:
         out.append(block_id)
@@ -43,7 +46,9 @@ def children(graph: Graph, block_id: Optional[str]) -> tuple[Block, ...]:
 
 def members(graph: Graph, block_id: str) -> tuple[Node, ...]:
     """Every node inside the block, nested blocks' nodes too, in graph order."""
-    return tuple(n for n in graph.nodes if block_id in chain(graph, n.block))
+    parents = {b.id: b.parent for b in graph.blocks}
+    inside = {b for b in parents if block_id in _chain(parents, b)}  # the block and those nested in it
+    return tuple(n for n in graph.nodes if n.block in inside)
 
 
 def top_item(graph: Graph, node: Node, open_blocks: Iterable[str] = ()) -> Optional[str]:

@@ -73,7 +73,7 @@ def _screened(node: ast.AST, forbidden: frozenset, doc_setters: set) -> str:
         return f"{node.id}{called} is not model-building code"
     if isinstance(node, ast.Attribute) and node.attr.startswith("__") and not _sets_doc(node):
         return f"the attribute {node.attr} is not model-building code"
-    if isinstance(node, ast.alias) and (node.name.startswith("__") and node.name not in ("__future__", "__version__")):
+    if isinstance(node, ast.alias) and node.name.startswith("__") and node.name not in PLAIN_DUNDERS | {"__future__"}:
         return f"import {node.name} is not model-building code"
     return ""
 
@@ -113,7 +113,7 @@ class Budget:
                 bases = ", ".join(ast.unparse(base) for base in node.bases)
                 owner = f"class {node.name}({bases})" if bases else f"class {node.name}"
             stack.extend((child, depth + 1, owner) for child in ast.iter_child_nodes(node))
-            if isinstance(node, ast.Call) and screened_eval(node):  # eval(name): editor.code.reader.eval_names
+            if isinstance(node, ast.Call) and screened_eval(node):  # a name look-up: editor.code.reader.eval_names
                 doc_setters.add(id(node.func))
             found = _screened(node, forbidden, doc_setters)
             if found == "the attribute __init__ is not model-building code" and owner and module:
@@ -187,6 +187,22 @@ def check_size(source: str) -> None:
         raise Refused(f"line {_line_breaks(source, nul) + 1}: a NUL byte (character 0) is not Python text")
     if next(itertools.islice(_TOKEN.finditer(source), MAX_TOKENS, None), None) is not None:
         raise Refused(f"the file is too long (more than {MAX_TOKENS:,} tokens)")
+
+
+def parse_checked(source: str, filename: str, first_line: int = 0) -> ast.Module:
+    """`source` sized (check_size) and parsed, its lines numbered from `first_line` + 1; Refused in
+    one line when it is too long, not Python or nested too deeply for Python's parser."""
+    check_size(source)
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as err:
+        where = f"line {first_line + err.lineno}: " if err.lineno else ""
+        raise Refused(f"{where}not Python: {(err.msg or 'invalid syntax').splitlines()[0]}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise Refused("the code is nested too deeply to read") from None
+    if first_line:
+        ast.increment_lineno(tree, first_line)
+    return tree
 
 
 def _line_breaks(text: str, end: Optional[int] = None) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from editor.code.code_values import HelperCall, ModelValue, Record, Refused, Skip, comment_string
-from editor.code.reader.budget import Budget, check_size
+from editor.code.reader.budget import Budget, parse_checked
 from editor.code.reader.expressions import Expressions
 from editor.code.reader.records import Records, Taken
 from editor.code.reader.statements import Break, Continue, Return, Scope, Statements
@@ -67,25 +67,15 @@ class Reader(Budget, Statements, Expressions, Records):
     # --- entry
 
     def read(self) -> "Reader":
-        check_size(self.source)
-        try:
-            tree = ast.parse(self.source, filename=self.filename)
-        except SyntaxError as err:
-            where = f"line {err.lineno}: " if err.lineno else ""
-            raise Refused(f"{where}not Python: {(err.msg or 'invalid syntax').splitlines()[0]}") from None
-        except (RecursionError, MemoryError, ValueError):
-            raise Refused("the code is nested too deeply to read") from None
+        tree = parse_checked(self.source, self.filename)
         self.screen(tree)
         self.tree = tree
-        try:
-            self.block(tree.body, self.globals)
-        except (Break, Continue, Return):
-            raise Refused("return, break or continue outside a function or loop") from None
+        self.read_module(tree, self.globals)
         return self
 
     def read_module(self, tree: ast.Module, scope: Scope) -> None:
-        """A module of the file's package (editor.code.package_modules), parsed and screened:
-        its statements, read as read() reads the file's."""
+        """A parsed and screened module's statements: the file's, or one of its package's
+        (editor.code.package_modules)."""
         try:
             self.block(tree.body, scope)
         except (Break, Continue, Return):

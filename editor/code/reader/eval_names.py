@@ -1,12 +1,14 @@
-"""`eval(name)`: the one eval the reader reads, as a look-up of a name, never evaluated.
+"""A call of Python's `eval` in the file read, read as a look-up of a name: this module never
+calls `eval` (nor anything like it); it only reads the call's syntax and the reader's values.
 
-keras-unet-collection picks its activation layer with `activation_func = eval(activation)`,
-`activation` being "ReLU", "GELU"...: a name the module imported. The reader reads `eval(s)` only
-where `s` is a value it computed to a str that is a plain identifier (not a keyword, no dunder)
-naming something in the reader's scope at that call; the result is that name's value. Anything
-else refuses the file in one line, as every eval did before. The screen (editor.code.reader.budget)
-lets through only `eval(x)` calls with one positional argument that is not a constant, or is a
-constant plain name: `eval("__import__('os')...")` is refused wherever it is, even in code never run.
+keras-unet-collection picks its activation layer by calling `eval` on `activation`, a text such
+as "ReLU" or "GELU": the name of a class the module imported. The reader reads such a call only
+where its one argument is a value it computed to a str that is a plain identifier (not a
+keyword, no dunder) naming something in the reader's scope at that call; the result is that
+name's value. Anything else refuses the file in one line, as every such call did before. The
+screen (editor.code.reader.budget) lets through only calls with one positional argument that is
+not a constant, or is a constant plain name: a constant holding code is refused wherever it is,
+even in code never run.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def plain_name(text: Any) -> bool:
 
 
 def screened_eval(node: ast.Call) -> bool:
-    """Whether the screen lets this call of `eval` through: `eval(x)`, one argument, no keywords,
+    """Whether the screen lets this call of `eval` through: one positional argument, no keywords,
     the argument not a constant unless it is a plain name."""
     return isinstance(node.func, ast.Name) and node.func.id == "eval" and len(node.args) == 1 and not node.keywords \
         and not isinstance(node.args[0], ast.Starred) \

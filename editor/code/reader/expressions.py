@@ -356,7 +356,7 @@ class Expressions:
     def call(self, node: ast.Call, scope: Scope) -> Any:
         line = node.lineno
         if isinstance(node.func, ast.Name) and node.func.id == "eval" and eval_names.is_eval(node, scope):
-            return eval_names.read_eval(self, node, scope)  # eval("ReLU"): a look-up of the name
+            return eval_names.read_eval(self, node, scope)  # a look-up of the name it is given
         target = self.value(node.func, scope)
         args: list = []
         for arg in node.args:
