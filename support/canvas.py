@@ -106,21 +106,29 @@ def click_node(page: Page, node_id: str, layout=None) -> None:
     frame.locator(".vis-network canvas").click(position={"x": x, "y": y})
 
 
+def settled(page: Page) -> None:
+    """Wait until the script is not running. Call it after waiting for a visible consequence
+    of the action, so the run it waits for has started."""
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
+
+
 def select_node(page: Page, node_id: str, shown, layout=None, tries: int = 3) -> None:
-    """Click a node (in Select mode) until `shown` (a Playwright locator) is visible. A click
-    that lands while a rerun replaces the canvas frame is lost, and a big graph's script run
-    can take seconds on a loaded machine; selecting again is harmless, so the click is repeated."""
+    """Click a node (in Select mode) until `shown` (a Playwright locator) is visible, then wait
+    for the page to settle. A click that lands while a rerun replaces the canvas frame is lost,
+    and a big graph's script run can take seconds on a loaded machine; selecting again is
+    harmless, so the click is repeated. A click makes two runs (the value, then the highlight):
+    an action taken during the second can be lost (CI lost an "Add loss node" click so)."""
     from playwright.sync_api import expect
 
-    for _ in range(tries - 1):
+    for attempt in range(tries):
         click_node(page, node_id, layout)
         try:
             expect(shown).to_be_visible(timeout=15_000)
-            return
+            break
         except AssertionError:
-            continue
-    click_node(page, node_id, layout)
-    expect(shown).to_be_visible(timeout=15_000)
+            if attempt == tries - 1:
+                raise
+    settled(page)
 
 
 def polled(page: Page, probe, wanted=bool, seconds: float = 60):

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import placement
 from editor.templates import load_template
-from support.canvas import canvas_frame, click_node, estimated_point, network_node_ids, node_point
+from support.canvas import canvas_frame, click_node, estimated_point, network_node_ids, node_point, settled
 from tests.e2e.conftest import ROOT, assert_quiet, watch_console
 
 pytestmark = pytest.mark.e2e
@@ -25,12 +25,6 @@ MLP_256_TOTAL = f"{784 * 256 + 256 + 256 * 216 + 216 + 27_776 + 1_290:,}"  # 285
 
 def summary_block(page):
     return page.locator("pre", has_text="Total params").first
-
-
-def settled(page) -> None:
-    """Wait until the script is not running. Call it after waiting for a visible consequence
-    of the action, so the run it waits for has started."""
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
 
 
 def open_template(page, server, template_id):

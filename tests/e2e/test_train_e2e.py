@@ -143,13 +143,12 @@ def test_a_new_loss_node_does_not_take_the_total_loss_name(page, server):
     """Issue 11 #15: Keras logs the total as "loss"; a new loss node is named after its source."""
     from editor.canvas import placement
     from editor.templates import load_template
-    from support.canvas import click_node
+    from support.canvas import select_node
 
     mlp = load_template("mlp")
     open_template(page, server, "mlp")
-    click_node(page, "n4", placement.layout(mlp.main))
     source = mlp.main.node("n4").name
-    page.get_by_role("heading", name=source).wait_for()
+    select_node(page, "n4", page.get_by_role("heading", name=source), placement.layout(mlp.main))
     page.get_by_role("tab", name="Add nodes").click()
     page.get_by_role("button", name="Add loss node").click()
     page.get_by_role("tab", name="Inspector").click()
