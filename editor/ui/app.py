@@ -1,6 +1,10 @@
 """The editor page: wires the panels together; holds no editing logic itself.
 
-Order matters for start-up: the canvas and the sidebar need no TensorFlow (validation
+The sidebar (templates, files, the library) is drawn by full page runs only; the editor
+area (canvas, inspector, previews) is a fragment, so an edit or a click there reruns and
+redraws that area alone (editor.ui.page_scope says what the sidebar may show).
+
+Order matters for start-up: the sidebar and the canvas need no TensorFlow (validation
 and the canvas are pure Python), so they are drawn first. On the first run of a fresh
 server, TensorFlow is then imported under a spinner that stands in for the previews,
 and the page reruns once to put shapes on the canvas. After that, every rerun gets the
@@ -17,7 +21,8 @@ import time
 import streamlit as st
 
 from editor.model.problems import one_line
-from editor.ui import canvas_view, inspector, palette, preview_cache, previews, runs, sidebar, state, workspace_session
+from editor.ui import (canvas_view, inspector, library, page_scope, palette, preview_cache, previews, runs, sidebar,
+                       state, workspace_session)
 from editor.ui.fields import md
 
 # Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
@@ -48,7 +53,19 @@ def main() -> None:
     st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button in an editor
     workspace_session.begin_run()
     runs.shown_here(state.project_id())  # first, so a refreshed tab keeps its run wanted
+    with guarded("sidebar"):
+        sidebar.show()
+    page_scope.sidebar_drawn()
+    editor_area()
 
+
+@st.fragment
+def editor_area() -> None:
+    """Canvas, inspector and previews: what an edit changes, and all that its run redraws."""
+    if page_scope.fragment_run():
+        page_scope.keep_sidebar_current()
+        state.take_notice()
+        state.sync_url()  # as a page run does (workspace_session.begin_run)
     project = state.project()
     graph_id = state.graph_id()
     digest = preview_cache.digest(project)
@@ -72,8 +89,6 @@ def main() -> None:
             canvas_view.show_toolbar()
         with guarded("canvas"):
             canvas_view.show(preview, structural)
-    with guarded("sidebar"):
-        sidebar.show()
 
     drew_without_build = preview is None
     if not preview_cache.keras_ready():
@@ -86,6 +101,8 @@ def main() -> None:
             preview = preview_cache.preview(project, graph_id, digest)
 
     with right:
+        with guarded("project bar"):
+            library.show_project_bar()  # here, not above the canvas: its foot stays on a 1000-px screen
         with guarded("node picker"):
             canvas_view.show_picker()
         inspector_tab, palette_tab = st.tabs(["Inspector", "Add nodes"])
@@ -101,4 +118,5 @@ def main() -> None:
         built_here.add(where)
     if drew_without_build and preview is not None:
         state.keep_notice()  # the start-up rerun must not wipe a notice the person has not read
-        st.rerun()  # once, after start-up: put the shapes and build problems on the canvas
+        page_scope.rerun()  # once, after start-up: put the shapes and build problems on the canvas
+    page_scope.keep_sidebar_current()

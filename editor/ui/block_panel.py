@@ -20,7 +20,7 @@ from editor.canvas import block_view, clicks, framing
 from editor.canvas.looks import shape_text
 from editor.model import blocks
 from editor.model.graph import Block, Graph, Node, Ref
-from editor.ui import config_widgets, fields, state, widgets
+from editor.ui import config_widgets, fields, page_scope, state, widgets
 from editor.ui.fields import md
 
 OPEN = "kgs.open_blocks"  # (project id, graph id) -> the block ids shown expanded
@@ -112,7 +112,7 @@ def take_click(current: clicks.CanvasState, after: clicks.CanvasState, event: Op
         return after
     state.set_canvas_state(replace(after, selection=None, mode="select"))
     st.session_state[PICKED] = (*_where(graph), block_id)
-    st.rerun()  # redraw the box's highlight and the block's inspector
+    page_scope.rerun()  # redraw the box's highlight and the block's inspector
     return after  # not reached
 
 

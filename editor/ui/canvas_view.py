@@ -8,7 +8,7 @@ from typing import Optional
 import streamlit as st
 
 from editor.canvas import clicks, drawing, framing, looks
-from editor.ui import block_panel, compare_view, cost_view, library, run_memo, state, widgets
+from editor.ui import block_panel, compare_view, cost_view, library, page_scope, run_memo, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -169,9 +169,9 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
     if edit is not None:
         if state.edit_graph(clicks.describe_edit(graph, edit), lambda g: clicks.apply_edit(g, edit)):
             st.session_state[REPLACED] = (clicks.edit_notice(graph, edit), state.project())
-        st.rerun()
+        page_scope.rerun()
     if new_state.selection != current.selection or new_state.mode != current.mode:
-        st.rerun()  # redraw the highlight and the inspector for the clicked node
+        page_scope.rerun()  # redraw the highlight and the inspector for the clicked node
     _delete_key()  # last: its (empty) element adds no gap above the canvas
     if current.mode != "select":
         rule = f" {clicks.MODE_RULE}" if current.mode in ("connect", "feed") else ""

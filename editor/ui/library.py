@@ -1,5 +1,6 @@
-"""The project library in the sidebar (open, rename, duplicate, delete, restore, revisions),
-and above the canvas the conflict notice and the offer of a reloaded tab's unsaved edits.
+"""The project library in the sidebar (open, rename, duplicate, delete, restore), above the
+inspector the project bar (save status, revisions, download), and above the canvas the
+conflict notice and the offer of a reloaded tab's unsaved edits.
 
 Every action goes through editor.ui.state, which owns the workspace and the saving; this
 module only draws widgets and reads the workspace to list what is there.
@@ -13,11 +14,13 @@ it. Duplicate and restoring a deleted project open the result, where the person 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from typing import Optional
 
 import streamlit as st
 
+from editor.files import project_files
 from editor.ui import runs, state, widgets, workspace_session
 from editor.ui.fields import md
 from editor.store.workspace import MEMORY, Entry, WorkspaceError
@@ -99,14 +102,16 @@ def show(key: str = "library") -> None:
         return
     current = state.project_id()
     _projects(key, entries, current)
-    _revisions(key, current)
     _deleted(key, deleted)
 
 
 def _label(entry: Entry, current: str, training: frozenset = frozenset()) -> str:
-    mark = " (open here)" if entry.id == current else ""
-    mark += " · training" if entry.id in training else ""  # its run goes on while any tab is open
-    return f"{entry.title}{mark} · {entry.summary} · {ago(entry.updated)}"
+    """The open project's label says no node count or time: an edit changes those, and an
+    edit does not redraw the sidebar (editor.ui.page_scope)."""
+    training_mark = " · training" if entry.id in training else ""  # its run goes on while any tab is open
+    if entry.id == current:
+        return f"{entry.title} (open here){training_mark}"
+    return f"{entry.title}{training_mark} · {entry.summary} · {ago(entry.updated)}"
 
 
 def _projects(key: str, entries: list[Entry], current: str) -> None:
@@ -145,13 +150,33 @@ def _projects(key: str, entries: list[Entry], current: str) -> None:
                    "the project saved most recently opens in its place")
 
 
+def show_project_bar(key: str = "project") -> None:
+    """Above the inspector, in one row: how the open project stands (saved, which revision),
+    its revisions to restore, and its download. Every edit changes them, so they are drawn
+    with the editor area, not in the sidebar."""
+    project = state.project()
+    cols = st.columns([2.2, 1.4, 1.4], vertical_alignment="center")
+    cols[0].caption(md(status_line()))
+    with cols[1]:
+        _revisions(key, state.project_id())
+    cols[2].download_button(
+        "Download project (.json)", data=lambda: project_files.dumps(project), file_name=f"{_slug(project.title)}.json",
+        mime="application/json", key=f"{key}.download", on_click="ignore", width="stretch",
+        help="This project as a file, to open here again or elsewhere",
+    )
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_").lower() or "project"
+
+
 def _revisions(key: str, current: str) -> None:
     try:
         revisions = state.workspace().revisions(current)
     except WorkspaceError as err:
         st.caption(md(f"Revisions cannot be read: {err}"))
         return
-    with st.expander(f"Revisions of this project ({len(revisions)})"):
+    with st.popover(f"Revisions ({len(revisions)})", width="stretch"):
         if not revisions:
             st.caption("None saved yet.")
             return

@@ -15,7 +15,7 @@ from editor.code import codegen
 from editor.model import run_settings
 from editor.model.graph import Project
 from editor.model.problems import distinct
-from editor.ui import cost_view, preview_cache, state, train_panel
+from editor.ui import cost_view, page_scope, preview_cache, state, train_panel
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -164,7 +164,7 @@ def _diagram_on_request(shown: Preview, key: str) -> str:
                    "graph this big, and the canvas shows the same graph).")
         if st.button("Draw the diagram", key=f"{key}.diagram"):
             st.session_state[f"{key}.diagram_for"] = shown.digest
-            st.rerun()
+            page_scope.rerun()
         return ""
     with st.spinner("Building the model for its diagram…"):
         dot = preview_cache.full_dot(state.project(), shown.graph_id, shown.digest)

@@ -1,11 +1,10 @@
 """The sidebar: the template gallery (title, description, node and parameter counts), the
-project actions (new, open a file, import a model file or Python code, download) and the
-project library (editor.ui.library). New, a template, a file and an import each become a
-new workspace project."""
+project actions (new, open a file, import a model file or Python code) and the project
+library (editor.ui.library). New, a template, a file and an import each become a new
+workspace project. It shows nothing that an edit changes (editor.ui.page_scope): the save
+status, the revisions and the download are above the inspector."""
 
 from __future__ import annotations
-
-import re
 
 import streamlit as st
 
@@ -84,7 +83,6 @@ def _project_actions(key: str) -> None:
     project = state.project()
     st.subheader("Project")
     st.caption(f"**{md(project.title)}** — {md(state.source())}")
-    st.caption(md(library.status_line()))
     st.button("New project", key=f"{key}.new", on_click=_new, width="stretch",
               help="A small model to start from, as a new project (the current one stays in the library).")
     upload_key = state.next_upload_key(f"{key}.upload")
@@ -93,10 +91,6 @@ def _project_actions(key: str) -> None:
                      on_change=_uploaded, args=(upload_key,))
     model_import.show()
     code_import_panel.show()
-    st.download_button(
-        "Download project (.json)", data=lambda: project_files.dumps(project), file_name=f"{_slug(project.title)}.json",
-        mime="application/json", key=f"{key}.download", on_click="ignore", width="stretch",
-    )
 
 
 @state.callback
@@ -118,7 +112,3 @@ def _uploaded(upload_key: str) -> None:
     finally:
         state.reset_upload()
     workspace_session.load(project, f"open {name}", f"file {name}")
-
-
-def _slug(title: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_").lower() or "project"

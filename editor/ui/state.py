@@ -103,6 +103,11 @@ def selected_node() -> Optional[Node]:
     return graph().get(node_id) if node_id else None
 
 
+def take_notice() -> None:
+    """Make the notice a callback left the notice of this run (shown once, then gone)."""
+    st.session_state[SHOWN] = st.session_state.pop(NOTICE, None)
+
+
 def keep_notice() -> None:
     """Show this run's notice again in the next run (a rerun the person did not cause)."""
     if st.session_state.get(SHOWN) is not None and NOTICE not in st.session_state:

@@ -54,7 +54,7 @@ def begin_run() -> None:
     else:
         watch()
     state.sync_url()  # also when the browser asked for this run from an address a dropped write left stale
-    ss[state.SHOWN] = ss.pop(state.NOTICE, None)
+    state.take_notice()
     if starting and ss[state.SHOWN] and not keras_ready():
         ss[state.NOTICE] = ss[state.SHOWN]  # the page reruns once when TensorFlow has loaded: say it there too
 

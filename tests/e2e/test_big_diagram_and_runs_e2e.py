@@ -144,7 +144,7 @@ def test_a_run_goes_on_while_the_tab_shows_another_project(chromium, short_grace
         page.get_by_role("tab", name="Train").click()
         expect_training(page)
         expect(page.get_by_text("Stopped:")).to_have_count(0)
-        assert any(t.startswith("Multilayer perceptron (MLP) (open here) · training ·") for t in options(page, "Projects"))
+        assert any(t.startswith("Multilayer perceptron (MLP) (open here) · training") for t in options(page, "Projects"))
         stop_training(page)
 
 

@@ -82,7 +82,9 @@ def shows(page, label: str, text: str) -> None:
 
 
 def title_box(page):
-    return sidebar(page).get_by_label("Title", exact=True)
+    """The sidebar's Title box; not the faded copy a rerun replaces (its key names the project)."""
+    current = sidebar(page).locator("[data-testid='stElementContainer'][data-stale='false']")
+    return current.get_by_label("Title", exact=True)
 
 
 def rename(page, title: str) -> None:
@@ -123,8 +125,9 @@ def test_the_library_acts_on_the_project_opened_from_a_template(page, server):
     titles = options(page, "Projects")
     assert any(t.startswith("MLP kept as it is ·") for t in titles), titles
     # the revisions shown are the open project's: its rename is the newest
-    sidebar(page).get_by_text(re.compile(r"^Revisions of this project")).click()
-    shows(page, "Revision", "rename to Headline renamed")
+    page.get_by_role("button", name=re.compile(r"^Revisions \(")).click()  # above the inspector
+    revision = page.locator("[data-testid='stPopoverBody']").get_by_role("combobox", name="Revision", exact=True)
+    expect(revision).to_have_value(re.compile("rename to Headline renamed"))
 
 
 def test_choosing_a_project_in_the_library_opens_it(page, server):

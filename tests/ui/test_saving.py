@@ -33,7 +33,7 @@ def test_the_inspector_refuses_a_name_the_project_file_cannot_hold_in_one_line(w
     run(at)
     assert errors(at) == ["node 'hidden2': name is too long (200 characters; at most 128)"]
     assert project(at) == before and at.session_state["kgs.revision"] == 1
-    assert not [c.value for c in at.sidebar.caption if "not saved" in c.value.lower()]
+    assert not [c.value for c in at.main.caption if "not saved" in c.value.lower()]
     at.text_input(key=node_key("n3", "name")).set_value("b" * 128)  # at the limit: applied and saved
     run(at)
     assert graph(at).node("n3").name == "b" * 128 and at.session_state["kgs.revision"] == 2
@@ -55,7 +55,7 @@ def test_a_failed_save_keeps_a_draft_that_a_reload_offers_back(monkeypatch, work
         run(at)
     mine = project(at)
     assert mine.main.get("n4") is None
-    [line] = [c.value for c in at.sidebar.caption if "not saved" in c.value.lower()]
+    [line] = [c.value for c in at.main.caption if "not saved" in c.value.lower()]
     assert line == "not saved: workspace /x: disk I/O error. Your work is still here in this tab."
     draft_id = at.query_params["draft"]
 

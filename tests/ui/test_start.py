@@ -38,7 +38,7 @@ def test_code_preview_and_download_are_there():
     code = python_code(at)
     assert "def build_model" in code and "layers.Dense(512" in code
     keys = [b.key for b in at.get("download_button")]
-    assert "previews.code_download" in keys and "previews.dot" in keys and "sidebar.download" in keys
+    assert "previews.code_download" in keys and "previews.dot" in keys and "project.download" in keys
 
 
 def test_unet_opens():

@@ -44,7 +44,7 @@ def test_a_template_link_becomes_a_workspace_project_in_the_url(workspace_file):
     with Workspace(workspace_file) as ws:
         assert [e.id for e in ws.list()] == [pid]
         assert ws.latest(pid).project == load_template("mlp")
-    assert any("Saved · revision 1" in c.value for c in at.sidebar.caption)
+    assert any("Saved · revision 1" in c.value for c in at.main.caption)
 
 
 def test_no_link_creates_a_new_project_from_the_default_template(workspace_file):
@@ -81,7 +81,7 @@ def test_every_edit_and_undo_redo_is_saved_as_a_revision(workspace_file):
     run(at)
     with Workspace(workspace_file) as ws:
         assert ws.latest(pid).revision == 4 and ws.latest(pid).project.main.get("n4") is None
-    assert any("revision 4" in c.value for c in at.sidebar.caption)
+    assert any("revision 4" in c.value for c in at.main.caption)
 
 
 def test_a_fresh_session_with_the_project_id_comes_back_to_the_same_project():
@@ -219,11 +219,11 @@ def test_deleting_the_last_project_opens_a_new_one_and_says_so(workspace_file):
 def test_browse_revisions_and_restore_one(workspace_file):
     at = delete_n4(open_app("mlp"))
     pid = project_id(at)
-    revision = f"sidebar.library.revision.{pid}.2"
+    revision = f"project.revision.{pid}.2"
     assert at.selectbox(key=revision).options[0].startswith("2 ·")
     at.selectbox(key=revision).select(1)
     run(at)
-    at.button(key="sidebar.library.restore_revision").click()
+    at.button(key="project.restore_revision").click()
     run(at)
     assert project(at) == load_template("mlp")
     with Workspace(workspace_file) as ws:
@@ -254,8 +254,8 @@ def test_an_unwritable_workspace_still_edits_in_memory_and_says_so_once(tmp_path
     assert "this tab only" in line and "cannot create the folder" in line and "\n" not in line
     assert project(at).main.get("n4") is None
     assert any("Not saved to disk: kept in memory only (see the Library) · revision 2" in c.value
-               for c in at.sidebar.caption)
-    assert not [c.value for c in at.sidebar.caption if c.value.startswith("Saved")]
+               for c in at.main.caption)
+    assert not [c.value for c in at.main.caption if c.value.startswith("Saved")]
 
 
 def test_a_corrupt_workspace_file_is_set_aside_and_the_editor_works(workspace_file):
@@ -270,7 +270,7 @@ def test_a_corrupt_workspace_file_is_set_aside_and_the_editor_works(workspace_fi
     assert project(at).main.get("n4") is None
     with Workspace(workspace_file) as ws:  # a new workspace in its place, saving again
         assert ws.latest(project_id(at)).project == project(at)
-    assert any("Saved · revision 2" in c.value for c in at.sidebar.caption)
+    assert any("Saved · revision 2" in c.value for c in at.main.caption)
 
 
 def test_a_truncated_workspace_file_never_starts_silently_empty(workspace_file):
@@ -311,13 +311,13 @@ def kept_files(path) -> list:
 def test_a_file_damaged_while_running_is_said_on_the_next_run_instead_of_saved(workspace_file, how):
     at = delete_n4(open_app("mlp"))
     pid = project_id(at)
-    assert any("Saved · revision 2" in c.value for c in at.sidebar.caption)
+    assert any("Saved · revision 2" in c.value for c in at.main.caption)
     damage_file(workspace_file, how)
     run(at)  # any rerun: the page looks at the file again
     [line] = sidebar_warnings(at)
     [kept] = kept_files(workspace_file)
     assert "workspace.sqlite3 is damaged" in line and f"kept as {kept.name}" in line and "\n" not in line
-    captions = [c.value for c in at.sidebar.caption]
+    captions = [c.value for c in at.main.caption]
     assert not [c for c in captions if c.startswith("Saved")], captions
     assert any(c.startswith("Not saved to disk") for c in captions)
     assert project(at).main.get("n4") is None and project_id(at) == pid
@@ -341,7 +341,7 @@ def test_a_write_that_finds_the_file_damaged_keeps_the_edit_and_does_not_say_sav
     assert project(at).main.get("n4") is None and project_id(at) == pid
     [line] = sidebar_warnings(at)
     assert "workspace.sqlite3 is damaged" in line and "kept as workspace.sqlite3.damaged-" in line
-    captions = [c.value for c in at.sidebar.caption]
+    captions = [c.value for c in at.main.caption]
     assert not [c for c in captions if c.startswith("Saved")], captions
     assert at.session_state["kgs.workspace"].latest(pid).project == project(at)  # kept, in memory
 
@@ -372,12 +372,12 @@ def test_a_failed_save_says_why_in_one_line_and_keeps_the_edit(monkeypatch):
     monkeypatch.setattr(Workspace, "save", refuse)
     delete_n4(at)
     assert project(at).main.get("n4") is None
-    [line] = [c.value for c in at.sidebar.caption if "not saved" in c.value]
+    [line] = [c.value for c in at.main.caption if "not saved" in c.value]
     assert "disk I/O error" in line and "still here" in line and "\n" not in line
     monkeypatch.undo()
     at.button(key="toolbar.undo").click()  # the next save that works clears the line
     run(at)
-    assert not [c.value for c in at.sidebar.caption if "not saved" in c.value]
+    assert not [c.value for c in at.main.caption if "not saved" in c.value]
     assert at.session_state["kgs.revision"] == 1  # back to what revision 1 holds: nothing new to store
     at.button(key="toolbar.redo").click()
     run(at)
