@@ -239,7 +239,16 @@ def test_clicking_the_selected_node_cancels_a_mode():
 
 def test_a_mode_without_selection_just_selects():
     state, edit = handle_event(CanvasState(mode="connect"), "n2", mlp())
-    assert state == CanvasState(selection="n2", mode="select", last_event="n2") and edit is None
+    assert state == CanvasState(selection="n2", mode="select", last_event="n2", clicks=1) and edit is None
+
+
+def test_each_new_click_is_counted_and_the_same_report_again_is_not():
+    """The count gives the canvas a new frame after each click (editor.canvas.frame_identity)."""
+    state, _ = handle_event(CanvasState(), "n3", mlp())
+    again, _ = handle_event(state, "n3", mlp())  # the component's value, reported again by the next run
+    gone, _ = handle_event(again, None, mlp())  # a new frame reports nothing
+    other, _ = handle_event(gone, "n3", mlp())  # n3 clicked in that new frame: a new click
+    assert [s.clicks for s in (state, again, gone, other)] == [1, 1, 1, 2]
 
 
 def test_unknown_mode_falls_back_to_select():

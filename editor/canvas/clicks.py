@@ -35,6 +35,7 @@ class CanvasState:
     selection: Optional[str] = None
     mode: str = "select"
     last_event: Optional[str] = None  # the component's last report, already handled
+    clicks: int = 0  # clicks handled: each one gets the canvas a new frame (editor.canvas.frame_identity)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def handle_event(state: CanvasState, event: Optional[str], graph: Graph) -> tupl
         state = replace(state, mode="select")
     if event is None or event == state.last_event:
         return replace(state, last_event=event), None
-    state = replace(state, last_event=event)
+    state = replace(state, last_event=event, clicks=state.clicks + 1)
     if graph.get(event) is None:
         return state, None
     current = state.selection if state.selection and graph.get(state.selection) else None

@@ -3,11 +3,12 @@ streamlit-agraph canvas. Clicks go through editor.canvas.clicks.handle_event (pu
 
 from __future__ import annotations
 
+import json
 from typing import Optional
 
 import streamlit as st
 
-from editor.canvas import clicks, drawing, framing, looks
+from editor.canvas import clicks, drawing, frame_identity, framing, looks
 from editor.ui import block_panel, compare_view, cost_view, library, page_scope, run_memo, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
@@ -21,15 +22,16 @@ _LEGEND = (
 )
 
 
-class _Item:
-    """What streamlit_agraph.agraph expects of a node or edge: an id and to_dict()."""
+def _draw(data: drawing.CanvasData, config, page: tuple) -> Optional[str]:
+    """Draw the canvas; return the id of the last node clicked in this frame (None in a new
+    frame). What streamlit_agraph.agraph does, with a key: the component underneath takes
+    one, and editor.canvas.frame_identity makes it keep its frame when only what the nodes
+    say has changed (an edit then costs the browser far less)."""
+    from streamlit_agraph import _agraph
 
-    def __init__(self, data: dict):
-        self.id = data["id"]
-        self._data = data
-
-    def to_dict(self) -> dict:
-        return self._data
+    config_json = json.dumps(config.__dict__)
+    key = frame_identity.frame_key(data.nodes, data.edges, config_json, *page)
+    return _agraph(data=json.dumps({"nodes": data.nodes, "edges": data.edges}), config=config_json, key=key)
 
 
 def show_toolbar(key: str = "toolbar") -> None:
@@ -108,7 +110,6 @@ def _node_finder(key: str) -> None:
 def show(preview: Optional[Preview], structural_problems, view_key: str = "toolbar.view") -> None:
     """Draw the canvas of the graph being edited and act on a click (the component has
     no key of its own: it returns the last clicked node id, None after its data changes)."""
-    from streamlit_agraph import agraph
     from streamlit_agraph.config import Config
 
     project = state.project()
@@ -149,7 +150,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
                       f"'{around}' at a readable size: select "
                       "another node (click, or Find a node) to move there, or choose the whole graph."))
-    event = agraph([_Item(n) for n in view.data.nodes], [_Item(e) for e in view.data.edges], config)
+    event = _draw(view.data, config, (selected, current.selection, current.mode, current.clicks, choice))
     # Below the canvas, so that the canvas stays where the eye expects it (the overlays
     # read their choice from the session state, set by the last run's selects).
     block_panel.show_canvas_controls(graph)

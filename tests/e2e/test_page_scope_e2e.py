@@ -80,3 +80,28 @@ def test_an_action_in_the_editor_area_that_changes_the_sidebar_redraws_it(page, 
     assert any(t.startswith("Multilayer perceptron (MLP) (open here) · training") for t in options(page, "Projects"))
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_text(re.compile(r"Stopped: stopped by the user"))).to_be_visible(timeout=60_000)
+
+
+def test_a_rename_is_drawn_in_the_frame_the_canvas_has_and_a_click_gets_a_new_one(page, server):
+    """editor.canvas.frame_identity: building the canvas's frame is most of an edit's cost in
+    the browser; a change of what a node says is drawn in place, a click gets a fresh frame."""
+    from support.canvas import FIND_NETWORK, canvas_frame, polled
+
+    def label(node_id: str) -> str:
+        frame = canvas_frame(page)
+        assert frame.evaluate(FIND_NETWORK)
+        return frame.evaluate(f"() => window.__kgsNetwork.body.data.nodes.get('{node_id}').label")
+
+    layout = placement.layout(load_template("mlp").main)
+    open_template(page, server, "mlp")
+    select_node(page, "n2", page.get_by_role("heading", name="hidden1"), layout)
+    canvas_frame(page).evaluate("() => { window.__kgsKept = true; }")
+    name = field(page, "insp.main.n2.name").locator("input")
+    name.fill("first_hidden")
+    name.press("Enter")
+    assert polled(page, lambda: label("n2"), lambda text: text.startswith("first_hidden"))[0]
+    settled(page)
+    assert canvas_frame(page).evaluate("() => window.__kgsKept === true")  # the same frame
+    select_node(page, "n3", page.get_by_role("heading", name="hidden2"), layout)
+    assert canvas_frame(page).evaluate("() => window.__kgsKept === undefined")  # a new one
+    assert label("n2").startswith("first_hidden")
