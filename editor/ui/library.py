@@ -160,9 +160,9 @@ def show_project_bar(key: str = "project") -> None:
     with cols[1]:
         _revisions(key, state.project_id())
     cols[2].download_button(
-        "Download project (.json)", data=lambda: project_files.dumps(project), file_name=f"{_slug(project.title)}.json",
+        "Download (.json)", data=lambda: project_files.dumps(project), file_name=f"{_slug(project.title)}.json",
         mime="application/json", key=f"{key}.download", on_click="ignore", width="stretch",
-        help="This project as a file, to open here again or elsewhere",
+        help="This project as a .json file, to open here again (Open a project file) or elsewhere",
     )
 
 

@@ -62,7 +62,7 @@ def test_an_edit_redraws_the_editor_area_and_not_the_sidebar(page, server, tmp_p
     expect(revision).to_have_value(re.compile(r"^2 · "))
     page.keyboard.press("Escape")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download project (.json)").click()
+        page.get_by_role("button", name="Download (.json)").click()
     saved = json.loads(open(download.value.path(), encoding="utf-8").read())
     [dense] = [n for g in saved["graphs"] for n in g["nodes"] if n["id"] == "n2"]
     assert dense["config"]["units"] == 300
