@@ -10,9 +10,11 @@ new one:
 - where the nodes are and which are shown, and the view (vis-network fits the view to
   the graph only when a frame is built, and editor.canvas.framing relies on that);
 - which fields each node and edge has (an in-place update would keep a removed one);
-- each click handled, the selection and the click mode (vis-network reports a click on
-  a node only when it is not already in its own selection, so a frame that has seen a
-  click must not outlive it: "click the selected node to cancel" needs a fresh one).
+- each click handled (vis-network reports a click on a node only when it is not already in
+  its own selection, so a frame that has seen a click must not outlive it: "click the
+  selected node to cancel" needs a fresh one), and the node highlighted as selected.
+A change of the click mode alone keeps the frame (it draws nothing): a click made right
+after it must not land on a frame being replaced.
 """
 
 from __future__ import annotations

@@ -150,7 +150,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
                       f"'{around}' at a readable size: select "
                       "another node (click, or Find a node) to move there, or choose the whole graph."))
-    event = _draw(view.data, config, (selected, current.selection, current.mode, current.clicks, choice))
+    event = _draw(view.data, config, (selected, current.clicks))
     # Below the canvas, so that the canvas stays where the eye expects it (the overlays
     # read their choice from the session state, set by the last run's selects).
     block_panel.show_canvas_controls(graph)

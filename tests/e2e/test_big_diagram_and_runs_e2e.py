@@ -139,7 +139,7 @@ def test_a_run_goes_on_while_the_tab_shows_another_project(chromium, short_grace
         # Far past the grace: the tab is open, so the run must not stop (it used to, after
         # the grace, "because no open page showed it").
         time.sleep(GRACE_S * 6)
-        choose(page, "Projects", "· training ·")
+        choose(page, "Projects", "· training")
         expect(page).to_have_url(re.compile(f"project={first}"))
         page.get_by_role("tab", name="Train").click()
         expect_training(page)

@@ -19,6 +19,7 @@ from editor.model.graph import Project
 from support.canvas import FIND_NETWORK, canvas_frame, network_node_ids, polled, select_node
 from tests.e2e.test_canvas_e2e import inspector_heading, mlp_total, type_into, wait_total
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
+from tests.e2e.test_code_import_e2e import paste_code
 from tests.test_blocks import residual_chain
 
 pytestmark = pytest.mark.e2e
@@ -184,7 +185,7 @@ HELPER_TOTAL = (33 * 32 + 16) * 2 + 33 * 64 + 16 + 16 * 3 + 3  # a block of u un
 def test_helper_code_pasted_shows_its_blocks_and_exports_them_as_a_def_that_runs(page, server, tmp_path):
     open_template(page, server, "mlp")
     open_expander(page, "Import Python code", field(page, "code.text"))
-    field(page, "code.text").locator("textarea").fill(HELPER_CODE)
+    paste_code(page, HELPER_CODE)
     page.get_by_role("button", name="Import code", exact=True).click()
     wait_total(page, f"{HELPER_TOTAL:,}")
     expect(page.get_by_text("3 blocks, 3 expanded: residual_block, residual_block_1, residual_block_2")).to_be_visible()

@@ -13,6 +13,7 @@ from editor.templates import load_template
 from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled, select_node
 from tests.e2e.test_canvas_e2e import add_dropout, canvas_wires, choose, code_has, inspector_heading, wait_total, mlp_total
 from tests.e2e.test_editor_e2e import field, open_template
+from tests.e2e.test_code_import_e2e import paste_code
 
 pytestmark = pytest.mark.e2e
 
@@ -129,7 +130,7 @@ def test_a_refused_code_import_is_said_in_the_panel(page, server):
     open_template(page, server, "mlp")
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Import Python code").click()
-    field(page, "code.text").locator("textarea").fill("log = open('/tmp/kgs-never', 'w')\n")
+    paste_code(page, "log = open('/tmp/kgs-never', 'w')\n")
     sidebar.get_by_role("button", name="Import code").click()
     message = sidebar.get_by_text("code import refused: line 1: open() is not model-building code")
     expect(message).to_be_visible()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_canvas_e2e import code_has, mlp_total, wait_total
-from tests.e2e.test_editor_e2e import field, open_template, summary_block
+from tests.e2e.test_editor_e2e import field, open_template, settled, summary_block
 from tests.e2e.test_ops_e2e import canvas_label
 
 pytestmark = pytest.mark.e2e
@@ -31,10 +31,20 @@ def open_code_import(page) -> None:
     page.get_by_text("Import Python code").click()
 
 
+def paste_code(page, text: str) -> None:
+    """Paste into the code box and apply it (Ctrl+Enter), then wait for the page to settle:
+    CI lost an "Import code" click made while the box's own rerun (on blur) was running."""
+    box = field(page, "code.text").locator("textarea")
+    box.fill(text)
+    box.press("Control+Enter")
+    expect(field(page, "code.text")).not_to_contain_text("to apply")  # "Press Ctrl+Enter to apply" is gone
+    settled(page)
+
+
 def test_a_pasted_residual_model_lists_the_fit_call_then_opens(page, server):
     open_template(page, server, "mlp")
     open_code_import(page)
-    field(page, "code.text").locator("textarea").fill(RESIDUAL)
+    paste_code(page, RESIDUAL)
     page.get_by_role("button", name="Import code", exact=True).click()
     expect(page.get_by_text("pasted code: 1 statement left out; the rest builds 'residual_mlp'.")).to_be_visible()
     expect(page.get_by_text("line 10: 'x_train' is not defined")).to_be_visible()
@@ -59,6 +69,6 @@ def test_an_uploaded_file_that_imports_os_is_refused_and_the_page_goes_on(page, 
     expect(page.get_by_text("code import refused: line 2: open() is not model-building code")).to_be_visible()
     wait_total(page, mlp_total())  # the mlp is still open
 
-    field(page, "code.text").locator("textarea").fill(RESIDUAL.replace("model.fit(x_train, y_train, epochs=3)\n", ""))
+    paste_code(page, RESIDUAL.replace("model.fit(x_train, y_train, epochs=3)\n", ""))
     page.get_by_role("button", name="Import code", exact=True).click()
     expect(summary_block(page)).to_contain_text(f"Total params: {RESIDUAL_TOTAL}")  # no line left out: it opens
