@@ -228,6 +228,12 @@ class Unknown:
     reason: str
 
 
+def refused_call(name: str) -> str:
+    """The words for a call of a name the reader refuses: "open() is not model-building code"
+    (the screen's, and the eval reader's, so the two say it alike)."""
+    return f"{name}() is not model-building code"
+
+
 def kind_of(value: Any) -> str:
     """What a value is, as a message names it: "tensor", "layer (Dense)", "model", "int"..."""
     if isinstance(value, Sym):

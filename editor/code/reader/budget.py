@@ -15,7 +15,7 @@ import re
 import string
 from typing import Any, Optional
 
-from editor.code.code_values import Refused, Skip
+from editor.code.code_values import Refused, Skip, refused_call
 from editor.code.reader.eval_names import screened_eval
 
 # A file's size, checked before it is parsed: parsing makes a syntax node of about each
@@ -69,8 +69,8 @@ def _screened(node: ast.AST, forbidden: frozenset, doc_setters: set) -> str:
     """Why the screen refuses this syntax node wherever it is ("" if it does not)."""
     if isinstance(node, ast.Name) and node.id not in PLAIN_DUNDERS and (node.id.startswith("__") or node.id in forbidden) \
             and id(node) not in doc_setters:
-        called = "()" if node.id in forbidden or node.id == "__import__" else ""
-        return f"{node.id}{called} is not model-building code"
+        called = node.id in forbidden or node.id == "__import__"
+        return refused_call(node.id) if called else f"{node.id} is not model-building code"
     if isinstance(node, ast.Attribute) and node.attr.startswith("__") and not _sets_doc(node):
         return f"the attribute {node.attr} is not model-building code"
     if isinstance(node, ast.alias) and node.name.startswith("__") and node.name not in PLAIN_DUNDERS | {"__future__"}:

@@ -17,9 +17,9 @@ import ast
 import keyword
 from typing import Any
 
-from editor.code.code_values import Refused, Skip, Unknown, kind_of
+from editor.code.code_values import Refused, Skip, Unknown, kind_of, refused_call
 
-REFUSAL = "eval() is not model-building code"
+REFUSAL = refused_call("eval")
 
 
 def plain_name(text: Any) -> bool:
