@@ -6,15 +6,15 @@ import copy
 import json
 
 from editor.canvas import drawing
-from editor.canvas.frame_identity import frame_key
+from editor.canvas.frame_identity import frame_key, geometry
 from editor.model import edits
 from editor.templates import load_template
 
 CONFIG = json.dumps({"height": 600, "physics": False})
 
 
-def key(data, config=CONFIG, *page):
-    return frame_key(data.nodes, data.edges, config, *page)
+def key(data, config=CONFIG, selected=None, clicks=0):
+    return frame_key(geometry(data.nodes, data.edges, config, selected), clicks)
 
 
 def mlp_drawing(graph=None, **kwargs):

@@ -33,14 +33,19 @@ def _fields(value: Any) -> Any:
     return type(value).__name__
 
 
-def frame_key(nodes: Iterable[dict], edges: Iterable[dict], config_json: str, *page: Any) -> str:
-    """The component key: the same for two drawings that differ only in what the nodes and
-    edges say, different when anything that needs a new frame differs (see the module)."""
-    geometry = {
+def geometry(nodes: Iterable[dict], edges: Iterable[dict], config_json: str, *page: Any) -> str:
+    """A digest of what a frame is built from: the same for two drawings that differ only in
+    what the nodes and edges say, different when anything that needs a new frame differs
+    (see the module; `page`: the selection). Computed with the drawing, once per drawing."""
+    shape = {
         "nodes": [(n["id"], n.get("x"), n.get("y"), _fields(n)) for n in nodes],
         "edges": [(e["id"], _fields(e)) for e in edges],
         "config": config_json,
         "page": [repr(p) for p in page],
     }
-    digest = hashlib.sha256(json.dumps(geometry, sort_keys=True, default=repr).encode()).hexdigest()[:16]
-    return f"canvas.frame.{digest}"
+    return hashlib.sha256(json.dumps(shape, sort_keys=True, default=repr).encode()).hexdigest()[:16]
+
+
+def frame_key(geometry_digest: str, clicks: int) -> str:
+    """The component key: a drawing's geometry and the clicks handled so far."""
+    return f"canvas.frame.{geometry_digest}.{clicks}"

@@ -22,16 +22,14 @@ _LEGEND = (
 )
 
 
-def _draw(data: drawing.CanvasData, config, page: tuple) -> Optional[str]:
+def _draw(data_json: str, config_json: str, geometry: str, clicks: int) -> Optional[str]:
     """Draw the canvas; return the id of the last node clicked in this frame (None in a new
     frame). What streamlit_agraph.agraph does, with a key: the component underneath takes
     one, and editor.canvas.frame_identity makes it keep its frame when only what the nodes
     say has changed (an edit then costs the browser far less)."""
     from streamlit_agraph import _agraph
 
-    config_json = json.dumps(config.__dict__)
-    key = frame_identity.frame_key(data.nodes, data.edges, config_json, *page)
-    return _agraph(data=json.dumps({"nodes": data.nodes, "edges": data.edges}), config=config_json, key=key)
+    return _agraph(data=data_json, config=config_json, key=frame_identity.frame_key(geometry, clicks))
 
 
 def show_toolbar(key: str = "toolbar") -> None:
@@ -108,8 +106,8 @@ def _node_finder(key: str) -> None:
 
 
 def show(preview: Optional[Preview], structural_problems, view_key: str = "toolbar.view") -> None:
-    """Draw the canvas of the graph being edited and act on a click (the component has
-    no key of its own: it returns the last clicked node id, None after its data changes)."""
+    """Draw the canvas of the graph being edited and act on a click (the component returns
+    the last node clicked in its frame, None in a new frame: see _draw)."""
     from streamlit_agraph.config import Config
 
     project = state.project()
@@ -134,13 +132,16 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         config = Config(height=view.height, width=800, directed=True, physics=False, hierarchical=False)
         config.__dict__.update(framing.vis_options(view.height))
         config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
-        return data, view, config, centre
+        config_json = json.dumps(config.__dict__)
+        drawn = (json.dumps({"nodes": view.data.nodes, "edges": view.data.edges}), config_json,
+                 frame_identity.geometry(view.data.nodes, view.data.edges, config_json, selected))
+        return data, view, drawn, centre
 
     # The same drawing as last run when it is made from the same things: no work, and the
     # component gets byte-identical arguments (its frame is not drawn again).
     inputs = (project, graph, preview, structural_problems if preview is None else None, selected, opened,
               cost_view.mode(), cost_view.batch_size(), choice, compared)
-    data, view, config, selected = run_memo.reuse("canvas", inputs, make)
+    data, view, drawn, selected = run_memo.reuse("canvas", inputs, make)
     replaced, after = st.session_state.get(REPLACED) or (None, None)
     if replaced and after is project:  # shown until the next change of the project
         st.info(md(replaced))
@@ -150,7 +151,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
                       f"'{around}' at a readable size: select "
                       "another node (click, or Find a node) to move there, or choose the whole graph."))
-    event = _draw(view.data, config, (selected, current.clicks))
+    event = _draw(*drawn, current.clicks)
     # Below the canvas, so that the canvas stays where the eye expects it (the overlays
     # read their choice from the session state, set by the last run's selects).
     block_panel.show_canvas_controls(graph)
