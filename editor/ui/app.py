@@ -21,7 +21,7 @@ import time
 import streamlit as st
 
 from editor.model.problems import one_line
-from editor.ui import (canvas_view, inspector, library, page_scope, palette, preview_cache, previews, runs, sidebar,
+from editor.ui import (canvas_view, inspector, lazy_tabs, library, page_scope, palette, preview_cache, previews, runs, sidebar,
                        state, workspace_session)
 from editor.ui.fields import md
 
@@ -105,11 +105,13 @@ def editor_area() -> None:
             library.show_project_bar()  # here, not above the canvas: its foot stays on a 1000-px screen
         with guarded("node picker"):
             canvas_view.show_picker()
-        inspector_tab, palette_tab = st.tabs(["Inspector", "Add nodes"])
-        with inspector_tab, guarded("inspector"):
-            inspector.show(preview)
-        with palette_tab, guarded("palette"):
-            palette.show()
+        inspector_tab, palette_tab = lazy_tabs.tabs(["Inspector", "Add nodes"], "side.tab", {1: palette.KEPT})
+        if inspector_tab.open is not False:
+            with inspector_tab, guarded("inspector"):
+                inspector.show(preview)
+        if palette_tab.open is not False:
+            with palette_tab, guarded("palette"):
+                palette.show()
     with below:
         with guarded("previews"):
             previews.show(project, preview, structural, digest)

@@ -36,6 +36,10 @@ def _config(choice: Choice) -> Optional[dict]:
     return fields.starting_config(choice) if isinstance(choice, str) else None
 
 
+# Kept while the Add nodes tab is closed (editor.ui.lazy_tabs): what the person chose or typed there.
+KEPT = tuple(f"palette.{name}" for name in ("group", "search", "class", "op", "wire", "input_shape", "model_graph"))
+
+
 def show(key: str = "palette") -> None:
     from editor.building import catalog
 

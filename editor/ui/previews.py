@@ -15,12 +15,18 @@ from editor.code import codegen
 from editor.model import run_settings
 from editor.model.graph import Project
 from editor.model.problems import distinct
-from editor.ui import cost_view, page_scope, preview_cache, state, train_panel
+from editor.ui import cost_view, lazy_tabs, page_scope, preview_cache, state, train_panel
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
 LAST_GOOD = "kgs.previews.last_good"  # (project id, graph id) -> last Preview that built
 LAST_CODE = "kgs.previews.last_code"  # project id -> last generated source
+LAST_CODABLE = "kgs.previews.last_codable"  # project id -> (project, digest) last without errors, Code tab closed
+TAB_NAMES = ("Summary", "Diagram", "Code", "Problems", "Train")
+# The Code tab's choices and the Train tab's settings outlive their closed tabs (editor.ui.lazy_tabs).
+KEPT = {2: ("previews.code_train", "previews.code_strategy"),
+        4: tuple(f"train.{name}" for name in ("epochs", "batch_size", "samples", "seed", "validation_split",
+                                             "none_dim", "task"))}
 
 
 def show(project: Project, preview: Optional[Preview], structural, digest: str = "", key: str = "previews") -> None:
@@ -35,17 +41,26 @@ def show(project: Project, preview: Optional[Preview], structural, digest: str =
     errors = [p for p in problems if p.severity == "error"]
     failure = preview.failure if preview is not None else ""
     title = f"Problems ({len(errors)})" if errors or failure else f"Problems ({len(problems)})"
-    summary_tab, diagram_tab, code_tab, problems_tab, train_tab = st.tabs(["Summary", "Diagram", "Code", title, "Train"])
-    with summary_tab:
-        _summary(shown, stale, preview, key)
-    with diagram_tab:
-        _diagram(shown, stale, key)
-    with code_tab:
-        _code(project, digest or preview_cache.digest(project), key, problems)
-    with problems_tab:
-        _problems(project, problems, failure, key)
-    with train_tab:
-        train_panel.show(project, preview, digest or preview_cache.digest(project))
+    names = [*TAB_NAMES[:3], title, TAB_NAMES[4]]
+    tabs = lazy_tabs.tabs(names, f"{key}.tab", KEPT)
+    digest = digest or preview_cache.digest(project)
+    if tabs[0].open is not False:
+        with tabs[0]:
+            _summary(shown, stale, preview, key)
+    if tabs[1].open is not False:
+        with tabs[1]:
+            _diagram(shown, stale, key)
+    if tabs[2].open is not False:
+        with tabs[2]:
+            _code(project, digest, key, problems)
+    elif not errors:  # the Code tab opened on a version with errors shows this one, made then
+        st.session_state.setdefault(LAST_CODABLE, {})[state.project_id()] = (project, digest)
+    if tabs[3].open is not False:
+        with tabs[3]:
+            _problems(project, problems, failure, key)
+    if tabs[4].open is not False:
+        with tabs[4]:
+            train_panel.show(project, preview, digest)
 
 
 def _stale_note(what: str) -> None:
@@ -191,6 +206,11 @@ def _code(project: Project, digest: str, key: str, problems=()) -> None:
     found = (preview_cache.Code(error=f"{refused} (see Problems)") if refused
              else preview_cache.code(project, digest, train, strategy if with_train else "default"))
     last_code = st.session_state.setdefault(LAST_CODE, {})
+    codable = st.session_state.get(LAST_CODABLE, {}).pop(state.project_id(), None)
+    if not found.source and codable is not None:  # built while this tab was closed: newer than the last code
+        made = preview_cache.code(codable[0], codable[1], train, strategy if with_train else "default")
+        if made.source:
+            last_code[state.project_id()] = made.source
     last = last_code.get(state.project_id())
     if found.source:
         last_code[state.project_id()] = found.source

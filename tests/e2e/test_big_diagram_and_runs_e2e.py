@@ -28,6 +28,7 @@ from tests.e2e.conftest import free_port, quiet_tab, start_server, stop_server, 
 from tests.e2e.test_library_e2e import choose, options, settled, sidebar
 from tests.e2e.test_train_e2e import expect_training, project_id, set_number, start_training, stop_training
 from tests.e2e.test_editor_e2e import open_template, summary_block
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -80,19 +81,6 @@ def graph_of_1002_nodes():
     return project.model_copy(update={"graphs": (graph,), "title": "Residual stack of 1,002 nodes"})
 
 
-def open_tab(page, name: str, shown) -> None:
-    """Click tab `name` until `shown` is visible: a click while the first script run after
-    TensorFlow loaded replaces the page can be lost (the first test of a fresh server)."""
-    for _ in range(3):
-        page.get_by_role("tab", name=name).click()
-        try:
-            expect(shown).to_be_visible(timeout=10_000)
-            return
-        except AssertionError:
-            settled(page)
-    expect(shown).to_be_visible()
-
-
 # ----------------------------------------------------------------------------- item 2
 
 
@@ -141,7 +129,7 @@ def test_a_run_goes_on_while_the_tab_shows_another_project(chromium, short_grace
         time.sleep(GRACE_S * 6)
         choose(page, "Projects", "· training")
         expect(page).to_have_url(re.compile(f"project={first}"))
-        page.get_by_role("tab", name="Train").click()
+        open_tab(page, "Train")
         expect_training(page)
         expect(page.get_by_text("Stopped:")).to_have_count(0)
         assert any(t.startswith("Multilayer perceptron (MLP) (open here) · training") for t in options(page, "Projects"))

@@ -15,6 +15,7 @@ from editor.building import quick_build
 from support.canvas import FIND_NETWORK, canvas_frame, select_node
 from tests.e2e.test_canvas_e2e import inspector_heading, type_into, wait_total
 from tests.e2e.test_editor_e2e import summary_block
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +42,7 @@ def test_open_edit_and_draw_a_big_graph(page, server, tmp_path):
     wait_total(page, f"{TOTAL + 33:,}")  # dense_1: 16 x 17 + 17, dense_2: 17 x 16 + 16, where both had 272
     expect(summary_block(page)).to_contain_text(re.compile(r"dense_1 \(Dense\) +\(None, 17\) +289 +input\[0\]"))
 
-    page.get_by_role("tab", name="Diagram").click()
+    open_tab(page, "Diagram")
     expect(page.get_by_text(f"{SIZE} nodes: the diagram is laid out when you ask for it")).to_be_visible()
     page.get_by_role("button", name="Draw the diagram").click()
     expect(page.locator("[data-testid='stGraphVizChart'] svg")).to_be_visible(timeout=120_000)

@@ -21,6 +21,7 @@ from tests.e2e.test_canvas_e2e import inspector_heading, mlp_total, type_into, w
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
 from tests.e2e.test_code_import_e2e import paste_code
 from tests.test_blocks import residual_chain
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -194,8 +195,9 @@ def test_helper_code_pasted_shows_its_blocks_and_exports_them_as_a_def_that_runs
           and len(ids) == 5)
     assert labels(page)["block:b2"] == "residual_block_1\nresidual_block · 3 nodes\n(None, 16) → (None, 16)\n2,128 params"
 
+    open_tab(page, "Code")  # only the open preview tab is drawn
     code = page.locator("pre", has_text="def build_model").first
-    code.wait_for(state="attached")
+    code.wait_for()
     source = code.text_content()
     assert "def residual_block(x, name, names, units):" in source and source.count("= residual_block(") == 3
     script = tmp_path / "exported.py"

@@ -12,6 +12,7 @@ from editor.canvas import placement
 from editor.templates import load_template
 from support.canvas import FIND_NETWORK, canvas_frame, click_node, select_node
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +35,7 @@ def type_into(page, key: str, text: str) -> None:
 
 
 def wait_total(page, total: str) -> None:
+    open_tab(page, "Summary")  # only the open preview tab is drawn
     page.locator("pre", has_text=f"Total params: {total}").first.wait_for()
 
 
@@ -53,8 +55,9 @@ def test_selection_survives_a_rename_then_a_units_edit(page, server):
 
 
 def code_has(page, text: str) -> None:
-    """Wait until the Code tab's source (rendered on every run, hidden or not) shows `text`."""
-    page.locator("pre", has_text=text).first.wait_for(state="attached")
+    """Open the Code tab and wait until its source shows `text` (only the open tab is drawn)."""
+    open_tab(page, "Code")
+    page.locator("pre", has_text=text).first.wait_for()
 
 
 def choose(page, key: str, option: str) -> None:
@@ -169,7 +172,7 @@ def canvas_wires(page) -> set[tuple[str, str]]:
 
 def add_layer(page, search: str, option: str, button: str) -> None:
     """In the "Add nodes" tab, find a layer by typing `search` and press `button`."""
-    page.get_by_role("tab", name="Add nodes").click()
+    open_tab(page, "Add nodes")
     type_into(page, "palette.search", search)
     expect(field(page, "palette.class").locator("input")).to_have_value(option)
     page.get_by_role("button", name=button, exact=True).click()
@@ -186,7 +189,7 @@ def test_insert_after_puts_the_layer_into_the_chain(page, server):
     code_has(page, 'name="hidden2")(dropout)')
     code_has(page, 'name="dropout")(hidden1)')
     wait_total(page, mlp_total())
-    page.get_by_role("tab", name="Inspector").click()
+    open_tab(page, "Inspector")
     expect(inspector_heading(page, "dropout")).to_be_visible()  # the new node is selected
     wires = canvas_wires(page)
     assert ("n2", "n6") in wires and ("n6", "n3") in wires and ("n2", "n3") not in wires
@@ -345,7 +348,7 @@ def test_the_number_of_a_wire_drawn_across_a_row_is_on_that_wire(page, server):
     # (an Add of one tensor is an error until the second wire: no code is written, so watch the canvas)
     network_state(page, lambda s: "n6->n3#0" in s["edges"])
     click_node(page, "n2")
-    page.get_by_role("tab", name="Inspector").click()
+    open_tab(page, "Inspector")
     expect(inspector_heading(page, "hidden1")).to_be_visible()
     add_dropout(page, "Branch from hidden1")  # n7, beside add in its row, and selected
     network_state(page, lambda s: "n2->n7#0" in s["edges"])

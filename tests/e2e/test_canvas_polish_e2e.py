@@ -14,6 +14,7 @@ from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_
 from tests.e2e.test_canvas_e2e import add_dropout, canvas_wires, choose, code_has, inspector_heading, wait_total, mlp_total
 from tests.e2e.test_editor_e2e import field, open_template
 from tests.e2e.test_code_import_e2e import paste_code
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +51,8 @@ def test_a_wiring_click_into_a_one_input_layer_names_what_it_replaced_and_a_cycl
     ok, back = polled(page, lambda: edge_options(page, "n4->n2#0"), lambda e: e is not None)
     assert back == {"color": looks.CYCLE_COLOUR, "smooth": "curvedCW", "width": 2, "label": "closes a cycle"}
     assert edge_options(page, "n2->n3#0")["color"] == looks.EDGE_COLOUR
-    expect(page.get_by_text("The code cannot be generated: the graph has errors")).to_be_attached()
+    open_tab(page, "Code")  # only the open preview tab is drawn
+    expect(page.get_by_text("The code cannot be generated: the graph has errors")).to_be_visible()
     page.get_by_role("button", name="↶ Undo").click()
     ok, wires = polled(page, lambda: canvas_wires(page), lambda w: ("n1", "n2") in w)
     assert ok and ("n4", "n2") not in wires
@@ -61,7 +63,7 @@ def test_inserted_nodes_get_their_own_rows(page, server):
     open_template(page, server, "mlp")
     for _ in range(2):
         click_node(page, "n2")
-        page.get_by_role("tab", name="Inspector").click()
+        open_tab(page, "Inspector")
         expect(inspector_heading(page, "hidden1")).to_be_visible()
         add_dropout(page, "Insert after hidden1")
         code_has(page, 'name="hidden2")(dropout')

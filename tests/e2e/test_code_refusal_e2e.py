@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from editor.templates import load_template
 from support.canvas import canvas_frame
 from tests.e2e.test_editor_e2e import open_template
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +22,7 @@ def test_an_empty_graph_offers_no_code(page, server, tmp_path):
     path = tmp_path / "empty.json"
     path.write_text(empty.model_dump_json(exclude_none=True))
     open_template(page, server, "mlp")
-    page.get_by_role("tab", name="Code").click()
+    open_tab(page, "Code")
     expect(page.get_by_role("button", name="Download code (.py)")).to_be_visible()
     page.locator("[data-testid='stSidebar'] input[type='file'][accept='application/streamlit,.json']").set_input_files(str(path))
     expect(page.get_by_text("The code cannot be generated: the graph has errors: model 'mlp' has no outputs: "

@@ -16,6 +16,7 @@ from tests.e2e.test_canvas_e2e import MLP, add_dropout, field, inspector_heading
 from tests.e2e.test_cost_e2e import drawn
 from tests.e2e.test_editor_e2e import open_template
 from tests.e2e.test_library_e2e import rename
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +45,7 @@ def test_compare_with_the_first_revision_marks_added_and_changed_nodes(page, ser
     open_template(page, server, "mlp")
     select_node(page, "n2", inspector_heading(page, "hidden1"), layout=placement.layout(MLP))
     add_dropout(page, "Insert after hidden1")
-    page.get_by_role("tab", name="Inspector").click()
+    open_tab(page, "Inspector")
     expect(inspector_heading(page, "dropout")).to_be_visible()
     select_node(page, "n3", inspector_heading(page, "hidden2"))
     type_into(page, "insp.main.n3.cfg.units", "100")

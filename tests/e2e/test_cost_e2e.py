@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from support.canvas import FIND_NETWORK, canvas_frame
 from tests.e2e.test_canvas_e2e import choose, inspector_heading, type_into
 from tests.e2e.test_editor_e2e import open_template
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -33,14 +34,14 @@ def test_colour_by_parameters_then_select_the_costliest_node(page, server):
     assert drawn(page, "n1")["color"]["background"] == "#FFF7BC"  # the input: nothing
 
     page.get_by_role("button", name="1. hidden1 · 401,920 params").click()
-    page.get_by_role("tab", name="Inspector").click()
+    open_tab(page, "Inspector")
     expect(inspector_heading(page, "hidden1")).to_be_visible()
     expect(page.get_by_text("401,920 params · 802.8 KFLOPs per sample · 65.5 KB of activations at batch 32")
            ).to_be_visible()
-    page.get_by_role("tab", name="Summary").click()
+    open_tab(page, "Summary")
     expect(page.get_by_text("1.1 MFLOPs per sample (forward) · 211.2 KB of activations at batch 32")).to_be_visible()
 
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     type_into(page, "train.batch_size", "4")
     choose(page, "cost.mode", "activation memory")
     expect(page.get_by_text("0 → 12.5 KB at batch 4 (square-root scale)")).to_be_visible()

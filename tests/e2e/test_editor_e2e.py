@@ -17,6 +17,7 @@ from editor.canvas import placement
 from editor.templates import load_template
 from support.canvas import canvas_frame, click_node, estimated_point, network_node_ids, node_point, settled
 from tests.e2e.conftest import ROOT, assert_quiet, watch_console
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +47,7 @@ def test_mlp_link_shows_canvas_and_summary(page, server, screenshots):
     assert "Total params: 541,794" in summary_block(page).inner_text()
     assert sorted(network_node_ids(page)) == ["n1", "n2", "n3", "n4", "n5"]
     page.screenshot(path=str(screenshots / "mlp.png"), full_page=True)
-    page.get_by_role("tab", name="Diagram").click()
+    open_tab(page, "Diagram")
     diagram = page.locator("[data-testid='stGraphVizChart'] svg")
     expect(diagram.get_by_text("hidden1")).to_be_visible()
     width = diagram.bounding_box()["width"]
@@ -63,7 +64,9 @@ def test_click_a_node_and_change_a_parameter(page, server, screenshots):
     units.fill("256")
     units.press("Enter")
     page.locator("pre", has_text=f"Total params: {MLP_256_TOTAL}").wait_for()
-    page.locator("pre", has_text="layers.Dense(256").first.wait_for(state="attached")  # in the Code tab
+    open_tab(page, "Code")  # only the open preview tab is drawn
+    page.locator("pre", has_text="layers.Dense(256").first.wait_for()
+    open_tab(page, "Summary")
     page.screenshot(path=str(screenshots / "mlp_edited.png"), full_page=True)
     # and undo brings the document's number back
     page.get_by_role("button", name="↶ Undo").click()
@@ -72,7 +75,7 @@ def test_click_a_node_and_change_a_parameter(page, server, screenshots):
 
 def test_download_the_code(page, server, tmp_path):
     open_template(page, server, "mlp")
-    page.get_by_role("tab", name="Code").click()
+    open_tab(page, "Code")
     with page.expect_download() as info:
         page.get_by_role("button", name="Download code (.py)").click()
     download = info.value

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_editor_e2e import open_template, summary_block
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +44,7 @@ def test_a_hostile_project_file_is_refused_and_the_page_keeps_working(page, serv
     expect(alert).to_be_visible()
     assert name in alert.inner_text()
     assert "Total params: 541,794" in summary_block(page).inner_text()  # mlp is still open
-    page.get_by_role("tab", name="Code").click()  # and the page still answers
+    open_tab(page, "Code")  # and the page still answers
     expect(page.get_by_role("button", name="Download code (.py)")).to_be_visible()
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_editor_e2e import open_template
 from tests.e2e.test_train_e2e import set_number
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +23,7 @@ POLLS = 10
 
 def test_polls_of_a_live_run_keep_the_chart_and_swap_its_data(page, server):
     open_template(page, server, "mlp")
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     set_number(page, "train.epochs", 100_000)
     set_number(page, "train.samples", 256)
     set_number(page, "train.batch_size", 8)

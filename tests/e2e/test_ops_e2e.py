@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from support.canvas import FIND_NETWORK, canvas_frame
 from tests.e2e.test_canvas_e2e import choose, code_has, inspector_heading, mlp_total, pick, type_into, wait_total
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
-from tests.e2e.test_big_diagram_and_runs_e2e import open_tab
 from tests.e2e.test_train_e2e import start_training
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,7 @@ OPS_GROUP = "ops (keras.ops on tensors)"
 
 
 def add_op(page, option: str, button: str) -> None:
-    page.get_by_role("tab", name="Add nodes").click()
+    open_tab(page, "Add nodes")
     choose(page, "palette.group", OPS_GROUP)
     choose(page, "palette.op", option)
     page.get_by_role("button", name=button, exact=True).click()
@@ -46,7 +46,7 @@ def test_a_scaled_residual_from_the_ops_group_builds_exports_and_trains(page, se
     open_template(page, server, "mlp")
     pick(page, "hidden1 · Dense")
     add_op(page, "scale: x * 2.0", "Insert after hidden1")
-    page.get_by_role("tab", name="Inspector").click()
+    open_tab(page, "Inspector")
     expect(inspector_heading(page, "scale")).to_be_visible()  # the new op is selected
     expect(field(page, "insp.main.n6.set.number").locator("input")).to_have_value("2.0")
     type_into(page, "insp.main.n6.set.number", "3")
@@ -59,7 +59,7 @@ def test_a_scaled_residual_from_the_ops_group_builds_exports_and_trains(page, se
     expect(problems_tab(page, 1)).to_be_visible()  # y is not wired yet
     panel = page.get_by_role("tabpanel", name="Problems (1)")
     open_tab(page, "Problems (1)", panel.get_by_text("node 'add': expression: unknown name 'y' at column 5 (available: x)"))
-    page.get_by_role("tab", name="Inspector").click()
+    open_tab(page, "Inspector")
     expect(inspector_heading(page, "add")).to_be_visible()
     choose(page, "insp.main.n7.add_input", "hidden1 · Dense")
     expect(field(page, "insp.main.n7.iname1").locator("input")).to_have_value("y")  # the wire takes the free name
@@ -110,7 +110,7 @@ def test_an_encoder_decoder_with_initial_state_imports_edits_and_trains(page, se
     page.get_by_role("tab", name="Problems (1)").click()
     panel = page.get_by_role("tabpanel", name="Problems (1)")
     expect(panel.get_by_text("node 'decoder': LSTM takes one tensor but 2 are wired in")).to_be_visible()
-    page.get_by_role("tab", name="Inspector").click()
+    open_tab(page, "Inspector")
     choose(page, "insp.seq2seq.decoder.kw2", "as initial_state=")
     expect(problems_tab(page, 0)).to_be_visible()
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_editor_e2e import field, open_template, settled, summary_block
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ def set_number(page, key: str, value: int) -> None:
 
 def test_live_curves_update_while_training_and_stop_keeps_the_history(page, server, screenshots):
     open_template(page, server, "mlp")
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     set_number(page, "train.epochs", 300)
     set_number(page, "train.samples", 256)
     set_number(page, "train.batch_size", 8)
@@ -50,7 +51,7 @@ def test_live_curves_update_while_training_and_stop_keeps_the_history(page, serv
 
 
 def start_training(page, **numbers) -> None:
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     for key, value in numbers.items():
         set_number(page, f"train.{key}", value)
     page.get_by_role("button", name="Start training").click()
@@ -101,7 +102,7 @@ def test_a_run_belongs_to_its_project(page, server):
     # Back to the first project (its address): its run is still there, still going.
     page.goto(f"{server}/?project={first}")
     summary_block(page).wait_for()
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     expect_training(page)
     stop_training(page)
 
@@ -114,7 +115,7 @@ def test_a_refreshed_tab_finds_its_run_again(page, server):
     page.reload()
     summary_block(page).wait_for()
     settled(page)  # a run still redrawing the page after the reload can reset the tabs (CI saw it)
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     expect_training(page)
     stop_training(page)
 
@@ -149,7 +150,7 @@ def test_a_new_loss_node_does_not_take_the_total_loss_name(page, server):
     open_template(page, server, "mlp")
     source = mlp.main.node("n4").name
     select_node(page, "n4", page.get_by_role("heading", name=source), placement.layout(mlp.main))
-    page.get_by_role("tab", name="Add nodes").click()
+    open_tab(page, "Add nodes")
     page.get_by_role("button", name="Add loss node").click()
-    page.get_by_role("tab", name="Inspector").click()
+    open_tab(page, "Inspector")
     expect(field(page, "insp.main.n6.name").locator("input")).to_have_value(f"{source}_loss_term")

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import free_port, start_server, stop_server, wait_healthy
 from tests.e2e.test_editor_e2e import open_template, summary_block
+from support.tabs import open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +56,7 @@ def big_project() -> str:
 def test_estimate_and_start_refuse_a_model_too_big_without_allocating_it(page, limited_server, tmp_path):
     url, pid = limited_server
     open_template(page, url, "mlp")
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     page.get_by_role("button", name="Estimate memory and time").click()  # loads what an estimate needs
     expect(page.get_by_text("Estimate on ")).to_be_visible()
     path = tmp_path / "too_big.json"
@@ -65,7 +66,7 @@ def test_estimate_and_start_refuse_a_model_too_big_without_allocating_it(page, l
     expect(summary_block(page)).to_contain_text("Total params: 256,016,000")
     before = rss(pid)
 
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     page.get_by_role("button", name="Estimate memory and time").click()
     refusal = page.locator("[data-testid='stAlert']", has_text="Too big to train here")
     expect(refusal).to_contain_text(TOO_BIG)

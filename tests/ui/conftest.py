@@ -8,6 +8,7 @@ import os
 import pytest
 
 os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
+os.environ.setdefault("KGS_EAGER_TABS", "1")  # AppTest cannot click a tab: every panel is drawn (editor.ui.lazy_tabs)
 
 
 @pytest.fixture(autouse=True)
