@@ -116,8 +116,8 @@ def select_node(page: Page, node_id: str, shown, layout=None, tries: int = 3) ->
     """Click a node (in Select mode) until `shown` (a Playwright locator) is visible, then wait
     for the page to settle. A click that lands while a rerun replaces the canvas frame is lost,
     and a big graph's script run can take seconds on a loaded machine; selecting again is
-    harmless, so the click is repeated. A click makes two runs (the value, then the highlight):
-    an action taken during the second can be lost (CI lost an "Add loss node" click so)."""
+    harmless, so the click is repeated. An action taken while the click's run still redraws
+    the page can be lost (CI lost an "Add loss node" click so): hence the wait to settle."""
     from playwright.sync_api import expect
 
     for attempt in range(tries):

@@ -1,9 +1,11 @@
 """editor.canvas: graph -> canvas data, and canvas clicks -> selection / edits (pure)."""
 
+from dataclasses import replace
+
 import pytest
 
 from editor.canvas import clicks, drawing, framing, looks, placement
-from editor.canvas.clicks import CanvasEdit, CanvasState, apply_edit, handle_event
+from editor.canvas.clicks import CanvasEdit, CanvasState, apply_edit, fresh, handle_event, renew_frame
 from editor.model.edits import EditError
 from editor.model.graph import Graph, Node, Ref
 from editor.model.problems import Problem
@@ -239,16 +241,27 @@ def test_clicking_the_selected_node_cancels_a_mode():
 
 def test_a_mode_without_selection_just_selects():
     state, edit = handle_event(CanvasState(mode="connect"), "n2", mlp())
-    assert state == CanvasState(selection="n2", mode="select", last_event="n2", clicks=1) and edit is None
+    assert state == CanvasState(selection="n2", mode="select", last_event="n2") and edit is None
 
 
-def test_each_new_click_is_counted_and_the_same_report_again_is_not():
-    """The count gives the canvas a new frame after each click (editor.canvas.frame_identity)."""
+def test_the_same_report_again_is_not_a_new_click():
     state, _ = handle_event(CanvasState(), "n3", mlp())
-    again, _ = handle_event(state, "n3", mlp())  # the component's value, reported again by the next run
-    gone, _ = handle_event(again, None, mlp())  # a new frame reports nothing
-    other, _ = handle_event(gone, "n3", mlp())  # n3 clicked in that new frame: a new click
-    assert [s.clicks for s in (state, again, gone, other)] == [1, 1, 1, 2]
+    again, edit = handle_event(replace(state, mode="connect"), "n3", mlp())  # reported again by the next run
+    assert again == replace(state, mode="connect") and edit is None
+
+
+def test_a_click_that_selects_keeps_the_frame_and_its_highlight_moving_elsewhere_renews_it():
+    """vis-network does not report a click on the node its frame has selected: the frame is
+    renewed when that node is not the one highlighted, or when a click on it would cancel a mode."""
+    clicked, _ = handle_event(CanvasState(frame=4), "n3", mlp())
+    assert renew_frame(clicked, "n3") == clicked  # the highlight is drawn in the same frame
+    picked = replace(clicked, selection="n2")  # the node finder chose another node
+    assert renew_frame(picked, "n2") == replace(picked, frame=5, last_event=None)
+    wiring = replace(clicked, mode="connect")  # clicking n3 again must cancel the mode
+    assert renew_frame(wiring, "n3") == replace(wiring, frame=5, last_event=None)
+    fresh_frame = CanvasState(selection="n2", frame=5)  # a new frame has nothing selected
+    assert renew_frame(fresh_frame, "n2") == fresh_frame and renew_frame(replace(fresh_frame, mode="feed"), "n2") == replace(fresh_frame, mode="feed")
+    assert fresh(clicked) == CanvasState(frame=5)
 
 
 def test_unknown_mode_falls_back_to_select():

@@ -3,7 +3,8 @@ selection and the click mode to a new selection and, in the wiring modes, an edi
 (`CanvasEdit`), which `apply_edit` performs with editor.model.edits.
 
 The canvas component reports only the id of a clicked node, and keeps reporting it on
-every rerun until its data changes.
+every rerun while its frame is kept. `renew_frame` says when the canvas needs a new frame
+for the next click to be seen (editor.canvas.frame_identity).
 """
 
 from __future__ import annotations
@@ -34,8 +35,28 @@ class CanvasState:
 
     selection: Optional[str] = None
     mode: str = "select"
-    last_event: Optional[str] = None  # the component's last report, already handled
-    clicks: int = 0  # clicks handled: each one gets the canvas a new frame (editor.canvas.frame_identity)
+    last_event: Optional[str] = None  # the report of the frame drawn last, already handled
+    frame: int = 0  # which frame the canvas is drawn in: counts up, never back (renew_frame)
+
+
+def fresh(state: CanvasState) -> CanvasState:
+    """Nothing selected, in a new frame (another graph or project is shown)."""
+    return CanvasState(frame=state.frame + 1)
+
+
+def renew_frame(state: CanvasState, highlighted: Optional[str]) -> CanvasState:
+    """A new frame when the one drawn last would not report the next click that matters.
+
+    vis-network reports a click on a node only when it is not already selected in the frame
+    itself, and the frame selects the node last clicked in it (`last_event`). So the frame
+    is kept while that node is what the canvas highlights, in the Select mode; it is renewed
+    when the highlight moved elsewhere (the node finder, the inspector, an undo: a click on
+    the old node must be seen) and in a wiring mode (a click on the selected node cancels
+    it). Otherwise a click that selects keeps the frame: its highlight is drawn in place.
+    """
+    if state.last_event is None or (state.last_event == highlighted and state.mode == "select"):
+        return state
+    return replace(state, frame=state.frame + 1, last_event=None)
 
 
 @dataclass(frozen=True)
@@ -60,7 +81,7 @@ def handle_event(state: CanvasState, event: Optional[str], graph: Graph) -> tupl
         state = replace(state, mode="select")
     if event is None or event == state.last_event:
         return replace(state, last_event=event), None
-    state = replace(state, last_event=event, clicks=state.clicks + 1)
+    state = replace(state, last_event=event)
     if graph.get(event) is None:
         return state, None
     current = state.selection if state.selection and graph.get(state.selection) else None

@@ -5,16 +5,13 @@ the same, and then updates the nodes and edges it has in place (vis-data's DataS
 node's fields are overwritten, a field the new drawing lacks is kept); a new key gives a
 new frame, built from scratch. Building the frame is most of what an edit costs the
 browser (measured on mlp: about 130 ms of a 350 ms edit), so an edit that changes only
-what the nodes say (a label, a colour, a tooltip) keeps the frame. Everything else gets a
-new one:
+what the nodes say (a label, a colour, a tooltip, the selection's highlight) keeps the
+frame. Everything else gets a new one:
 - where the nodes are and which are shown, and the view (vis-network fits the view to
   the graph only when a frame is built, and editor.canvas.framing relies on that);
 - which fields each node and edge has (an in-place update would keep a removed one);
-- each click handled (vis-network reports a click on a node only when it is not already in
-  its own selection, so a frame that has seen a click must not outlive it: "click the
-  selected node to cancel" needs a fresh one), and the node highlighted as selected.
-A change of the click mode alone keeps the frame (it draws nothing): a click made right
-after it must not land on a frame being replaced.
+- a new frame number (editor.canvas.clicks.renew_frame: when the frame's own selection
+  would swallow the next click that matters).
 """
 
 from __future__ import annotations
@@ -33,19 +30,18 @@ def _fields(value: Any) -> Any:
     return type(value).__name__
 
 
-def geometry(nodes: Iterable[dict], edges: Iterable[dict], config_json: str, *page: Any) -> str:
+def geometry(nodes: Iterable[dict], edges: Iterable[dict], config_json: str) -> str:
     """A digest of what a frame is built from: the same for two drawings that differ only in
     what the nodes and edges say, different when anything that needs a new frame differs
-    (see the module; `page`: the selection). Computed with the drawing, once per drawing."""
+    (see the module). Computed with the drawing, once per drawing."""
     shape = {
         "nodes": [(n["id"], n.get("x"), n.get("y"), _fields(n)) for n in nodes],
         "edges": [(e["id"], _fields(e)) for e in edges],
         "config": config_json,
-        "page": [repr(p) for p in page],
     }
     return hashlib.sha256(json.dumps(shape, sort_keys=True, default=repr).encode()).hexdigest()[:16]
 
 
-def frame_key(geometry_digest: str, clicks: int) -> str:
-    """The component key: a drawing's geometry and the clicks handled so far."""
-    return f"canvas.frame.{geometry_digest}.{clicks}"
+def frame_key(geometry_digest: str, frame: int) -> str:
+    """The component key: a drawing's geometry and the canvas's frame number."""
+    return f"canvas.frame.{geometry_digest}.{frame}"

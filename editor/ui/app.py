@@ -66,6 +66,8 @@ def editor_area() -> None:
         page_scope.keep_sidebar_current()
         state.take_notice()
         state.sync_url()  # as a page run does (workspace_session.begin_run)
+    with guarded("canvas click"):
+        canvas_view.take_click()  # before anything is drawn: this run shows what the click did
     project = state.project()
     graph_id = state.graph_id()
     digest = preview_cache.digest(project)

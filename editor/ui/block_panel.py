@@ -20,7 +20,7 @@ from editor.canvas import block_view, clicks, framing
 from editor.canvas.looks import shape_text
 from editor.model import blocks
 from editor.model.graph import Block, Graph, Node, Ref
-from editor.ui import config_widgets, fields, page_scope, state, widgets
+from editor.ui import config_widgets, fields, state, widgets
 from editor.ui.fields import md
 
 OPEN = "kgs.open_blocks"  # (project id, graph id) -> the block ids shown expanded
@@ -110,10 +110,8 @@ def take_click(current: clicks.CanvasState, after: clicks.CanvasState, event: Op
     block_id = clicked_block(current, event, graph)
     if block_id is None:
         return after
-    state.set_canvas_state(replace(after, selection=None, mode="select"))
     st.session_state[PICKED] = (*_where(graph), block_id)
-    page_scope.rerun()  # redraw the box's highlight and the block's inspector
-    return after  # not reached
+    return replace(after, selection=None, mode="select")
 
 
 def canvas_selection(graph: Graph, current: clicks.CanvasState) -> Optional[str]:

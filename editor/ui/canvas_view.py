@@ -1,5 +1,6 @@
 """The canvas panel: toolbar (undo, redo, graph switcher, click mode, node picker) and the
-streamlit-agraph canvas. Clicks go through editor.canvas.clicks.handle_event (pure)."""
+streamlit-agraph canvas. Clicks go through editor.canvas.clicks.handle_event (pure), at the
+start of the run the click causes (`take_click`), so that one script run shows its result."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Optional
 import streamlit as st
 
 from editor.canvas import clicks, drawing, frame_identity, framing, looks
-from editor.ui import block_panel, compare_view, cost_view, library, page_scope, run_memo, state, widgets
+from editor.ui import block_panel, compare_view, cost_view, library, run_memo, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
 REPLACED = "canvas.replaced"  # (notice, project it made) of the last click edit that replaced an input
+DRAWN = "canvas.drawn"  # (project id, graph id, frame number, component key) of the frame drawn last
 VIEWS = (*framing.VIEWS, 1200, 2000, 3000)  # a number: the whole graph on a canvas that tall
 
 _LEGEND = (
@@ -22,14 +24,37 @@ _LEGEND = (
 )
 
 
-def _draw(data_json: str, config_json: str, geometry: str, clicks: int) -> Optional[str]:
-    """Draw the canvas; return the id of the last node clicked in this frame (None in a new
-    frame). What streamlit_agraph.agraph does, with a key: the component underneath takes
-    one, and editor.canvas.frame_identity makes it keep its frame when only what the nodes
-    say has changed (an edit then costs the browser far less)."""
+def _draw(data_json: str, config_json: str, geometry: str, frame: int) -> None:
+    """Draw the canvas. What streamlit_agraph.agraph does, with a key: the component
+    underneath takes one, and editor.canvas.frame_identity makes it keep its frame when only
+    what the nodes say has changed (an edit or a click then costs the browser far less). Its
+    value, the last node clicked in the frame, is read by the next run (`take_click`)."""
     from streamlit_agraph import _agraph
 
-    return _agraph(data=data_json, config=config_json, key=frame_identity.frame_key(geometry, clicks))
+    key = frame_identity.frame_key(geometry, frame)
+    st.session_state[DRAWN] = (state.project_id(), state.graph_id(), frame, key)
+    _agraph(data=data_json, config=config_json, key=key)
+
+
+def take_click() -> None:
+    """Act on a click in the frame drawn last (the component's value, kept by Streamlit under
+    its key), before anything is drawn: this run then shows the new selection, or the graph a
+    wiring click changed, everywhere (no second run). A frame of another project, graph or
+    frame number is not this canvas's any more: its report is ignored."""
+    drawn = st.session_state.get(DRAWN)
+    current = state.canvas_state()
+    if not drawn or tuple(drawn[:3]) != (state.project_id(), state.graph_id(), current.frame):
+        return
+    event = st.session_state.get(drawn[3])
+    graph = state.graph()
+    new_state, edit = clicks.handle_event(current, event if isinstance(event, str) else None, graph)
+    new_state = block_panel.take_click(current, new_state, event, graph)  # a collapsed block's box
+    state.set_canvas_state(new_state)
+    if edit is not None:
+        if state.edit_graph(clicks.describe_edit(graph, edit), lambda g: clicks.apply_edit(g, edit)):
+            st.session_state[REPLACED] = (clicks.edit_notice(graph, edit), state.project())
+        else:
+            state.take_notice()  # why the wire was refused, shown by this run
 
 
 def show_toolbar(key: str = "toolbar") -> None:
@@ -112,13 +137,14 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
 
     project = state.project()
     graph = state.graph()
-    current = state.canvas_state()
     problems = preview.problems if preview is not None else structural_problems
     shapes = preview.shapes if preview is not None else {}
     compared = compare_view.comparison(project)  # a new object each run while comparing: drawn again then
     choice = st.session_state.get(view_key, "auto")
     opened = block_panel.open_blocks(graph)
-    selected = block_panel.canvas_selection(graph, current)  # a node, or the box of a block
+    selected = block_panel.canvas_selection(graph, state.canvas_state())  # a node, or the box of a block
+    current = clicks.renew_frame(state.canvas_state(), selected)
+    state.set_canvas_state(current)
 
     def make():
         names = {g.id: g.name for g in project.graphs}
@@ -134,7 +160,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         config.__dict__.pop("groups", None)  # Config sends groups=None, which vis-network logs as an error
         config_json = json.dumps(config.__dict__)
         drawn = (json.dumps({"nodes": view.data.nodes, "edges": view.data.edges}), config_json,
-                 frame_identity.geometry(view.data.nodes, view.data.edges, config_json, selected))
+                 frame_identity.geometry(view.data.nodes, view.data.edges, config_json))
         return data, view, drawn, centre
 
     # The same drawing as last run when it is made from the same things: no work, and the
@@ -151,7 +177,7 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         st.caption(md(f"Showing {len(view.data.nodes)} of {len(data.nodes)} nodes around "
                       f"'{around}' at a readable size: select "
                       "another node (click, or Find a node) to move there, or choose the whole graph."))
-    event = _draw(*drawn, current.clicks)
+    _draw(*drawn, current.frame)
     # Below the canvas, so that the canvas stays where the eye expects it (the overlays
     # read their choice from the session state, set by the last run's selects).
     block_panel.show_canvas_controls(graph)
@@ -163,17 +189,6 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
         compare_view.show_choice()
     cost_view.show_legend_and_table(preview)
     compare_view.show_changes(compared, project)
-    if not isinstance(event, str):
-        event = None
-    new_state, edit = clicks.handle_event(current, event, graph)
-    new_state = block_panel.take_click(current, new_state, event, graph)  # a collapsed block's box
-    state.set_canvas_state(new_state)
-    if edit is not None:
-        if state.edit_graph(clicks.describe_edit(graph, edit), lambda g: clicks.apply_edit(g, edit)):
-            st.session_state[REPLACED] = (clicks.edit_notice(graph, edit), state.project())
-        page_scope.rerun()
-    if new_state.selection != current.selection or new_state.mode != current.mode:
-        page_scope.rerun()  # redraw the highlight and the inspector for the clicked node
     _delete_key()  # last: its (empty) element adds no gap above the canvas
     if current.mode != "select":
         rule = f" {clicks.MODE_RULE}" if current.mode in ("connect", "feed") else ""

@@ -31,8 +31,10 @@ def tabs(names: Sequence[str], key: str, kept: Mapping[int, Sequence[str]] = ())
     if EAGER:
         return st.tabs(list(names))
     ss, chosen_key = st.session_state, f"kgs.tab.{key}"
-    if ss.get(key) not in names:  # first run, or the open tab's label changed: open it by position
-        ss[key] = names[min(ss.get(chosen_key, 0), len(names) - 1)]
+    # Set every run: a label change ("Problems (2)") makes Streamlit a new widget, which would
+    # open the first tab; the open tab is kept by position.
+    label = ss.get(key)
+    ss[key] = label if label in names else names[min(ss.get(chosen_key, 0), len(names) - 1)]
     made = st.tabs(list(names), key=key, on_change="rerun")
     ss[chosen_key] = next(i for i, tab in enumerate(made) if tab.open)
     for index, keys in dict(kept).items():

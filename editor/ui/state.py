@@ -200,7 +200,7 @@ def set_mode(mode: str) -> None:
 def set_graph(graph_id_: str) -> None:
     if graph_id_ in {g.id for g in project().graphs} and graph_id_ != graph_id():
         st.session_state[GRAPH] = graph_id_
-        set_canvas_state(clicks.CanvasState())
+        set_canvas_state(clicks.fresh(canvas_state()))
         sync_url()
 
 

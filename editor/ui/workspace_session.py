@@ -166,7 +166,7 @@ def _begin(history_: History, project_id: str, revision: int, source_: str, temp
     ss[state.PROJECT_ID], ss[state.REVISION] = project_id, revision
     ss[state.CONFLICT] = ss[state.SAVE_PROBLEM] = ss[state.DRAFT] = ss[state.OFFER] = None
     ss[state.GRAPH] = project_.main.id
-    ss[state.CANVAS] = clicks.CanvasState()
+    ss[state.CANVAS] = clicks.fresh(ss.get(state.CANVAS) or clicks.CanvasState())
     ss[state.SOURCE] = source_
     ss[state.TEMPLATE] = template_id
     state.sync_url()

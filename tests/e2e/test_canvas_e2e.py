@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import placement
 from editor.templates import load_template
-from support.canvas import FIND_NETWORK, canvas_frame, click_node, select_node
+from support.canvas import FIND_NETWORK, canvas_frame, click_node, select_node, settled
 from tests.e2e.test_editor_e2e import field, open_template, summary_block
 from support.tabs import open_tab
 
@@ -354,6 +354,7 @@ def test_the_number_of_a_wire_drawn_across_a_row_is_on_that_wire(page, server):
     network_state(page, lambda s: "n2->n7#0" in s["edges"])
     choose(page, "toolbar.mode", "Wire the selected node into the clicked one (adds an input)")
     expect(page.get_by_text("Mode: wire the selected node")).to_be_visible()
+    settled(page)  # the mode may get the canvas a new frame (clicks.renew_frame): click in that one
     network_state(page, lambda s: "n7" in s["ids"])
     click_node(page, "n6")
     network_state(page, lambda s: "n7->n6#1" in s["edges"])

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import looks, placement
 from editor.templates import load_template
-from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled, select_node
+from support.canvas import FIND_NETWORK, canvas_frame, click_node, network_node_ids, polled, select_node, settled
 from tests.e2e.test_canvas_e2e import add_dropout, canvas_wires, choose, code_has, inspector_heading, wait_total, mlp_total
 from tests.e2e.test_editor_e2e import field, open_template
 from tests.e2e.test_code_import_e2e import paste_code
@@ -43,6 +43,7 @@ def test_a_wiring_click_into_a_one_input_layer_names_what_it_replaced_and_a_cycl
     select_node(page, "n4", inspector_heading(page, "hidden3"), layout=placement.layout(MLP))  # hidden3
     choose(page, "toolbar.mode", CONNECT)
     expect(page.get_by_text("Mode: wire the selected node into the clicked one (adds an input)")).to_be_visible()
+    settled(page)  # the mode gets the canvas a new frame (clicks.renew_frame): click in that one
     click_node(page, "n2")  # hidden1 takes one tensor: hidden3 replaces input, closing a cycle
     expect(page.get_by_text("'hidden1' takes one input: 'hidden3' replaced 'input' as its input "
                             "(Undo puts it back; merges and loss nodes take more).")).to_be_visible()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from editor.canvas import clicks, looks, placement
 from editor.templates import load_template
-from support.canvas import FIND_NETWORK, canvas_frame, click_node
+from support.canvas import FIND_NETWORK, canvas_frame, click_node, settled
 from tests.e2e.test_editor_e2e import field, open_template
 
 pytestmark = pytest.mark.e2e
@@ -41,6 +41,8 @@ def test_a_wire_that_closes_a_cycle_is_named_and_pinned_to_its_nodes(page, serve
     click_node(page, "n9", layout)  # dense_2
     page.get_by_role("heading", name="dense_2").wait_for()
     choose(page, "toolbar.mode", clicks.MODES["connect"])
+    expect(page.get_by_text("Mode: wire the selected node")).to_be_visible()
+    settled(page)  # the mode gets the canvas a new frame (clicks.renew_frame): click in that one
     click_node(page, "n7", layout)  # dense: dense_2 now feeds dense, closing the loop
     cycle = "cycle: dense → dense_1 → dense_2 → dense"
     tab = page.get_by_role("tab", name="Problems (1)")

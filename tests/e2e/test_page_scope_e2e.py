@@ -82,26 +82,102 @@ def test_an_action_in_the_editor_area_that_changes_the_sidebar_redraws_it(page, 
     expect(page.get_by_text(re.compile(r"Stopped: stopped by the user"))).to_be_visible(timeout=60_000)
 
 
-def test_a_rename_is_drawn_in_the_frame_the_canvas_has_and_a_click_gets_a_new_one(page, server):
-    """editor.canvas.frame_identity: building the canvas's frame is most of an edit's cost in
-    the browser; a change of what a node says is drawn in place, a click gets a fresh frame."""
-    from support.canvas import FIND_NETWORK, canvas_frame, polled
+def _marked(page) -> bool:
+    """Whether the canvas's frame is the one marked by `_mark` (a new frame has no mark)."""
+    from support.canvas import canvas_frame
 
-    def label(node_id: str) -> str:
-        frame = canvas_frame(page)
-        assert frame.evaluate(FIND_NETWORK)
-        return frame.evaluate(f"() => window.__kgsNetwork.body.data.nodes.get('{node_id}').label")
+    return canvas_frame(page).evaluate("() => window.__kgsKept === true")
+
+
+def _mark(page) -> None:
+    from support.canvas import canvas_frame
+
+    canvas_frame(page).evaluate("() => { window.__kgsKept = true; }")
+
+
+def _node(page, node_id: str, field_name: str):
+    from support.canvas import FIND_NETWORK, canvas_frame
+
+    frame = canvas_frame(page)
+    assert frame.evaluate(FIND_NETWORK)
+    return frame.evaluate(f"() => window.__kgsNetwork.body.data.nodes.get('{node_id}')")[field_name]
+
+
+def test_a_rename_and_a_click_are_drawn_in_the_frame_the_canvas_has(page, server):
+    """editor.canvas.frame_identity: building the canvas's frame is most of an edit's cost in
+    the browser; a change of what a node says and the highlight of a clicked node are drawn in
+    place. The highlight moved by the node finder gets a new frame (the old one would not
+    report a click on the node it has selected itself)."""
+    from editor.canvas import looks
+    from support.canvas import polled
+    from tests.e2e.test_canvas_e2e import pick
 
     layout = placement.layout(load_template("mlp").main)
     open_template(page, server, "mlp")
     select_node(page, "n2", page.get_by_role("heading", name="hidden1"), layout)
-    canvas_frame(page).evaluate("() => { window.__kgsKept = true; }")
+    _mark(page)
     name = field(page, "insp.main.n2.name").locator("input")
     name.fill("first_hidden")
     name.press("Enter")
-    assert polled(page, lambda: label("n2"), lambda text: text.startswith("first_hidden"))[0]
+    assert polled(page, lambda: _node(page, "n2", "label"), lambda text: text.startswith("first_hidden"))[0]
     settled(page)
-    assert canvas_frame(page).evaluate("() => window.__kgsKept === true")  # the same frame
+    assert _marked(page)  # the same frame
     select_node(page, "n3", page.get_by_role("heading", name="hidden2"), layout)
-    assert canvas_frame(page).evaluate("() => window.__kgsKept === undefined")  # a new one
-    assert label("n2").startswith("first_hidden")
+    assert polled(page, lambda: _node(page, "n3", "color")["border"], lambda c: c == looks.SELECTED_BORDER)[0]
+    assert _marked(page) and _node(page, "n2", "color")["border"] != looks.SELECTED_BORDER
+    pick(page, "first_hidden · Dense")
+    expect(page.get_by_role("heading", name="first_hidden")).to_be_visible()
+    settled(page)
+    assert not _marked(page)  # a new frame: a click on hidden2 must be reported again
+    select_node(page, "n3", page.get_by_role("heading", name="hidden2"), layout)
+
+
+def test_a_click_on_the_selected_node_cancels_a_wiring_mode(page, server):
+    """vis-network does not report a click on the node its frame selected: choosing a wiring
+    mode after that click gets a new frame, so that the click that cancels is seen."""
+    from editor.canvas import clicks
+    from support.canvas import click_node
+    from tests.e2e.test_messages_e2e import choose
+
+    layout = placement.layout(load_template("mlp").main)
+    open_template(page, server, "mlp")
+    select_node(page, "n3", page.get_by_role("heading", name="hidden2"), layout)
+    choose(page, "toolbar.mode", clicks.MODES["connect"])
+    expect(page.get_by_text("Mode: wire the selected node")).to_be_visible()
+    settled(page)
+    click_node(page, "n3", layout)
+    expect(page.get_by_text("Mode: wire the selected node")).to_have_count(0)
+    expect(field(page, "toolbar.mode").locator("input")).to_have_value(clicks.MODES["select"])
+    expect(page.get_by_role("heading", name="hidden2")).to_be_visible()
+
+
+class ScriptRuns:
+    """The script runs the page is told of ("new_session" starts one, "script_finished" ends it)."""
+
+    def __init__(self, page):
+        self.seen: list[str] = []
+        page.on("websocket", lambda socket: socket.on("framereceived", self._received))
+
+    def _received(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = ForwardMsg()
+        message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        kind = message.WhichOneof("type")
+        if kind in ("new_session", "script_finished"):
+            self.seen.append(kind)
+
+
+def test_a_click_that_selects_costs_one_script_run(page, server):
+    from support.canvas import click_node, polled
+
+    runs = ScriptRuns(page)
+    layout = placement.layout(load_template("mlp").main)
+    open_template(page, server, "mlp")
+    for node, name in (("n3", "hidden2"), ("n4", "hidden3"), ("n2", "hidden1")):
+        runs.seen.clear()
+        click_node(page, node, layout)
+        expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+        assert polled(page, lambda: list(runs.seen), lambda r: r[-1:] == ["script_finished"])[0]
+        page.wait_for_timeout(1000)  # a second run would start at once: give it the time to show
+        assert runs.seen == ["new_session", "script_finished"], runs.seen
