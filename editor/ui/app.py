@@ -22,7 +22,7 @@ import streamlit as st
 
 from editor.model.problems import one_line
 from editor.ui import (canvas_view, inspector, lazy_tabs, library, page_scope, palette, preview_cache, previews, runs, sidebar,
-                       state, workspace_session)
+                       state, widgets, workspace_session)
 from editor.ui.fields import md
 
 # Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
@@ -51,6 +51,7 @@ def main() -> None:
     st.set_page_config(page_title="Keras Graph Studio", page_icon="🧩", layout="wide")
     st.set_option("client.showErrorDetails", "type")  # last line of defence: never a traceback
     st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button in an editor
+    widgets.begin_run()
     workspace_session.begin_run()
     runs.shown_here(state.project_id())  # first, so a refreshed tab keeps its run wanted
     with guarded("sidebar"):
@@ -63,6 +64,7 @@ def main() -> None:
 def editor_area() -> None:
     """Canvas, inspector and previews: what an edit changes, and all that its run redraws."""
     if page_scope.fragment_run():
+        widgets.begin_run()
         page_scope.keep_sidebar_current()
         state.take_notice()
         state.sync_url()  # as a page run does (workspace_session.begin_run)
@@ -124,3 +126,4 @@ def editor_area() -> None:
         state.keep_notice()  # the start-up rerun must not wipe a notice the person has not read
         page_scope.rerun()  # once, after start-up: put the shapes and build problems on the canvas
     page_scope.keep_sidebar_current()
+    widgets.end_run()

@@ -416,7 +416,7 @@ def show_overview(graph: Graph) -> None:
         labels = _memo(graph, ("labels",), lambda: {
             b.id: f"{b.name} · {b.kind or 'block'} · {len(blocks.members(graph, b.id))} nodes" for b in graph.blocks})
         st.selectbox("Blocks", ids, key=FIND, format_func=lambda i: "— choose a block —" if not i else labels[i],
-                     **widgets.bind(FIND, "", ids), on_change=_find,
+                     **widgets.bind(FIND, "", ids, on_change=_find),
                      help="Inspect a block: its arguments, expand or collapse it, ungroup or rename it.")
     show_group(graph)
 

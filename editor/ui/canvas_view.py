@@ -75,9 +75,9 @@ def show_toolbar(key: str = "toolbar") -> None:
     mode_key = f"{key}.mode"
     modes = list(clicks.MODES)
     st.selectbox("A click on the canvas…", modes, key=mode_key,
-                 **widgets.bind(mode_key, state.canvas_state().mode, modes),
+                 **widgets.bind(mode_key, state.canvas_state().mode, modes,
+                                on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key]))),
                  format_func=clicks.MODES.get,
-                 on_change=state.callback(lambda: state.set_mode(st.session_state[mode_key])),
                  help=f"{clicks.MODE_RULE} The Delete key deletes the selected node once the canvas "
                       "has been clicked (or use the inspector's Delete node).")
     notice = state.general_notice()
@@ -92,8 +92,9 @@ def _graph_switcher(key: str = "toolbar.graph") -> None:
     project = state.project()
     ids = [g.id for g in project.graphs]
     names = {g.id: g.name + (" (main)" if i == 0 else " (nested)") for i, g in enumerate(project.graphs)}
-    st.selectbox("Graph", ids, key=key, format_func=names.get, **widgets.bind(key, state.graph_id(), ids),
-                 on_change=state.callback(lambda: state.set_graph(st.session_state[key])),
+    st.selectbox("Graph", ids, key=key, format_func=names.get,
+                 **widgets.bind(key, state.graph_id(), ids,
+                                on_change=state.callback(lambda: state.set_graph(st.session_state[key]))),
                  help="The project's main model and the nested models it calls.")
 
 
@@ -123,9 +124,9 @@ def _node_finder(key: str) -> None:
     options = ["", *choices]  # "": nothing selected
     current = state.selection() if state.selection() in choices else ""
     st.selectbox(
-        "Find a node", options, key=key, **widgets.bind(key, current, options),
+        "Find a node", options, key=key,
+        **widgets.bind(key, current, options, on_change=state.callback(lambda: state.select(st.session_state[key] or None))),
         format_func=lambda i: "— none —" if not i else choices.get(i, i),
-        on_change=state.callback(lambda: state.select(st.session_state[key] or None)),
         help="Type to search by name or class; or click a node on the canvas.",
     )
 

@@ -73,8 +73,8 @@ def _field(node: Node, param, key: str, disabled: bool) -> None:
     label = param.name + (" *" if param.required else "")
     default_text = "required" if param.required else f"default: {fields.json_text(param.default) or 'None'}"
     help_text = (param.doc[:400] + " — " if param.doc else "") + default_text + (" (changed)" if set_here else "")
-    common = dict(key=widget_key, help=help_text, disabled=disabled, on_change=_changed,
-                  args=(node.id, node.name, param, kind, widget_key))
+    common = dict(key=widget_key, help=help_text, disabled=disabled)
+    on_change = dict(on_change=_changed, args=(node.id, node.name, param, kind, widget_key))
     choice_like = kind in ("choice", "activation", "initializer", "regularizer", "constraint")
     json_valued = kind in ("initializer", "regularizer", "constraint") and isinstance(current, (dict, list))
     if choice_like and not json_valued:
@@ -83,10 +83,10 @@ def _field(node: Node, param, key: str, disabled: bool) -> None:
             kind, current, param.choices, catalog.activations() if kind == "activation" else ())]
         none_text = "None (linear)" if kind == "activation" else "None (default)"
         st.selectbox(label, opts, format_func=lambda v: none_text if v == NONE else str(v), **common,
-                     **widgets.bind(widget_key, NONE if value is None else value, opts))
+                     **widgets.bind(widget_key, NONE if value is None else value, opts, **on_change))
         widgets.field_error(widget_key)
         return
-    common.update(widgets.bind(widget_key, value))
+    common.update(widgets.bind(widget_key, value, **on_change))
     if kind == "bool":
         st.checkbox(label, **common)
     elif kind == "int":

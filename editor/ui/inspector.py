@@ -112,8 +112,8 @@ def _input_fields(node: Node, k: str) -> None:
     widgets.text(f"{k}.shape", "Shape (without the batch axis)", shape, _set_shape, (node.id, node.name),
           help="Comma-separated sizes, None for a free size: 784 or 28, 28, 1 or None, 16")
     key = f"{k}.dtype"
-    st.selectbox("dtype", DTYPES, key=key, on_change=_set_field, args=(node.id, node.name, "dtype", key),
-                 **widgets.bind(key, node.dtype, list(DTYPES)))
+    st.selectbox("dtype", DTYPES, key=key,
+                 **widgets.bind(key, node.dtype, list(DTYPES), on_change=_set_field, args=(node.id, node.name, "dtype", key)))
 
 
 @state.callback
@@ -150,9 +150,10 @@ def _share_fields(graph: Graph, node: Node, k: str) -> None:
     options = ["", *candidates]  # "": its own layer
     names = _names(graph)
     st.selectbox(
-        "Layer and weights", options, key=key, **widgets.bind(key, node.shares if node.shares in candidates else "", options),
+        "Layer and weights", options, key=key,
+        **widgets.bind(key, node.shares if node.shares in candidates else "", options,
+                       on_change=_set_share, args=(node.id, node.name, key)),
         format_func=lambda i: "its own layer" if not i else f"shared with {names.get(i, i)} ({graph.node(i).class_name})",
-        on_change=_set_share, args=(node.id, node.name, key),
         help="Share weights: this node calls another node's layer (one set of weights, as with a shared Embedding or LSTM).",
     )
     widgets.field_error(key)
@@ -175,8 +176,7 @@ def _model_fields(node: Node, k: str) -> None:
     key = f"{k}.graph"
     options = others if node.graph in others else [*others, node.graph]
     st.selectbox("Nested model (graph)", options, key=key, format_func=lambda i: names.get(i, f"{i} (missing)"),
-                 **widgets.bind(key, node.graph, options),
-                 on_change=_set_field, args=(node.id, node.name, "graph", key))
+                 **widgets.bind(key, node.graph, options, on_change=_set_field, args=(node.id, node.name, "graph", key)))
     widgets.field_error(key)
     if node.graph in names:
         st.button(md(f"Open graph '{names[node.graph]}'"), key=f"{k}.open", on_click=state.set_graph, args=(node.graph,))
@@ -189,7 +189,7 @@ def _application_fields(node: Node, k: str) -> None:
 
 
 def _text_area(key: str, label: str, value: str, callback, args, **kwargs) -> None:
-    st.text_area(label, key=key, on_change=callback, args=(*args, key), **kwargs, **widgets.bind(key, value))
+    st.text_area(label, key=key, **kwargs, **widgets.bind(key, value, on_change=callback, args=(*args, key)))
     widgets.field_error(key)
 
 
@@ -212,8 +212,7 @@ def _loss_fields(node: Node, k: str) -> None:
         st.text(expr.describe_language())
     key = f"{k}.weight"
     st.number_input("Weight (added to the loss times this)", key=key, step=0.1, format="%g",
-                    **widgets.bind(key, float(node.weight)),
-                    on_change=_set_weight, args=(node.id, node.name, key))
+                    **widgets.bind(key, float(node.weight), on_change=_set_weight, args=(node.id, node.name, key)))
     widgets.field_error(key)
 
 
@@ -248,16 +247,15 @@ def _inputs_editor(graph: Graph, node: Node, k: str) -> None:
             key = f"{k}.iname{i}"
             current = node.input_names[i] if i < len(node.input_names) else ""
             cols[1].text_input(f"Name of input {i + 1} in the expression", key=key, label_visibility="collapsed",
-                               **widgets.bind(key, current),
-                               on_change=_set_input_name, args=(node.id, node.name, i, key))
+                               **widgets.bind(key, current, on_change=_set_input_name, args=(node.id, node.name, i, key)))
         elif keywords:
             offset = 1
             key = f"{k}.kw{i}"
             options = ["", *keywords]
             cols[1].selectbox(f"Input {i + 1} is passed as", options, key=key, label_visibility="collapsed",
                               format_func=lambda o: f"as {o}=" if o else "positional",
-                              **widgets.bind(key, node.keyword(i), options),
-                              on_change=_set_keyword, args=(node.id, node.name, i, key))
+                              **widgets.bind(key, node.keyword(i), options,
+                                             on_change=_set_keyword, args=(node.id, node.name, i, key)))
         cols[1 + offset].button("↑", key=f"{k}.in{i}.up", disabled=i == 0, help="Move up",
                                 on_click=_move_input, args=(node.id, node.name, i, -1))
         cols[2 + offset].button("↓", key=f"{k}.in{i}.down", disabled=i == len(node.inputs) - 1, help="Move down",

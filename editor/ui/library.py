@@ -137,8 +137,8 @@ def _projects(key: str, entries: list[Entry], current: str) -> None:
                      on_change=_picked, args=(pick,),
                      help="Every project of this workspace, most recently saved first. Choose one to open it.")
     title_key = f"{key}.title.{current}"
-    st.text_input("Title", key=title_key, **widgets.bind(title_key, state.project().title), max_chars=200,
-                  on_change=_renamed, args=(current, title_key), help="Press Enter to rename.")
+    st.text_input("Title", key=title_key, max_chars=200, help="Press Enter to rename.",
+                  **widgets.bind(title_key, state.project().title, on_change=_renamed, args=(current, title_key)))
     refused = state.field_notice(title_key)
     if refused:
         st.error(md(refused))

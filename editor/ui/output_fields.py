@@ -38,8 +38,8 @@ def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
     index = graph.output_index(ref)
     output = graph.outputs[index] if index is not None else None
     key = f"{k}.out"
-    st.checkbox("model output", key=key, **widgets.bind(key, output is not None), on_change=_toggle_output,
-                args=(ref, node.name, key), help="Marks this tensor as an output of the model (in this order).")
+    st.checkbox("model output", key=key, **widgets.bind(key, output is not None, on_change=_toggle_output,
+                                                        args=(ref, node.name, key)), help="Marks this tensor as an output of the model (in this order).")
     if output is None:
         return
     if len(graph.outputs) > 1:
@@ -58,21 +58,23 @@ def _output_port(graph: Graph, node: Node, k: str, ref: Ref) -> None:
         choice = current
     options = [NO_LOSS, *losses] + ([current] if choice == current and current not in losses else []) + [CUSTOM_LOSS]
     key = f"{k}.loss"
-    st.selectbox("Loss", options, key=key, **widgets.bind(key, choice, options), on_change=_set_loss, args=(ref, node.name, key),
+    st.selectbox("Loss", options, key=key,
+                 **widgets.bind(key, choice, options, on_change=_set_loss, args=(ref, node.name, key)),
                  format_func=lambda v: "none (no loss on this output)" if v == NO_LOSS else v)
     widgets.field_error(key)
     if choice == CUSTOM_LOSS:
         widgets.text(f"{k}.loss_expr", "Custom loss of y_true and y_pred", output.custom_expression,
               _set_loss_expression, (ref, node.name), help=expr.describe_language())
     key = f"{k}.loss_weight"
-    st.number_input("Loss weight", key=key, step=0.1, format="%g", **widgets.bind(key, float(output.loss_weight)), on_change=_set_output_field,
-                    args=(ref, node.name, "loss_weight", key))
+    st.number_input("Loss weight", key=key, step=0.1, format="%g",
+                    **widgets.bind(key, float(output.loss_weight), on_change=_set_output_field,
+                                   args=(ref, node.name, "loss_weight", key)))
     widgets.field_error(key)
     metrics = list(compile_choices.metrics())
     key = f"{k}.metrics"
     st.multiselect("Metrics", metrics + [m for m in output.metrics if m not in metrics], key=key,
-                   **widgets.bind(key, list(output.metrics), param="default"),
-                   on_change=_set_output_field, args=(ref, node.name, "metrics", key))
+                   **widgets.bind(key, list(output.metrics), param="default", on_change=_set_output_field,
+                                  args=(ref, node.name, "metrics", key)))
     widgets.field_error(key)
 
 

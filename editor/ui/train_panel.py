@@ -122,13 +122,13 @@ def _compile_settings(project: Project, disabled: bool) -> None:
     cols = st.columns(2)
     with cols[0]:
         st.selectbox("Optimizer", options, key="train.optimizer", disabled=disabled,
-                     **widgets.bind("train.optimizer", current, options), on_change=_set_optimizer,
+                     **widgets.bind("train.optimizer", current, options, on_change=_set_optimizer),
                      help="The project's optimizer: compile() and the exported code use it too.")
     with cols[1]:
         rate = project.training.learning_rate
         st.text_input("Learning rate", key="train.learning_rate", disabled=disabled,
-                      **widgets.bind("train.learning_rate", "" if rate is None else f"{rate:g}"),
-                      on_change=_set_learning_rate, placeholder="the optimizer's default",
+                      **widgets.bind("train.learning_rate", "" if rate is None else f"{rate:g}",
+                                     on_change=_set_learning_rate), placeholder="the optimizer's default",
                       help="Empty: the optimizer's default.")
         widgets.field_error("train.learning_rate")
 

@@ -1,0 +1,125 @@
+"""Only the open tab's panel is drawn (editor.ui.lazy_tabs), so opening a tab reruns the
+editor. A tab opened at once after an action, while that action's run still answers, must
+neither undo the action nor make it again (editor.ui.widgets.bind: echoes)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from editor.canvas import placement
+from editor.templates import load_template
+from support.canvas import select_node, settled
+from support.tabs import open_tab
+from tests.e2e.conftest import free_port, start_server, stop_server, wait_healthy
+from tests.e2e.test_editor_e2e import field, open_template
+
+pytestmark = pytest.mark.e2e
+
+MLP = load_template("mlp").main
+
+
+@pytest.fixture(scope="module")
+def slow_server(tmp_path_factory, chromium):
+    """A server whose every run waits before it draws (tests/e2e/slow_app.py)."""
+    port = free_port()
+    proc = start_server(port, tmp_path_factory.mktemp("streamlit") / "server.log", script="tests/e2e/slow_app.py")
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(proc)
+
+
+def test_a_click_while_an_undo_is_answered_does_not_make_the_edit_again(page, slow_server):
+    """editor.ui.widgets.bind: the Code tab clicked while the undo's run waits sends the units
+    field's old value (300) with it; taken for an edit, it would make the undone edit again."""
+    from tests.e2e.test_canvas_e2e import pick
+
+    open_template(page, slow_server, "mlp")
+    pick(page, "hidden1 · Dense")
+    expect(page.get_by_role("heading", name="hidden1", exact=True)).to_be_visible()
+    settled(page)
+    units = field(page, "insp.main.n2.cfg.units").locator("input")
+    units.fill("300")
+    units.press("Enter")
+    page.locator("pre", has_text="Total params: 329,582").wait_for()
+    settled(page)
+    page.get_by_role("button", name="↶ Undo").click()
+    page.wait_for_timeout(300)  # the undo's run has started and waits: the page still shows 300
+    expect(units).to_have_value("300")
+    page.get_by_role("tab", name="Code", exact=True).click()
+    page.locator("pre", has_text="layers.Dense(512").first.wait_for()
+    settled(page)
+    expect(units).to_have_value("512", timeout=60_000)
+    expect(page.locator("pre", has_text="layers.Dense(300")).to_have_count(0)
+    expect(page.get_by_role("button", name="↷ Redo")).to_be_enabled()
+
+
+def test_a_tab_opened_while_a_node_is_added_shows_the_new_node(page, slow_server):
+    """The node finder's old value (hidden3), sent with the tab while the add is answered,
+    does not move the selection back."""
+    from tests.e2e.test_canvas_e2e import pick
+
+    open_template(page, slow_server, "mlp")
+    pick(page, "hidden3 · Dense")
+    expect(page.get_by_role("heading", name="hidden3", exact=True)).to_be_visible()
+    open_tab(page, "Add nodes")
+    page.get_by_role("button", name="Add loss node").click()
+    page.wait_for_timeout(300)
+    page.get_by_role("tab", name="Inspector", exact=True).click()
+    expect(field(page, "insp.main.n6.name").locator("input")).to_have_value("hidden3_loss_term", timeout=60_000)
+    settled(page)
+    expect(page.get_by_role("heading", name="hidden3_loss_term", exact=True)).to_be_visible()
+    expect(field(page, "picker").locator("input")).to_have_value("hidden3_loss_term · Loss")
+
+
+def test_the_inspector_opened_at_once_after_adding_a_loss_node_shows_that_node(page, server):
+    open_template(page, server, "mlp")
+    select_node(page, "n4", page.get_by_role("heading", name="hidden3", exact=True), placement.layout(MLP))
+    open_tab(page, "Add nodes")
+    page.get_by_role("button", name="Add loss node").click()
+    page.get_by_role("tab", name="Inspector", exact=True).click()  # no wait: the add's run may still answer
+    expect(field(page, "insp.main.n6.name").locator("input")).to_have_value("hidden3_loss_term")
+    settled(page)
+    expect(page.get_by_role("heading", name="hidden3_loss_term", exact=True)).to_be_visible()
+    expect(field(page, "picker").locator("input")).to_have_value("hidden3_loss_term · Loss")
+
+
+def test_a_tab_opened_at_once_after_undo_keeps_the_undo(page, server):
+    open_template(page, server, "mlp")
+    select_node(page, "n2", page.get_by_role("heading", name="hidden1", exact=True), placement.layout(MLP))
+    units = field(page, "insp.main.n2.cfg.units").locator("input")
+    units.fill("300")
+    units.press("Enter")
+    page.locator("pre", has_text="Total params: 329,582").wait_for()  # 784*300+300 + 300*216+216 + 216*128+128 + 128*10+10
+    settled(page)
+    page.get_by_role("button", name="↶ Undo").click()
+    page.get_by_role("tab", name="Code", exact=True).click()  # no wait: the undo's run may still answer
+    page.locator("pre", has_text="layers.Dense(512").first.wait_for()
+    settled(page)
+    page.wait_for_timeout(500)  # a run that made the edit again would have started by now
+    settled(page)
+    expect(units).to_have_value("512")
+    expect(page.locator("pre", has_text="layers.Dense(300")).to_have_count(0)
+    expect(page.get_by_role("button", name="↷ Redo")).to_be_enabled()
+
+
+def test_the_problems_tab_stays_open_when_its_count_changes_and_settings_outlive_a_closed_tab(page, server):
+    open_template(page, server, "mlp")
+    open_tab(page, "Train")
+    epochs = field(page, "train.epochs").locator("input")
+    epochs.fill("7")
+    epochs.press("Enter")
+    settled(page)
+    open_tab(page, "Problems (0)")
+    expect(page.get_by_text("No problems: the model builds.")).to_be_visible()
+    select_node(page, "n3", page.get_by_role("heading", name="hidden2", exact=True), placement.layout(MLP))
+    field(page, "insp.main.n3.in0.remove").get_by_role("button", name="✕").click()  # hidden2 has no input now
+    tab = page.get_by_role("tab", name=re.compile(r"^Problems \([1-9]"))
+    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tabpanel").get_by_text("has no inputs").first).to_be_visible()
+    open_tab(page, "Train")
+    expect(epochs).to_have_value("7")
