@@ -34,6 +34,7 @@ if __package__ in (None, ""):
 
 from benchmarks.common import report  # noqa: E402
 from support.browser import page_server  # noqa: E402
+from support.tabs import open_tab  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "headline_multi_io"
@@ -59,7 +60,7 @@ def page_samples_per_second(browser, url: str, template: str) -> float:
     try:
         page.goto(f"{url}/?template={template}")
         page.locator("pre", has_text="Total params").first.wait_for()
-        page.get_by_role("tab", name="Train").click()
+        open_tab(page, "Train")  # only the open tab is drawn: wait for its panel
         page.get_by_role("button", name="Start training").click()
         done = page.get_by_text(DONE)
         done.wait_for()
@@ -79,7 +80,7 @@ def stop_and_start_ms(browser, url: str) -> tuple[list[float], list[float]]:
     try:
         page.goto(f"{url}/?template=mlp")
         page.locator("pre", has_text="Total params").first.wait_for()
-        page.get_by_role("tab", name="Train").click()
+        open_tab(page, "Train")  # only the open tab is drawn: wait for its panel
         epochs = page.locator(".st-key-train-epochs input")
         epochs.fill("100000")
         epochs.press("Enter")

@@ -30,11 +30,14 @@ def tabs(names: Sequence[str], key: str, kept: Mapping[int, Sequence[str]] = ())
     """st.tabs of `names`; draw panel i only where `tabs[i].open is not False`."""
     if EAGER:
         return st.tabs(list(names))
-    ss, chosen_key = st.session_state, f"kgs.tab.{key}"
-    # Set every run: a label change ("Problems (2)") makes Streamlit a new widget, which would
-    # open the first tab; the open tab is kept by position.
+    ss, chosen_key, names_key = st.session_state, f"kgs.tab.{key}", f"kgs.tab_names.{key}"
+    # A label change ("Problems (2)") makes Streamlit a new widget, which would open the first
+    # tab: the open tab is set again by position then. Not on every run: a value set by the
+    # script is sent to the browser, and a tab clicked while this run goes would flick back.
     label = ss.get(key)
-    ss[key] = label if label in names else names[min(ss.get(chosen_key, 0), len(names) - 1)]
+    if label not in names or ss.get(names_key) != tuple(names):
+        ss[key] = label if label in names else names[min(ss.get(chosen_key, 0), len(names) - 1)]
+    ss[names_key] = tuple(names)
     made = st.tabs(list(names), key=key, on_change="rerun")
     ss[chosen_key] = next(i for i, tab in enumerate(made) if tab.open)
     for index, keys in dict(kept).items():

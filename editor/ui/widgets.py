@@ -3,7 +3,6 @@ field's refusal shown under it, a bound text field."""
 
 from __future__ import annotations
 
-import time
 from typing import Any, Callable, Optional
 
 import streamlit as st
@@ -27,22 +26,32 @@ def text(key: str, label: str, value: str, callback, args, **kwargs) -> None:
 
 ECHO = "kgs.widgets.echo"  # widget key -> (the value the browser showed, the run that set the project's)
 RUNS = "kgs.widgets.runs"  # script runs of this session so far, page and editor-area runs alike
-ENDED = "kgs.widgets.ended"  # time.monotonic() when the last run ended (end_run)
-# A request the browser sent while a run was going is taken up as soon as that run ends
-# (Streamlit queues it): within milliseconds. One sent after the browser had the run's
-# answer comes at least a person's reaction later.
-ECHO_WINDOW_S = 0.1
+SEEN = "kgs.widgets.seen"  # a hidden field: the number of the last run whose answer the browser has
+_HIDE_SEEN = "<style>.st-key-kgs-seen { display: none; }</style>"
 
 
 def begin_run() -> None:
-    """Count this run (before any widget is bound); forget echoes older than the last run."""
+    """Count this run (before any widget is bound); forget the echoes the browser has seen past."""
     ss = st.session_state
-    ss[RUNS] = runs = ss.get(RUNS, 0) + 1
-    ss[ECHO] = {k: found for k, found in ss.get(ECHO, {}).items() if found[1] == runs - 1}
+    ss[RUNS] = ss.get(RUNS, 0) + 1
+    seen = _seen()
+    ss[ECHO] = {k: found for k, found in ss.get(ECHO, {}).items() if seen is None or found[1] > seen}
 
 
 def end_run() -> None:
-    st.session_state[ENDED] = time.monotonic()
+    """Last thing a run draws: its number, in a hidden field that the browser sends back with
+    every request. Deltas arrive in order, so a request that carries it was made with
+    everything this run drew; one that carries an older number, before (see bind)."""
+    ss = st.session_state
+    ss[SEEN] = ss.get(RUNS, 0)
+    with st.container(key="kgs-seen"):
+        st.html(_HIDE_SEEN)
+        st.number_input("The last answer this page has", key=SEEN, step=1, label_visibility="collapsed")
+
+
+def _seen() -> Optional[int]:
+    value = st.session_state.get(SEEN)
+    return int(value) if isinstance(value, (int, float)) else None
 
 
 def bind(key: str, value: Any, options: Optional[list] = None, param: str = "value",
@@ -64,12 +73,10 @@ def bind(key: str, value: Any, options: Optional[list] = None, param: str = "val
     a run was setting a widget to the project's value (an undo, a click that selects, a
     tab opened at once after) carries the value the browser still showed: Streamlit takes
     it for a change, and the edit would be made again or the selection moved back. So the
-    value shown before each such set is kept for the next run; if that run starts within
-    ECHO_WINDOW_S of the end of the one that set it (Streamlit queued its request), that
-    same value is no change of the person's: `on_change` is not called and the widget is
-    set again. (Measured: such a run starts 1-3 ms after; a person's next act, half a
-    second or more.) A person who sets exactly the old value back that fast is ignored the
-    same way and sees the project's value: never an edit made twice.
+    value shown before each such set is kept, with the number of the run that set it; a
+    request whose hidden run number (`end_run`) is older than that was made before the
+    browser had that run's answer, and there the same old value is no change of the
+    person's: `on_change` is not called and the widget is set again.
     """
     ss = st.session_state
     kwargs = {} if on_change is None else {"on_change": _unless_echo(key, on_change), "args": tuple(args)}
@@ -91,10 +98,9 @@ def bind(key: str, value: Any, options: Optional[list] = None, param: str = "val
 def _unless_echo(key: str, callback: Callable) -> Callable:
     def run(*args, **kwargs):
         ss = st.session_state
-        found = ss.get(ECHO, {}).get(key)
-        if (found is not None and found[1] == ss.get(RUNS, 0) and ss.get(key) == found[0]
-                and time.monotonic() - ss.get(ENDED, 0.0) < ECHO_WINDOW_S):
-            return None  # the browser's old value, sent before the last run's answer reached it (see bind)
+        found, seen = ss.get(ECHO, {}).get(key), _seen()
+        if found is not None and seen is not None and seen < found[1] and ss.get(key) == found[0]:
+            return None  # the browser's old value, sent before it had the answer that changed it (see bind)
         return callback(*args, **kwargs)
 
     return run

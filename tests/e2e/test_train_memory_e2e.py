@@ -63,7 +63,8 @@ def test_estimate_and_start_refuse_a_model_too_big_without_allocating_it(page, l
     path.write_text(big_project())
     uploader = page.locator("[data-testid='stFileUploader']", has_text="Open a project file")
     uploader.locator("input[type='file']").set_input_files(str(path))
-    expect(summary_block(page)).to_contain_text("Total params: 256,016,000")
+    open_tab(page, "Summary")  # only the open preview tab is drawn
+    expect(summary_block(page)).to_contain_text("Total params: 256,016,000", timeout=60_000)
     before = rss(pid)
 
     open_tab(page, "Train")

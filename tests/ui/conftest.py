@@ -12,13 +12,6 @@ os.environ.setdefault("KGS_EAGER_TABS", "1")  # AppTest cannot click a tab: ever
 
 
 @pytest.fixture(autouse=True)
-def no_echo_window(monkeypatch):
-    """AppTest's runs follow each other as fast as Streamlit's queued ones: no value set by a
-    test is taken for a browser's echo (editor.ui.widgets.bind), except where a test says so."""
-    monkeypatch.setattr("editor.ui.widgets.ECHO_WINDOW_S", 0.0)
-
-
-@pytest.fixture(autouse=True)
 def workspace_file(tmp_path, monkeypatch):
     path = tmp_path / "workspace.sqlite3"
     monkeypatch.setenv("KGS_WORKSPACE", str(path))

@@ -77,23 +77,26 @@ def test_the_code_tab_opened_on_errors_shows_the_last_version_that_built_while_i
     assert any("cannot be generated" in e for e in errors(at))
 
 
-def test_a_request_with_the_value_shown_before_an_undo_does_not_make_the_edit_again(monkeypatch):
-    """editor.ui.widgets.bind: a tab opened right after Undo sends every widget's value as the
-    browser still showed it; that old value, in the next run, is no edit of the person's."""
-    monkeypatch.setattr("editor.ui.widgets.ECHO_WINDOW_S", 3600.0)  # AppTest's runs: as fast as queued ones
+def test_a_request_made_before_an_undos_answer_does_not_make_the_edit_again():
+    """editor.ui.widgets.bind: a tab opened while Undo is answered sends every widget's value
+    as the browser still showed it, with the number of the last run it had seen (a hidden
+    field): that old value is no edit of the person's."""
+    from editor.ui.widgets import SEEN
+
     at = select(open_app("mlp"), "n2")
     units = cfg_key("n2", "units")
     at.number_input(key=units).set_value(300)
     run(at)
+    seen_before_undo = at.number_input(key=SEEN).value
     at.button(key="toolbar.undo").click()
     run(at)
     assert at.number_input(key=units).value == 512
-    at.number_input(key=units).set_value(300)  # what the browser showed before the undo's answer came
+    at.number_input(key=units).set_value(300)  # what the browser showed before the undo's answer
+    at.number_input(key=SEEN).set_value(seen_before_undo)  # and the run it had seen
     at.session_state["previews.tab"] = "Code"
     run(at)
     assert "layers.Dense(512" in python_code(at) and at.number_input(key=units).value == 512
     assert at.session_state["kgs.history"].value.main.node("n2").config["units"] == 512
-    run(at)  # a request that carries the project's value: the browser has it now
-    at.number_input(key=units).set_value(300)  # the same old value is now the person's edit
+    at.number_input(key=units).set_value(300)  # the same value, from a page that has the answer
     run(at)
     assert "layers.Dense(300" in python_code(at)
