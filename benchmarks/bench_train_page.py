@@ -61,8 +61,11 @@ def page_samples_per_second(browser, url: str, template: str) -> float:
         page.goto(f"{url}/?template={template}")
         page.locator("pre", has_text="Total params").first.wait_for()
         open_tab(page, "Train")  # only the open tab is drawn: wait for its panel
-        page.get_by_role("button", name="Start training").click()
         done = page.get_by_text(DONE)
+        page.get_by_role("button", name="Start training").click()
+        # The last run's result (the same project, opened again by a new session) goes when this
+        # run starts: wait for that, or the figure read would be the last run's.
+        done.wait_for(state="detached")
         done.wait_for()
         return float(DONE.search(done.inner_text()).group(1).replace(",", ""))
     finally:

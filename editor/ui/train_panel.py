@@ -43,9 +43,11 @@ from editor.words import counted, format_bytes, format_seconds
 
 keras_reruns.install()  # Streamlit's after-run Keras cleanup would stall the training thread
 
-# Each poll costs training some speed (headline_multi_io, page vs CLI on a loaded 2-core
-# machine: 0.5 s 0.79x, 1 s 0.87-0.91x, no polls 0.96x; 1.5 s measured no better than 1 s).
-POLL_S = 1.0
+# Each poll costs training some speed: the server's run and the browser's redraw share the
+# machine with it (headline_multi_io, page vs CLI on a 2-core machine: 0.5 s 0.79x, 1 s
+# 0.87-0.91x, no polls 0.96x). An A/B of 1 s against 2 s, 6 alternating rounds each (after
+# bench_train_page stopped reading the last run's figure): 642 vs 703 samples/s, CLI 779.
+POLL_S = 2.0
 STOP_WAIT_S = 1.0  # Stop waits this long for the batch in progress, so its rerun shows the results
 ESTIMATE = "kgs.train.estimate"  # (digest, settings, Estimate or one-line error)
 ESTIMATE_WANTED = "kgs.train.estimate_wanted"  # set by the button, done by the next run
