@@ -33,78 +33,69 @@ def slow_server(tmp_path_factory, chromium):
         stop_server(proc)
 
 
-def test_a_click_while_an_undo_is_answered_does_not_make_the_edit_again(page, slow_server):
-    """editor.ui.widgets.bind: the Code tab clicked while the undo's run waits sends the units
-    field's old value (300) with it; taken for an edit, it would make the undone edit again."""
+def undo_then_open_code(page, url: str, wait_ms: int) -> None:
+    """Units 512 -> 300, then Undo and, `wait_ms` later, the Code tab: the code and the field
+    say 512, and the undone edit is not made again."""
     from tests.e2e.test_canvas_e2e import pick
 
-    open_template(page, slow_server, "mlp")
+    open_template(page, url, "mlp")
     pick(page, "hidden1 · Dense")
     expect(page.get_by_role("heading", name="hidden1", exact=True)).to_be_visible()
     settled(page)
     units = field(page, "insp.main.n2.cfg.units").locator("input")
     units.fill("300")
     units.press("Enter")
-    page.locator("pre", has_text="Total params: 329,582").wait_for()
+    page.locator("pre", has_text="Total params: 329,582").wait_for()  # 784*300+300 + 300*216+216 + 216*128+128 + 128*10+10
     settled(page)
     page.get_by_role("button", name="↶ Undo").click()
-    page.wait_for_timeout(300)  # the undo's run has started and waits: the page still shows 300
-    expect(units).to_have_value("300")
-    page.get_by_role("tab", name="Code", exact=True).click()
+    if wait_ms:
+        page.wait_for_timeout(wait_ms)
+        expect(units).to_have_value("300")  # the undo's answer has not come yet
+    page.get_by_role("tab", name="Code", exact=True).click()  # no settling: the undo's run may still answer
     page.locator("pre", has_text="layers.Dense(512").first.wait_for()
+    settled(page)
+    page.wait_for_timeout(500)  # a run that made the edit again would have started by now
     settled(page)
     expect(units).to_have_value("512", timeout=60_000)
     expect(page.locator("pre", has_text="layers.Dense(300")).to_have_count(0)
     expect(page.get_by_role("button", name="↷ Redo")).to_be_enabled()
 
 
-def test_a_tab_opened_while_a_node_is_added_shows_the_new_node(page, slow_server):
-    """The node finder's old value (hidden3), sent with the tab while the add is answered,
-    does not move the selection back."""
+def add_loss_node_then_open_inspector(page, url: str, wait_ms: int) -> None:
+    """"Add loss node" on hidden3 and, `wait_ms` later, the Inspector tab: it shows the new node
+    (the node finder's old value, hidden3, sent with the tab, does not move the selection back)."""
     from tests.e2e.test_canvas_e2e import pick
 
-    open_template(page, slow_server, "mlp")
+    open_template(page, url, "mlp")
     pick(page, "hidden3 · Dense")
     expect(page.get_by_role("heading", name="hidden3", exact=True)).to_be_visible()
     open_tab(page, "Add nodes")
     page.get_by_role("button", name="Add loss node").click()
-    page.wait_for_timeout(300)
-    page.get_by_role("tab", name="Inspector", exact=True).click()
+    if wait_ms:
+        page.wait_for_timeout(wait_ms)
+    page.get_by_role("tab", name="Inspector", exact=True).click()  # no settling: the add's run may still answer
     expect(field(page, "insp.main.n6.name").locator("input")).to_have_value("hidden3_loss_term", timeout=60_000)
     settled(page)
     expect(page.get_by_role("heading", name="hidden3_loss_term", exact=True)).to_be_visible()
     expect(field(page, "picker").locator("input")).to_have_value("hidden3_loss_term · Loss")
 
 
-def test_the_inspector_opened_at_once_after_adding_a_loss_node_shows_that_node(page, server):
-    open_template(page, server, "mlp")
-    select_node(page, "n4", page.get_by_role("heading", name="hidden3", exact=True), placement.layout(MLP))
-    open_tab(page, "Add nodes")
-    page.get_by_role("button", name="Add loss node").click()
-    page.get_by_role("tab", name="Inspector", exact=True).click()  # no wait: the add's run may still answer
-    expect(field(page, "insp.main.n6.name").locator("input")).to_have_value("hidden3_loss_term")
-    settled(page)
-    expect(page.get_by_role("heading", name="hidden3_loss_term", exact=True)).to_be_visible()
-    expect(field(page, "picker").locator("input")).to_have_value("hidden3_loss_term · Loss")
+def test_a_tab_opened_while_an_undo_is_answered_keeps_the_undo(page, slow_server):
+    """editor.ui.widgets.bind: the Code tab, clicked while the undo's run waits, is sent with
+    the units field's old value (300); taken for an edit, it would make the undone edit again."""
+    undo_then_open_code(page, slow_server, wait_ms=300)
+
+
+def test_a_tab_opened_while_a_node_is_added_shows_the_new_node(page, slow_server):
+    add_loss_node_then_open_inspector(page, slow_server, wait_ms=300)
 
 
 def test_a_tab_opened_at_once_after_undo_keeps_the_undo(page, server):
-    open_template(page, server, "mlp")
-    select_node(page, "n2", page.get_by_role("heading", name="hidden1", exact=True), placement.layout(MLP))
-    units = field(page, "insp.main.n2.cfg.units").locator("input")
-    units.fill("300")
-    units.press("Enter")
-    page.locator("pre", has_text="Total params: 329,582").wait_for()  # 784*300+300 + 300*216+216 + 216*128+128 + 128*10+10
-    settled(page)
-    page.get_by_role("button", name="↶ Undo").click()
-    page.get_by_role("tab", name="Code", exact=True).click()  # no wait: the undo's run may still answer
-    page.locator("pre", has_text="layers.Dense(512").first.wait_for()
-    settled(page)
-    page.wait_for_timeout(500)  # a run that made the edit again would have started by now
-    settled(page)
-    expect(units).to_have_value("512")
-    expect(page.locator("pre", has_text="layers.Dense(300")).to_have_count(0)
-    expect(page.get_by_role("button", name="↷ Redo")).to_be_enabled()
+    undo_then_open_code(page, server, wait_ms=0)
+
+
+def test_the_inspector_opened_at_once_after_adding_a_loss_node_shows_that_node(page, server):
+    add_loss_node_then_open_inspector(page, server, wait_ms=0)
 
 
 def test_the_problems_tab_stays_open_when_its_count_changes_and_settings_outlive_a_closed_tab(page, server):
