@@ -14,7 +14,9 @@ stays open. The widget values of a closed panel would be dropped by Streamlit at
 the run: `kept[i]`, panel i's keys, are set again as session values while it is closed
 (Streamlit's own way to keep a widget's value). AppTest cannot click a tab: the UI tests set
 KGS_EAGER_TABS=1 and every panel is drawn (`.open` is then None); tests of the lazy
-behaviour open a tab by setting its session value (the label), as Streamlit allows."""
+behaviour open a tab by setting its session value (the label), as Streamlit allows. Read on
+each call, not at import: one pytest process runs the UI tests and starts the journeys'
+servers, which must not inherit it."""
 
 from __future__ import annotations
 
@@ -23,12 +25,9 @@ from typing import Mapping, Sequence
 
 import streamlit as st
 
-EAGER = os.environ.get("KGS_EAGER_TABS") == "1"
-
-
 def tabs(names: Sequence[str], key: str, kept: Mapping[int, Sequence[str]] = ()):
     """st.tabs of `names`; draw panel i only where `tabs[i].open is not False`."""
-    if EAGER:
+    if os.environ.get("KGS_EAGER_TABS") == "1":
         return st.tabs(list(names))
     ss, chosen_key, names_key = st.session_state, f"kgs.tab.{key}", f"kgs.tab_names.{key}"
     # A label change ("Problems (2)") makes Streamlit a new widget, which would open the first

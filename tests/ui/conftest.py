@@ -8,7 +8,13 @@ import os
 import pytest
 
 os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
-os.environ.setdefault("KGS_EAGER_TABS", "1")  # AppTest cannot click a tab: every panel is drawn (editor.ui.lazy_tabs)
+
+
+@pytest.fixture(autouse=True)
+def eager_tabs(monkeypatch):
+    """AppTest cannot click a tab: every panel is drawn (editor.ui.lazy_tabs). Set per test,
+    not at import: the journeys' servers, started by the same pytest process, must not inherit it."""
+    monkeypatch.setenv("KGS_EAGER_TABS", "1")
 
 
 @pytest.fixture(autouse=True)

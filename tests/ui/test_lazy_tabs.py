@@ -9,7 +9,7 @@ from tests.ui.helpers import MLP_TOTAL, cfg_key, errors, node_key, open_app, pyt
 
 @pytest.fixture(autouse=True)
 def lazy(monkeypatch):
-    monkeypatch.setattr("editor.ui.lazy_tabs.EAGER", False)
+    monkeypatch.setenv("KGS_EAGER_TABS", "0")
 
 
 def open_tab(at, key: str, label: str):
