@@ -25,6 +25,7 @@ from typing import Mapping, Sequence
 
 import streamlit as st
 
+
 def tabs(names: Sequence[str], key: str, kept: Mapping[int, Sequence[str]] = ()):
     """st.tabs of `names`; draw panel i only where `tabs[i].open is not False`."""
     if os.environ.get("KGS_EAGER_TABS") == "1":
