@@ -125,7 +125,8 @@ def _node_finder(key: str) -> None:
     current = state.selection() if state.selection() in choices else ""
     st.selectbox(
         "Find a node", options, key=key,
-        **widgets.bind(key, current, options, on_change=state.callback(lambda: state.select(st.session_state[key] or None))),
+        **widgets.bind(key, current, options, on_change=state.callback(lambda: state.select(st.session_state[key] or None)),
+                       label=choices.get(current, "")),
         format_func=lambda i: "— none —" if not i else choices.get(i, i),
         help="Type to search by name or class; or click a node on the canvas.",
     )

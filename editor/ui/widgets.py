@@ -26,6 +26,8 @@ def text(key: str, label: str, value: str, callback, args, **kwargs) -> None:
 
 ECHO = "kgs.widgets.echo"  # widget key -> (the value the browser showed, the run that set the project's)
 RUNS = "kgs.widgets.runs"  # script runs of this session so far, page and editor-area runs alike
+LABELS = "kgs.widgets.labels"  # widget key -> the label its choice was last shown with (bind's `label`)
+ANY = ("kgs.widgets.any",)  # an echo of whatever the browser sends: it shows a label that is gone
 SEEN = "kgs.widgets.seen"  # a hidden field: the number of the last run whose answer the browser has
 _HIDE_SEEN = "<style>.st-key-kgs-seen { display: none; }</style>"
 
@@ -55,7 +57,7 @@ def _seen() -> Optional[int]:
 
 
 def bind(key: str, value: Any, options: Optional[list] = None, param: str = "value",
-         on_change: Optional[Callable] = None, args: tuple = ()) -> dict:
+         on_change: Optional[Callable] = None, args: tuple = (), label: Optional[str] = None) -> dict:
     """Keyword arguments that make widget `key` show `value` (the project's), and call
     `on_change(*args)` when the person changes it.
 
@@ -76,7 +78,10 @@ def bind(key: str, value: Any, options: Optional[list] = None, param: str = "val
     value shown before each such set is kept, with the number of the run that set it; a
     request whose hidden run number (`end_run`) is older than that was made before the
     browser had that run's answer, and there the same old value is no change of the
-    person's: `on_change` is not called and the widget is set again.
+    person's: `on_change` is not called and the widget is set again. A selectbox whose
+    choice is shown under a new `label` (a node renamed in the node finder) cannot be read
+    back from a browser that still shows the old one: any value such a request carries is
+    taken for an echo.
     """
     ss = st.session_state
     kwargs = {} if on_change is None else {"on_change": _unless_echo(key, on_change), "args": tuple(args)}
@@ -88,6 +93,11 @@ def bind(key: str, value: Any, options: Optional[list] = None, param: str = "val
         if ss[key] != value or options is not None:
             if ss[key] != value:
                 echoes[key] = (ss[key], ss.get(RUNS, 0))
+            labels = ss.setdefault(LABELS, {})
+            if label is not None and labels.get(key, label) != label:
+                echoes[key] = (ANY, ss.get(RUNS, 0))
+            if label is not None:
+                labels[key] = label
             ss[key] = value
             return kwargs
     if options is not None:
@@ -99,7 +109,7 @@ def _unless_echo(key: str, callback: Callable) -> Callable:
     def run(*args, **kwargs):
         ss = st.session_state
         found, seen = ss.get(ECHO, {}).get(key), _seen()
-        if found is not None and seen is not None and seen < found[1] and ss.get(key) == found[0]:
+        if found is not None and seen is not None and seen < found[1] and found[0] in (ANY, ss.get(key)):
             return None  # the browser's old value, sent before it had the answer that changed it (see bind)
         return callback(*args, **kwargs)
 
