@@ -59,21 +59,16 @@ class Probe:
 
     def __init__(self, page, times_file: Path):
         self.page, self.times_file = page, times_file
-        self.frames = [0, 0, 0]  # frames, bytes, script runs started
+        self.frames = [0, 0]  # websocket frames and bytes received
         self.session = page.context.new_cdp_session(page)
         self.session.send("Performance.enable")
         page.on("websocket", self._socket)
         self.rows: list[dict] = []
 
     def _socket(self, socket) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
         def received(payload):
             self.frames[0] += 1
             self.frames[1] += len(payload)
-            message = ForwardMsg()
-            message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
-            self.frames[2] += message.WhichOneof("type") == "new_session"  # one per script run, st.rerun()'s too
         socket.on("framereceived", received)
 
     def _metrics(self) -> dict:
@@ -93,7 +88,7 @@ class Probe:
         after, new_runs = self._metrics(), self._script_runs()[runs:]
         row = {
             "wall": wall,
-            "runs": self.frames[2] - frames[2],
+            "runs": len(new_runs),  # the server's script runs (a page run, the editor area, or parts of it)
             "script": sum(float(r.split()[0]) for r in new_runs),
             "frames": self.frames[0] - frames[0],
             "kb": (self.frames[1] - frames[1]) / 1024,

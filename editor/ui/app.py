@@ -21,8 +21,8 @@ import time
 import streamlit as st
 
 from editor.model.problems import one_line
-from editor.ui import (canvas_view, inspector, lazy_tabs, library, page_scope, palette, preview_cache, previews, runs, sidebar,
-                       state, widgets, workspace_session)
+from editor.ui import (canvas_view, inspector, lazy_tabs, library, page_scope, palette, preview_cache, previews, runs,
+                       shown_model, sidebar, state, widgets, workspace_session)
 from editor.ui.fields import md
 
 # Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
@@ -60,9 +60,11 @@ def main() -> None:
     editor_area()
 
 
-@st.fragment
+@st.fragment(key=page_scope.EDITOR)
 def editor_area() -> None:
-    """Canvas, inspector and previews: what an edit changes, and all that its run redraws."""
+    """Canvas, inspector and previews: what an edit changes, and all that its run redraws
+    (an inspector edit reruns only the parts it changes: editor.ui.page_scope)."""
+    page_scope.begin_editor()
     if page_scope.fragment_run():
         widgets.begin_run()
         page_scope.keep_sidebar_current()
@@ -80,19 +82,22 @@ def editor_area() -> None:
     if preview is None and preview_cache.keras_ready() and (small or where in built_here):
         with guarded("model build"):
             preview = preview_cache.preview(project, graph_id, digest)
-    structural = []
+    structural = ()
     if preview is None:
         from editor.model.validate import check_project
 
-        structural = check_project(project)
+        structural = tuple(check_project(project))
+    shown_model.keep(shown_model.Shown(project, graph_id, digest, preview, structural))
 
     left, right = st.columns([3, 2], gap="medium")
     below = st.container()
     with left:
+        _undo_row_part()
         with guarded("toolbar"):
             canvas_view.show_toolbar()
+        _canvas_part()
         with guarded("canvas"):
-            canvas_view.show(preview, structural)
+            canvas_view.show_controls(preview)
 
     drew_without_build = preview is None
     if not preview_cache.keras_ready():
@@ -103,10 +108,10 @@ def editor_area() -> None:
     if preview is None:
         with guarded("model build"):
             preview = preview_cache.preview(project, graph_id, digest)
+        shown_model.keep(shown_model.Shown(project, graph_id, digest, preview, structural))
 
     with right:
-        with guarded("project bar"):
-            library.show_project_bar()  # here, not above the canvas: its foot stays on a 1000-px screen
+        _bar_part()  # here, not above the canvas: its foot stays on a 1000-px screen
         with guarded("node picker"):
             canvas_view.show_picker()
         inspector_tab, palette_tab = lazy_tabs.tabs(["Inspector", "Add nodes"], "side.tab", {1: palette.KEPT})
@@ -117,8 +122,7 @@ def editor_area() -> None:
             with palette_tab, guarded("palette"):
                 palette.show()
     with below:
-        with guarded("previews"):
-            previews.show(project, preview, structural, digest)
+        _previews_part()
 
     if preview is not None:
         built_here.add(where)
@@ -127,3 +131,32 @@ def editor_area() -> None:
         page_scope.rerun()  # once, after start-up: put the shapes and build problems on the canvas
     page_scope.keep_sidebar_current()
     widgets.end_run()
+
+
+# The parts of the editor area that an inspector edit reruns alone (editor.ui.page_scope).
+
+
+@page_scope.part("undo_row")
+def _undo_row_part() -> None:
+    with guarded("toolbar"):
+        canvas_view.show_undo_row()
+
+
+@page_scope.part("canvas")
+def _canvas_part() -> None:
+    shown = shown_model.current()
+    with guarded("canvas"):
+        canvas_view.show(shown.preview, shown.structural)
+
+
+@page_scope.part("bar")
+def _bar_part() -> None:
+    with guarded("project bar"):
+        library.show_project_bar()
+
+
+@page_scope.part("previews")
+def _previews_part() -> None:
+    shown = shown_model.current()
+    with guarded("previews"):
+        previews.show(shown.project, shown.preview, shown.structural, shown.digest)

@@ -33,7 +33,9 @@ def _draw(data_json: str, config_json: str, geometry: str, frame: int) -> None:
 
     key = frame_identity.frame_key(geometry, frame)
     st.session_state[DRAWN] = (state.project_id(), state.graph_id(), frame, key)
-    _agraph(data=data_json, config=config_json, key=key)
+    # A click reruns the whole editor area, which acts on it first (take_click): the
+    # callback does nothing itself, its return widens the rerun from this part (state.callback).
+    _agraph(data=data_json, config=config_json, key=key, on_change=state.callback(lambda: None))
 
 
 def take_click() -> None:
@@ -57,11 +59,12 @@ def take_click() -> None:
             state.take_notice()  # why the wire was refused, shown by this run
 
 
-def show_toolbar(key: str = "toolbar") -> None:
-    """Undo / redo, the canvas view and (a row of its own) the click mode, above the canvas.
-    In one row with the graph switcher their texts were cut ("Legible (foll…", the wiring
-    modes): the graph switcher is beside the node finder, the legend below the canvas, so
-    the canvas's foot stays on a 1000-px screen."""
+def show_undo_row(key: str = "toolbar") -> None:
+    """Undo / redo and the canvas view, above the canvas: a part of the editor area (every
+    edit changes what undo and redo say, editor.ui.page_scope). In one row with the graph
+    switcher and the click mode their texts were cut ("Legible (foll…", the wiring modes):
+    the graph switcher is beside the node finder, the mode in a row of its own, the legend
+    below the canvas, so the canvas's foot stays on a 1000-px screen."""
     history = state.history()
     cols = st.columns([1, 1, 3.2])
     undo_label = history.undo_label
@@ -72,6 +75,10 @@ def show_toolbar(key: str = "toolbar") -> None:
                    help=md(f"Redo: {redo_label}") if redo_label else "Nothing to redo", width="stretch")
     with cols[2]:
         _view_select(f"{key}.view")
+
+
+def show_toolbar(key: str = "toolbar") -> None:
+    """The click mode (a row of its own), and the notice of the last refused action."""
     mode_key = f"{key}.mode"
     modes = list(clicks.MODES)
     st.selectbox("A click on the canvas…", modes, key=mode_key,
@@ -99,7 +106,9 @@ def _graph_switcher(key: str = "toolbar.graph") -> None:
 
 
 def _view_select(key: str) -> None:
-    st.selectbox("Canvas view", VIEWS, key=key,
+    # Its callback does nothing: the canvas (another part) reads the choice, and a callback's
+    # return reruns the whole editor area (state.callback).
+    st.selectbox("Canvas view", VIEWS, key=key, on_change=state.callback(lambda: None),
                  format_func=lambda v: framing.VIEWS.get(v) or f"Whole graph, {v} px tall",
                  help="Legible: the whole graph when its labels stay readable, else the part around the "
                       "selected node. Zoom with the mouse wheel and drag to pan.")
@@ -180,8 +189,17 @@ def show(preview: Optional[Preview], structural_problems, view_key: str = "toolb
                       f"'{around}' at a readable size: select "
                       "another node (click, or Find a node) to move there, or choose the whole graph."))
     _draw(*drawn, current.frame)
-    # Below the canvas, so that the canvas stays where the eye expects it (the overlays
-    # read their choice from the session state, set by the last run's selects).
+
+
+def show_controls(preview: Optional[Preview]) -> None:
+    """Below the canvas, so that the canvas stays where the eye expects it (the overlays
+    read their choice from the session state, set by the last run's selects). Not part of
+    the canvas's part: an inspector edit that changes what these show reruns them too
+    (editor.ui.page_scope.redraw_after_edit)."""
+    project = state.project()
+    graph = state.graph()
+    compared = compare_view.comparison(project)
+    current = state.canvas_state()
     block_panel.show_canvas_controls(graph)
     _legend()
     cols = st.columns(2)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from editor.model import edits
 from editor.model.graph import Node
-from editor.ui import fields, state, widgets
+from editor.ui import fields, page_scope, shown_model, state, widgets
 
 SIMPLE_KINDS = {"int", "float", "bool", "choice", "activation", "tuple", "str"}
 ADVANCED = {"lora_rank", "lora_alpha", "seed", "quantization_config", "use_cudnn", "dtype", "synchronized"}
@@ -148,8 +148,29 @@ def _changed(node_id: str, node_name: str, param, kind: str, widget_key: str) ->
     ok, store = checked_store(node, param, value, widget_key)
     if not ok:
         return
-    state.edit_graph(
+    if state.edit_graph(
         f"set {param.name} of {node_name}",
         lambda g: edits.set_param(g, node_id, param.name, store),
         field=widget_key, node_name=node_name,
-    )
+    ) and _form_unchanged(node, state.graph().get(node_id), param, kind, widget_key):
+        page_scope.redraw_after_edit()  # the form is as the next run would draw it: rerun the rest only
+
+
+def _form_unchanged(before: Node, after, param, kind: str, widget_key: str) -> bool:
+    """Whether the field shows what the project now holds, in the same place with the same
+    help, and the node has one output before and after: then the form need not be drawn
+    again (a value set moves a field out of "More parameters"; "3,3" would be shown as
+    "3, 3"; return_state=True adds two outputs to the output fields)."""
+    if after is None or (param.name in before.config) != (param.name in after.config):
+        return False
+    current = after.config.get(param.name, param.default)
+    if _effective_kind(param.kind, current) != kind:
+        return False
+    shown = st.session_state.get(widget_key)
+    value = fields.widget_value(kind, current)
+    if shown != (NONE if value is None and shown == NONE else value):
+        return False
+    # The output fields name each output's shape when there are several (return_state=True).
+    before_shapes = shown_model.kept_shapes(before.id)
+    after_shapes = shown_model.shapes(after.id)
+    return len(before_shapes) <= 1 and len(after_shapes) <= 1

@@ -19,7 +19,8 @@ from editor.model import edits
 from editor.model import expr
 from editor.canvas.looks import class_text, shape_text
 from editor.model.graph import DTYPES, Graph, Node, Ref
-from editor.ui import block_panel, config_widgets, cost_view, fields, op_fields, output_fields, state, widgets
+from editor.ui import (block_panel, config_widgets, cost_view, fields, op_fields, output_fields, page_scope, shown_model,
+                       state, widgets)
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -44,17 +45,8 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
         return
     k = node_key(graph.id, node.id, key)
     shapes = preview.shapes.get(node.id) if preview is not None else None
-    st.markdown(f"#### {md(node.name)}")
-    st.caption(md(" · ".join(x for x in (class_text(node), shape_text(shapes), f"id {node.id}") if x)))
-    cost = cost_view.node_line(preview, node.id) if cost_view.mode() != "none" else None
-    if cost:
-        st.caption(cost)
+    _heading()
     block_panel.show_node_block(graph, node, k)
-    if preview is not None:
-        for problem in preview.problems:
-            if problem.node == node.id and problem.graph in (None, graph.id):
-                (st.error if problem.severity == "error" else st.warning)(md(problem.message))
-
     widgets.text(f"{k}.name", "Name", node.name, _rename, (node.id, node.name))
     if node.kind == "input":
         _input_fields(node, k)
@@ -76,6 +68,27 @@ def show(preview: Optional[Preview], key: str = "insp") -> None:
     st.button("Delete node", key=f"{k}.delete", on_click=_delete, args=(node.id, node.name), type="secondary",
               help="Removes the node, the wires leaving it and its output.")
     block_panel.show_group(graph)
+
+
+@page_scope.part("head")
+def _heading() -> None:
+    """The selected node's name, class, shapes, cost and problems: a part of the editor area,
+    which an edit of one of its fields reruns without the form (editor.ui.page_scope)."""
+    graph = state.graph()
+    node = state.selected_node()
+    if node is None:
+        return
+    preview = shown_model.current().preview
+    shapes = preview.shapes.get(node.id) if preview is not None else None
+    st.markdown(f"#### {md(node.name)}")
+    st.caption(md(" · ".join(x for x in (class_text(node), shape_text(shapes), f"id {node.id}") if x)))
+    cost = cost_view.node_line(preview, node.id) if cost_view.mode() != "none" else None
+    if cost:
+        st.caption(cost)
+    if preview is not None:
+        for problem in preview.problems:
+            if problem.node == node.id and problem.graph in (None, graph.id):
+                (st.error if problem.severity == "error" else st.warning)(md(problem.message))
 
 
 # ----------------------------------------------------------------------------- helpers

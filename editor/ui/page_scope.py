@@ -7,22 +7,118 @@ nothing that an edit changes (the save status, the revisions and the download ar
 editor area), and what it does show is summed up by `sidebar_facts`: a fragment run that
 finds them changed (another project opened by a conflict's button, a run started, the
 workspace fallen back to memory) reruns the whole page, so the sidebar is never stale.
+
+Inside the editor area, the parts that an inspector edit changes are nested keyed fragments
+(`part`): the toolbar's first row (undo, redo: their state and labels), the canvas, the
+project bar (revision, download), the inspector's heading and the previews. After such an
+edit, `redraw_after_edit` reruns those alone, not the inspector's form the person is typing
+in (mlp: 45 of 89 websocket frames an edit sent were that form and what surrounds it).
+Anything else reruns the whole editor area: every callback of a widget inside a part
+(`widen`, called by state.callback), and an edit whose effect reaches further (a notice, the
+sidebar, the form itself, the cost or comparison overlays).
 """
 
 from __future__ import annotations
 
+import functools
+import os
+from typing import Callable
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from editor.ui import runs, state
 
 DRAWN = "kgs.page_scope.sidebar_facts"  # what the sidebar showed when it was last drawn
+EDITOR = "editor"  # the editor area's fragment key
+EDITOR_ID = "kgs.page_scope.editor_id"  # its fragment id
+PART_IDS = "kgs.page_scope.part_ids"  # fragment id -> key, of every part drawn so far
+PARTS_DRAWN = "kgs.page_scope.parts_drawn"  # keys of the parts the last editor run drew
+# What an inspector edit can change outside the form, in the order a person looks: the
+# node's heading (shape, problems), the summary, the canvas, undo / redo, saved revision.
+EDIT_PARTS = ("head", "previews", "canvas", "undo_row", "bar")
 
 
 def fragment_run() -> bool:
-    """True in a run of the editor area alone (not the whole page)."""
+    """True in a run of the editor area, or of some of its parts, alone (not the whole page)."""
     ctx = get_script_run_ctx()
     return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def begin_editor() -> None:
+    """First thing of an editor-area run: remember its fragment id; no part is drawn yet."""
+    st.session_state[EDITOR_ID] = _fragment_id()
+    st.session_state[PARTS_DRAWN] = set()
+
+
+def part(key: str) -> Callable:
+    """Decorator: a part of the editor area, a nested fragment that `redraw_after_edit` can
+    rerun alone. It takes no arguments (a rerun of it alone has none to give): it reads what
+    it shows from the session. A widget inside it reruns the whole editor area when its
+    callback returns (`widen`); one without a callback (a tab, a choice of what the part
+    shows) reruns the part alone."""
+
+    def decorate(fn: Callable[[], None]) -> Callable[[], None]:
+        @functools.wraps(fn)
+        def body() -> None:
+            ss = st.session_state
+            ss.setdefault(PART_IDS, {})[_fragment_id()] = key
+            if not alone():
+                ss.setdefault(PARTS_DRAWN, set()).add(key)
+            fn()
+            if alone():
+                keep_sidebar_current()
+
+        return st.fragment(body, key=key)
+
+    return decorate
+
+
+def alone() -> bool:
+    """True in a run of parts without the editor area around them."""
+    ctx = get_script_run_ctx()
+    ids = ctx.fragment_ids_this_run if ctx is not None else None
+    return bool(ids) and st.session_state.get(EDITOR_ID) not in ids
+
+
+def widen() -> None:
+    """In a callback of a widget inside a part: rerun the whole editor area, not the part
+    alone (a button there can change anything: a selection, a restored revision...)."""
+    try:
+        thread = ThreadState.get()
+    except RuntimeError:  # no script thread (a plain test)
+        return
+    if thread.in_fragment_callback and thread.fragment_id in st.session_state.get(PART_IDS, {}):
+        st.rerun(EDITOR)
+
+
+def redraw_after_edit() -> None:
+    """In an inspector field's callback, after an edit that changes nothing else the editor
+    area draws outside its parts: rerun the parts alone, not the form being typed in. The
+    caller checks its own field (it shows what the project now holds); this checks the
+    rest: no notice to show, the sidebar current, the edit saved cleanly (no conflict, no
+    draft), no cost or comparison overlay (their tables are drawn outside the parts), and
+    every part drawn by the last editor run.
+    KGS_WHOLE_EDITOR=1 (the UI tests) reruns the whole area always: AppTest builds its
+    page from the output of one run alone, so the form would vanish from it."""
+    from editor.ui import compare_view, cost_view
+
+    if os.environ.get("KGS_WHOLE_EDITOR") == "1":  # AppTest: it builds its page from one run's output
+        return
+    ss = st.session_state
+    if (ss.get(state.NOTICE) is not None or ss.get(DRAWN) != sidebar_facts() or cost_view.mode() != "none"
+            or ss.get(compare_view.KEY) or not set(EDIT_PARTS) <= ss.get(PARTS_DRAWN, set())
+            or state.conflict() is not None or state.save_problem() is not None or ss.get(state.DRAFT)):
+        return  # the toolbar's conflict line, the address naming a draft: drawn by the whole area
+    st.rerun(list(EDIT_PARTS))
+
+
+def _fragment_id():
+    try:
+        return ThreadState.get().fragment_id
+    except RuntimeError:  # no script thread (a plain test)
+        return None
 
 
 def rerun() -> None:

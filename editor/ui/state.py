@@ -16,6 +16,7 @@ run and the library's actions build on this module in editor.ui.workspace_sessio
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass, replace
 from typing import Callable, Optional, Union
 
@@ -168,18 +169,32 @@ def draft_offer() -> Optional[Draft]:
 
 def callback(fn: Callable) -> Callable:
     """Wrap a widget callback: an unexpected failure becomes a one-line notice, never a
-    traceback (callbacks run before the page script, outside its guards)."""
+    traceback (callbacks run before the page script, outside its guards); a widget inside
+    a part of the editor area then reruns all of it (editor.ui.page_scope)."""
 
     @functools.wraps(fn)
     def run(*args, **kwargs):
+        from editor.ui import page_scope
+
+        depth = getattr(_CALLS, "depth", 0)
+        _CALLS.depth = depth + 1
+        result = None
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except Exception as err:  # Streamlit's rerun/stop signals are BaseExceptions and pass
             from editor.model.problems import one_line
 
             fail(f"the last change failed unexpectedly: {one_line(err)}")
+        finally:
+            _CALLS.depth = depth
+        if depth == 0:
+            page_scope.widen()  # a widget inside a part of the editor area: rerun all of it
+        return result
 
     return run
+
+
+_CALLS = threading.local()  # how deep in callbacks this thread is (one calls another: widen once)
 
 
 def set_canvas_state(value: clicks.CanvasState) -> None:

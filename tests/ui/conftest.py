@@ -18,6 +18,14 @@ def eager_tabs(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def whole_editor(monkeypatch):
+    """AppTest builds its page from one run's output alone: an edit reruns the whole editor
+    area, not only the parts it changes (editor.ui.page_scope.redraw_after_edit; the
+    journeys check that path in Chromium)."""
+    monkeypatch.setenv("KGS_WHOLE_EDITOR", "1")
+
+
+@pytest.fixture(autouse=True)
 def workspace_file(tmp_path, monkeypatch):
     path = tmp_path / "workspace.sqlite3"
     monkeypatch.setenv("KGS_WORKSPACE", str(path))
