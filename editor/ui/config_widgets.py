@@ -17,7 +17,7 @@ import streamlit as st
 
 from editor.model import edits
 from editor.model.graph import Node
-from editor.ui import fields, page_scope, shown_model, state, widgets
+from editor.ui import fields, lazy_tabs, page_scope, shown_model, state, widgets
 
 SIMPLE_KINDS = {"int", "float", "bool", "choice", "activation", "tuple", "str"}
 ADVANCED = {"lora_rank", "lora_alpha", "seed", "quantization_config", "use_cudnn", "dtype", "synchronized"}
@@ -46,9 +46,13 @@ def show(node: Node, key: str, disabled: bool = False) -> None:
     for param in main:
         _field(node, param, key, disabled)
     if rest:
-        with st.expander(f"More parameters ({len(rest)})"):
-            for param in rest:
-                _field(node, param, key, disabled)
+        # No count in the label: a label that changes is a new widget to Streamlit, and a value
+        # set in it (moving its field out) would close the expander under the person's hand.
+        more = lazy_tabs.expander("More parameters", f"{key}.more")
+        if more.open is not False:  # drawn only when opened: most clicks on a node never open it
+            with more:
+                for param in rest:
+                    _field(node, param, key, disabled)
 
 
 def _not_editable(node: Node) -> str:

@@ -114,3 +114,20 @@ def test_the_problems_tab_stays_open_when_its_count_changes_and_settings_outlive
     expect(page.get_by_role("tabpanel").get_by_text("has no inputs").first).to_be_visible()
     open_tab(page, "Train")
     expect(epochs).to_have_value("7")
+
+
+def test_more_parameters_are_drawn_when_opened_and_edited_there(page, server):
+    """A layer's "More parameters" are drawn only once the expander is opened (most clicks on
+    a node never open it); a value set there moves its field among the leading ones."""
+    from tests.e2e.test_blocks_e2e import open_expander
+    from tests.e2e.test_canvas_e2e import choose, code_has
+
+    open_template(page, server, "mlp")
+    select_node(page, "n2", page.get_by_role("heading", name="hidden1"), placement.layout(MLP))
+    initializer = field(page, "insp.main.n2.cfg.kernel_initializer")
+    expect(field(page, "insp.main.n2.cfg.units")).to_be_visible()
+    expect(initializer).to_have_count(0)
+    open_expander(page, "More parameters", initializer)
+    choose(page, "insp.main.n2.cfg.kernel_initializer", "he_normal")
+    code_has(page, 'kernel_initializer="he_normal"')
+    expect(field(page, "insp.main.n2.cfg.bias_initializer")).to_be_visible()  # still open

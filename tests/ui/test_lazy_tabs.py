@@ -4,7 +4,7 @@ setting its session value (its label), which Streamlit allows for a keyed st.tab
 
 import pytest
 
-from tests.ui.helpers import MLP_TOTAL, cfg_key, errors, node_key, open_app, python_code, run, select, summary
+from tests.ui.helpers import MLP_TOTAL, cfg_key, errors, graph, node_key, open_app, python_code, run, select, summary
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +100,16 @@ def test_a_request_made_before_an_undos_answer_does_not_make_the_edit_again():
     at.number_input(key=units).set_value(300)  # the same value, from a page that has the answer
     run(at)
     assert "layers.Dense(300" in python_code(at)
+
+
+def test_more_parameters_are_drawn_only_when_opened():
+    at = select(open_app("mlp"), "n2")
+    assert cfg_key("n2", "units") in keys(at) and cfg_key("n2", "kernel_initializer") not in keys(at)
+    open_tab(at, cfg_key("n2", "more"), True)
+    assert at.selectbox(key=cfg_key("n2", "kernel_initializer")).value == "glorot_uniform"
+    at.selectbox(key=cfg_key("n2", "kernel_initializer")).select("he_normal")
+    run(at)
+    assert graph(at).node("n2").config["kernel_initializer"] == "he_normal"
+    open_tab(at, cfg_key("n2", "more"), False)
+    assert cfg_key("n2", "kernel_initializer") in keys(at)  # a value set: among the leading fields now
+    assert cfg_key("n2", "bias_initializer") not in keys(at)
