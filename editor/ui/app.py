@@ -112,15 +112,7 @@ def editor_area() -> None:
 
     with right:
         _bar_part()  # here, not above the canvas: its foot stays on a 1000-px screen
-        with guarded("node picker"):
-            canvas_view.show_picker()
-        inspector_tab, palette_tab = lazy_tabs.tabs(["Inspector", "Add nodes"], "side.tab", {1: palette.KEPT})
-        if inspector_tab.open is not False:
-            with inspector_tab, guarded("inspector"):
-                inspector.show(preview)
-        if palette_tab.open is not False:
-            with palette_tab, guarded("palette"):
-                palette.show()
+        _side_part()
     with below:
         _previews_part()
 
@@ -153,6 +145,20 @@ def _canvas_part() -> None:
 def _bar_part() -> None:
     with guarded("project bar"):
         library.show_project_bar()
+
+
+@page_scope.part("side")
+def _side_part() -> None:
+    """The node finder and the Inspector / Add nodes tabs (a tab switched reruns this alone)."""
+    with guarded("node picker"):
+        canvas_view.show_picker()
+    inspector_tab, palette_tab = lazy_tabs.tabs(["Inspector", "Add nodes"], "side.tab", {1: palette.KEPT})
+    if inspector_tab.open is not False:
+        with inspector_tab, guarded("inspector"):
+            inspector.show(shown_model.current().preview)
+    if palette_tab.open is not False:
+        with palette_tab, guarded("palette"):
+            palette.show()
 
 
 @page_scope.part("previews")

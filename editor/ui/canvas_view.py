@@ -10,7 +10,7 @@ from typing import Optional
 import streamlit as st
 
 from editor.canvas import clicks, drawing, frame_identity, framing, looks
-from editor.ui import block_panel, compare_view, cost_view, library, run_memo, state, widgets
+from editor.ui import block_panel, compare_view, cost_view, library, page_scope, run_memo, state, widgets
 from editor.ui.preview_cache import Preview
 from editor.ui.fields import md
 
@@ -33,9 +33,22 @@ def _draw(data_json: str, config_json: str, geometry: str, frame: int) -> None:
 
     key = frame_identity.frame_key(geometry, frame)
     st.session_state[DRAWN] = (state.project_id(), state.graph_id(), frame, key)
-    # A click reruns the whole editor area, which acts on it first (take_click): the
-    # callback does nothing itself, its return widens the rerun from this part (state.callback).
-    _agraph(data=data_json, config=config_json, key=key, on_change=state.callback(lambda: None))
+    _agraph(data=data_json, config=config_json, key=key, on_change=_clicked)
+
+
+@state.callback
+def _clicked() -> None:
+    """A click on the canvas: acted on at once (take_click). One that only selected another
+    node reruns the canvas and the side column alone; any other (a wiring edit, a block's
+    box, a click that cancels a mode) returns, and the whole editor area reruns
+    (state.callback), whose take_click finds it handled already."""
+    before, project = state.canvas_state(), state.project()
+    opened = block_panel.open_blocks(state.graph())
+    take_click()
+    after = state.canvas_state()
+    if (state.project() is project and before.mode == after.mode == "select" and after.selection != before.selection
+            and block_panel.open_blocks(state.graph()) == opened):
+        page_scope.redraw_after_click()
 
 
 def take_click() -> None:

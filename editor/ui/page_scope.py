@@ -8,11 +8,13 @@ editor area), and what it does show is summed up by `sidebar_facts`: a fragment 
 finds them changed (another project opened by a conflict's button, a run started, the
 workspace fallen back to memory) reruns the whole page, so the sidebar is never stale.
 
-Inside the editor area, the parts that an inspector edit changes are nested keyed fragments
-(`part`): the toolbar's first row (undo, redo: their state and labels), the canvas, the
-project bar (revision, download), the inspector's heading and the previews. After such an
-edit, `redraw_after_edit` reruns those alone, not the inspector's form the person is typing
-in (mlp: 45 of 89 websocket frames an edit sent were that form and what surrounds it).
+Inside the editor area, the parts that an inspector edit or a click changes are nested keyed
+fragments (`part`): the toolbar's first row (undo, redo: their state and labels), the canvas,
+the project bar (revision, download), the side column (node finder, inspector, palette), the
+inspector's heading inside it, and the previews. After an edit of an inspector field,
+`redraw_after_edit` reruns those alone, not the form the person is typing in (mlp: 47 of 89
+websocket frames an edit sent were that form and what surrounds it); after a click that
+selects, `redraw_after_click` reruns the canvas and the side column.
 Anything else reruns the whole editor area: every callback of a widget inside a part
 (`widen`, called by state.callback), and an edit whose effect reaches further (a notice, the
 sidebar, the form itself, the cost or comparison overlays).
@@ -38,6 +40,7 @@ PARTS_DRAWN = "kgs.page_scope.parts_drawn"  # keys of the parts the last editor 
 # What an inspector edit can change outside the form, in the order a person looks: the
 # node's heading (shape, problems), the summary, the canvas, undo / redo, saved revision.
 EDIT_PARTS = ("head", "previews", "canvas", "undo_row", "bar")
+CLICK_PARTS = ("canvas", "side")  # what a click that selects changes: the highlight, the finder, the inspector
 
 
 def fragment_run() -> bool:
@@ -89,29 +92,52 @@ def widen() -> None:
         thread = ThreadState.get()
     except RuntimeError:  # no script thread (a plain test)
         return
-    if thread.in_fragment_callback and thread.fragment_id in st.session_state.get(PART_IDS, {}):
+    if (thread.in_fragment_callback and thread.fragment_id in st.session_state.get(PART_IDS, {})
+            and not _whole_runs()):
         st.rerun(EDITOR)
 
 
 def redraw_after_edit() -> None:
     """In an inspector field's callback, after an edit that changes nothing else the editor
     area draws outside its parts: rerun the parts alone, not the form being typed in. The
-    caller checks its own field (it shows what the project now holds); this checks the
-    rest: no notice to show, the sidebar current, the edit saved cleanly (no conflict, no
-    draft), no cost or comparison overlay (their tables are drawn outside the parts), and
-    every part drawn by the last editor run.
-    KGS_WHOLE_EDITOR=1 (the UI tests) reruns the whole area always: AppTest builds its
-    page from the output of one run alone, so the form would vanish from it."""
-    from editor.ui import compare_view, cost_view
+    caller checks its own field (it shows what the project now holds); `_only` the rest,
+    and here no comparison overlay (its list of changes is drawn outside the parts)."""
+    from editor.ui import compare_view
 
-    if os.environ.get("KGS_WHOLE_EDITOR") == "1":  # AppTest: it builds its page from one run's output
+    if not st.session_state.get(compare_view.KEY):
+        _only(EDIT_PARTS)
+
+
+def redraw_after_click() -> None:
+    """In the canvas's callback, after a click that only selected another node: rerun the
+    canvas and the side column (node finder, inspector), not the toolbar, the previews or
+    the project bar, which a selection does not change."""
+    _only(CLICK_PARTS)
+
+
+def _only(parts: tuple) -> None:
+    """Rerun `parts` alone, if nothing outside them needs drawing again: no notice to show,
+    the sidebar current, the project saved cleanly (the toolbar's conflict line, the address
+    naming a draft), no cost overlay (its table, drawn outside the parts, follows every edit
+    and the selection), and every part drawn by the last editor run. Else the callback
+    returns and the whole area reruns."""
+    from editor.ui import cost_view
+
+    if _whole_runs():
         return
     ss = st.session_state
     if (ss.get(state.NOTICE) is not None or ss.get(DRAWN) != sidebar_facts() or cost_view.mode() != "none"
-            or ss.get(compare_view.KEY) or not set(EDIT_PARTS) <= ss.get(PARTS_DRAWN, set())
+            or not set(parts) <= ss.get(PARTS_DRAWN, set())
             or state.conflict() is not None or state.save_problem() is not None or ss.get(state.DRAFT)):
-        return  # the toolbar's conflict line, the address naming a draft: drawn by the whole area
-    st.rerun(list(EDIT_PARTS))
+        return
+    st.rerun(list(parts))
+
+
+def _whole_runs() -> bool:
+    """KGS_WHOLE_EDITOR=1 (the UI tests): no rerun is aimed at parts or at the editor area.
+    AppTest builds its page from the output of one run alone, so what such a run leaves out
+    (the form, the sidebar) would vanish from it; a widget's own rerun is a whole page there."""
+    return os.environ.get("KGS_WHOLE_EDITOR") == "1"
 
 
 def _fragment_id():

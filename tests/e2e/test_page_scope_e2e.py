@@ -197,6 +197,18 @@ def test_a_click_that_selects_costs_one_script_run(page, server):
         page.wait_for_timeout(1000)  # a second run would start at once: give it the time to show
         done = runs.completed()
         assert len(done) == 1 and done[0][-1] != "FINISHED_EARLY_FOR_RERUN", runs.seen
+        clicked = done[0].count("delta")
+    # A selection reruns the canvas and the side column alone (editor.ui.page_scope): fewer
+    # deltas than a rename, which reruns the whole editor area.
+    runs.seen.clear()
+    name = field(page, "insp.main.n2.name").locator("input")
+    name.fill("first_hidden")
+    name.press("Enter")
+    expect(page.get_by_role("heading", name="first_hidden", exact=True)).to_be_visible()
+    settled(page)
+    renamed = sum(run.count("delta") for run in runs.completed())
+    assert 0 < clicked < renamed * 0.6, (clicked, renamed)  # 36 and 81 here
+    expect(page.locator("pre", has_text="Total params").first).to_be_visible()  # the previews stayed
 
 
 def test_an_inspector_edit_redraws_its_parts_and_keeps_the_form(page, server):
