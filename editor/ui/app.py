@@ -122,7 +122,7 @@ def editor_area() -> None:
         state.keep_notice()  # the start-up rerun must not wipe a notice the person has not read
         page_scope.rerun()  # once, after start-up: put the shapes and build problems on the canvas
     page_scope.keep_sidebar_current()
-    widgets.end_run()
+    _seen_part()
 
 
 # The parts of the editor area that an inspector edit reruns alone (editor.ui.page_scope).
@@ -159,6 +159,11 @@ def _side_part() -> None:
     if palette_tab.open is not False:
         with palette_tab, guarded("palette"):
             palette.show()
+
+
+@page_scope.part(page_scope.SEEN_PART)
+def _seen_part() -> None:
+    widgets.end_run()
 
 
 @page_scope.part("previews")

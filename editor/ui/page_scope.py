@@ -30,7 +30,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from editor.ui import runs, state
+from editor.ui import runs, state, widgets
 
 DRAWN = "kgs.page_scope.sidebar_facts"  # what the sidebar showed when it was last drawn
 EDITOR = "editor"  # the editor area's fragment key
@@ -41,6 +41,7 @@ PARTS_DRAWN = "kgs.page_scope.parts_drawn"  # keys of the parts the last editor 
 # node's heading (shape, problems), the summary, the canvas, undo / redo, saved revision.
 EDIT_PARTS = ("head", "previews", "canvas", "undo_row", "bar")
 CLICK_PARTS = ("canvas", "side")  # what a click that selects changes: the highlight, the finder, the inspector
+SEEN_PART = "seen"  # last in every run: the run's number, for the echo guard (widgets.end_run)
 
 
 def fragment_run() -> bool:
@@ -127,10 +128,13 @@ def _only(parts: tuple) -> None:
         return
     ss = st.session_state
     if (ss.get(state.NOTICE) is not None or ss.get(DRAWN) != sidebar_facts() or cost_view.mode() != "none"
-            or not set(parts) <= ss.get(PARTS_DRAWN, set())
+            or not {*parts, SEEN_PART} <= ss.get(PARTS_DRAWN, set())
             or state.conflict() is not None or state.save_problem() is not None or ss.get(state.DRAFT)):
         return
-    st.rerun(list(parts))
+    # The run counts for the echo guard (editor.ui.widgets.bind) as any other: the node finder
+    # it sets must not be set back by a request the browser sends before it has the answer.
+    widgets.begin_run()
+    st.rerun([*parts, SEEN_PART])
 
 
 def _whole_runs() -> bool:

@@ -131,3 +131,22 @@ def test_more_parameters_are_drawn_when_opened_and_edited_there(page, server):
     choose(page, "insp.main.n2.cfg.kernel_initializer", "he_normal")
     code_has(page, 'kernel_initializer="he_normal"')
     expect(field(page, "insp.main.n2.cfg.bias_initializer")).to_be_visible()  # still open
+
+
+def test_a_tab_opened_while_a_click_is_answered_keeps_the_selection(page, slow_server):
+    """A click that selects reruns the canvas and the side column alone (editor.ui.page_scope);
+    that run counts for the echo guard too: the Code tab, clicked while it waits, is sent with
+    the node finder's old value (nothing), which must not take the selection away again."""
+    from support.canvas import click_node
+
+    open_template(page, slow_server, "mlp")
+    settled(page)
+    click_node(page, "n3", placement.layout(MLP))
+    page.wait_for_timeout(300)
+    page.get_by_role("tab", name="Code", exact=True).click()  # no settling: the click's run may still answer
+    page.locator("pre", has_text="layers.Dense(").first.wait_for(timeout=60_000)
+    settled(page)
+    page.wait_for_timeout(500)  # a run that took the selection away would have started by now
+    settled(page)
+    expect(page.get_by_role("heading", name="hidden2", exact=True)).to_be_visible()
+    expect(field(page, "picker").locator("input")).to_have_value("hidden2 · Dense")
