@@ -63,9 +63,11 @@ def page_samples_per_second(browser, url: str, template: str) -> float:
         open_tab(page, "Train")  # only the open tab is drawn: wait for its panel
         done = page.get_by_text(DONE)
         page.get_by_role("button", name="Start training").click()
-        # The last run's result (the same project, opened again by a new session) goes when this
-        # run starts: wait for that, or the figure read would be the last run's.
-        done.wait_for(state="detached")
+        # The last run's result (the same project, opened again by a new session) can show until
+        # this run's progress bar replaces it: wait for the bar, or the figure read would be the
+        # last run's (waiting for the old text to detach was not enough: identical figures came
+        # back in 2026-12-08's A/B rounds).
+        page.locator("[data-testid='stProgress']").first.wait_for()
         done.wait_for()
         return float(DONE.search(done.inner_text()).group(1).replace(",", ""))
     finally:
