@@ -21,8 +21,8 @@ import time
 import streamlit as st
 
 from editor.model.problems import one_line
-from editor.ui import (canvas_view, inspector, lazy_tabs, library, page_scope, palette, preview_cache, previews, runs,
-                       shown_model, sidebar, state, widgets, workspace_session)
+from editor.ui import (canvas_view, inspector, lazy_tabs, library, page_scope, palette, parts, preview_cache, previews,
+                       runs, shown_model, sidebar, state, widgets, workspace_session)
 from editor.ui.fields import md
 
 # Importing TensorFlow keeps both cores of a small machine busy for seconds. Waiting a
@@ -60,11 +60,11 @@ def main() -> None:
     editor_area()
 
 
-@st.fragment(key=page_scope.EDITOR)
+@st.fragment(key=parts.EDITOR)
 def editor_area() -> None:
     """Canvas, inspector and previews: what an edit changes, and all that its run redraws
     (an inspector edit reruns only the parts it changes: editor.ui.page_scope)."""
-    page_scope.begin_editor()
+    parts.begin_editor()
     if page_scope.fragment_run():
         widgets.begin_run()
         page_scope.keep_sidebar_current()
@@ -161,7 +161,7 @@ def _side_part() -> None:
             palette.show()
 
 
-@page_scope.part(page_scope.SEEN_PART)
+@page_scope.part(parts.SEEN)
 def _seen_part() -> None:
     widgets.end_run()
 

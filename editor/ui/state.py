@@ -32,6 +32,7 @@ from editor.model.schema_messages import first_error
 from editor.model.history import History
 from editor.store.workspace import Conflict, Damaged, Draft, Workspace, WorkspaceError
 from editor.store.workspace_shared import after_damage
+from editor.ui import parts
 
 HISTORY = "kgs.history"
 GRAPH = "kgs.graph"
@@ -170,12 +171,10 @@ def draft_offer() -> Optional[Draft]:
 def callback(fn: Callable) -> Callable:
     """Wrap a widget callback: an unexpected failure becomes a one-line notice, never a
     traceback (callbacks run before the page script, outside its guards); a widget inside
-    a part of the editor area then reruns all of it (editor.ui.page_scope)."""
+    a part of the editor area then reruns all of it (editor.ui.parts)."""
 
     @functools.wraps(fn)
     def run(*args, **kwargs):
-        from editor.ui import page_scope
-
         depth = getattr(_CALLS, "depth", 0)
         _CALLS.depth = depth + 1
         result = None
@@ -188,7 +187,7 @@ def callback(fn: Callable) -> Callable:
         finally:
             _CALLS.depth = depth
         if depth == 0:
-            page_scope.widen()  # a widget inside a part of the editor area: rerun all of it
+            parts.widen()  # a widget inside a part of the editor area: rerun all of it
         return result
 
     return run
