@@ -288,7 +288,8 @@ def build_project(project: Project, graph_id: Optional[str] = None, weights: boo
 
     weights=False builds a preview model: shapes, parameter counts, summary and diagram
     are all there, but no weight is initialised (Keras's StatelessScope defers it), which
-    makes the U-Net ten times faster to build. Such a model must not be trained or saved.
+    makes the U-Net ten times faster to build. Such a model must not be trained or saved,
+    and has no compile arguments.
     """
     graph_id = graph_id or project.main.id
     with CONSTRUCTION:
@@ -304,7 +305,8 @@ def _build_project(project: Project, graph_id: str, weights: bool) -> BuildResul
         forget_deferred_variables()
     problems = problems + losses.setting_problems(project)  # an unknown loss or optimizer name
     ok = model is not None and not errors(problems)
-    compile_args = losses.compile_args(project, project.graph(graph_id)) if ok else {}
+    # A preview is never compiled: its optimizer (variables made) would be wasted work.
+    compile_args = losses.compile_args(project, project.graph(graph_id)) if ok and weights else {}
     return BuildResult(model=model, shapes=shapes, problems=problems, compile_args=compile_args)
 
 

@@ -101,8 +101,14 @@ class UnknownOptimizer(UserError):
 
 
 def optimizer(project: Project):
-    """The project's optimizer: the one resolver of an optimizer name (any case: "adam",
-    "Adam") and learning rate, for compile, training and estimates alike."""
+    """The project's optimizer, for compile, training and estimates alike."""
+    return keras.optimizers.get(optimizer_config(project))
+
+
+def optimizer_config(project: Project) -> dict:
+    """The one resolver of an optimizer name (any case: "adam", "Adam") and learning rate:
+    what keras.optimizers.get makes the optimizer from. Checking a name needs no optimizer
+    (making one creates its variables: a third of an mlp's preview build)."""
     from editor.building import compile_choices
 
     settings = project.training
@@ -111,7 +117,7 @@ def optimizer(project: Project):
     if class_name is None:
         raise UnknownOptimizer(f"unknown optimizer '{settings.optimizer}' (known: {', '.join(compile_choices.optimizers())})")
     config = {"learning_rate": settings.learning_rate} if settings.learning_rate else {}
-    return keras.optimizers.get({"class_name": class_name, "config": config})
+    return {"class_name": class_name, "config": config}
 
 
 def setting_problems(project: Project) -> list[Problem]:
@@ -120,7 +126,7 @@ def setting_problems(project: Project) -> list[Problem]:
     `validate`, the Problems tab and the code's refusal name them, not a Keras traceback."""
     found: list[Problem] = []
     try:
-        optimizer(project)
+        optimizer_config(project)
     except UnknownOptimizer as err:
         found.append(Problem(str(err), check="check_optimizer"))
     graph = project.main
