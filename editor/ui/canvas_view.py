@@ -88,6 +88,7 @@ def show_undo_row(key: str = "toolbar") -> None:
                    help=md(f"Redo: {redo_label}") if redo_label else "Nothing to redo", width="stretch")
     with cols[2]:
         _view_select(f"{key}.view")
+    page_scope.undo_row_drawn()
 
 
 def show_toolbar(key: str = "toolbar") -> None:

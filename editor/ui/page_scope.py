@@ -30,6 +30,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from editor.ui import parts, runs, state, widgets
 
 DRAWN = "kgs.page_scope.sidebar_facts"  # what the sidebar showed when it was last drawn
+UNDO_FACE = "kgs.page_scope.undo_face"  # what the undo row showed when it was last drawn
+
+
 def fragment_run() -> bool:
     """True in a run of the editor area, or of some of its parts, alone (not the whole page)."""
     ctx = get_script_run_ctx()
@@ -50,7 +53,8 @@ def redraw_after_edit() -> None:
     from editor.ui import compare_view
 
     if not st.session_state.get(compare_view.KEY):
-        _only(parts.EDIT)
+        same_undo = st.session_state.get(UNDO_FACE) == undo_face()  # the same field edited again
+        _only(tuple(k for k in parts.EDIT if not (same_undo and k == "undo_row")))
 
 
 def redraw_after_click() -> None:
@@ -91,6 +95,19 @@ def sidebar_facts() -> tuple:
     project = state.project()
     return (state.project_id(), project.title, state.source(), st.session_state.get(state.TEMPLATE),
             state.workspace().path, state.workspace_problem(), frozenset(runs.training_now()))
+
+
+def undo_face() -> tuple:
+    """Everything the undo row shows that an edit can change (its buttons take no arguments:
+    they act on the history as it is when clicked)."""
+    history = state.history()
+    return history.undo_label, history.redo_label, history.can_undo, history.can_redo
+
+
+def undo_row_drawn() -> None:
+    """Call after drawing the undo row: an edit that leaves it the same does not redraw it
+    (8 of an mlp edit's 46 websocket frames)."""
+    st.session_state[UNDO_FACE] = undo_face()
 
 
 def sidebar_drawn() -> None:

@@ -40,6 +40,24 @@ def test_a_units_edit_reruns_the_heading_summary_canvas_undo_and_revision_not_th
     assert "toolbar.mode" not in drawn  # the toolbar's second row is no part
 
 
+def test_the_same_field_edited_again_leaves_the_undo_row_as_it_was():
+    at = select(open_app("mlp"), "n2")
+    at.number_input(key=cfg_key("n2", "units")).set_value(256)
+    run(at)
+    assert "toolbar.undo" in keys(at)  # a new undo label: the row is drawn
+    run(at)  # the whole page again, form included
+    at.number_input(key=cfg_key("n2", "units")).set_value(128)
+    run(at)
+    assert graph(at).node("n2").config["units"] == 128 and "(None, 128)" in summary(at)
+    drawn = keys(at)
+    assert "toolbar.undo" not in drawn and "toolbar.redo" not in drawn, drawn  # same label, same state
+    run(at)
+    assert "set units of hidden1" in at.button(key="toolbar.undo").help
+    at.button(key="toolbar.undo").click()
+    run(at)
+    assert graph(at).node("n2").config["units"] == 256
+
+
 def test_a_refused_value_redraws_the_form_with_its_reason():
     at = select(open_app("mlp"), "n2")
     at.number_input(key=cfg_key("n2", "units")).set_value(0)
