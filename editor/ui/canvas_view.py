@@ -220,7 +220,7 @@ def show_controls(preview: Optional[Preview]) -> None:
     with cols[0]:
         cost_view.show_mode()
     with cols[1]:
-        compare_view.show_choice()
+        _compare_choice()
     cost_view.show_legend_and_table(preview)
     compare_view.show_changes(compared, project)
     _delete_key()  # last: its (empty) element adds no gap above the canvas
@@ -228,6 +228,12 @@ def show_controls(preview: Optional[Preview]) -> None:
         rule = f" {clicks.MODE_RULE}" if current.mode in ("connect", "feed") else ""
         st.caption(f"Mode: {clicks.MODES[current.mode].lower()} — click a node on the canvas "
                    f"(click the selected node to cancel).{rule}")
+
+
+@page_scope.part("compare")
+def _compare_choice() -> None:
+    """The "Compare with" list, a part: an edit's new revision makes the one before it a choice."""
+    compare_view.show_choice()
 
 
 # The canvas component cannot send keys to the app (streamlit-agraph returns a clicked node id

@@ -46,7 +46,10 @@ def show_choice(key: str = KEY) -> None:
     if st.session_state.get(key) not in choices:
         st.session_state[key] = NOTHING
     # Options are plain text (no Markdown): escaping would show `main\_output` as typed.
+    # Its callback does nothing: a callback's return reruns the whole editor area (state.callback),
+    # which draws the overlay and the list of changes; without one, this part alone would rerun.
     st.selectbox("Compare with", list(choices), key=key, format_func=lambda c: " ".join(choices[c].split()),
+                 on_change=state.callback(lambda: None),
                  help="Marks what changed since a revision of this project, or against another project.")
 
 

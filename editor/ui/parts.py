@@ -22,8 +22,9 @@ EDITOR_ID = "kgs.parts.editor_id"  # its fragment id
 PART_IDS = "kgs.parts.ids"  # fragment id -> key, of every part drawn so far
 DRAWN = "kgs.parts.drawn"  # keys of the parts the last editor run drew
 # What an inspector edit can change outside the form, in the order a person looks: the
-# node's heading (shape, problems), the summary, the canvas, undo / redo, saved revision.
-EDIT = ("head", "previews", "canvas", "undo_row", "bar")
+# node's heading (shape, problems), the summary, the canvas, undo / redo, saved revision,
+# and the "Compare with" list (the revision before this one joins it).
+EDIT = ("head", "previews", "canvas", "undo_row", "bar", "compare")
 CLICK = ("canvas", "side")  # what a click that selects changes: the highlight, the finder, the inspector
 SEEN = "seen"  # last in every run: the run's number, for the echo guard (widgets.end_run)
 

@@ -212,8 +212,8 @@ def test_a_click_that_selects_costs_one_script_run(page, server):
 
 
 def test_an_inspector_edit_redraws_its_parts_and_keeps_the_form(page, server):
-    """editor.ui.page_scope: a field's edit reruns the heading, summary, canvas, undo row and
-    project bar, not the form being typed in (fewer than half the deltas of a rename, which
+    """editor.ui.page_scope: a field's edit reruns the heading, summary, canvas, undo row,
+    project bar and "Compare with" list, not the form being typed in (fewer than half the deltas of a rename, which
     reruns the whole area); the form stays usable, and a widget inside a part (Undo) still
     reruns the whole area, form included."""
     deltas = Deltas(page)
@@ -243,6 +243,9 @@ def test_an_inspector_edit_redraws_its_parts_and_keeps_the_form(page, server):
     edit_units(page, 310)  # the form kept from before the edit takes the next one
     page.locator("pre", has_text="Total params: 339,592").first.wait_for()  # 784*310+310 + 310*216+216 + 27,776 + 1,290
     expect(page.get_by_text("Saved · revision 4")).to_be_visible()
+    field(page, "compare.with").locator("input").first.click()  # drawn by the edit's parts too:
+    expect(page.get_by_role("option", name=re.compile(r"^revision 3\b"))).to_be_visible()  # the one before
+    page.keyboard.press("Escape")
     page.get_by_role("button", name="↶ Undo").click()
     page.locator("pre", has_text="Total params: 329,582").first.wait_for()
     expect(units).to_have_value("300")  # the form follows the undo

@@ -38,6 +38,7 @@ def test_a_units_edit_reruns_the_heading_summary_canvas_undo_and_revision_not_th
     drawn = keys(at)
     assert cfg_key("n2", "units") not in drawn and "picker" not in drawn, drawn
     assert "toolbar.mode" not in drawn  # the toolbar's second row is no part
+    assert any(o.startswith("revision 1") for o in at.selectbox(key="compare.with").options)  # the one before
 
 
 def test_the_same_field_edited_again_leaves_the_undo_row_as_it_was():
@@ -93,3 +94,13 @@ def test_a_widget_inside_a_part_reruns_the_whole_area():
     assert graph(at).node("n2").config["units"] == 512
     assert {cfg_key("n2", "units"), "picker", "toolbar.mode"} <= keys(at)
     assert at.number_input(key=cfg_key("n2", "units")).value == 512
+
+
+def test_a_revision_chosen_to_compare_with_shows_its_changes():
+    at = select(open_app("mlp"), "n2")
+    at.number_input(key=cfg_key("n2", "units")).set_value(256)
+    run(at)
+    at.selectbox(key="compare.with").select("rev:1")  # inside a part: its choice reruns the whole area
+    run(at)
+    assert {cfg_key("n2", "units"), "picker", "toolbar.mode"} <= keys(at)
+    assert "- changed mlp/hidden1: units: 512 -\\> 256" in [m.value for m in at.markdown]
