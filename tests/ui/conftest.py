@@ -3,11 +3,15 @@
 Every test gets its own empty workspace database, so tests never share projects (and
 never touch the real one in the home directory).
 """
-import os
-
 import pytest
 
-os.environ.setdefault("KGS_STARTUP_PAUSE", "0")
+
+@pytest.fixture(autouse=True)
+def no_startup_pause(monkeypatch):
+    """The app waits a moment before importing TensorFlow so that a browser draws the canvas
+    first (editor.ui.app); AppTest has no browser. Set per test, not at import: the journeys'
+    servers, started by the same pytest process, keep the pause a person's server has."""
+    monkeypatch.setenv("KGS_STARTUP_PAUSE", "0")
 
 
 @pytest.fixture(autouse=True)
