@@ -44,6 +44,7 @@ _cache_lock = threading.Lock()  # sessions build at once; an OrderedDict's move_
 class _Called:
     specs: tuple  # ((shape, dtype), ...) of the node's outputs
     layer: Any  # the built layer (None for inputs and ops)
+    params: Optional[dict] = None  # the layer's param_counts, counted once with the call
 
 
 @dataclass
@@ -97,7 +98,7 @@ class _QuickBuilder(GraphBuilder):
             params = 0
             if called.layer is not None and step.layer not in counted:
                 counted.add(step.layer)
-                layer = param_counts(called.layer)
+                layer = called.params
                 trainable += layer["trainable_params"]
                 non_trainable += layer["non_trainable_params"]
                 params = layer["total_params"]
@@ -124,7 +125,8 @@ class _QuickBuilder(GraphBuilder):
         layers: dict[str, Any] = {}
         outputs = call_outputs(self.call(graph, step, tensors.__getitem__, layers))
         layer = next(iter(layers.values()), None) if step.kind == "layer" else None
-        called = _Called(tuple((tuple(t.shape), str(t.dtype)) for t in outputs), layer)
+        called = _Called(tuple((tuple(t.shape), str(t.dtype)) for t in outputs), layer,
+                         param_counts(layer) if layer is not None else None)
         with _cache_lock:
             _cache[key] = called
             while len(_cache) > CACHE_SIZE:
