@@ -9,9 +9,10 @@ finds them changed (another project opened by a conflict's button, a run started
 workspace fallen back to memory) reruns the whole page, so the sidebar is never stale.
 
 Inside the editor area, the parts that an inspector edit or a click changes are nested keyed
-fragments (`part`, editor.ui.parts): the toolbar's first row (undo, redo: their state and labels; redrawn only when they change), the canvas,
-the project bar (revision, download), the "Compare with" list, the side column (node finder,
-inspector, palette), the inspector's heading inside it, and the previews. After an edit of an inspector field,
+fragments (`part`, editor.ui.parts): the toolbar's first row (undo, redo: their state and
+labels; redrawn only when they change), the canvas, the project bar (revision, download), the
+"Compare with" list, the side column (node finder, inspector, palette), the inspector's
+heading inside it, and the previews. After an edit of an inspector field,
 `redraw_after_edit` reruns those alone, not the form the person is typing in (mlp: 47 of 89
 websocket frames an edit sent were that form and what surrounds it); after a click that
 selects, `redraw_after_click` reruns the canvas and the side column.
